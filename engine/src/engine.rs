@@ -1,0 +1,538 @@
+//! The engine: compiled packs arranged for one-pass matching, and the per-file check.
+//!
+//! ## One merged query per language (why not a dispatching walk)
+//! All detectors of a language are concatenated into one tree-sitter query, compiled once per
+//! run. tree-sitter's query cursor walks the tree once and advances every pattern in step; the
+//! cost grows with the number of *distinct* node kinds patterns start on, not with the number of
+//! detectors. A hand-written dispatching walk (kind -> detectors) would need its own matcher for
+//! fields, alternations and quantifiers, i.e. re-implement queries. Measured on the prefect corpus
+//! (see `bench/README.md`): one merged query costs a small fraction of parse time, while running
+//! each detector's query as its own pass multiplies the walk by the number of detectors.
+//!
+//! Candidates then go through the engine's query predicates (`#resolves-to?` …, in Rust) and
+//! only the survivors reach a rhai predicate.
+
+use crate::catalog::Catalog;
+use crate::error::PackErrors;
+use crate::file::FileCtx;
+use crate::finding::{Diagnostic, Finding, Level, Position};
+use crate::lang::Language;
+use crate::pack::{self, Detector, Pack, PackSource};
+use crate::script::Outcome;
+use crate::semantics;
+use crate::suppress;
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
+
+/// Builds an [`Engine`]: add a catalogue and packs, choose checks, then [`EngineBuilder::build`].
+#[derive(Debug, Default)]
+pub struct EngineBuilder {
+    catalog: Catalog,
+    packs: Vec<Arc<Pack>>,
+    select: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl EngineBuilder {
+    pub fn new(catalog: Catalog) -> EngineBuilder {
+        EngineBuilder {
+            catalog,
+            ..EngineBuilder::default()
+        }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Loads and adds a pack. Its own checks join the catalogue.
+    pub fn load_pack(&mut self, source: &dyn PackSource) -> Result<Arc<Pack>, PackErrors> {
+        let pack = Arc::new(pack::load(source, &self.catalog)?);
+        for c in &pack.checks {
+            self.catalog.insert(c.clone());
+        }
+        self.packs.push(Arc::clone(&pack));
+        Ok(pack)
+    }
+
+    /// Whether a pack of that name is loaded.
+    pub fn has_pack(&self, name: &str) -> bool {
+        self.packs.iter().any(|p| p.meta.name == name)
+    }
+
+    /// Runs only checks matching one of these ids or prefixes (`runtime`, `query.n_plus_one`).
+    pub fn select(mut self, ids: &[String]) -> Self {
+        self.select = ids.to_vec();
+        self
+    }
+
+    /// Skips checks matching one of these ids or prefixes. Wins over `select`.
+    pub fn ignore(mut self, ids: &[String]) -> Self {
+        self.ignore = ids.to_vec();
+        self
+    }
+
+    fn is_selected(&self, check: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| suppress::covers(s, check)))
+            && !self.ignore.iter().any(|s| suppress::covers(s, check))
+    }
+
+    /// Compiles one merged query per language. Warnings (a JavaScript detector that does not
+    /// compile for the TypeScript grammar, say) are returned as diagnostics.
+    pub fn build(self) -> (Engine, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut plans = HashMap::new();
+        let active: Vec<Arc<Detector>> = self
+            .packs
+            .iter()
+            .flat_map(|p| p.detectors.iter().cloned())
+            .filter(|d| self.is_selected(&d.check.id))
+            .collect();
+        for lang in Language::ALL {
+            let dets: Vec<Arc<Detector>> = active
+                .iter()
+                .filter(|d| d.language.runs_on(lang))
+                .cloned()
+                .collect();
+            if dets.is_empty() {
+                continue;
+            }
+            let (plan, warnings) = LangPlan::build(lang, dets);
+            diagnostics.extend(warnings);
+            if let Some(plan) = plan {
+                plans.insert(lang, plan);
+            }
+        }
+        let active_checks = active.iter().map(|d| d.check.id.clone()).collect();
+        (
+            Engine {
+                catalog: Arc::new(self.catalog),
+                packs: self.packs,
+                plans,
+                active_checks,
+            },
+            diagnostics,
+        )
+    }
+}
+
+/// Everything needed to check files: compiled packs and one merged query per language.
+/// `Send + Sync`: share one engine across threads.
+#[derive(Debug)]
+pub struct Engine {
+    catalog: Arc<Catalog>,
+    packs: Vec<Arc<Pack>>,
+    plans: HashMap<Language, LangPlan>,
+    active_checks: std::collections::BTreeSet<String>,
+}
+
+/// The detectors of one language and their merged query.
+struct LangPlan {
+    query: Query,
+    detectors: Vec<Arc<Detector>>,
+    /// Merged pattern index -> (detector index, the detector's own pattern index).
+    patterns: Vec<(usize, usize)>,
+    /// Per detector: its capture index -> merged capture index.
+    capture_map: Vec<Vec<u32>>,
+}
+
+impl std::fmt::Debug for LangPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LangPlan")
+            .field("detectors", &self.detectors.len())
+            .field("patterns", &self.patterns.len())
+            .finish()
+    }
+}
+
+impl LangPlan {
+    fn build(lang: Language, dets: Vec<Arc<Detector>>) -> (Option<LangPlan>, Vec<Diagnostic>) {
+        let grammar = lang.grammar();
+        let mut warnings = Vec::new();
+        // Keep the detectors whose query compiles for this grammar (a JavaScript detector may
+        // name a node TypeScript lacks) and count their patterns.
+        let mut kept = Vec::new();
+        for d in dets {
+            match Query::new(&grammar, &d.query) {
+                Ok(q) => kept.push((d, q.pattern_count())),
+                Err(e) => warnings.push(Diagnostic {
+                    level: Level::Warning,
+                    file: None,
+                    line: None,
+                    message: format!(
+                        "detector does not compile for {lang} and is skipped there: {}",
+                        e.message.trim()
+                    ),
+                    pack: Some(d.pack.to_string()),
+                    detector: Some(d.qualified_name()),
+                }),
+            }
+        }
+        if kept.is_empty() {
+            return (None, warnings);
+        }
+        let mut text = String::new();
+        let mut patterns = Vec::new();
+        for (i, (d, n)) in kept.iter().enumerate() {
+            text.push_str(&d.query);
+            text.push('\n');
+            patterns.extend((0..*n).map(|p| (i, p)));
+        }
+        let query = match Query::new(&grammar, &text) {
+            Ok(q) => q,
+            Err(e) => {
+                // Cannot happen when every part compiled on its own; report rather than panic.
+                warnings.push(Diagnostic::new(
+                    Level::Error,
+                    None,
+                    None,
+                    format!("merged {lang} query failed to compile: {}", e.message.trim()),
+                ));
+                return (None, warnings);
+            }
+        };
+        let names = query.capture_names();
+        let capture_map = kept
+            .iter()
+            .map(|(d, _)| {
+                d.captures
+                    .iter()
+                    .map(|c| names.iter().position(|n| n == c).unwrap_or(0) as u32)
+                    .collect()
+            })
+            .collect();
+        let detectors = kept.into_iter().map(|(d, _)| d).collect();
+        (
+            Some(LangPlan {
+                query,
+                detectors,
+                patterns,
+                capture_map,
+            }),
+            warnings,
+        )
+    }
+}
+
+thread_local! {
+    static PARSERS: RefCell<HashMap<Language, Parser>> = RefCell::new(HashMap::new());
+}
+
+/// Parses source text with a per-thread parser.
+pub fn parse(lang: Language, source: &str) -> Option<tree_sitter::Tree> {
+    PARSERS.with(|p| {
+        let mut parsers = p.borrow_mut();
+        let parser = parsers.entry(lang).or_insert_with(|| {
+            let mut parser = Parser::new();
+            // The grammars are compiled into the binary; a version mismatch is a build error
+            // caught by `lang::tests::every_grammar_loads`.
+            let _ = parser.set_language(&lang.grammar());
+            parser
+        });
+        parser.parse(source, None)
+    })
+}
+
+/// What checking one file produced.
+#[derive(Debug, Default, Clone)]
+pub struct FileReport {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings removed by inline suppressions.
+    pub suppressed: usize,
+}
+
+impl Engine {
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    pub fn packs(&self) -> &[Arc<Pack>] {
+        &self.packs
+    }
+
+    /// Languages that have at least one active detector.
+    pub fn languages(&self) -> Vec<Language> {
+        let mut v: Vec<_> = self.plans.keys().copied().collect();
+        v.sort();
+        v
+    }
+
+    /// Whether any detector runs on files of this language.
+    pub fn handles(&self, lang: Language) -> bool {
+        self.plans.contains_key(&lang)
+    }
+
+    /// Check ids that have an active detector.
+    pub fn active_checks(&self) -> &std::collections::BTreeSet<String> {
+        &self.active_checks
+    }
+
+    /// Checks one file given as text. `path` is the label findings carry; the language comes
+    /// from its extension. Findings are in source order.
+    pub fn check_source(&self, path: &str, source: &str) -> FileReport {
+        match Language::from_path(path) {
+            Some(lang) => self.check_source_as(path, lang, source),
+            None => FileReport::default(),
+        }
+    }
+
+    /// Checks one file of a known language.
+    pub fn check_source_as(&self, path: &str, lang: Language, source: &str) -> FileReport {
+        let mut report = FileReport::default();
+        let Some(plan) = self.plans.get(&lang) else {
+            return report;
+        };
+        let Some(tree) = parse(lang, source) else {
+            report
+                .diagnostics
+                .push(Diagnostic::note(path, "the parser gave up on this file; skipped"));
+            return report;
+        };
+        let file = Arc::new(FileCtx::new(path.into(), lang, source.into(), tree));
+        let root = file.tree.root_node();
+        let broken = root.has_error();
+
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&plan.query, root, source.as_bytes());
+        let mut dropped_broken = 0usize;
+        // Several patterns of one detector can match the same node; report it once.
+        let mut seen: std::collections::HashSet<(usize, usize, usize)> = Default::default();
+        while let Some(m) = matches.next() {
+            let (di, local_pattern) = plan.patterns[m.pattern_index];
+            let det = &plan.detectors[di];
+            // Captured node per detector capture (first node of each).
+            let nodes: Vec<Option<tree_sitter::Node<'_>>> = plan.capture_map[di]
+                .iter()
+                .map(|&ci| m.captures().iter().find(|c| c.index == ci).map(|c| c.node))
+                .collect();
+            let node_of = |name: &str| {
+                det.captures
+                    .iter()
+                    .position(|c| c == name)
+                    .and_then(|i| nodes[i])
+            };
+            let custom_ok = det.custom[local_pattern].iter().all(|p| match node_of(&p.capture) {
+                Some(n) => p.holds(&file, n, &det.vocab),
+                None => p.negate,
+            });
+            if !custom_ok {
+                continue;
+            }
+            let Some(report_node) = report_node(det, &nodes) else {
+                continue;
+            };
+            if !seen.insert((di, report_node.start_byte(), report_node.end_byte())) {
+                continue;
+            }
+            let mut severity = det.severity;
+            let mut vars: Vec<(String, String)> = Vec::new();
+            if let Some(pred) = &det.predicate {
+                match pred.eval(&file, &nodes, &det.vocab) {
+                    Ok(Outcome::Drop) => continue,
+                    Ok(Outcome::Keep { severity: s, vars: v }) => {
+                        if let Some(s) = s {
+                            severity = s;
+                        }
+                        vars = v;
+                    }
+                    Err(e) => {
+                        let line = report_node.start_position().row + 1;
+                        report.diagnostics.push(Diagnostic {
+                            level: Level::Error,
+                            file: Some(path.to_string()),
+                            line: Some(line),
+                            message: format!(
+                                "{} ({}); no finding was produced for this match",
+                                e.message, e.location
+                            ),
+                            pack: Some(det.pack.to_string()),
+                            detector: Some(det.qualified_name()),
+                        });
+                        continue;
+                    }
+                }
+            }
+            if broken && semantics::in_broken_region(lang, report_node) {
+                dropped_broken += 1;
+                continue;
+            }
+            report
+                .findings
+                .push(self.finding(&file, det, report_node, severity, &nodes, &vars));
+        }
+        if broken {
+            let msg = if dropped_broken > 0 {
+                format!("file has syntax errors; {dropped_broken} finding(s) inside the broken code were dropped")
+            } else {
+                "file has syntax errors; findings inside the broken code are dropped".to_string()
+            };
+            report.diagnostics.push(Diagnostic::note(path, msg));
+        }
+
+        report.findings.sort_by(|a, b| {
+            (a.byte_range, &a.check, &a.detector).cmp(&(b.byte_range, &b.check, &b.detector))
+        });
+        assign_fingerprints(&mut report.findings);
+
+        let mut sups = suppress::parse(source, lang.comment_prefix());
+        report.suppressed = suppress::apply(&mut report.findings, &mut sups);
+        let is_known = |id: &str| {
+            self.catalog.contains(id)
+                || crate::model::Category::parse(id).is_some()
+                || self.catalog.iter().any(|c| suppress::covers(id, &c.id))
+        };
+        let is_active = |id: &str| self.active_checks.iter().any(|c| suppress::covers(id, c));
+        report
+            .diagnostics
+            .extend(suppress::report(path, &sups, is_known, is_active));
+        report
+    }
+
+    fn finding(
+        &self,
+        file: &Arc<FileCtx>,
+        det: &Detector,
+        node: tree_sitter::Node<'_>,
+        severity: crate::model::Severity,
+        nodes: &[Option<tree_sitter::Node<'_>>],
+        vars: &[(String, String)],
+    ) -> Finding {
+        let (line, column) = crate::error::line_col(&file.source, node.start_byte());
+        let (end_line, end_column) = crate::error::line_col(&file.source, node.end_byte());
+        let symbol = semantics::enclosing_symbol(file, node);
+        let lookup = |name: &str| -> Option<String> {
+            if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {
+                return Some(v.clone());
+            }
+            if let Some(i) = det.captures.iter().position(|c| c == name) {
+                return nodes[i].map(|n| short_text(file.text(n)));
+            }
+            match name {
+                "fn" => semantics::enclosing_function(file.language, node)
+                    .and_then(|f| semantics::definition_name(file, f))
+                    .map(str::to_string)
+                    .or_else(|| Some("<module>".into())),
+                "symbol" => Some(symbol.clone()),
+                _ => None,
+            }
+        };
+        Finding {
+            check: det.check.id.clone(),
+            category: det.check.category,
+            severity,
+            file: file.path.to_string(),
+            line,
+            column,
+            end: Position {
+                line: end_line,
+                column: end_column,
+            },
+            message: render_template(&det.message, &lookup),
+            recommendation: render_template(&det.recommendation, &lookup),
+            effort: det.check.effort,
+            pack: det.pack.to_string(),
+            detector: det.qualified_name(),
+            fingerprint: fingerprint_seed(&det.check.id, &file.path, &symbol, file.text(node)),
+            symbol,
+            byte_range: (node.start_byte(), node.end_byte()),
+        }
+    }
+}
+
+/// The capture reported as the location: the one named by `report`, else the widest.
+fn report_node<'t>(
+    det: &Detector,
+    nodes: &[Option<tree_sitter::Node<'t>>],
+) -> Option<tree_sitter::Node<'t>> {
+    if let Some(r) = &det.report {
+        let i = det.captures.iter().position(|c| c == r)?;
+        return nodes[i];
+    }
+    nodes
+        .iter()
+        .flatten()
+        .max_by_key(|n| (n.end_byte() - n.start_byte(), std::cmp::Reverse(n.start_byte())))
+        .copied()
+}
+
+/// Whitespace runs collapsed, at most 80 characters.
+fn short_text(s: &str) -> String {
+    let collapsed = collapse_ws(s);
+    if collapsed.chars().count() > 80 {
+        let cut: String = collapsed.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        collapsed
+    }
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Replaces `{name}` with `lookup(name)`; `{{` and `}}` are literal braces; unknown names stay.
+pub fn render_template(t: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        if tail.starts_with('{') {
+            if let Some(end) = tail.find('}') {
+                let name = &tail[1..end];
+                match lookup(name) {
+                    Some(v) => out.push_str(&v),
+                    None => out.push_str(&tail[..=end]),
+                }
+                rest = &tail[end + 1..];
+                continue;
+            }
+        }
+        out.push_str(&tail[..1]);
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The part of the fingerprint that does not depend on other findings; the occurrence index is
+/// added by [`assign_fingerprints`].
+fn fingerprint_seed(check: &str, path: &str, symbol: &str, text: &str) -> String {
+    [check, path, symbol, &collapse_ws(text)].join("\0")
+}
+
+/// Turns seeds into fingerprints: identical tuples get their occurrence index (source order).
+fn assign_fingerprints(findings: &mut [Finding]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for f in findings.iter_mut() {
+        let idx = seen.entry(f.fingerprint.clone()).or_insert(0);
+        let mut h = Sha256::new();
+        h.update(f.fingerprint.as_bytes());
+        h.update([0u8]);
+        h.update(idx.to_string().as_bytes());
+        *idx += 1;
+        let digest = h.finalize();
+        f.fingerprint = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_render_and_escape() {
+        let lookup = |n: &str| (n == "x").then(|| "1".to_string());
+        assert_eq!(render_template("a {x} {{y}} {z}", &lookup), "a 1 {y} {z}");
+        assert_eq!(render_template("}} {x}", &lookup), "} 1");
+    }
+}

@@ -1,0 +1,110 @@
+//! A parsed source file and handles to its nodes that scripts can hold.
+//!
+//! Predicates receive tree-sitter nodes. A `tree_sitter::Node<'tree>` borrows its tree, but rhai
+//! values must be `'static`. [`NodeRef`] solves this by owning an `Arc` of the parsed file next to
+//! the node: the tree cannot be dropped while any handle exists, so the borrow is always valid.
+//! This is the only `unsafe` in the engine, and it is confined to this module.
+
+#![allow(unsafe_code)] // reason: lifetime extension of tree-sitter nodes, justified below
+
+use crate::lang::Language;
+use crate::semantics::Bindings;
+use std::sync::{Arc, OnceLock};
+use tree_sitter::{Node, Tree};
+
+/// One source file: its text, its tree, and lazily built per-file tables.
+pub struct FileCtx {
+    /// The path label given by the caller (repo-relative, `/`-separated in the CLI).
+    pub path: Arc<str>,
+    pub language: Language,
+    pub source: Arc<str>,
+    pub tree: Tree,
+    /// Module-level bindings (imports, definitions, aliases), built on first use.
+    pub(crate) module_bindings: OnceLock<Bindings>,
+}
+
+impl std::fmt::Debug for FileCtx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileCtx")
+            .field("path", &self.path)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FileCtx {
+    pub fn new(path: Arc<str>, language: Language, source: Arc<str>, tree: Tree) -> FileCtx {
+        FileCtx {
+            path,
+            language,
+            source,
+            tree,
+            module_bindings: OnceLock::new(),
+        }
+    }
+
+    /// The text of a node.
+    pub fn text(&self, node: Node<'_>) -> &str {
+        &self.source[node.byte_range()]
+    }
+
+    pub(crate) fn bindings(&self) -> &Bindings {
+        self.module_bindings
+            .get_or_init(|| crate::semantics::module_bindings(self))
+    }
+}
+
+/// A node together with the file that owns its tree. Cheap to clone.
+#[derive(Clone)]
+pub struct NodeRef {
+    file: Arc<FileCtx>,
+    node: Node<'static>,
+}
+
+// SAFETY: `node` borrows `file.tree`. The tree lives in an `Arc` that this struct owns, so it is
+// alive for as long as the node is; the `Tree` value itself may move, but tree-sitter nodes point
+// into the C tree it owns on the heap, which never moves and is immutable after parsing.
+// Reading an immutable tree from several threads is what tree-sitter's `Tree: Sync` promises, and
+// a node is only a read-only view into it, so sharing a `NodeRef` across threads is sound too.
+unsafe impl Send for NodeRef {}
+unsafe impl Sync for NodeRef {}
+
+impl NodeRef {
+    pub fn new(file: &Arc<FileCtx>, node: Node<'_>) -> NodeRef {
+        // SAFETY: see the type-level comment; `file` keeps the tree alive.
+        let node: Node<'static> = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
+        NodeRef {
+            file: Arc::clone(file),
+            node,
+        }
+    }
+
+    pub fn node(&self) -> Node<'_> {
+        self.node
+    }
+
+    pub fn file(&self) -> &Arc<FileCtx> {
+        &self.file
+    }
+
+    pub fn text(&self) -> &str {
+        self.file.text(self.node)
+    }
+
+    /// Another node of the same file.
+    pub fn with(&self, node: Node<'_>) -> NodeRef {
+        NodeRef::new(&self.file, node)
+    }
+}
+
+impl std::fmt::Debug for NodeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}@{}:{}",
+            self.node.kind(),
+            self.node.start_position().row + 1,
+            self.node.start_position().column + 1
+        )
+    }
+}

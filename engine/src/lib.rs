@@ -1,0 +1,52 @@
+//! # ppa-engine
+//!
+//! The embeddable engine of ppa, the persistence & performance auditor. It ships no rules: a
+//! [`catalog::Catalog`] says what each check means, packs ([`pack`]) say how a framework shows
+//! the defect, and the [`Engine`] runs every detector of a language over each file in one pass.
+//!
+//! ```no_run
+//! use ppa_engine::{catalog::Catalog, pack::DirSource, EngineBuilder};
+//!
+//! let mut catalog = Catalog::default();
+//! catalog.add_toml("checks.toml", &std::fs::read_to_string("checks.toml")?).map_err(|e| e[0].clone())?;
+//! let mut builder = EngineBuilder::new(catalog);
+//! builder.load_pack(&DirSource::new("my-pack"))?;
+//! let (engine, _warnings) = builder.build();
+//! let report = engine.check_source("app/api.py", "import time\nasync def f():\n    time.sleep(1)\n");
+//! for f in report.findings {
+//!     println!("{}:{}: {} {}", f.file, f.line, f.check, f.message);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The flow of one file: parse once → one merged query per language → engine query predicates
+//! (`#resolves-to?` …) → sandboxed rhai predicate → finding → suppressions and fingerprints.
+//! See `engine/README.md` for a map of the modules.
+
+pub mod catalog;
+mod engine;
+pub mod error;
+pub mod file;
+pub mod finding;
+pub mod lang;
+pub mod model;
+pub mod pack;
+mod query;
+pub mod scope;
+pub mod script;
+pub mod semantics;
+mod suppress;
+pub mod testing;
+pub mod vocab;
+
+pub use engine::{parse, render_template, Engine, EngineBuilder, FileReport};
+pub use finding::{Collect, Diagnostic, Finding, FindingSink, Level};
+pub use model::{Category, Effort, Exempt, Language, Severity};
+
+/// The JSON schema of a pack file, generated from the serde types.
+pub fn pack_schema() -> String {
+    let schema = schemars::schema_for!(pack::raw::RawPackFile);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

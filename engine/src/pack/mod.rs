@@ -1,0 +1,685 @@
+//! Packs: loading (text -> [`raw`] types), validation and compilation (raw -> [`Pack`]).
+//!
+//! A pack is a directory: `pack.toml` (metadata, vocabularies, checks, detectors), optionally more
+//! `*.toml` files with vocabularies, checks and detectors, and the `.scm` queries and `.rhai`
+//! predicates they name. Loading never stops at the first problem: every error of the pack is
+//! collected and returned together, each pointing into the file that caused it.
+
+pub mod raw;
+mod source;
+
+pub use source::{DirSource, EmbeddedSource, PackSource};
+
+use crate::catalog::{self, Catalog, Check, Reference};
+use crate::error::{PackError, PackErrorKind, PackErrors, SourceFile, Span};
+use crate::model::{Language, Severity};
+use crate::query::custom::{self, CustomPredicate};
+use crate::script::{self, Predicate};
+use crate::vocab::{Vocabularies, Vocabulary};
+use raw::{EnabledBy, RawDetector, RawPackFile};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Pack metadata, compiled.
+#[derive(Debug, Clone)]
+pub struct PackMeta {
+    pub name: String,
+    pub version: String,
+    pub languages: Vec<Language>,
+    pub description: String,
+    pub enabled_by: EnabledBy,
+    pub requires: Vec<String>,
+    pub references: Vec<Reference>,
+    /// Where it was loaded from (`packs/asyncio`, or a user's directory).
+    pub origin: String,
+}
+
+/// A compiled pack: its detectors are ready to run.
+#[derive(Debug)]
+pub struct Pack {
+    pub meta: PackMeta,
+    pub checks: Vec<Check>,
+    pub detectors: Vec<Arc<Detector>>,
+    pub vocab: Arc<Vocabularies>,
+}
+
+/// Where a compiled piece of text sits in its pack file, for mapping positions back.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: SourceFile,
+    /// Byte offset of the text's first character in `file`.
+    pub base: usize,
+}
+
+impl Origin {
+    /// The file offset of a byte offset inside the compiled text.
+    pub fn offset(&self, inner: usize) -> usize {
+        self.base + inner
+    }
+
+    /// The file offset of a 1-based (line, column) inside the compiled text.
+    pub fn offset_of_line_col(&self, text: &str, line: usize, col: usize) -> usize {
+        let mut off = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let col_bytes: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+                return self.base + off + col_bytes;
+            }
+            off += l.len();
+        }
+        self.base + text.len()
+    }
+
+    /// `file:line:col` of an inner 1-based (line, column).
+    pub fn describe(&self, text: &str, line: usize, col: usize) -> String {
+        let off = self.offset_of_line_col(text, line, col);
+        let (l, c) = self.file.line_col(off);
+        format!("{}:{l}:{c}", self.file.name)
+    }
+}
+
+/// A compiled detector.
+#[derive(Debug)]
+pub struct Detector {
+    /// The pack it belongs to.
+    pub pack: Arc<str>,
+    /// Its name within the pack.
+    pub name: String,
+    pub check: Arc<Check>,
+    pub language: Language,
+    /// The query text (compiled again, merged with the other detectors of its language, by the
+    /// engine).
+    pub query: String,
+    pub query_origin: Origin,
+    /// Capture names of the query, in query order.
+    pub captures: Vec<String>,
+    /// Engine-evaluated query predicates (`#vocab?` ...), per pattern of this detector's query.
+    pub(crate) custom: Vec<Vec<CustomPredicate>>,
+    pub predicate: Option<Predicate>,
+    pub message: String,
+    pub recommendation: String,
+    pub severity: Severity,
+    /// The capture reported as the finding's location (`None`: the widest capture).
+    pub report: Option<String>,
+    pub vocab: Arc<Vocabularies>,
+}
+
+impl Detector {
+    /// `<pack>/<name>`, as shown in output.
+    pub fn qualified_name(&self) -> String {
+        format!("{}/{}", self.pack, self.name)
+    }
+}
+
+struct LoadedFile {
+    file: SourceFile,
+    raw: RawPackFile,
+}
+
+/// Loads and compiles a pack. `catalog` supplies the checks its detectors may implement; checks
+/// the pack defines itself are added to the returned pack (and must be added to the engine's
+/// catalogue by the caller, which [`crate::EngineBuilder`] does).
+pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErrors> {
+    let label = source.label();
+    let mut errors: Vec<PackError> = Vec::new();
+    let mut files: Vec<LoadedFile> = Vec::new();
+
+    for name in source.toml_files() {
+        let display = format!("{label}/{name}");
+        let text = match source.read(&name) {
+            Ok(t) => t,
+            Err(e) => {
+                let f = SourceFile::new(&display, "");
+                errors.push(
+                    PackError::new(
+                        &f,
+                        Span::default(),
+                        e,
+                        "a pack directory holds a `pack.toml`; check the path given to --pack",
+                    )
+                    .with_kind(PackErrorKind::Io),
+                );
+                continue;
+            }
+        };
+        let file = SourceFile::new(&display, &text);
+        match toml::from_str::<RawPackFile>(&text) {
+            Ok(raw) => files.push(LoadedFile { file, raw }),
+            Err(e) => errors.push(PackError::toml(&file, &e)),
+        }
+    }
+
+    let pack_name = files
+        .first()
+        .and_then(|f| f.raw.pack.as_ref())
+        .map(|m| m.name.get_ref().clone())
+        .unwrap_or_else(|| label.rsplit('/').next().unwrap_or(&label).to_string());
+    let fail = |errors: Vec<PackError>| PackErrors {
+        pack: pack_name.clone(),
+        errors,
+    };
+
+    // Metadata: exactly in pack.toml.
+    let mut meta = None;
+    for (i, f) in files.iter().enumerate() {
+        match (&f.raw.pack, i) {
+            (Some(m), 0) => meta = Some(compile_meta(m, &f.file, &label, &mut errors)),
+            (Some(m), _) => errors.push(PackError::new(
+                &f.file,
+                Span::from(m.name.span()),
+                "`[pack]` may only appear in pack.toml",
+                "move the metadata to pack.toml; other files hold vocabularies and detectors",
+            )),
+            (None, 0) if f.file.name.ends_with("pack.toml") => errors.push(PackError::new(
+                &f.file,
+                Span::default(),
+                "pack.toml has no `[pack]` table",
+                "start the file with `[pack]` and `name`, `version`, `languages`, `description`",
+            )),
+            _ => {}
+        }
+    }
+    let Some(meta) = meta else {
+        if errors.is_empty() {
+            errors.push(PackError::new(
+                &SourceFile::new(&format!("{label}/pack.toml"), ""),
+                Span::default(),
+                "no pack.toml found",
+                "a pack directory holds a `pack.toml`",
+            ));
+        }
+        return Err(fail(errors));
+    };
+
+    // Vocabularies.
+    let mut vocab = Vocabularies::default();
+    let mut vocab_seen: BTreeMap<String, String> = BTreeMap::new();
+    for f in &files {
+        for (name, entries) in &f.raw.vocab {
+            if let Some(prev) = vocab_seen.insert(name.clone(), f.file.name.to_string()) {
+                errors.push(PackError::new(
+                    &f.file,
+                    Span::from(entries.span()),
+                    format!("vocabulary `{name}` is defined twice (also in {prev})"),
+                    "merge the two lists",
+                ));
+                continue;
+            }
+            match Vocabulary::new(entries.get_ref()) {
+                Ok(v) => vocab.insert(name.clone(), v),
+                Err(e) => errors.push(PackError::new(
+                    &f.file,
+                    Span::from(entries.span()),
+                    format!("vocabulary `{name}`: {e}"),
+                    "entries are dotted names; `*` matches within a segment, a final `.*` any tail, a leading `*.` any receiver",
+                )),
+            }
+        }
+    }
+    let vocab = Arc::new(vocab);
+
+    // The pack's own checks join the catalogue for this pack's detectors.
+    let mut local_catalog = catalog.clone();
+    let mut checks = Vec::new();
+    for f in &files {
+        for check in &f.raw.check {
+            if let Some(e) = catalog::validate(check, &f.file) {
+                errors.push(e);
+            } else if local_catalog.contains(&check.id) {
+                errors.push(PackError::new(
+                    &f.file,
+                    catalog::find_span(&f.file.text, &check.id),
+                    format!("check `{}` is already defined", check.id),
+                    "implement the existing check with a detector, or pick a new id (`<team>.<category>.<name>`)",
+                ));
+            } else {
+                local_catalog.insert(check.clone());
+                checks.push(check.clone());
+            }
+        }
+    }
+
+    // Detectors.
+    let pack_arc: Arc<str> = meta.name.as_str().into();
+    let mut detectors = Vec::new();
+    let mut names = BTreeSet::new();
+    for f in &files {
+        for d in &f.raw.detector {
+            if !names.insert(d.name.get_ref().clone()) {
+                errors.push(PackError::new(
+                    &f.file,
+                    Span::from(d.name.span()),
+                    format!("detector `{}` is defined twice", d.name.get_ref()),
+                    "detector names are unique within a pack",
+                ));
+                continue;
+            }
+            if let Some(det) = compile_detector(
+                d,
+                &f.file,
+                source,
+                &label,
+                &pack_arc,
+                &meta,
+                &local_catalog,
+                &vocab,
+                &mut errors,
+            ) {
+                detectors.push(Arc::new(det));
+            }
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(Pack {
+            meta,
+            checks,
+            detectors,
+            vocab,
+        })
+    } else {
+        Err(fail(errors))
+    }
+}
+
+fn compile_meta(
+    m: &raw::RawMeta,
+    file: &SourceFile,
+    label: &str,
+    errors: &mut Vec<PackError>,
+) -> PackMeta {
+    let name = m.name.get_ref();
+    if !is_slug(name) {
+        errors.push(PackError::new(
+            file,
+            Span::from(m.name.span()),
+            format!("pack name `{name}` is not a valid name"),
+            "use lower-case letters, digits and `-`, e.g. `acme-orm`",
+        ));
+    }
+    if m.languages.is_empty() {
+        errors.push(PackError::new(
+            file,
+            Span::from(m.name.span()),
+            "`languages` is empty",
+            "list the languages the pack has detectors for, e.g. `languages = [\"python\"]`",
+        ));
+    }
+    PackMeta {
+        name: name.clone(),
+        version: m.version.clone(),
+        languages: m.languages.clone(),
+        description: m.description.clone(),
+        enabled_by: m.enabled_by.clone(),
+        requires: m.requires.clone(),
+        references: m.references.clone(),
+        origin: label.to_string(),
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// The byte offset, in its file, of the first character of a string value's content.
+pub(crate) fn content_base(file: &SourceFile, span: std::ops::Range<usize>) -> usize {
+    let rest = &file.text[span.start.min(file.text.len())..];
+    let quote_len = if rest.starts_with("'''") || rest.starts_with("\"\"\"") {
+        3
+    } else {
+        1
+    };
+    let mut base = span.start + quote_len;
+    if quote_len == 3 {
+        let after = &file.text[base.min(file.text.len())..];
+        if after.starts_with("\r\n") {
+            base += 2;
+        } else if after.starts_with('\n') {
+            base += 1;
+        }
+    }
+    base
+}
+
+/// Reads text given inline or as a file: (text, origin).
+fn inline_or_file(
+    inline: &Option<Spanned<String>>,
+    from_file: &Option<Spanned<String>>,
+    what: &str,
+    ext: &str,
+    file: &SourceFile,
+    source: &dyn PackSource,
+    label: &str,
+    errors: &mut Vec<PackError>,
+    required: bool,
+    at: Span,
+) -> Option<(String, Origin)> {
+    match (inline, from_file) {
+        (Some(_), Some(f)) => {
+            errors.push(PackError::new(
+                file,
+                Span::from(f.span()),
+                format!("both `{what}` and `{what}_file` are set"),
+                format!("keep one: inline `{what} = '''…'''` or `{what}_file = \"x.{ext}\"`"),
+            ));
+            None
+        }
+        (Some(q), None) => Some((
+            q.get_ref().clone(),
+            Origin {
+                file: file.clone(),
+                base: content_base(file, q.span()),
+            },
+        )),
+        (None, Some(f)) => match source.read(f.get_ref()) {
+            Ok(text) => Some((
+                text.clone(),
+                Origin {
+                    file: SourceFile::new(&format!("{label}/{}", f.get_ref()), &text),
+                    base: 0,
+                },
+            )),
+            Err(e) => {
+                errors.push(
+                    PackError::new(
+                        file,
+                        Span::from(f.span()),
+                        e,
+                        format!("paths are relative to the pack directory, e.g. `queries/x.{ext}`"),
+                    )
+                    .with_kind(PackErrorKind::Io),
+                );
+                None
+            }
+        },
+        (None, None) => {
+            if required {
+                errors.push(PackError::new(
+                    file,
+                    at,
+                    format!("detector has no `{what}`"),
+                    format!("add `{what} = '''…'''` or `{what}_file = \"x.{ext}\"`"),
+                ));
+            }
+            None
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // reason: one call site; a struct would only rename these
+fn compile_detector(
+    d: &RawDetector,
+    file: &SourceFile,
+    source: &dyn PackSource,
+    label: &str,
+    pack: &Arc<str>,
+    meta: &PackMeta,
+    catalog: &Catalog,
+    vocab: &Arc<Vocabularies>,
+    errors: &mut Vec<PackError>,
+) -> Option<Detector> {
+    let n_errors = errors.len();
+    let name = d.name.get_ref();
+    let name_span = Span::from(d.name.span());
+    if !is_slug(name) {
+        errors.push(PackError::new(
+            file,
+            name_span,
+            format!("detector name `{name}` is not a valid name"),
+            "use lower-case words joined by `-`, e.g. `sync-sleep`",
+        ));
+    }
+    let check_id = d.check.get_ref();
+    let check = match catalog.get(check_id) {
+        Some(c) => Some(Arc::clone(c)),
+        None => {
+            let hint = match closest(check_id, catalog.iter().map(|c| c.id.as_str())) {
+                Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check id"),
+                None => "define the check in this pack with a `[[check]]` record, or use an id from `ppa rule --list`".into(),
+            };
+            errors.push(
+                PackError::new(
+                    file,
+                    Span::from(d.check.span()),
+                    format!("unknown check id `{check_id}`"),
+                    hint,
+                )
+                .with_kind(PackErrorKind::UnknownCheck),
+            );
+            None
+        }
+    };
+    if !meta.languages.contains(&d.language) {
+        errors.push(PackError::new(
+            file,
+            name_span,
+            format!(
+                "detector `{name}` is for {} but the pack's `languages` does not list it",
+                d.language
+            ),
+            format!("add \"{}\" to `languages` in [pack]", d.language),
+        ));
+    }
+
+    let query = inline_or_file(
+        &d.query,
+        &d.query_file,
+        "query",
+        "scm",
+        file,
+        source,
+        label,
+        errors,
+        true,
+        name_span,
+    );
+    let mut captures = Vec::new();
+    let mut custom_preds = Vec::new();
+    if let Some((text, origin)) = &query {
+        match tree_sitter::Query::new(&d.language.grammar(), text) {
+            Ok(q) => {
+                captures = q.capture_names().iter().map(|s| s.to_string()).collect();
+                if captures.is_empty() {
+                    errors.push(
+                        PackError::new(
+                            &origin.file,
+                            Span::new(origin.base, 0),
+                            "the query captures nothing",
+                            "add a capture such as `@call` to the node you want to report",
+                        )
+                        .with_kind(PackErrorKind::Query),
+                    );
+                }
+                for p in 0..q.pattern_count() {
+                    match custom::compile(&q, p, vocab) {
+                        Ok(preds) => custom_preds.push(preds),
+                        Err(msg) => {
+                            let at = q.start_byte_for_pattern(p);
+                            errors.push(
+                                PackError::new(
+                                    &origin.file,
+                                    Span::new(origin.offset(at), 1),
+                                    msg,
+                                    custom::HELP,
+                                )
+                                .with_kind(PackErrorKind::Query),
+                            );
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                errors.push(
+                    PackError::new(
+                        &origin.file,
+                        Span::new(origin.offset(e.offset), 1),
+                        format!("invalid query: {} error: {}", query_error_kind(&e), e.message.trim()),
+                        format!(
+                            "check node and field names against the {} grammar (`ppa` uses tree-sitter node kinds)",
+                            d.language
+                        ),
+                    )
+                    .with_kind(PackErrorKind::Query),
+                );
+            }
+        }
+    }
+
+    if let Some(r) = &d.report {
+        if query.is_some() && !captures.is_empty() && !captures.contains(r.get_ref()) {
+            errors.push(PackError::new(
+                file,
+                Span::from(r.span()),
+                format!("`report` names capture `@{}` that the query does not define", r.get_ref()),
+                format!("captures of this query: {}", list_captures(&captures)),
+            ));
+        }
+    }
+
+    let predicate = inline_or_file(
+        &d.predicate,
+        &d.predicate_file,
+        "predicate",
+        "rhai",
+        file,
+        source,
+        label,
+        errors,
+        false,
+        name_span,
+    );
+    let predicate = predicate.and_then(|(text, origin)| {
+        match script::compile(&text, origin.clone(), &captures) {
+            Ok(p) => Some(p),
+            Err((line, col, msg)) => {
+                let off = origin.offset_of_line_col(&text, line, col);
+                errors.push(
+                    PackError::new(
+                        &origin.file,
+                        Span::new(off, 1),
+                        format!("predicate does not compile: {msg}"),
+                        format!(
+                            "captures are variables named like the query's captures ({}), plus `file`; see docs/pack-format.md for the host functions",
+                            list_captures(&captures)
+                        ),
+                    )
+                    .with_kind(PackErrorKind::Script),
+                );
+                None
+            }
+        }
+    });
+
+    // Without a predicate, every `{var}` of the message must be a capture.
+    let message = d.message.get_ref().clone();
+    if d.predicate.is_none() && d.predicate_file.is_none() && query.is_some() {
+        for var in template_vars(&message) {
+            if !captures.iter().any(|c| c == var) {
+                errors.push(PackError::new(
+                    file,
+                    Span::from(d.message.span()),
+                    format!("message uses `{{{var}}}` but the query has no capture `@{var}`"),
+                    format!(
+                        "use one of {} or set the variable from a predicate",
+                        list_captures(&captures)
+                    ),
+                ));
+            }
+        }
+    }
+
+    if errors.len() > n_errors {
+        return None;
+    }
+    let check = check?;
+    let (query, query_origin) = query?;
+    Some(Detector {
+        pack: Arc::clone(pack),
+        name: name.clone(),
+        recommendation: d
+            .recommendation
+            .clone()
+            .unwrap_or_else(|| check.recommendation.clone()),
+        severity: d.severity.unwrap_or(check.default_severity),
+        check,
+        language: d.language,
+        query,
+        query_origin,
+        captures,
+        custom: custom_preds,
+        predicate,
+        message,
+        report: d.report.as_ref().map(|r| r.get_ref().clone()),
+        vocab: Arc::clone(vocab),
+    })
+}
+
+fn query_error_kind(e: &tree_sitter::QueryError) -> &'static str {
+    use tree_sitter::QueryErrorKind::*;
+    match e.kind {
+        Syntax => "syntax",
+        NodeType => "unknown node kind",
+        Field => "unknown field",
+        Capture => "unknown capture",
+        Predicate => "predicate",
+        Structure => "impossible pattern",
+        Language => "language",
+    }
+}
+
+fn list_captures(c: &[String]) -> String {
+    if c.is_empty() {
+        "(none)".into()
+    } else {
+        c.iter().map(|c| format!("@{c}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// `{name}` placeholders of a template (`{{` escapes a brace).
+pub fn template_vars(t: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'{' {
+            if bytes.get(i + 1) == Some(&b'{') {
+                i += 2;
+                continue;
+            }
+            if let Some(end) = t[i + 1..].find('}') {
+                out.push(&t[i + 1..i + 1 + end]);
+                i += end + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The candidate closest to `s` by edit distance, if it is close enough to be a typo.
+fn closest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(s, c), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

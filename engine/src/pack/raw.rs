@@ -1,0 +1,121 @@
+//! What a pack file says: plain serde types with a doc comment per field. The JSON schema in
+//! `docs/pack.schema.json` is generated from these types (and checked by a test).
+//!
+//! Fields that are compiled later (queries, predicates, names) keep their TOML span so that a
+//! compile error points into the pack file.
+
+use crate::catalog::{Check, Reference};
+use crate::model::{Language, Severity};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A pack file: `pack.toml` (with `[pack]`) or an extra `*.toml` file of the same pack directory
+/// (without `[pack]`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPackFile {
+    /// Pack metadata. Required in `pack.toml`, not allowed elsewhere.
+    #[serde(default)]
+    pub pack: Option<RawMeta>,
+    /// Vocabularies: name -> list of qualified names or patterns (`time.sleep`, `requests.*`,
+    /// `*.read_bytes`, `fs.*Sync`). Predicates test names against them with `in_vocab`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
+    pub vocab: BTreeMap<String, Spanned<Vec<String>>>,
+    /// Checks defined by this pack (team checks; ids like `acme.query.raw_sql`).
+    #[serde(default)]
+    pub check: Vec<Check>,
+    /// Detectors: how this pack finds the defect of a check.
+    #[serde(default)]
+    pub detector: Vec<RawDetector>,
+}
+
+/// `[pack]`: who the pack is and when it applies.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    /// The pack's name; also its `--pack` value. Lower-case letters, digits and `-`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// The pack's own version (semver recommended).
+    pub version: String,
+    /// Languages the pack has detectors for: `python`, `go`, `javascript`, `typescript`, `tsx`.
+    pub languages: Vec<Language>,
+    /// One sentence: what the pack covers.
+    pub description: String,
+    /// What enables the pack during discovery when no `--pack` is given.
+    #[serde(default)]
+    pub enabled_by: EnabledBy,
+    /// Other packs this one builds on; they are loaded with it.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Documentation consulted, listed under "Sources Consulted" in the report.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+/// Discovery triggers (CHECKS.md §1.2). Any one of them enables the pack.
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnabledBy {
+    /// Always enabled for projects containing one of the pack's languages.
+    #[serde(default)]
+    pub always: bool,
+    /// Dependency names in manifests (`requirements.txt`, `pyproject.toml`, `package.json`,
+    /// `go.mod`), e.g. `sqlalchemy`, `github.com/jackc/pgx/v5`.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// Top-level modules imported by source files, e.g. `asyncio`.
+    #[serde(default)]
+    pub imports: Vec<String>,
+}
+
+/// `[[detector]]`: one way a framework shows the defect of a check.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDetector {
+    /// Unique within the pack; shown as `<pack>/<name>`. Lower-case words joined by `-`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// The check id this detector implements, e.g. `runtime.sync_sleep_in_async`.
+    #[schemars(with = "String")]
+    pub check: Spanned<String>,
+    /// The language of the files it runs on. A `javascript` detector also runs on TypeScript.
+    pub language: Language,
+    /// A tree-sitter query, inline. Write it as a `'''` literal string so that error positions
+    /// map exactly into this file. Exactly one of `query` and `query_file`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub query: Option<Spanned<String>>,
+    /// A `.scm` file, relative to the pack directory, holding the query.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub query_file: Option<Spanned<String>>,
+    /// A rhai predicate, inline. It sees each capture as a variable and returns `true` (report),
+    /// `false` (veto) or a map with `severity` and template variables. At most one of
+    /// `predicate` and `predicate_file`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate: Option<Spanned<String>>,
+    /// A `.rhai` file, relative to the pack directory, holding the predicate.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate_file: Option<Spanned<String>>,
+    /// The finding's message. `{name}` is replaced by the text of capture `@name` or by the
+    /// predicate's variable `name`.
+    #[schemars(with = "String")]
+    pub message: Spanned<String>,
+    /// The recommendation; defaults to the check's.
+    #[serde(default)]
+    pub recommendation: Option<String>,
+    /// Severity when the predicate sets none; defaults to the check's `default_severity`.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// The capture whose node is the finding's location; defaults to the capture spanning the
+    /// most text.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub report: Option<Spanned<String>>,
+}

@@ -1,0 +1,111 @@
+//! Query predicates evaluated by the engine, before any script runs.
+//!
+//! tree-sitter evaluates `#eq?`, `#match?` and `#any-of?` itself; predicates it does not know are
+//! handed to the host (`Query::general_predicates`). ppa defines a few that are both common and
+//! cheap, so most candidates are dropped in Rust and never reach a rhai predicate:
+//!
+//! | predicate | true when |
+//! |---|---|
+//! | `(#resolves-to? @c "vocab")` | the capture resolves (P1) to a name in the pack vocabulary |
+//! | `(#in-async-fn? @c)` | the nearest enclosing function is a coroutine |
+//! | `(#in-loop? @c)` | the capture is inside a loop body (P4) |
+//! | `(#in-call-arg-of? @c "vocab")` | the capture is inside an argument of a call to the vocabulary (an offload wrapper) |
+//!
+//! Each has a `#not-…` form.
+
+use crate::file::FileCtx;
+use crate::semantics;
+use crate::vocab::Vocabularies;
+use tree_sitter::{Node, Query, QueryPredicateArg};
+
+pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), each with a #not- form";
+
+#[derive(Debug, Clone)]
+pub(crate) enum Test {
+    ResolvesTo(String),
+    InAsyncFn,
+    InLoop,
+    InCallArgOf(String),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CustomPredicate {
+    pub capture: String,
+    pub test: Test,
+    pub negate: bool,
+}
+
+/// Reads the host predicates of one pattern.
+pub(crate) fn compile(
+    q: &Query,
+    pattern: usize,
+    vocab: &Vocabularies,
+) -> Result<Vec<CustomPredicate>, String> {
+    let mut out = Vec::new();
+    for p in q.general_predicates(pattern) {
+        let op = p.operator.as_ref();
+        let (negate, base) = match op.strip_prefix("not-") {
+            Some(b) => (true, b),
+            None => (false, op),
+        };
+        let capture = match p.args.first() {
+            Some(QueryPredicateArg::Capture(i)) => q.capture_names()[*i as usize].to_string(),
+            _ => return Err(format!("`#{op}` takes a capture as its first argument")),
+        };
+        let string_arg = || match p.args.get(1) {
+            Some(QueryPredicateArg::String(s)) => Ok(s.to_string()),
+            _ => Err(format!("`#{op}` takes a vocabulary name as its second argument")),
+        };
+        let check_vocab = |name: String| {
+            if vocab.get(&name).is_some() {
+                Ok(name)
+            } else {
+                let known: Vec<&str> = vocab.names().collect();
+                Err(format!(
+                    "`#{op}` names vocabulary `{name}` that the pack does not define (defined: {})",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ))
+            }
+        };
+        let test = match base {
+            "resolves-to?" => Test::ResolvesTo(check_vocab(string_arg()?)?),
+            "in-call-arg-of?" => Test::InCallArgOf(check_vocab(string_arg()?)?),
+            "in-async-fn?" => Test::InAsyncFn,
+            "in-loop?" => Test::InLoop,
+            _ => return Err(format!("unknown query predicate `#{op}`")),
+        };
+        out.push(CustomPredicate {
+            capture,
+            test,
+            negate,
+        });
+    }
+    Ok(out)
+}
+
+impl CustomPredicate {
+    /// Evaluates the predicate on a captured node.
+    pub(crate) fn holds(&self, file: &FileCtx, node: Node<'_>, vocab: &Vocabularies) -> bool {
+        let lang = file.language;
+        let v = match &self.test {
+            Test::ResolvesTo(name) => {
+                let target = if matches!(node.kind(), "call" | "call_expression") {
+                    node.child_by_field_name("function").unwrap_or(node)
+                } else {
+                    node
+                };
+                vocab
+                    .get(name)
+                    .is_some_and(|voc| voc.contains(&semantics::resolve(file, target)))
+            }
+            Test::InAsyncFn => semantics::enclosing_function(lang, node)
+                .is_some_and(|f| semantics::is_async(lang, f)),
+            Test::InLoop => semantics::enclosing_loop(lang, node).is_some(),
+            Test::InCallArgOf(name) => match vocab.get(name) {
+                Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
+                None => false,
+            },
+        };
+        v != self.negate
+    }
+}

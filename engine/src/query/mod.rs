@@ -1,0 +1,3 @@
+//! Query support beyond tree-sitter: the engine's own query predicates.
+
+pub(crate) mod custom;

@@ -1,0 +1,263 @@
+//! The read-only host API that predicates see. Every function here is documented in
+//! [`HOST_FUNCTIONS`], which `docs/pack-format.md` is checked against.
+
+use crate::file::{FileCtx, NodeRef};
+use crate::semantics;
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Position};
+use std::sync::Arc;
+
+/// The `file` variable: the file being checked.
+#[derive(Clone)]
+pub struct FileHandle(pub Arc<FileCtx>);
+
+/// (signature, description) of every host type member and function, in documentation order.
+pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
+    ("node.kind", "tree-sitter node kind, e.g. `call`"),
+    ("node.text", "source text of the node"),
+    ("node.is_named", "whether the node is a named node"),
+    ("node.line / node.column", "1-based start line and column (column in characters)"),
+    ("node.end_line / node.end_column", "1-based end line and column (exclusive)"),
+    ("node.start_byte / node.end_byte", "byte offsets"),
+    ("node.parent", "the parent node, or `()` at the root"),
+    ("node.children / node.named_children", "arrays of child nodes"),
+    ("node.child_count", "number of children"),
+    ("node.next_sibling / node.prev_sibling", "named siblings, or `()`"),
+    ("node.has_error", "whether the subtree contains a syntax error"),
+    ("node.field(name)", "the child in field `name`, or `()`"),
+    ("node.fields(name)", "all children in field `name`"),
+    ("node.ancestors()", "ancestors, nearest first"),
+    ("node.descendants(kind)", "descendants of kind `kind` in document order (`\"\"`: all named)"),
+    ("node.is(other)", "whether two handles denote the same node"),
+    ("file.path", "the file's path label"),
+    ("file.language", "`python`, `go`, `javascript`, `typescript` or `tsx`"),
+    ("file.source", "the whole source text"),
+    ("file.line(n)", "the text of 1-based line n"),
+    ("resolve(node)", "qualified name of an expression (P1): `time.sleep`, `httpx.Client().get`, `$local`, `?`"),
+    ("in_vocab(name, vocab)", "whether a qualified name is in a vocabulary of the detector's pack"),
+    ("resolves_to(node, vocab)", "`in_vocab(resolve(callee), vocab)`; a call node stands for its callee"),
+    ("enclosing_fn(node)", "the nearest function boundary (P4), or `()` at module level"),
+    ("is_async(fn)", "whether a function node is a coroutine"),
+    ("in_async_fn(node)", "whether the nearest function boundary is a coroutine"),
+    ("fn_name(fn)", "a function's name, or `\"\"`"),
+    ("decorators(fn)", "resolved decorator callees of a Python definition, outermost first"),
+    ("enclosing_loop(node)", "the loop whose body contains the node (P4), or `()`"),
+    ("in_loop(node)", "whether the node is inside a loop body (P4)"),
+    ("iterable_size(loop)", "literal iteration count of a loop, or -1 when unknown"),
+    ("in_call_arg_of(node, vocab)", "whether the node is inside an argument of a call to the vocabulary (offload wrappers)"),
+    ("is_module_level(node)", "whether no function encloses the node"),
+    ("enclosing_symbol(node)", "dotted names of the enclosing definitions, e.g. `Repo.load`"),
+    ("uses_of(scope, name)", "identifier nodes named `name` inside `scope`, in document order"),
+];
+
+fn unit_or(n: Option<NodeRef>) -> Dynamic {
+    match n {
+        Some(n) => Dynamic::from(n),
+        None => Dynamic::UNIT,
+    }
+}
+
+fn error(msg: String) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(msg.into(), Position::NONE))
+}
+
+fn with_vocab_contains(name: &str, vocab: &str) -> Result<bool, Box<EvalAltResult>> {
+    super::with_vocab(|v| match v.and_then(|v| v.get(vocab)) {
+        Some(voc) => Ok(voc.contains(name)),
+        None => Err(error(format!(
+            "vocabulary `{vocab}` is not defined by this detector's pack"
+        ))),
+    })
+}
+
+fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
+    if matches!(n.kind(), "call" | "call_expression") {
+        n.child_by_field_name("function").unwrap_or(n)
+    } else {
+        n
+    }
+}
+
+pub(super) fn register(e: &mut Engine) {
+    e.register_type_with_name::<NodeRef>("Node");
+    e.register_fn("to_string", |n: &mut NodeRef| n.text().to_string());
+    e.register_fn("to_debug", |n: &mut NodeRef| format!("{n:?}"));
+    e.register_get("kind", |n: &mut NodeRef| n.node().kind().to_string());
+    e.register_get("text", |n: &mut NodeRef| n.text().to_string());
+    e.register_get("is_named", |n: &mut NodeRef| n.node().is_named());
+    e.register_get("line", |n: &mut NodeRef| n.node().start_position().row as i64 + 1);
+    e.register_get("column", |n: &mut NodeRef| {
+        let file = n.file();
+        crate::error::line_col(&file.source, n.node().start_byte()).1 as i64
+    });
+    e.register_get("end_line", |n: &mut NodeRef| n.node().end_position().row as i64 + 1);
+    e.register_get("end_column", |n: &mut NodeRef| {
+        let file = n.file();
+        crate::error::line_col(&file.source, n.node().end_byte()).1 as i64
+    });
+    e.register_get("start_byte", |n: &mut NodeRef| n.node().start_byte() as i64);
+    e.register_get("end_byte", |n: &mut NodeRef| n.node().end_byte() as i64);
+    e.register_get("parent", |n: &mut NodeRef| {
+        let p = n.node().parent().map(|p| n.with(p));
+        unit_or(p)
+    });
+    e.register_get("children", |n: &mut NodeRef| {
+        let node = n.node();
+        let mut c = node.walk();
+        let kids: Vec<_> = node.children(&mut c).collect();
+        kids.into_iter().map(|k| Dynamic::from(n.with(k))).collect::<Array>()
+    });
+    e.register_get("named_children", |n: &mut NodeRef| {
+        let node = n.node();
+        let mut c = node.walk();
+        let kids: Vec<_> = node.named_children(&mut c).collect();
+        kids.into_iter().map(|k| Dynamic::from(n.with(k))).collect::<Array>()
+    });
+    e.register_get("child_count", |n: &mut NodeRef| n.node().child_count() as i64);
+    e.register_get("next_sibling", |n: &mut NodeRef| {
+        let s = n.node().next_named_sibling().map(|s| n.with(s));
+        unit_or(s)
+    });
+    e.register_get("prev_sibling", |n: &mut NodeRef| {
+        let s = n.node().prev_named_sibling().map(|s| n.with(s));
+        unit_or(s)
+    });
+    e.register_get("has_error", |n: &mut NodeRef| n.node().has_error());
+    e.register_fn("field", |n: &mut NodeRef, name: &str| {
+        let f = n.node().child_by_field_name(name).map(|f| n.with(f));
+        unit_or(f)
+    });
+    e.register_fn("fields", |n: &mut NodeRef, name: &str| {
+        let node = n.node();
+        let mut c = node.walk();
+        let kids: Vec<_> = node.children_by_field_name(name, &mut c).collect();
+        kids.into_iter().map(|k| Dynamic::from(n.with(k))).collect::<Array>()
+    });
+    e.register_fn("ancestors", |n: &mut NodeRef| {
+        let mut out = Array::new();
+        let mut cur = n.node().parent();
+        while let Some(p) = cur {
+            out.push(Dynamic::from(n.with(p)));
+            cur = p.parent();
+        }
+        out
+    });
+    e.register_fn(
+        "descendants",
+        |n: &mut NodeRef, kind: &str| -> Result<Array, Box<EvalAltResult>> {
+            let mut out = Array::new();
+            let mut cursor = n.node().walk();
+            let mut stack = vec![n.node()];
+            while let Some(cur) = stack.pop() {
+                let kids: Vec<_> = cur.named_children(&mut cursor).collect();
+                for k in kids.into_iter().rev() {
+                    stack.push(k);
+                }
+                if cur.id() != n.node().id() && (kind.is_empty() || cur.kind() == kind) {
+                    if out.len() >= super::MAX_ARRAY_SIZE {
+                        return Err(error(format!(
+                            "descendants() exceeded {} nodes",
+                            super::MAX_ARRAY_SIZE
+                        )));
+                    }
+                    out.push(Dynamic::from(n.with(cur)));
+                }
+            }
+            Ok(out)
+        },
+    );
+    e.register_fn("is", |a: &mut NodeRef, b: NodeRef| a.node().id() == b.node().id());
+    e.register_fn("==", |a: NodeRef, b: NodeRef| a.node().id() == b.node().id());
+    e.register_fn("!=", |a: NodeRef, b: NodeRef| a.node().id() != b.node().id());
+
+    e.register_type_with_name::<FileHandle>("File");
+    e.register_get("path", |f: &mut FileHandle| f.0.path.to_string());
+    e.register_get("language", |f: &mut FileHandle| f.0.language.name().to_string());
+    e.register_get("source", |f: &mut FileHandle| f.0.source.to_string());
+    e.register_fn("line", |f: &mut FileHandle, n: i64| {
+        f.0.source
+            .lines()
+            .nth((n.max(1) - 1) as usize)
+            .unwrap_or("")
+            .to_string()
+    });
+
+    e.register_fn("resolve", |n: NodeRef| semantics::resolve(n.file(), n.node()));
+    e.register_fn("in_vocab", |name: &str, vocab: &str| with_vocab_contains(name, vocab));
+    e.register_fn("resolves_to", |n: NodeRef, vocab: &str| {
+        let name = semantics::resolve(n.file(), callee(n.node()));
+        with_vocab_contains(&name, vocab)
+    });
+    e.register_fn("enclosing_fn", |n: NodeRef| {
+        let f = semantics::enclosing_function(n.file().language, n.node()).map(|f| n.with(f));
+        unit_or(f)
+    });
+    e.register_fn("is_async", |f: NodeRef| {
+        semantics::is_async(f.file().language, f.node())
+    });
+    e.register_fn("in_async_fn", |n: NodeRef| {
+        let lang = n.file().language;
+        semantics::enclosing_function(lang, n.node()).is_some_and(|f| semantics::is_async(lang, f))
+    });
+    e.register_fn("fn_name", |f: NodeRef| {
+        semantics::definition_name(f.file(), f.node())
+            .unwrap_or("")
+            .to_string()
+    });
+    e.register_fn("decorators", |f: NodeRef| {
+        semantics::decorators(f.file(), f.node())
+            .into_iter()
+            .map(Dynamic::from)
+            .collect::<Array>()
+    });
+    e.register_fn("enclosing_loop", |n: NodeRef| {
+        let l = semantics::enclosing_loop(n.file().language, n.node()).map(|l| n.with(l));
+        unit_or(l)
+    });
+    e.register_fn("in_loop", |n: NodeRef| {
+        semantics::enclosing_loop(n.file().language, n.node()).is_some()
+    });
+    e.register_fn("iterable_size", |l: NodeRef| {
+        semantics::iterable_size(l.file(), l.node()).unwrap_or(-1)
+    });
+    e.register_fn(
+        "in_call_arg_of",
+        |n: NodeRef, vocab: &str| -> Result<bool, Box<EvalAltResult>> {
+            super::with_vocab(|v| match v.and_then(|v| v.get(vocab)) {
+                Some(voc) => Ok(semantics::in_call_argument(n.file(), n.node(), |q| {
+                    voc.contains(q)
+                })),
+                None => Err(error(format!(
+                    "vocabulary `{vocab}` is not defined by this detector's pack"
+                ))),
+            })
+        },
+    );
+    e.register_fn("is_module_level", |n: NodeRef| {
+        semantics::enclosing_function(n.file().language, n.node()).is_none()
+    });
+    e.register_fn("enclosing_symbol", |n: NodeRef| {
+        semantics::enclosing_symbol(n.file(), n.node())
+    });
+    e.register_fn(
+        "uses_of",
+        |scope: NodeRef, name: &str| -> Result<Array, Box<EvalAltResult>> {
+            let file = scope.file();
+            let mut out = Array::new();
+            let mut cursor = scope.node().walk();
+            let mut stack = vec![scope.node()];
+            while let Some(cur) = stack.pop() {
+                if matches!(cur.kind(), "identifier" | "shorthand_property_identifier")
+                    && file.text(cur) == name
+                {
+                    if out.len() >= super::MAX_ARRAY_SIZE {
+                        return Err(error("uses_of() exceeded the array size limit".into()));
+                    }
+                    out.push(Dynamic::from(scope.with(cur)));
+                }
+                let kids: Vec<_> = cur.named_children(&mut cursor).collect();
+                stack.extend(kids.into_iter().rev());
+            }
+            Ok(out)
+        },
+    );
+}

@@ -1,0 +1,244 @@
+//! rhai predicates: the one sandboxed script engine, the host API, compile and evaluate.
+//!
+//! The engine is built in exactly one function ([`engine`]) and shared by compilation and
+//! evaluation, so production and tests configure it identically (the Apollo Router habit).
+//! Scripts are compiled once, when their pack loads, and evaluated per candidate match.
+//!
+//! Sandbox: no module imports (no file access), no `eval`, no `print` output, strict variables
+//! (a typo is a compile error), and limits on operations, call depth, expression depth, string,
+//! array and map sizes. The host types are read-only: getters and pure functions only.
+
+mod host;
+
+pub use host::{FileHandle, HOST_FUNCTIONS};
+
+use crate::file::{FileCtx, NodeRef};
+use crate::model::Severity;
+use crate::pack::Origin;
+use crate::vocab::Vocabularies;
+use rhai::{Dynamic, Scope, AST};
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+use tree_sitter::Node;
+
+/// Limits for one evaluation of one predicate. Generous for honest predicates (which run a few
+/// hundred operations), tight enough that an endless loop ends in milliseconds.
+pub const MAX_OPERATIONS: u64 = 200_000;
+pub const MAX_CALL_LEVELS: usize = 32;
+pub const MAX_EXPR_DEPTH: usize = 64;
+pub const MAX_FN_EXPR_DEPTH: usize = 32;
+pub const MAX_STRING_SIZE: usize = 2 * 1024 * 1024;
+pub const MAX_ARRAY_SIZE: usize = 100_000;
+pub const MAX_MAP_SIZE: usize = 10_000;
+
+/// The shared, fully configured script engine.
+pub fn engine() -> &'static rhai::Engine {
+    static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
+    ENGINE.get_or_init(build_engine)
+}
+
+fn build_engine() -> rhai::Engine {
+    let mut e = rhai::Engine::new();
+    e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    e.disable_symbol("eval");
+    e.on_print(|_| {});
+    e.on_debug(|_, _, _| {});
+    e.set_strict_variables(true);
+    e.set_max_operations(MAX_OPERATIONS);
+    e.set_max_call_levels(MAX_CALL_LEVELS);
+    e.set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH);
+    e.set_max_string_size(MAX_STRING_SIZE);
+    e.set_max_array_size(MAX_ARRAY_SIZE);
+    e.set_max_map_size(MAX_MAP_SIZE);
+    host::register(&mut e);
+    e
+}
+
+/// A compiled predicate.
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    ast: AST,
+    /// Where the script text sits in its pack file.
+    pub origin: Origin,
+    text: String,
+    /// (capture name, variable name) in query capture order.
+    vars: Vec<(String, String)>,
+}
+
+/// The variable name a capture is visible under: `@fn.name` is `fn_name`.
+pub fn var_name(capture: &str) -> String {
+    capture
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect()
+}
+
+/// Compiles a predicate with the capture names of its query in scope. Errors are (line, column
+/// within the script, message).
+pub fn compile(
+    text: &str,
+    origin: Origin,
+    captures: &[String],
+) -> Result<Predicate, (usize, usize, String)> {
+    let vars: Vec<(String, String)> = captures
+        .iter()
+        .map(|c| (c.clone(), var_name(c)))
+        .collect();
+    let mut scope = Scope::new();
+    for (_, v) in &vars {
+        scope.push_dynamic(v.as_str(), Dynamic::UNIT);
+    }
+    scope.push_dynamic("file", Dynamic::UNIT);
+    let ast = engine()
+        .compile_with_scope(&scope, text)
+        .map_err(|e| {
+            let pos = e.position();
+            (
+                pos.line().unwrap_or(1),
+                pos.position().unwrap_or(1),
+                e.err_type().to_string(),
+            )
+        })?;
+    Ok(Predicate {
+        ast,
+        origin,
+        text: text.to_string(),
+        vars,
+    })
+}
+
+/// What a predicate decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Veto: not a finding.
+    Drop,
+    /// Report, optionally with a severity and template variables.
+    Keep {
+        severity: Option<Severity>,
+        vars: Vec<(String, String)>,
+    },
+}
+
+/// A predicate that failed or hit a limit, located in its pack file.
+#[derive(Debug, Clone)]
+pub struct ScriptError {
+    /// `pack-file:line:col` of the failing statement.
+    pub location: String,
+    pub message: String,
+    pub limit_hit: bool,
+}
+
+thread_local! {
+    /// The vocabularies of the detector whose predicate is running on this thread.
+    static VOCAB: RefCell<Option<Arc<Vocabularies>>> = const { RefCell::new(None) };
+}
+
+pub(crate) fn with_vocab<R>(f: impl FnOnce(Option<&Vocabularies>) -> R) -> R {
+    VOCAB.with(|v| f(v.borrow().as_deref()))
+}
+
+impl Predicate {
+    /// Evaluates the predicate for one match. `nodes` gives, per capture in query order, the
+    /// captured node (or `None` when an optional capture did not match).
+    pub fn eval(
+        &self,
+        file: &Arc<FileCtx>,
+        nodes: &[Option<Node<'_>>],
+        vocab: &Arc<Vocabularies>,
+    ) -> Result<Outcome, ScriptError> {
+        let mut scope = Scope::new();
+        for ((_, var), node) in self.vars.iter().zip(nodes) {
+            let value = match node {
+                Some(n) => Dynamic::from(NodeRef::new(file, *n)),
+                None => Dynamic::UNIT,
+            };
+            scope.push_dynamic(var.as_str(), value);
+        }
+        scope.push("file", FileHandle(Arc::clone(file)));
+        VOCAB.with(|v| *v.borrow_mut() = Some(Arc::clone(vocab)));
+        let result = engine().eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast);
+        VOCAB.with(|v| *v.borrow_mut() = None);
+        match result {
+            Ok(value) => self.outcome(value),
+            Err(err) => Err(self.error(&err)),
+        }
+    }
+
+    fn outcome(&self, value: Dynamic) -> Result<Outcome, ScriptError> {
+        if let Some(b) = value.clone().try_cast::<bool>() {
+            return Ok(if b {
+                Outcome::Keep {
+                    severity: None,
+                    vars: Vec::new(),
+                }
+            } else {
+                Outcome::Drop
+            });
+        }
+        if let Some(map) = value.clone().try_cast::<rhai::Map>() {
+            let mut severity = None;
+            let mut vars = Vec::new();
+            for (k, v) in map {
+                if k == "severity" {
+                    let s = v.to_string();
+                    severity = Some(Severity::parse(&s).ok_or_else(|| ScriptError {
+                        location: self.origin.describe(&self.text, 1, 1),
+                        message: format!(
+                            "predicate returned severity `{s}`; expected LOW, MEDIUM, HIGH or CRITICAL"
+                        ),
+                        limit_hit: false,
+                    })?);
+                } else if let Some(n) = v.clone().try_cast::<NodeRef>() {
+                    vars.push((k.to_string(), n.text().to_string()));
+                } else {
+                    vars.push((k.to_string(), v.to_string()));
+                }
+            }
+            vars.sort();
+            return Ok(Outcome::Keep { severity, vars });
+        }
+        Err(ScriptError {
+            location: self.origin.describe(&self.text, 1, 1),
+            message: format!(
+                "predicate returned a value of type `{}`; return true (report), false (veto) or a map such as #{{ severity: \"LOW\" }}",
+                value.type_name()
+            ),
+            limit_hit: false,
+        })
+    }
+
+    fn error(&self, err: &rhai::EvalAltResult) -> ScriptError {
+        let pos = err.position();
+        let (line, col) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+        use rhai::EvalAltResult as E;
+        let limit_hit = matches!(
+            err,
+            E::ErrorTooManyOperations(..)
+                | E::ErrorStackOverflow(..)
+                | E::ErrorDataTooLarge(..)
+                | E::ErrorTooManyModules(..)
+        );
+        let message = match err {
+            E::ErrorTooManyOperations(..) => format!(
+                "predicate stopped after {MAX_OPERATIONS} operations (an endless or very long loop?)"
+            ),
+            E::ErrorStackOverflow(..) => {
+                format!("predicate exceeded {MAX_CALL_LEVELS} nested calls")
+            }
+            E::ErrorDataTooLarge(what, ..) => format!("predicate exceeded the size limit of {what}"),
+            other => format!("predicate failed: {}", strip_position(&other.to_string())),
+        };
+        ScriptError {
+            location: self.origin.describe(&self.text, line, col),
+            message,
+            limit_hit,
+        }
+    }
+}
+
+fn strip_position(s: &str) -> String {
+    match s.rfind(" (line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}

@@ -1,0 +1,162 @@
+//! Go bindings and resolution (P1): import specs with goimports' default names.
+
+use super::{resolve_depth, resolve_identifier, Binding, Bindings};
+use crate::file::FileCtx;
+use tree_sitter::Node;
+
+pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+    match node.kind() {
+        "identifier" | "package_identifier" | "field_identifier" | "type_identifier" => {
+            resolve_identifier(file, node, file.text(node), hops, scope_bindings)
+        }
+        "selector_expression" => {
+            let (Some(op), Some(field)) = (
+                node.child_by_field_name("operand"),
+                node.child_by_field_name("field"),
+            ) else {
+                return "?".into();
+            };
+            format!("{}.{}", resolve_depth(file, op, hops), file.text(field))
+        }
+        "call_expression" => match node.child_by_field_name("function") {
+            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            None => "?".into(),
+        },
+        "parenthesized_expression" => match node.named_child(0) {
+            Some(inner) => resolve_depth(file, inner, hops),
+            None => "?".into(),
+        },
+        _ => "?".into(),
+    }
+}
+
+/// Parameters, receivers and declared variables of a function are locals.
+pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
+    let mut b = Bindings::default();
+    let mut stack = vec![func];
+    while let Some(n) = stack.pop() {
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "func_literal" if c.id() != func.id() => {}
+                "parameter_declaration" | "variadic_parameter_declaration" => {
+                    let mut c2 = c.walk();
+                    for name in c.children_by_field_name("name", &mut c2) {
+                        b.bind(file.text(name), Binding::Local);
+                    }
+                }
+                "short_var_declaration" | "var_spec" | "const_spec" | "range_clause" => {
+                    if let Some(left) = c
+                        .child_by_field_name("left")
+                        .or_else(|| c.child_by_field_name("name"))
+                    {
+                        let mut c2 = left.walk();
+                        if left.kind() == "identifier" {
+                            b.bind(file.text(left), Binding::Local);
+                        }
+                        for id in left.named_children(&mut c2) {
+                            if id.kind() == "identifier" {
+                                b.bind(file.text(id), Binding::Local);
+                            }
+                        }
+                    }
+                    stack.push(c);
+                }
+                _ => stack.push(c),
+            }
+        }
+    }
+    b
+}
+
+pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
+    let mut b = Bindings::default();
+    let root = file.tree.root_node();
+    let mut cursor = root.walk();
+    for decl in root.named_children(&mut cursor) {
+        match decl.kind() {
+            "import_declaration" => {
+                let mut stack = vec![decl];
+                while let Some(n) = stack.pop() {
+                    let mut c2 = n.walk();
+                    for c in n.named_children(&mut c2) {
+                        if c.kind() == "import_spec" {
+                            import_spec(file, c, &mut b);
+                        } else {
+                            stack.push(c);
+                        }
+                    }
+                }
+            }
+            "function_declaration" | "type_declaration" => {
+                if let Some(n) = decl.child_by_field_name("name") {
+                    b.bind(file.text(n), Binding::Local);
+                }
+            }
+            _ => {}
+        }
+    }
+    b
+}
+
+fn import_spec(file: &FileCtx, spec: Node<'_>, b: &mut Bindings) {
+    let Some(path) = spec.child_by_field_name("path") else {
+        return;
+    };
+    let path = file.text(path).trim_matches(|c| c == '"' || c == '`');
+    let name = match spec.child_by_field_name("name") {
+        Some(n) if matches!(n.kind(), "dot" | "blank_identifier") => return,
+        Some(n) => file.text(n).to_string(),
+        None => default_package_name(path),
+    };
+    b.bind(&name, Binding::Import(path.to_string()));
+}
+
+/// The name goimports assumes for an import path (CHECKS.md §3.1).
+pub(crate) fn default_package_name(path: &str) -> String {
+    let mut segs: Vec<&str> = path.split('/').collect();
+    if segs.len() > 1 {
+        if let Some(last) = segs.last() {
+            if last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit()) {
+                segs.pop();
+            }
+        }
+    }
+    let last = segs.last().copied().unwrap_or(path);
+    let last = last.strip_prefix("go-").unwrap_or(last);
+    let cut = last.find(['.', '-']).unwrap_or(last.len());
+    last[..cut].to_string()
+}
+
+pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
+    // for i := 0; i < k; i++ with literal k
+    let clause = {
+        let mut cursor = lp.walk();
+        let found = lp.named_children(&mut cursor).find(|c| c.kind() == "for_clause");
+        found?
+    };
+    let cond = clause.child_by_field_name("condition")?;
+    if cond.kind() != "binary_expression" {
+        return None;
+    }
+    let right = cond.child_by_field_name("right")?;
+    if right.kind() != "int_literal" {
+        return None;
+    }
+    let k: i64 = file.text(right).replace('_', "").parse().ok()?;
+    let op = cond.child_by_field_name("operator").map(|o| file.text(o));
+    Some(if op == Some("<=") { k + 1 } else { k })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn goimports_names() {
+        use super::default_package_name as n;
+        assert_eq!(n("github.com/jackc/pgx/v5"), "pgx");
+        assert_eq!(n("github.com/redis/go-redis/v9"), "redis");
+        assert_eq!(n("gopkg.in/yaml.v3"), "yaml");
+        assert_eq!(n("net/http"), "http");
+        assert_eq!(n("database/sql"), "sql");
+    }
+}

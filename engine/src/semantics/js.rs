@@ -1,0 +1,232 @@
+//! JavaScript/TypeScript bindings and resolution (P1): ES imports and `require`.
+
+use super::{resolve_depth, resolve_identifier, Binding, Bindings};
+use crate::file::FileCtx;
+use tree_sitter::Node;
+
+pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+    match node.kind() {
+        "identifier" | "shorthand_property_identifier" => {
+            resolve_identifier(file, node, file.text(node), hops, scope_bindings)
+        }
+        "this" => "this".into(),
+        "member_expression" => {
+            let (Some(obj), Some(prop)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("property"),
+            ) else {
+                return "?".into();
+            };
+            format!("{}.{}", resolve_depth(file, obj, hops), file.text(prop))
+        }
+        "call_expression" => match node.child_by_field_name("function") {
+            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            None => "?".into(),
+        },
+        "new_expression" => match node.child_by_field_name("constructor") {
+            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            None => "?".into(),
+        },
+        // TypeScript wrappers are looked through (CHECKS.md §0).
+        "parenthesized_expression" | "as_expression" | "satisfies_expression"
+        | "non_null_expression" => match node.named_child(0) {
+            Some(inner) => resolve_depth(file, inner, hops),
+            None => "?".into(),
+        },
+        _ => "?".into(),
+    }
+}
+
+pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
+    let mut b = Bindings::default();
+    if let Some(params) = func
+        .child_by_field_name("parameters")
+        .or_else(|| func.child_by_field_name("parameter"))
+    {
+        bind_pattern(file, params, &mut b);
+    }
+    if let Some(body) = func.child_by_field_name("body") {
+        collect(file, body, &mut b, false);
+    }
+    b
+}
+
+pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
+    let mut b = Bindings::default();
+    collect(file, file.tree.root_node(), &mut b, true);
+    b
+}
+
+fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings, module: bool) {
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        match c.kind() {
+            "import_statement" if module => import_statement(file, c, b),
+            "lexical_declaration" | "variable_declaration" => {
+                let mut c2 = c.walk();
+                for d in c.named_children(&mut c2) {
+                    if d.kind() == "variable_declarator" {
+                        declarator(file, d, b);
+                    }
+                }
+            }
+            "function_declaration" | "class_declaration" | "generator_function_declaration" => {
+                if let Some(n) = c.child_by_field_name("name") {
+                    b.bind(file.text(n), Binding::Local);
+                }
+            }
+            "export_statement" => collect(file, c, b, module),
+            "statement_block" | "if_statement" | "else_clause" | "try_statement"
+            | "catch_clause" | "finally_clause" | "for_statement" | "for_in_statement"
+            | "while_statement" | "do_statement" => collect(file, c, b, module),
+            _ => {}
+        }
+    }
+}
+
+fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
+    let Some(name) = d.child_by_field_name("name") else {
+        return;
+    };
+    let value = d.child_by_field_name("value");
+    let required = value.and_then(|v| required_module(file, v));
+    match (name.kind(), required) {
+        ("identifier", Some(m)) => b.bind(file.text(name), Binding::Import(m)),
+        ("object_pattern", Some(m)) => {
+            let mut cursor = name.walk();
+            for p in name.named_children(&mut cursor) {
+                match p.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let n = file.text(p);
+                        b.bind(n, Binding::Import(format!("{m}.{n}")));
+                    }
+                    "pair_pattern" => {
+                        if let (Some(k), Some(v)) =
+                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        {
+                            b.bind(file.text(v), Binding::Import(format!("{m}.{}", file.text(k))));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ("identifier", None) => match value {
+            Some(v)
+                if matches!(
+                    v.kind(),
+                    "call_expression" | "member_expression" | "identifier" | "new_expression"
+                ) =>
+            {
+                b.bind(file.text(name), Binding::Alias(v.start_byte(), v.end_byte()))
+            }
+            _ => b.bind(file.text(name), Binding::Local),
+        },
+        _ => bind_pattern(file, name, b),
+    }
+}
+
+/// `require('m')` (also `await import('m')` is left alone) -> `m`.
+fn required_module(file: &FileCtx, v: Node<'_>) -> Option<String> {
+    if v.kind() != "call_expression" {
+        return None;
+    }
+    let f = v.child_by_field_name("function")?;
+    if file.text(f) != "require" {
+        return None;
+    }
+    let args = v.child_by_field_name("arguments")?;
+    let s = args.named_child(0)?;
+    if s.kind() != "string" {
+        return None;
+    }
+    Some(module_name(file.text(s)))
+}
+
+fn module_name(lit: &str) -> String {
+    let m = lit.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+    m.strip_prefix("node:").unwrap_or(m).to_string()
+}
+
+fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
+    let Some(source) = stmt.child_by_field_name("source") else {
+        return;
+    };
+    let m = module_name(file.text(source));
+    let mut cursor = stmt.walk();
+    for clause in stmt.named_children(&mut cursor) {
+        if clause.kind() != "import_clause" {
+            continue;
+        }
+        let mut c2 = clause.walk();
+        for part in clause.named_children(&mut c2) {
+            match part.kind() {
+                "identifier" => b.bind(file.text(part), Binding::Import(m.clone())),
+                "namespace_import" => {
+                    if let Some(id) = part.named_child(0) {
+                        b.bind(file.text(id), Binding::Import(m.clone()));
+                    }
+                }
+                "named_imports" => {
+                    let mut c3 = part.walk();
+                    for spec in part.named_children(&mut c3) {
+                        if spec.kind() != "import_specifier" {
+                            continue;
+                        }
+                        let Some(name) = spec.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                        b.bind(
+                            file.text(alias),
+                            Binding::Import(format!("{m}.{}", file.text(name))),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn bind_pattern(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
+    match node.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => {
+            b.bind(file.text(node), Binding::Local)
+        }
+        _ => {
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                if !matches!(c.kind(), "type_annotation" | "number" | "string") {
+                    bind_pattern(file, c, b);
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
+    if lp.kind() == "for_in_statement" {
+        let right = lp.child_by_field_name("right")?;
+        if right.kind() == "array" {
+            let mut cursor = right.walk();
+            return Some(right.named_children(&mut cursor).count() as i64);
+        }
+        return None;
+    }
+    // for (let i = 0; i < k; i++)
+    let cond = lp.child_by_field_name("condition")?;
+    let cond = if cond.kind() == "expression_statement" {
+        cond.named_child(0)?
+    } else {
+        cond
+    };
+    if cond.kind() != "binary_expression" {
+        return None;
+    }
+    let right = cond.child_by_field_name("right")?;
+    if right.kind() != "number" {
+        return None;
+    }
+    file.text(right).replace('_', "").parse().ok()
+}

@@ -1,0 +1,327 @@
+//! The shared semantic model of CHECKS.md §3 that the engine offers every pack: symbol
+//! resolution (P1) and loops and function boundaries (P4).
+//!
+//! Everything here is generic: language differences are node-kind tables in `lang.rs` and one
+//! binding collector per language; which calls matter is always a pack's vocabulary.
+//!
+//! Resolution (P1) turns an expression into a dotted, qualified name:
+//! - an import alias becomes what it imports (`t.sleep` after `import time as t` is `time.sleep`,
+//!   `zz` after `from time import sleep as zz` is `time.sleep`);
+//! - a call inside a chain keeps `()` (`httpx.Client().get`);
+//! - a variable assigned once from a resolvable expression is followed (`c = httpx.Client()`);
+//! - a local or module-level definition whose value is unknown is written `$name`, so it can never
+//!   be mistaken for a module of the same name (a local `def sleep` is `$sleep`, not `time.sleep`);
+//! - a name bound nowhere (a builtin such as `open` or `len`) stays as written;
+//! - any other expression is `?`.
+
+mod go;
+mod js;
+mod python;
+
+use crate::file::FileCtx;
+use crate::lang::Language;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// What a name is bound to in one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Binding {
+    /// An import: the qualified name it stands for.
+    Import(String),
+    /// A local definition or variable of unknown value.
+    Local,
+    /// An assignment whose value can be resolved: the byte range of the value expression.
+    Alias(usize, usize),
+}
+
+/// Name -> binding for one scope. The first binding of a name in source order wins for
+/// imports; later plain assignments make it `Local` (re-bound, value unknown).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bindings {
+    map: HashMap<String, Binding>,
+}
+
+impl Bindings {
+    pub(crate) fn bind(&mut self, name: &str, b: Binding) {
+        use std::collections::hash_map::Entry;
+        match self.map.entry(name.to_string()) {
+            Entry::Vacant(v) => {
+                v.insert(b);
+            }
+            Entry::Occupied(mut o) => {
+                // Two different bindings of one name: its value depends on control flow.
+                if *o.get() != b && !matches!(b, Binding::Import(_)) {
+                    o.insert(Binding::Local);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
+        self.map.get(name)
+    }
+}
+
+/// Builds the module-level table of a file.
+pub(crate) fn module_bindings(file: &FileCtx) -> Bindings {
+    match file.language {
+        Language::Python => python::module_bindings(file),
+        Language::Go => go::module_bindings(file),
+        _ => js::module_bindings(file),
+    }
+}
+
+/// Maximum alias hops followed while resolving, so `a = b; b = a` terminates.
+const MAX_HOPS: u8 = 4;
+
+/// The qualified name of an expression (see the module docs).
+pub fn resolve(file: &FileCtx, node: Node<'_>) -> String {
+    resolve_depth(file, node, 0)
+}
+
+fn resolve_depth(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+    if hops > MAX_HOPS {
+        return "?".into();
+    }
+    match file.language {
+        Language::Python => python::resolve(file, node, hops),
+        Language::Go => go::resolve(file, node, hops),
+        _ => js::resolve(file, node, hops),
+    }
+}
+
+/// Resolves an identifier by scope: enclosing functions (nearest first), then the module.
+fn resolve_identifier(
+    file: &FileCtx,
+    at: Node<'_>,
+    name: &str,
+    hops: u8,
+    scope_bindings: impl Fn(&FileCtx, Node<'_>) -> Bindings,
+) -> String {
+    let mut scope = enclosing_function(file.language, at);
+    while let Some(f) = scope {
+        let b = scope_bindings(file, f);
+        if let Some(binding) = b.get(name) {
+            return binding_value(file, name, binding, hops);
+        }
+        scope = enclosing_function(file.language, f);
+    }
+    match file.bindings().get(name) {
+        Some(binding) => binding_value(file, name, binding, hops),
+        None => name.to_string(),
+    }
+}
+
+fn binding_value(file: &FileCtx, name: &str, binding: &Binding, hops: u8) -> String {
+    match binding {
+        Binding::Import(q) => q.clone(),
+        Binding::Local => format!("${name}"),
+        Binding::Alias(start, end) => {
+            let root = file.tree.root_node();
+            match root.descendant_for_byte_range(*start, *end) {
+                Some(value) => {
+                    // `descendant_for_byte_range` may return a wrapper with the same range;
+                    // resolution treats wrappers transparently.
+                    let r = resolve_depth(file, value, hops + 1);
+                    if r == "?" {
+                        format!("${name}")
+                    } else {
+                        r
+                    }
+                }
+                None => format!("${name}"),
+            }
+        }
+    }
+}
+
+/// Whether a node is a function boundary of its language.
+pub fn is_function(lang: Language, node: Node<'_>) -> bool {
+    lang.function_kinds().contains(&node.kind())
+}
+
+/// The nearest enclosing function boundary (CHECKS.md §3.4), `None` at module level.
+pub fn enclosing_function<'t>(lang: Language, node: Node<'t>) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(lang, n) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// Whether a function node is a coroutine: PY `async def`, JS `async` functions; never Go.
+pub fn is_async(lang: Language, func: Node<'_>) -> bool {
+    match lang {
+        Language::Go => false,
+        Language::Python => {
+            func.kind() == "function_definition"
+                && func.child(0).is_some_and(|c| c.kind() == "async")
+        }
+        _ => {
+            let mut cursor = func.walk();
+            let found = func
+                .children(&mut cursor)
+                .take_while(|c| !matches!(c.kind(), "formal_parameters" | "statement_block"))
+                .any(|c| c.kind() == "async");
+            found
+        }
+    }
+}
+
+/// The loop whose body contains `node`, stopping at the nearest function boundary (§3.4).
+/// Comprehensions count for their element and conditions, not the iterable of the first clause.
+pub fn enclosing_loop<'t>(lang: Language, node: Node<'t>) -> Option<Node<'t>> {
+    let mut child = node;
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(lang, n) {
+            return None;
+        }
+        let kind = n.kind();
+        if lang.loop_kinds().contains(&kind) {
+            if let Some(body) = n.child_by_field_name("body") {
+                if body.id() == child.id() {
+                    return Some(n);
+                }
+            }
+        } else if lang.comprehension_kinds().contains(&kind) && in_comprehension_body(n, child) {
+            return Some(n);
+        }
+        child = n;
+        cur = n.parent();
+    }
+    None
+}
+
+fn in_comprehension_body(comp: Node<'_>, child: Node<'_>) -> bool {
+    // The first `for_in_clause`'s iterable is evaluated once; everything else runs per item.
+    let mut cursor = comp.walk();
+    let first_clause = comp
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "for_in_clause");
+    match first_clause {
+        Some(clause) if clause.id() == child.id() => false,
+        _ => true,
+    }
+}
+
+/// The number of iterations of a loop when it is evident from literals, else `None` (large).
+pub fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
+    match file.language {
+        Language::Python => python::iterable_size(file, lp),
+        Language::Go => go::iterable_size(file, lp),
+        _ => js::iterable_size(file, lp),
+    }
+}
+
+/// The name of a function or class definition node, if it has one.
+pub fn definition_name<'s>(file: &'s FileCtx, def: Node<'_>) -> Option<&'s str> {
+    if let Some(n) = def.child_by_field_name("name") {
+        return Some(file.text(n));
+    }
+    // JS: `const f = () => …` names the arrow function by its declarator.
+    let parent = def.parent()?;
+    if parent.kind() == "variable_declarator" {
+        return parent.child_by_field_name("name").map(|n| file.text(n));
+    }
+    None
+}
+
+/// The dotted path of definitions enclosing a node, e.g. `JobProcessor.run`; empty at top level.
+pub fn enclosing_symbol(file: &FileCtx, node: Node<'_>) -> String {
+    let lang = file.language;
+    let mut parts = Vec::new();
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(lang, n) || lang.class_kinds().contains(&n.kind()) {
+            if let Some(name) = definition_name(file, n) {
+                parts.push(name);
+            }
+        }
+        cur = n.parent();
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+/// Whether `node` lies inside an argument of a call whose callee is in `is_wrapper` (an offload
+/// wrapper such as `asyncio.to_thread`). Lambdas are crossed (`run_in_executor(None, lambda: …)`);
+/// a named function definition stops the walk.
+pub fn in_call_argument(
+    file: &FileCtx,
+    node: Node<'_>,
+    is_wrapper: impl Fn(&str) -> bool,
+) -> bool {
+    let lang = file.language;
+    let mut child = node;
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        let kind = n.kind();
+        if is_function(lang, n) && !matches!(kind, "lambda" | "arrow_function" | "func_literal") {
+            return false;
+        }
+        if matches!(kind, "argument_list" | "arguments") && child.is_named() {
+            if let Some(call) = n.parent() {
+                if let Some(callee) = call.child_by_field_name("function") {
+                    if is_wrapper(&resolve(file, callee)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        child = n;
+        cur = n.parent();
+    }
+    false
+}
+
+/// Decorator expressions of a (possibly decorated) Python definition, resolved (P1), outermost
+/// first. `@app.get("/x")` resolves to the callee, e.g. `$app.get`.
+pub fn decorators(file: &FileCtx, def: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(parent) = def.parent() else {
+        return out;
+    };
+    if parent.kind() != "decorated_definition" {
+        return out;
+    }
+    let mut cursor = parent.walk();
+    for d in parent.named_children(&mut cursor) {
+        if d.kind() != "decorator" {
+            continue;
+        }
+        if let Some(expr) = d.named_child(0) {
+            let target = if expr.kind() == "call" {
+                expr.child_by_field_name("function").unwrap_or(expr)
+            } else {
+                expr
+            };
+            out.push(resolve(file, target));
+        }
+    }
+    out
+}
+
+/// Whether a node, or the function/statement containing it, has a syntax error (CHECKS.md §0:
+/// findings there are dropped).
+pub fn in_broken_region(lang: Language, node: Node<'_>) -> bool {
+    let region = enclosing_function(lang, node).or_else(|| top_level_statement(node));
+    region.is_some_and(|r| r.has_error())
+}
+
+fn top_level_statement(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        if p.parent().is_none() {
+            return Some(cur);
+        }
+        cur = p;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,306 @@
+//! Python bindings and resolution (P1) and literal loop sizes (P4).
+
+use super::{resolve_depth, resolve_identifier, Binding, Bindings};
+use crate::file::FileCtx;
+use tree_sitter::Node;
+
+pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+    match node.kind() {
+        "identifier" => resolve_identifier(file, node, file.text(node), hops, scope_bindings),
+        "attribute" => {
+            let (Some(obj), Some(attr)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("attribute"),
+            ) else {
+                return "?".into();
+            };
+            format!("{}.{}", resolve_depth(file, obj, hops), file.text(attr))
+        }
+        "call" => match node.child_by_field_name("function") {
+            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            None => "?".into(),
+        },
+        "parenthesized_expression" => match node.named_child(0) {
+            Some(inner) => resolve_depth(file, inner, hops),
+            None => "?".into(),
+        },
+        _ => "?".into(),
+    }
+}
+
+/// Bindings of one function: parameters, assignments, loop and `with` targets, nested imports
+/// and definitions. Nested functions and classes are other scopes and are not entered.
+pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
+    let mut b = Bindings::default();
+    if let Some(params) = func.child_by_field_name("parameters") {
+        let mut cursor = params.walk();
+        for p in params.named_children(&mut cursor) {
+            let name = match p.kind() {
+                "identifier" => Some(p),
+                "typed_parameter" => p.named_child(0).filter(|n| n.kind() == "identifier"),
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
+                _ => None,
+            };
+            if let Some(n) = name {
+                b.bind(file.text(n), Binding::Local);
+            }
+        }
+    }
+    if let Some(body) = func.child_by_field_name("body") {
+        collect(file, body, &mut b);
+    }
+    b
+}
+
+pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
+    let mut b = Bindings::default();
+    collect(file, file.tree.root_node(), &mut b);
+    b
+}
+
+/// Walks statements of one scope (not entering nested scopes) and records bindings.
+fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "import_statement" => import_statement(file, child, b),
+            "import_from_statement" => import_from(file, child, b),
+            "function_definition" | "class_definition" => {
+                if let Some(n) = child.child_by_field_name("name") {
+                    b.bind(file.text(n), Binding::Local);
+                }
+            }
+            "decorated_definition" => {
+                if let Some(def) = child.child_by_field_name("definition") {
+                    if let Some(n) = def.child_by_field_name("name") {
+                        b.bind(file.text(n), Binding::Local);
+                    }
+                }
+            }
+            "expression_statement" => {
+                let mut c2 = child.walk();
+                for e in child.named_children(&mut c2) {
+                    if e.kind() == "assignment" {
+                        assignment(file, e, b);
+                    }
+                }
+            }
+            "for_statement" => {
+                if let Some(left) = child.child_by_field_name("left") {
+                    bind_targets(file, left, b);
+                }
+                collect_blocks(file, child, b);
+            }
+            "with_statement" => {
+                with_statement(file, child, b);
+                collect_blocks(file, child, b);
+            }
+            "lambda" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+            | "generator_expression" => {}
+            _ => collect_blocks(file, child, b),
+        }
+    }
+}
+
+/// Enters compound statements (`if`, `try`, `while`, `with`, `for`, blocks, clauses).
+fn collect_blocks(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
+    match node.kind() {
+        "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
+        | "except_clause" | "finally_clause" | "while_statement" | "for_statement"
+        | "with_statement" | "match_statement" | "case_clause" => {
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                if c.kind() == "block" {
+                    collect(file, c, b);
+                } else {
+                    collect_blocks(file, c, b);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn assignment(file: &FileCtx, a: Node<'_>, b: &mut Bindings) {
+    let (Some(left), right) = (a.child_by_field_name("left"), a.child_by_field_name("right"))
+    else {
+        return;
+    };
+    if left.kind() == "identifier" {
+        let value = right.filter(|r| {
+            matches!(
+                r.kind(),
+                "call" | "attribute" | "identifier" | "parenthesized_expression"
+            )
+        });
+        match value {
+            Some(v) => b.bind(file.text(left), Binding::Alias(v.start_byte(), v.end_byte())),
+            None => b.bind(file.text(left), Binding::Local),
+        }
+    } else {
+        bind_targets(file, left, b);
+    }
+}
+
+fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
+    // with_statement > with_clause > with_item(value: as_pattern(expr, alias: as_pattern_target))
+    let mut stack = vec![w];
+    while let Some(n) = stack.pop() {
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "with_clause" | "with_item" => stack.push(c),
+                "as_pattern" => {
+                    let value = c.named_child(0);
+                    let target = c.child_by_field_name("alias").and_then(|t| t.named_child(0));
+                    if let (Some(v), Some(t)) = (value, target) {
+                        if t.kind() == "identifier" {
+                            b.bind(file.text(t), Binding::Alias(v.start_byte(), v.end_byte()));
+                        } else {
+                            bind_targets(file, t, b);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Binds every identifier of an assignment/loop target as a local of unknown value.
+fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
+    match target.kind() {
+        "identifier" => b.bind(file.text(target), Binding::Local),
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern"
+        | "parenthesized_expression" => {
+            let mut cursor = target.walk();
+            for c in target.named_children(&mut cursor) {
+                bind_targets(file, c, b);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
+    let mut cursor = stmt.walk();
+    for name in stmt.children_by_field_name("name", &mut cursor) {
+        match name.kind() {
+            "dotted_name" => {
+                // `import a.b` binds `a` to the package `a`.
+                let full = file.text(name);
+                let head = full.split('.').next().unwrap_or(full).trim();
+                b.bind(head, Binding::Import(head.to_string()));
+            }
+            "aliased_import" => {
+                if let (Some(n), Some(alias)) = (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ) {
+                    b.bind(file.text(alias), Binding::Import(dotted(file.text(n))));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn import_from(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
+    let Some(module) = stmt.child_by_field_name("module_name") else {
+        return;
+    };
+    let module_name = if module.kind() == "relative_import" {
+        relative_module(file, file.text(module))
+    } else {
+        dotted(file.text(module))
+    };
+    let mut cursor = stmt.walk();
+    for name in stmt.children_by_field_name("name", &mut cursor) {
+        let (imported, bound) = match name.kind() {
+            "dotted_name" => (file.text(name), file.text(name)),
+            "aliased_import" => match (
+                name.child_by_field_name("name"),
+                name.child_by_field_name("alias"),
+            ) {
+                (Some(n), Some(a)) => (file.text(n), file.text(a)),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let q = if module_name.is_empty() {
+            dotted(imported)
+        } else {
+            format!("{module_name}.{}", dotted(imported))
+        };
+        b.bind(bound.trim(), Binding::Import(q));
+    }
+}
+
+fn dotted(s: &str) -> String {
+    s.split('.').map(str::trim).collect::<Vec<_>>().join(".")
+}
+
+/// `.models` in `app/api/routes.py` is `app.api.models`; `..core` is `app.core`.
+fn relative_module(file: &FileCtx, rel: &str) -> String {
+    let dots = rel.chars().take_while(|c| *c == '.').count();
+    let rest = rel[dots..].trim();
+    let path = file.path.trim_end_matches(".py");
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    // The package of a module is its directory (for `__init__.py`, the directory itself).
+    parts.pop();
+    for _ in 1..dots {
+        parts.pop();
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    dotted(&parts.join("."))
+}
+
+pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
+    let right = match lp.kind() {
+        "for_statement" => lp.child_by_field_name("right")?,
+        "for_in_clause" => lp.child_by_field_name("right")?,
+        _ => return None,
+    };
+    literal_size(file, right)
+}
+
+fn literal_size(file: &FileCtx, expr: Node<'_>) -> Option<i64> {
+    match expr.kind() {
+        "list" | "tuple" | "set" | "dictionary" => {
+            let mut cursor = expr.walk();
+            let n = expr
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .count();
+            Some(n as i64)
+        }
+        "call" => {
+            let f = expr.child_by_field_name("function")?;
+            if super::resolve(file, f) != "range" {
+                return None;
+            }
+            let args = expr.child_by_field_name("arguments")?;
+            let mut cursor = args.walk();
+            let nums: Vec<i64> = args
+                .named_children(&mut cursor)
+                .map(|a| {
+                    if a.kind() == "integer" {
+                        file.text(a).replace('_', "").parse::<i64>().ok()
+                    } else {
+                        None
+                    }
+                })
+                .collect::<Option<Vec<_>>>()?;
+            match nums.as_slice() {
+                [k] => Some((*k).max(0)),
+                [a, b] => Some((b - a).max(0)),
+                [a, b, s] if *s > 0 => Some(((b - a) + s - 1).max(0) / s),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

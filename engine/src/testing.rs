@@ -1,0 +1,191 @@
+//! Rule tests as a user feature: fixture annotations and the runner behind `ppa test`, used for
+//! the built-in packs by `cargo test` too.
+//!
+//! A fixture is an ordinary source file under a pack's `tests/` directory. Comments above a line
+//! say what must happen on it (semgrep style):
+//!
+//! ```text
+//! # ppa: runtime.sync_sleep_in_async          a finding of this check must start on the next line
+//! # ppa-ok: runtime.sync_sleep_in_async       none may (a near miss that must stay quiet)
+//! # ppa-todo: runtime.sync_sleep_in_async     a known gap: should be found, is not yet
+//! ```
+//!
+//! Several ids may be separated by commas, and several annotation lines may stack above one
+//! line. Any finding on a line without a `ppa:` annotation for its check is unexpected.
+
+use crate::engine::Engine;
+use crate::finding::{Diagnostic, Finding, Level};
+use crate::lang::Language;
+
+/// What an annotation expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// `ppa:` must be reported.
+    Finding,
+    /// `ppa-ok:` must not be reported.
+    Ok,
+    /// `ppa-todo:` should be reported, known not to be yet.
+    Todo,
+}
+
+/// One expectation about one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    /// The 1-based line the annotation is about.
+    pub line: usize,
+    /// The 1-based line of the comment itself.
+    pub comment_line: usize,
+    pub check: String,
+    pub expect: Expect,
+}
+
+/// Reads the annotations of a fixture.
+pub fn parse_annotations(source: &str, comment_prefix: &str) -> Vec<Annotation> {
+    let lines: Vec<&str> = source.lines().collect();
+    let parsed: Vec<Option<(Expect, Vec<String>)>> =
+        lines.iter().map(|l| annotation_of(l, comment_prefix)).collect();
+    let mut out = Vec::new();
+    for (i, p) in parsed.iter().enumerate() {
+        let Some((expect, ids)) = p else { continue };
+        let target = (i + 1..lines.len())
+            .find(|&j| parsed[j].is_none() && !lines[j].trim().is_empty())
+            .map(|j| j + 1);
+        let Some(target) = target else { continue };
+        for id in ids {
+            out.push(Annotation {
+                line: target,
+                comment_line: i + 1,
+                check: id.clone(),
+                expect: *expect,
+            });
+        }
+    }
+    out
+}
+
+fn annotation_of(line: &str, prefix: &str) -> Option<(Expect, Vec<String>)> {
+    let t = line.trim_start().strip_prefix(prefix)?.trim_start();
+    let (expect, rest) = if let Some(r) = t.strip_prefix("ppa-todo:") {
+        (Expect::Todo, r)
+    } else if let Some(r) = t.strip_prefix("ppa-ok:") {
+        (Expect::Ok, r)
+    } else if let Some(r) = t.strip_prefix("ppa:") {
+        if r.trim_start().starts_with("ignore[") {
+            return None; // a suppression, not an annotation
+        }
+        (Expect::Finding, r)
+    } else {
+        return None;
+    };
+    // Ids end at the first whitespace-separated word that is not an id (a trailing explanation).
+    let ids: Vec<String> = rest
+        .split(',')
+        .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!ids.is_empty()).then_some((expect, ids))
+}
+
+/// The outcome of one fixture.
+#[derive(Debug, Clone, Default)]
+pub struct FixtureOutcome {
+    pub path: String,
+    /// Annotated `ppa:` lines with no finding: (line, check).
+    pub missing: Vec<(usize, String)>,
+    /// Findings on lines that did not expect them (including `ppa-ok:` lines).
+    pub unexpected: Vec<Finding>,
+    /// `ppa-todo:` lines still not found: (line, check).
+    pub todo: Vec<(usize, String)>,
+    /// `ppa-todo:` lines that are now found: promote them to `ppa:`.
+    pub todo_fixed: Vec<(usize, String)>,
+    /// Findings that matched a `ppa:` annotation.
+    pub matched: Vec<Finding>,
+    /// Number of `ppa-ok:` annotations that held.
+    pub ok_held: usize,
+    /// Annotations naming unknown checks, predicate errors and other problems.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl FixtureOutcome {
+    pub fn passed(&self) -> bool {
+        self.missing.is_empty() && self.unexpected.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// Runs the engine on one fixture (scan scope does not apply) and compares with its annotations.
+pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome {
+    let mut out = FixtureOutcome {
+        path: path.to_string(),
+        ..Default::default()
+    };
+    let Some(lang) = Language::from_path(path) else {
+        return out;
+    };
+    let annotations = parse_annotations(source, lang.comment_prefix());
+    for a in &annotations {
+        if !engine.catalog().contains(&a.check) {
+            out.errors.push(Diagnostic::new(
+                Level::Error,
+                Some(path),
+                Some(a.comment_line),
+                format!("annotation names unknown check `{}`", a.check),
+            ));
+        }
+    }
+    let report = engine.check_source_as(path, lang, source);
+    for d in report.diagnostics {
+        if d.level == Level::Error {
+            out.errors.push(d);
+        }
+    }
+    let expects = |line: usize, check: &str, e: Expect| {
+        annotations
+            .iter()
+            .any(|a| a.line == line && a.check == check && a.expect == e)
+    };
+    for f in report.findings {
+        if expects(f.line, &f.check, Expect::Finding) {
+            out.matched.push(f);
+        } else if expects(f.line, &f.check, Expect::Todo) {
+            out.todo_fixed.push((f.line, f.check.clone()));
+        } else {
+            out.unexpected.push(f);
+        }
+    }
+    for a in &annotations {
+        let found = |list: &[Finding]| list.iter().any(|f| f.line == a.line && f.check == a.check);
+        match a.expect {
+            Expect::Finding if !found(&out.matched) => out.missing.push((a.line, a.check.clone())),
+            Expect::Todo if !out.todo_fixed.iter().any(|(l, c)| *l == a.line && *c == a.check) => {
+                out.todo.push((a.line, a.check.clone()))
+            }
+            Expect::Ok if !found(&out.unexpected) => out.ok_held += 1,
+            _ => {}
+        }
+    }
+    out.todo_fixed.sort();
+    out.todo_fixed.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_apply_to_the_next_code_line() {
+        let src = "# ppa: runtime.a, runtime.b  explained here\n# ppa-ok: runtime.c\n\nx()\n# ppa: ignore[runtime.a] not an annotation\ny()\n# ppa-todo: runtime.d\nz()\n";
+        let a = parse_annotations(src, "#");
+        let got: Vec<(usize, &str, Expect)> =
+            a.iter().map(|a| (a.line, a.check.as_str(), a.expect)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (4, "runtime.a", Expect::Finding),
+                (4, "runtime.b", Expect::Finding),
+                (4, "runtime.c", Expect::Ok),
+                (8, "runtime.d", Expect::Todo),
+            ]
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! Call vocabularies (CHECKS.md §3.2-3.3): named lists of qualified names, supplied by packs.
+//!
+//! A pattern is a dotted name. Segments match literally, except:
+//! - `*` inside a segment is a wildcard within that segment (`fs.*Sync` matches `fs.readFileSync`);
+//! - a final `.*` matches one or more trailing segments (`requests.*` matches `requests.get` and
+//!   `requests.Session().get`);
+//! - a leading `*.` matches any receiver (`*.read_bytes` matches `p.read_bytes`); such name-based
+//!   entries are the "named" kind of match of §3.3.
+//!
+//! A call made in a chain is written with `()`: the methods of `httpx.Client()` are
+//! `httpx.Client().*`. Exact names are looked up in a hash set; only wildcard patterns are scanned.
+
+use std::collections::{BTreeMap, HashSet};
+
+/// One vocabulary: exact names plus wildcard patterns.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    exact: HashSet<String>,
+    patterns: Vec<Pattern>,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    /// Segments before the trailing `*`, each possibly with `*` wildcards.
+    segments: Vec<String>,
+    /// A final `.*`: one or more further segments.
+    open_tail: bool,
+    /// A leading `*.`: any (possibly empty) receiver prefix.
+    any_receiver: bool,
+}
+
+impl Vocabulary {
+    /// Builds a vocabulary, returning an error message for an unusable entry.
+    pub fn new<S: AsRef<str>>(entries: &[S]) -> Result<Vocabulary, String> {
+        let mut v = Vocabulary::default();
+        for entry in entries {
+            v.add(entry.as_ref())?;
+        }
+        Ok(v)
+    }
+
+    fn add(&mut self, entry: &str) -> Result<(), String> {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            return Err("empty vocabulary entry".into());
+        }
+        if !entry.contains('*') {
+            self.exact.insert(entry.to_string());
+            return Ok(());
+        }
+        let mut rest = entry;
+        let any_receiver = rest.starts_with("*.");
+        if any_receiver {
+            rest = &rest[2..];
+        }
+        let open_tail = rest == "*" || rest.ends_with(".*");
+        if open_tail {
+            rest = rest.strip_suffix('*').unwrap_or(rest).trim_end_matches('.');
+        }
+        let segments: Vec<String> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            split_segments(rest).into_iter().map(str::to_string).collect()
+        };
+        if segments.iter().any(|s| s.is_empty()) {
+            return Err(format!("vocabulary entry `{entry}` has an empty segment"));
+        }
+        if segments.is_empty() && !open_tail {
+            return Err(format!("vocabulary entry `{entry}` matches nothing"));
+        }
+        self.patterns.push(Pattern {
+            segments,
+            open_tail,
+            any_receiver,
+        });
+        Ok(())
+    }
+
+    /// Whether the qualified name is in the vocabulary.
+    pub fn contains(&self, name: &str) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        if self.exact.contains(name) {
+            return true;
+        }
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let segs = split_segments(name);
+        self.patterns.iter().any(|p| p.matches(&segs))
+    }
+
+    pub fn len(&self) -> usize {
+        self.exact.len() + self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Pattern {
+    fn matches(&self, segs: &[&str]) -> bool {
+        let n = self.segments.len();
+        if self.any_receiver {
+            // The pattern may start at any segment.
+            (0..=segs.len()).any(|start| self.match_from(&segs[start..], n, start > 0))
+        } else {
+            self.match_from(segs, n, true)
+        }
+    }
+
+    fn match_from(&self, segs: &[&str], n: usize, receiver_ok: bool) -> bool {
+        if self.any_receiver && !receiver_ok {
+            return false;
+        }
+        if segs.len() < n {
+            return false;
+        }
+        let (head, tail) = segs.split_at(n);
+        if !head.iter().zip(&self.segments).all(|(s, p)| glob_segment(p, s)) {
+            return false;
+        }
+        if self.open_tail {
+            !tail.is_empty()
+        } else {
+            tail.is_empty()
+        }
+    }
+}
+
+/// Splits a dotted name on `.` outside parentheses, so `a.b(x.y).c` is `a`, `b(x.y)`, `c`.
+fn split_segments(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in name.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            '.' if depth == 0 => {
+                out.push(&name[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&name[start..]);
+    out
+}
+
+/// `*` within one segment.
+fn glob_segment(pattern: &str, s: &str) -> bool {
+    if !pattern.contains('*') {
+        return pattern == s;
+    }
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = s;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.len() >= part.len() && rest.ends_with(part);
+        } else if let Some(pos) = rest.find(part) {
+            rest = &rest[pos + part.len()..];
+        } else {
+            return false;
+        }
+    }
+    rest.is_empty()
+}
+
+/// All vocabularies of one pack, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabularies {
+    by_name: BTreeMap<String, Vocabulary>,
+}
+
+impl Vocabularies {
+    pub fn insert(&mut self, name: String, v: Vocabulary) {
+        self.by_name.insert(name, v);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Vocabulary> {
+        self.by_name.get(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(entries: &[&str]) -> Vocabulary {
+        Vocabulary::new(entries).unwrap()
+    }
+
+    #[test]
+    fn exact_names() {
+        let voc = v(&["time.sleep"]);
+        assert!(voc.contains("time.sleep"));
+        assert!(!voc.contains("time.sleeper"));
+        assert!(!voc.contains("sleep"));
+        assert!(!voc.contains("asyncio.sleep"));
+    }
+
+    #[test]
+    fn open_tail_needs_at_least_one_segment() {
+        let voc = v(&["requests.*"]);
+        assert!(voc.contains("requests.get"));
+        assert!(voc.contains("requests.Session().get"));
+        assert!(!voc.contains("requests"));
+        assert!(!voc.contains("requestsx.get"));
+    }
+
+    #[test]
+    fn globs_within_a_segment() {
+        let voc = v(&["fs.*Sync", "zlib.*"]);
+        assert!(voc.contains("fs.readFileSync"));
+        assert!(!voc.contains("fs.readFile"));
+        assert!(!voc.contains("fs.promises.readFileSync"));
+        assert!(voc.contains("zlib.gzipSync"));
+    }
+
+    #[test]
+    fn any_receiver() {
+        let voc = v(&["*.read_bytes"]);
+        assert!(voc.contains("p.read_bytes"));
+        assert!(voc.contains("self.path.read_bytes"));
+        assert!(voc.contains("pathlib.Path(x).read_bytes"));
+        assert!(!voc.contains("read_bytes"));
+        assert!(!voc.contains("p.read_bytes.x"));
+    }
+
+    #[test]
+    fn chained_calls_are_one_segment() {
+        let voc = v(&["httpx.Client().*"]);
+        assert!(voc.contains("httpx.Client().get"));
+        assert!(!voc.contains("httpx.AsyncClient().get"));
+        assert_eq!(split_segments("a.b(x.y).c"), vec!["a", "b(x.y)", "c"]);
+    }
+
+    #[test]
+    fn bad_entries_are_rejected() {
+        assert!(Vocabulary::new(&[""]).is_err());
+        assert!(Vocabulary::new(&["a..b*"]).is_err());
+    }
+}

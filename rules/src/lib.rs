@@ -1,0 +1,108 @@
+//! The built-in check catalogue, embedded in the binary.
+//!
+//! Each `catalog/<category>.toml` holds one `[[check]]` record per check of CHECKS.md §4. This
+//! crate is data: it embeds the files and loads them through the engine's normal catalogue loader,
+//! so a broken record fails `cargo test` here rather than a user's run.
+
+use ppa_engine::catalog::Catalog;
+
+/// The embedded catalogue files: (path label, TOML text), in category report order.
+pub const FILES: &[(&str, &str)] = &[
+    ("rules/catalog/query.toml", include_str!("../catalog/query.toml")),
+    ("rules/catalog/transaction.toml", include_str!("../catalog/transaction.toml")),
+    ("rules/catalog/runtime.toml", include_str!("../catalog/runtime.toml")),
+    ("rules/catalog/resource.toml", include_str!("../catalog/resource.toml")),
+];
+
+/// Loads the built-in catalogue. The embedded files are tested, so this cannot fail at run time;
+/// it still returns the loader's errors rather than panicking in a library.
+pub fn catalog() -> Result<Catalog, Vec<ppa_engine::error::PackError>> {
+    let mut catalog = Catalog::default();
+    for (origin, text) in FILES {
+        catalog.add_toml(origin, text)?;
+    }
+    Ok(catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ppa_engine::model::{Category, Exempt};
+
+    /// The 25 check ids of CHECKS.md §4.
+    const EXPECTED: &[&str] = &[
+        "query.n_plus_one",
+        "query.redundant_fetch",
+        "query.n_update_delete_loop",
+        "query.unnecessary_resolve",
+        "query.over_fetching",
+        "query.missing_bulk_ops",
+        "query.wrong_caching_scope",
+        "transaction.missing_intermediate_commits",
+        "transaction.scope_too_wide",
+        "transaction.scope_too_narrow",
+        "transaction.missing_rollback",
+        "transaction.long_held_transaction",
+        "transaction.event_channel_consistency",
+        "runtime.blocking_io_in_async",
+        "runtime.unnecessary_list_allocation",
+        "runtime.sync_sleep_in_async",
+        "runtime.string_concat_in_loop",
+        "runtime.missing_to_thread",
+        "runtime.redundant_data_copies",
+        "resource.resource_scope_mismatch",
+        "resource.streaming_resource_holding",
+        "resource.missing_cleanup",
+        "resource.pool_configuration",
+        "resource.error_path_leak",
+        "resource.factory_vs_injection",
+    ];
+
+    #[test]
+    fn every_embedded_file_loads_and_holds_the_25_checks() {
+        let catalog = match catalog() {
+            Ok(c) => c,
+            Err(errors) => panic!("catalogue failed to load: {errors:#?}"),
+        };
+        let mut ids: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
+        ids.sort_unstable();
+        let mut expected = EXPECTED.to_vec();
+        expected.sort_unstable();
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn each_file_holds_only_its_category() {
+        for (origin, text) in FILES {
+            let mut c = Catalog::default();
+            c.add_toml(origin, text).unwrap();
+            let cat = origin.rsplit('/').next().unwrap().trim_end_matches(".toml");
+            let cat = Category::parse(cat).unwrap();
+            assert!(c.iter().all(|k| k.category == cat), "{origin} mixes categories");
+        }
+    }
+
+    #[test]
+    fn rule6_aliases_and_exemptions_match_the_spec() {
+        let c = catalog().unwrap();
+        let alias = |id: &str| c.get(id).unwrap().context_rule.clone();
+        assert_eq!(alias("runtime.blocking_io_in_async").as_deref(), Some("blocking_io"));
+        assert_eq!(alias("query.redundant_fetch").as_deref(), Some("redundant_fetch"));
+        assert_eq!(alias("transaction.scope_too_wide").as_deref(), Some("transaction_wide"));
+        assert_eq!(alias("runtime.missing_to_thread").as_deref(), Some("cpu_bound"));
+        let with_alias = c.iter().filter(|k| k.context_rule.is_some()).count();
+        assert_eq!(with_alias, 4, "only the four Rule 6 checks carry an alias");
+        assert_eq!(c.get("query.n_plus_one").unwrap().exempt, Exempt::Always);
+        assert_eq!(c.get("transaction.missing_rollback").unwrap().exempt, Exempt::Always);
+        assert_eq!(c.get("query.n_update_delete_loop").unwrap().exempt, Exempt::HotPath);
+    }
+
+    #[test]
+    fn docs_follow_the_fixed_headings() {
+        for check in catalog().unwrap().iter() {
+            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+                assert!(check.docs.contains(heading), "{}: docs lack `{heading}`", check.id);
+            }
+        }
+    }
+}
