@@ -10,12 +10,13 @@
 //! # ppa-todo: runtime.sync_sleep_in_async     a known gap: should be found, is not yet
 //! ```
 //!
-//! Several ids may be separated by commas, and several annotation lines may stack above one
-//! line. Any finding on a line without a `ppa:` annotation for its check is unexpected.
+//! A `ppa:` id may be followed by the expected severity (`# ppa: runtime.x HIGH`). Several ids
+//! may be separated by commas, and several annotation lines may stack above one line. Any finding on a line without a `ppa:` annotation for its check is unexpected.
 
 use crate::engine::Engine;
 use crate::finding::{Diagnostic, Finding, Level};
 use crate::lang::Language;
+use crate::model::Severity;
 
 /// What an annotation expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +38,14 @@ pub struct Annotation {
     pub comment_line: usize,
     pub check: String,
     pub expect: Expect,
+    /// The severity a `ppa:` finding must have, when the annotation gives one.
+    pub severity: Option<Severity>,
 }
 
 /// Reads the annotations of a fixture.
 pub fn parse_annotations(source: &str, comment_prefix: &str) -> Vec<Annotation> {
     let lines: Vec<&str> = source.lines().collect();
-    let parsed: Vec<Option<(Expect, Vec<String>)>> =
+    let parsed: Vec<Option<(Expect, Vec<(String, Option<Severity>)>)>> =
         lines.iter().map(|l| annotation_of(l, comment_prefix)).collect();
     let mut out = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
@@ -51,19 +54,22 @@ pub fn parse_annotations(source: &str, comment_prefix: &str) -> Vec<Annotation> 
             .find(|&j| parsed[j].is_none() && !lines[j].trim().is_empty())
             .map(|j| j + 1);
         let Some(target) = target else { continue };
-        for id in ids {
+        for (id, severity) in ids {
             out.push(Annotation {
                 line: target,
                 comment_line: i + 1,
                 check: id.clone(),
                 expect: *expect,
+                severity: *severity,
             });
         }
     }
     out
 }
 
-fn annotation_of(line: &str, prefix: &str) -> Option<(Expect, Vec<String>)> {
+type Ids = Vec<(String, Option<Severity>)>;
+
+fn annotation_of(line: &str, prefix: &str) -> Option<(Expect, Ids)> {
     let t = line.trim_start().strip_prefix(prefix)?.trim_start();
     let (expect, rest) = if let Some(r) = t.strip_prefix("ppa-todo:") {
         (Expect::Todo, r)
@@ -77,11 +83,15 @@ fn annotation_of(line: &str, prefix: &str) -> Option<(Expect, Vec<String>)> {
     } else {
         return None;
     };
-    // Ids end at the first whitespace-separated word that is not an id (a trailing explanation).
-    let ids: Vec<String> = rest
+    // Each comma-separated part is an id, optionally a severity, then free explanation.
+    let ids: Ids = rest
         .split(',')
-        .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
-        .filter(|s| !s.is_empty())
+        .filter_map(|part| {
+            let mut words = part.split_whitespace();
+            let id = words.next()?.to_string();
+            let severity = words.next().and_then(Severity::parse);
+            Some((id, severity))
+        })
         .collect();
     (!ids.is_empty()).then_some((expect, ids))
 }
@@ -98,6 +108,8 @@ pub struct FixtureOutcome {
     pub todo: Vec<(usize, String)>,
     /// `ppa-todo:` lines that are now found: promote them to `ppa:`.
     pub todo_fixed: Vec<(usize, String)>,
+    /// Findings on a `ppa:` line with another severity than annotated: (finding, expected).
+    pub wrong_severity: Vec<(Finding, Severity)>,
     /// Findings that matched a `ppa:` annotation.
     pub matched: Vec<Finding>,
     /// Number of `ppa-ok:` annotations that held.
@@ -108,7 +120,10 @@ pub struct FixtureOutcome {
 
 impl FixtureOutcome {
     pub fn passed(&self) -> bool {
-        self.missing.is_empty() && self.unexpected.is_empty() && self.errors.is_empty()
+        self.missing.is_empty()
+            && self.unexpected.is_empty()
+            && self.wrong_severity.is_empty()
+            && self.errors.is_empty()
     }
 }
 
@@ -145,6 +160,14 @@ pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome 
     };
     for f in report.findings {
         if expects(f.line, &f.check, Expect::Finding) {
+            let wanted = annotations.iter().find_map(|a| {
+                (a.line == f.line && a.check == f.check && a.expect == Expect::Finding)
+                    .then_some(a.severity)
+                    .flatten()
+            });
+            if let Some(w) = wanted.filter(|w| *w != f.severity) {
+                out.wrong_severity.push((f.clone(), w));
+            }
             out.matched.push(f);
         } else if expects(f.line, &f.check, Expect::Todo) {
             out.todo_fixed.push((f.line, f.check.clone()));
@@ -174,10 +197,12 @@ mod tests {
 
     #[test]
     fn annotations_apply_to_the_next_code_line() {
-        let src = "# ppa: runtime.a, runtime.b  explained here\n# ppa-ok: runtime.c\n\nx()\n# ppa: ignore[runtime.a] not an annotation\ny()\n# ppa-todo: runtime.d\nz()\n";
+        let src = "# ppa: runtime.a HIGH, runtime.b  explained here\n# ppa-ok: runtime.c\n\nx()\n# ppa: ignore[runtime.a] not an annotation\ny()\n# ppa-todo: runtime.d\nz()\n";
         let a = parse_annotations(src, "#");
         let got: Vec<(usize, &str, Expect)> =
             a.iter().map(|a| (a.line, a.check.as_str(), a.expect)).collect();
+        assert_eq!(a[0].severity, Some(Severity::High));
+        assert_eq!(a[1].severity, None);
         assert_eq!(
             got,
             vec![

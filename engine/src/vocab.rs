@@ -2,8 +2,9 @@
 //!
 //! A pattern is a dotted name. Segments match literally, except:
 //! - `*` inside a segment is a wildcard within that segment (`fs.*Sync` matches `fs.readFileSync`);
-//! - a final `.*` matches one or more trailing segments (`requests.*` matches `requests.get` and
-//!   `requests.Session().get`);
+//! - a final `.*` matches exactly one more segment (`requests.*` matches `requests.get`, not
+//!   `requests.get().json`, the method of a response);
+//! - a final `.**` matches one or more segments (`cv2.**`);
 //! - a leading `*.` matches any receiver (`*.read_bytes` matches `p.read_bytes`); such name-based
 //!   entries are the "named" kind of match of §3.3.
 //!
@@ -23,8 +24,9 @@ pub struct Vocabulary {
 struct Pattern {
     /// Segments before the trailing `*`, each possibly with `*` wildcards.
     segments: Vec<String>,
-    /// A final `.*`: one or more further segments.
+    /// A final `.*` (one further segment) or `.**` (one or more).
     open_tail: bool,
+    deep_tail: bool,
     /// A leading `*.`: any (possibly empty) receiver prefix.
     any_receiver: bool,
 }
@@ -53,9 +55,10 @@ impl Vocabulary {
         if any_receiver {
             rest = &rest[2..];
         }
-        let open_tail = rest == "*" || rest.ends_with(".*");
+        let deep_tail = rest == "**" || rest.ends_with(".**");
+        let open_tail = deep_tail || rest == "*" || rest.ends_with(".*");
         if open_tail {
-            rest = rest.strip_suffix('*').unwrap_or(rest).trim_end_matches('.');
+            rest = rest.trim_end_matches('*').trim_end_matches('.');
         }
         let segments: Vec<String> = if rest.is_empty() {
             Vec::new()
@@ -71,6 +74,7 @@ impl Vocabulary {
         self.patterns.push(Pattern {
             segments,
             open_tail,
+            deep_tail,
             any_receiver,
         });
         Ok(())
@@ -122,8 +126,10 @@ impl Pattern {
         if !head.iter().zip(&self.segments).all(|(s, p)| glob_segment(p, s)) {
             return false;
         }
-        if self.open_tail {
+        if self.deep_tail {
             !tail.is_empty()
+        } else if self.open_tail {
+            tail.len() == 1
         } else {
             tail.is_empty()
         }
@@ -212,12 +218,16 @@ mod tests {
     }
 
     #[test]
-    fn open_tail_needs_at_least_one_segment() {
+    fn open_tails() {
         let voc = v(&["requests.*"]);
         assert!(voc.contains("requests.get"));
-        assert!(voc.contains("requests.Session().get"));
+        assert!(!voc.contains("requests.get().json"), "a response's method is not the module's");
         assert!(!voc.contains("requests"));
         assert!(!voc.contains("requestsx.get"));
+        let deep = v(&["cv2.**"]);
+        assert!(deep.contains("cv2.imread"));
+        assert!(deep.contains("cv2.dnn.readNet"));
+        assert!(!deep.contains("cv2"));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct PackMeta {
     pub enabled_by: EnabledBy,
     pub requires: Vec<String>,
     pub references: Vec<Reference>,
+    /// Compiled predicate library, merged into every predicate of the pack.
+    pub(crate) lib: Option<rhai::AST>,
     /// Where it was loaded from (`packs/asyncio`, or a user's directory).
     pub origin: String,
 }
@@ -164,7 +166,11 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
     let mut meta = None;
     for (i, f) in files.iter().enumerate() {
         match (&f.raw.pack, i) {
-            (Some(m), 0) => meta = Some(compile_meta(m, &f.file, &label, &mut errors)),
+            (Some(m), 0) => {
+                let mut compiled = compile_meta(m, &f.file, &label, &mut errors);
+                compiled.lib = compile_lib(m, &f.file, source, &label, &mut errors);
+                meta = Some(compiled);
+            }
             (Some(m), _) => errors.push(PackError::new(
                 &f.file,
                 Span::from(m.name.span()),
@@ -314,7 +320,45 @@ fn compile_meta(
         enabled_by: m.enabled_by.clone(),
         requires: m.requires.clone(),
         references: m.references.clone(),
+        lib: None,
         origin: label.to_string(),
+    }
+}
+
+fn compile_lib(
+    m: &raw::RawMeta,
+    file: &SourceFile,
+    source: &dyn PackSource,
+    label: &str,
+    errors: &mut Vec<PackError>,
+) -> Option<rhai::AST> {
+    let path = m.predicate_lib.as_ref()?;
+    let text = match source.read(path.get_ref()) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(
+                PackError::new(file, Span::from(path.span()), e, "paths are relative to the pack directory")
+                    .with_kind(PackErrorKind::Io),
+            );
+            return None;
+        }
+    };
+    match script::compile_lib(&text) {
+        Ok(ast) => Some(ast),
+        Err((line, col, msg)) => {
+            let lib_file = SourceFile::new(&format!("{label}/{}", path.get_ref()), &text);
+            let origin = Origin { file: lib_file.clone(), base: 0 };
+            errors.push(
+                PackError::new(
+                    &lib_file,
+                    Span::new(origin.offset_of_line_col(&text, line, col), 1),
+                    format!("predicate library does not compile: {msg}"),
+                    "the library holds `fn` definitions that predicates call",
+                )
+                .with_kind(PackErrorKind::Script),
+            );
+            None
+        }
     }
 }
 
@@ -552,7 +596,7 @@ fn compile_detector(
         name_span,
     );
     let predicate = predicate.and_then(|(text, origin)| {
-        match script::compile(&text, origin.clone(), &captures) {
+        match script::compile(&text, origin.clone(), &captures, meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
                 let off = origin.offset_of_line_col(&text, line, col);

@@ -51,6 +51,11 @@ pub struct RawMeta {
     /// Other packs this one builds on; they are loaded with it.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// A `.rhai` file of helper functions (`fn is_hot(f) { … }`) that every predicate of the
+    /// pack can call. It may only define functions.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate_lib: Option<Spanned<String>>,
     /// Documentation consulted, listed under "Sources Consulted" in the report.
     #[serde(default)]
     pub references: Vec<Reference>,

@@ -46,6 +46,8 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ("in_call_arg_of(node, vocab)", "whether the node is inside an argument of a call to the vocabulary (offload wrappers)"),
     ("is_module_level(node)", "whether no function encloses the node"),
     ("enclosing_symbol(node)", "dotted names of the enclosing definitions, e.g. `Repo.load`"),
+    ("assigned_value(ident)", "the expression assigned once to an identifier in its scope, or `()`"),
+    ("file.imports", "qualified names the file imports at module level, sorted"),
     ("uses_of(scope, name)", "identifier nodes named `name` inside `scope`, in document order"),
 ];
 
@@ -173,6 +175,16 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("path", |f: &mut FileHandle| f.0.path.to_string());
     e.register_get("language", |f: &mut FileHandle| f.0.language.name().to_string());
     e.register_get("source", |f: &mut FileHandle| f.0.source.to_string());
+    e.register_get("imports", |f: &mut FileHandle| {
+        semantics::imports(&f.0)
+            .into_iter()
+            .map(Dynamic::from)
+            .collect::<Array>()
+    });
+    e.register_fn("assigned_value", |n: NodeRef| {
+        let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
+        unit_or(v)
+    });
     e.register_fn("line", |f: &mut FileHandle, n: i64| {
         f.0.source
             .lines()

@@ -65,6 +65,17 @@ pub struct Predicate {
     vars: Vec<(String, String)>,
 }
 
+/// Words rhai reserves, which a capture cannot be named as.
+const RESERVED: &[&str] = &[
+    "call", "curry", "fn", "this", "type_of", "print", "debug", "eval", "Fn", "is_def_fn",
+    "is_def_var", "is_shared", "let", "const", "if", "else", "switch", "do", "while", "loop",
+    "until", "for", "in", "continue", "break", "return", "throw", "try", "catch", "import",
+    "export", "as", "global", "private", "true", "false", "var", "static", "shared", "with",
+    "goto", "exit", "match", "case", "public", "protected", "new", "use", "module", "package",
+    "super", "thread", "spawn", "go", "await", "async", "sync", "yield", "default", "void",
+    "null", "nil", "file",
+];
+
 /// The variable name a capture is visible under: `@fn.name` is `fn_name`.
 pub fn var_name(capture: &str) -> String {
     capture
@@ -79,11 +90,21 @@ pub fn compile(
     text: &str,
     origin: Origin,
     captures: &[String],
+    lib: Option<&AST>,
 ) -> Result<Predicate, (usize, usize, String)> {
     let vars: Vec<(String, String)> = captures
         .iter()
         .map(|c| (c.clone(), var_name(c)))
         .collect();
+    for (c, v) in &vars {
+        if RESERVED.contains(&v.as_str()) {
+            return Err((
+                1,
+                1,
+                format!("capture `@{c}` is a reserved word in rhai and cannot be a variable; rename the capture (e.g. `@{c}_node`)"),
+            ));
+        }
+    }
     let mut scope = Scope::new();
     for (_, v) in &vars {
         scope.push_dynamic(v.as_str(), Dynamic::UNIT);
@@ -99,12 +120,31 @@ pub fn compile(
                 e.err_type().to_string(),
             )
         })?;
+    let ast = match lib {
+        Some(lib) => lib.merge(&ast),
+        None => ast,
+    };
     Ok(Predicate {
         ast,
         origin,
         text: text.to_string(),
         vars,
     })
+}
+
+/// Compiles a pack's predicate library; only its `fn` definitions are kept. Errors are (line, column, message).
+pub fn compile_lib(text: &str) -> Result<AST, (usize, usize, String)> {
+    let ast = engine().compile(text).map_err(|e| {
+        let pos = e.position();
+        (
+            pos.line().unwrap_or(1),
+            pos.position().unwrap_or(1),
+            e.err_type().to_string(),
+        )
+    })?;
+    // Only the functions are kept: top-level statements of a library would otherwise run before
+    // every predicate.
+    Ok(ast.clone_functions_only())
 }
 
 /// What a predicate decided.

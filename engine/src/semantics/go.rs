@@ -7,7 +7,7 @@ use tree_sitter::Node;
 pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
     match node.kind() {
         "identifier" | "package_identifier" | "field_identifier" | "type_identifier" => {
-            resolve_identifier(file, node, file.text(node), hops, scope_bindings)
+            resolve_identifier(file, node, file.text(node), hops)
         }
         "selector_expression" => {
             let (Some(op), Some(field)) = (

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
     match node.kind() {
         "identifier" | "shorthand_property_identifier" => {
-            resolve_identifier(file, node, file.text(node), hops, scope_bindings)
+            resolve_identifier(file, node, file.text(node), hops)
         }
         "this" => "this".into(),
         "member_expression" => {

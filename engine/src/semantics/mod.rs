@@ -90,26 +90,72 @@ fn resolve_depth(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
     }
 }
 
-/// Resolves an identifier by scope: enclosing functions (nearest first), then the module.
-fn resolve_identifier(
-    file: &FileCtx,
-    at: Node<'_>,
-    name: &str,
-    hops: u8,
-    scope_bindings: impl Fn(&FileCtx, Node<'_>) -> Bindings,
-) -> String {
+/// The bindings of one function scope.
+fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
+    match file.language {
+        Language::Python => python::scope_bindings(file, func),
+        Language::Go => go::scope_bindings(file, func),
+        _ => js::scope_bindings(file, func),
+    }
+}
+
+/// The nearest binding of `name` seen from `at`: enclosing functions (nearest first), then the
+/// module.
+fn lookup(file: &FileCtx, at: Node<'_>, name: &str) -> Option<Binding> {
     let mut scope = enclosing_function(file.language, at);
     while let Some(f) = scope {
-        let b = scope_bindings(file, f);
-        if let Some(binding) = b.get(name) {
-            return binding_value(file, name, binding, hops);
+        if let Some(b) = scope_bindings(file, f).get(name) {
+            return Some(b.clone());
         }
         scope = enclosing_function(file.language, f);
     }
-    match file.bindings().get(name) {
-        Some(binding) => binding_value(file, name, binding, hops),
+    file.bindings().get(name).cloned()
+}
+
+/// Resolves an identifier by scope.
+fn resolve_identifier(file: &FileCtx, at: Node<'_>, name: &str, hops: u8) -> String {
+    match lookup(file, at, name) {
+        Some(binding) => binding_value(file, name, &binding, hops),
         None => name.to_string(),
     }
+}
+
+/// The expression last assigned to an identifier in its scope, when the scope assigns it exactly
+/// once (`rows = session.scalars(q)`); `None` for parameters, imports, loop targets and names
+/// assigned more than once.
+pub fn assigned_value<'t>(file: &'t FileCtx, ident: Node<'_>) -> Option<Node<'t>> {
+    match lookup(file, ident, file.text(ident))? {
+        Binding::Alias(start, end) => {
+            let node = file.tree.root_node().descendant_for_byte_range(start, end)?;
+            // Prefer the outermost node with exactly this range (a call rather than its callee).
+            let mut best = node;
+            while let Some(p) = best.parent() {
+                if p.start_byte() == start && p.end_byte() == end {
+                    best = p;
+                } else {
+                    break;
+                }
+            }
+            Some(best)
+        }
+        _ => None,
+    }
+}
+
+/// Qualified names of the modules and symbols a file imports at module level, sorted.
+pub fn imports(file: &FileCtx) -> Vec<String> {
+    let mut v: Vec<String> = file
+        .bindings()
+        .map
+        .values()
+        .filter_map(|b| match b {
+            Binding::Import(q) => Some(q.clone()),
+            _ => None,
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 fn binding_value(file: &FileCtx, name: &str, binding: &Binding, hops: u8) -> String {

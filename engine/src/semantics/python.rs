@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
     match node.kind() {
-        "identifier" => resolve_identifier(file, node, file.text(node), hops, scope_bindings),
+        "identifier" => resolve_identifier(file, node, file.text(node), hops),
         "attribute" => {
             let (Some(obj), Some(attr)) = (
                 node.child_by_field_name("object"),
@@ -128,13 +128,9 @@ fn assignment(file: &FileCtx, a: Node<'_>, b: &mut Bindings) {
         return;
     };
     if left.kind() == "identifier" {
-        let value = right.filter(|r| {
-            matches!(
-                r.kind(),
-                "call" | "attribute" | "identifier" | "parenthesized_expression"
-            )
-        });
-        match value {
+        // Any value is kept: resolution gives `$name` for values it cannot name, and
+        // `assigned_value` hands the value node to predicates.
+        match right {
             Some(v) => b.bind(file.text(left), Binding::Alias(v.start_byte(), v.end_byte())),
             None => b.bind(file.text(left), Binding::Local),
         }

@@ -1,0 +1,79 @@
+//! Runs every built-in pack's fixtures through the same harness as `ppa test`, and checks that
+//! every embedded pack loads through the normal loader.
+
+use ppa_engine::testing::{run_fixture, Expect};
+use ppa_engine::EngineBuilder;
+use std::path::Path;
+
+fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(pack).join("tests");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| ppa_engine::Language::from_path(&p.to_string_lossy()).is_some())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_builtin_pack_loads_and_passes_its_fixtures() {
+    assert!(!ppa_packs::PACKS.is_empty());
+    let mut failures = Vec::new();
+    for src in ppa_packs::PACKS {
+        let mut b = EngineBuilder::new(ppa_rules::catalog().expect("catalogue"));
+        let pack = match b.load_pack(src) {
+            Ok(p) => p,
+            Err(e) => {
+                let msgs: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
+                panic!("built-in pack {} does not load:\n{}", src.name, msgs.join("\n"));
+            }
+        };
+        let (engine, warnings) = b.build();
+        assert!(warnings.is_empty(), "{}: {warnings:?}", src.name);
+        let files = fixtures(src.name);
+        assert!(!files.is_empty(), "pack {} has no fixtures", src.name);
+        let mut fired = std::collections::BTreeSet::new();
+        let mut ok_checks = std::collections::BTreeSet::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let label = format!("{}/tests/{}", src.name, path.file_name().unwrap().to_string_lossy());
+            let out = run_fixture(&engine, &label, &text);
+            for f in &out.matched {
+                fired.insert(f.detector.clone());
+            }
+            for a in ppa_engine::testing::parse_annotations(&text, "#") {
+                if a.expect == Expect::Ok {
+                    ok_checks.insert(a.check);
+                }
+            }
+            if !out.passed() {
+                failures.push(format!(
+                    "{label}: missing {:?}; wrong severity {:?}; unexpected {:?}; errors {:?}",
+                    out.missing,
+                    out.wrong_severity
+                        .iter()
+                        .map(|(f, w)| (f.line, &f.check, f.severity, *w))
+                        .collect::<Vec<_>>(),
+                    out.unexpected
+                        .iter()
+                        .map(|f| (f.line, &f.check, &f.detector, &f.message))
+                        .collect::<Vec<_>>(),
+                    out.errors.iter().map(|d| &d.message).collect::<Vec<_>>()
+                ));
+            }
+        }
+        // Every detector is proven by at least one positive, and every check it implements by a
+        // near miss that must stay quiet.
+        for d in &pack.detectors {
+            if !fired.contains(&d.qualified_name()) {
+                failures.push(format!("{}: no fixture line is found by it", d.qualified_name()));
+            }
+            if !ok_checks.contains(&d.check.id) {
+                failures.push(format!("{}: no `ppa-ok: {}` near miss", d.qualified_name(), d.check.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
