@@ -22,11 +22,20 @@ fn main() {
         let mut files = Vec::new();
         collect(dir, dir, &mut files);
         files.sort();
-        writeln!(out, "    ppa_engine::pack::EmbeddedSource {{ name: {name:?}, files: &[").unwrap();
+        writeln!(
+            out,
+            "    ppa_engine::pack::EmbeddedSource {{ name: {name:?}, files: &["
+        )
+        .unwrap();
         for rel in files {
             let abs = dir.join(&rel);
             println!("cargo:rerun-if-changed={}", abs.display());
-            writeln!(out, "        ({rel:?}, include_str!({:?})),", abs.display().to_string()).unwrap();
+            writeln!(
+                out,
+                "        ({rel:?}, include_str!({:?})),",
+                abs.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(out, "    ] }},").unwrap();
     }
@@ -38,12 +47,19 @@ fn main() {
 fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
-        let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = p
+            .strip_prefix(base)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if p.is_dir() {
             if rel != "tests" && rel != "examples" {
                 collect(base, &p, files);
             }
-        } else if ["toml", "scm", "rhai"].iter().any(|x| rel.ends_with(&format!(".{x}"))) {
+        } else if ["toml", "scm", "rhai"]
+            .iter()
+            .any(|x| rel.ends_with(&format!(".{x}")))
+        {
             files.push(rel);
         }
     }

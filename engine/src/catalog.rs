@@ -90,7 +90,8 @@ impl Catalog {
     /// Parses one catalogue file and adds its checks. `origin` names the file in errors.
     pub fn add_toml(&mut self, origin: &str, text: &str) -> Result<(), Vec<PackError>> {
         let src = crate::error::SourceFile::new(origin, text);
-        let file: CatalogFile = toml::from_str(text).map_err(|e| vec![PackError::toml(&src, &e)])?;
+        let file: CatalogFile =
+            toml::from_str(text).map_err(|e| vec![PackError::toml(&src, &e)])?;
         let mut errors = Vec::new();
         for check in file.check {
             if let Some(e) = validate(&check, &src) {
@@ -154,9 +155,11 @@ pub(crate) fn validate(check: &Check, src: &crate::error::SourceFile) -> Option<
     let span = find_span(&src.text, &check.id);
     let parts: Vec<&str> = check.id.split('.').collect();
     let well_formed = parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'));
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        });
     if !well_formed {
         return Some(PackError::new(
             src,

@@ -189,7 +189,10 @@ impl LangPlan {
                     Level::Error,
                     None,
                     None,
-                    format!("merged {lang} query failed to compile: {}", e.message.trim()),
+                    format!(
+                        "merged {lang} query failed to compile: {}",
+                        e.message.trim()
+                    ),
                 ));
                 return (None, warnings);
             }
@@ -287,9 +290,10 @@ impl Engine {
             return report;
         };
         let Some(tree) = parse(lang, source) else {
-            report
-                .diagnostics
-                .push(Diagnostic::note(path, "the parser gave up on this file; skipped"));
+            report.diagnostics.push(Diagnostic::note(
+                path,
+                "the parser gave up on this file; skipped",
+            ));
             return report;
         };
         let file = Arc::new(FileCtx::new(path.into(), lang, source.into(), tree));
@@ -315,10 +319,12 @@ impl Engine {
                     .position(|c| c == name)
                     .and_then(|i| nodes[i])
             };
-            let custom_ok = det.custom[local_pattern].iter().all(|p| match node_of(&p.capture) {
-                Some(n) => p.holds(&file, n, &det.vocab),
-                None => p.negate,
-            });
+            let custom_ok = det.custom[local_pattern]
+                .iter()
+                .all(|p| match node_of(&p.capture) {
+                    Some(n) => p.holds(&file, n, &det.vocab),
+                    None => p.negate,
+                });
             if !custom_ok {
                 continue;
             }
@@ -333,7 +339,10 @@ impl Engine {
             if let Some(pred) = &det.predicate {
                 match pred.eval(&file, &nodes, &det.vocab) {
                     Ok(Outcome::Drop) => continue,
-                    Ok(Outcome::Keep { severity: s, vars: v }) => {
+                    Ok(Outcome::Keep {
+                        severity: s,
+                        vars: v,
+                    }) => {
                         if let Some(s) = s {
                             severity = s;
                         }
@@ -455,7 +464,12 @@ fn report_node<'t>(
     nodes
         .iter()
         .flatten()
-        .max_by_key(|n| (n.end_byte() - n.start_byte(), std::cmp::Reverse(n.start_byte())))
+        .max_by_key(|n| {
+            (
+                n.end_byte() - n.start_byte(),
+                std::cmp::Reverse(n.start_byte()),
+            )
+        })
         .copied()
 }
 

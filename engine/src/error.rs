@@ -182,10 +182,9 @@ impl Diagnostic for PackError {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = SourceSpan::new(self.span.offset.into(), self.span.len);
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some("here".to_string()),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some("here".to_string()), span),
+        )))
     }
 }
 
@@ -197,10 +196,10 @@ impl miette::SourceCode for PackError {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let contents =
-            self.file
-                .text
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let contents = self
+            .file
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.file.name.to_string(),
             contents.data(),

@@ -48,7 +48,16 @@ pub struct Finding {
 
 impl Finding {
     /// The §0 order: category, severity (highest first), path, line, column, check id.
-    pub fn sort_key(&self) -> (Category, std::cmp::Reverse<Severity>, &str, usize, usize, &str) {
+    pub fn sort_key(
+        &self,
+    ) -> (
+        Category,
+        std::cmp::Reverse<Severity>,
+        &str,
+        usize,
+        usize,
+        &str,
+    ) {
         (
             self.category,
             std::cmp::Reverse(self.severity),
@@ -83,7 +92,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(level: Level, file: Option<&str>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        level: Level,
+        file: Option<&str>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             level,
             file: file.map(str::to_string),

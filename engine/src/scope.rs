@@ -133,7 +133,9 @@ impl ContentSkip {
             ),
             ContentSkip::Binary => "skipped: binary file (NUL byte in the first 8 KiB)".into(),
             ContentSkip::NotUtf8 => "skipped: not valid UTF-8".into(),
-            ContentSkip::Generated => "skipped: generated file (marker in the first 5 lines)".into(),
+            ContentSkip::Generated => {
+                "skipped: generated file (marker in the first 5 lines)".into()
+            }
         }
     }
 }
@@ -173,9 +175,15 @@ mod tests {
         assert_eq!(s.excluded("test_x.py"), Some(Excluded::Test));
         assert_eq!(s.excluded("pkg/conftest.py"), Some(Excluded::Test));
         assert_eq!(s.excluded("web/a.spec.ts"), Some(Excluded::Test));
-        assert_eq!(s.excluded("node_modules/x/index.js"), Some(Excluded::Vendored));
+        assert_eq!(
+            s.excluded("node_modules/x/index.js"),
+            Some(Excluded::Vendored)
+        );
         assert_eq!(s.excluded("api/x_pb2.py"), Some(Excluded::Vendored));
-        assert_eq!(s.excluded("app/migrations/0001.py"), Some(Excluded::Migration));
+        assert_eq!(
+            s.excluded("app/migrations/0001.py"),
+            Some(Excluded::Migration)
+        );
         assert_eq!(s.excluded("app/services/users.py"), None);
         assert_eq!(s.excluded("app/latest.py"), None);
     }

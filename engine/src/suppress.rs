@@ -168,7 +168,10 @@ mod tests {
     #[test]
     fn prefixes_cover_by_segment() {
         assert!(covers("runtime", "runtime.sync_sleep_in_async"));
-        assert!(covers("runtime.sync_sleep_in_async", "runtime.sync_sleep_in_async"));
+        assert!(covers(
+            "runtime.sync_sleep_in_async",
+            "runtime.sync_sleep_in_async"
+        ));
         assert!(!covers("run", "runtime.sync_sleep_in_async"));
         assert!(!covers("query", "runtime.x"));
     }

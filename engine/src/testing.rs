@@ -45,8 +45,10 @@ pub struct Annotation {
 /// Reads the annotations of a fixture.
 pub fn parse_annotations(source: &str, comment_prefix: &str) -> Vec<Annotation> {
     let lines: Vec<&str> = source.lines().collect();
-    let parsed: Vec<Option<(Expect, Vec<(String, Option<Severity>)>)>> =
-        lines.iter().map(|l| annotation_of(l, comment_prefix)).collect();
+    let parsed: Vec<Option<(Expect, Vec<(String, Option<Severity>)>)>> = lines
+        .iter()
+        .map(|l| annotation_of(l, comment_prefix))
+        .collect();
     let mut out = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
         let Some((expect, ids)) = p else { continue };
@@ -179,7 +181,12 @@ pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome 
         let found = |list: &[Finding]| list.iter().any(|f| f.line == a.line && f.check == a.check);
         match a.expect {
             Expect::Finding if !found(&out.matched) => out.missing.push((a.line, a.check.clone())),
-            Expect::Todo if !out.todo_fixed.iter().any(|(l, c)| *l == a.line && *c == a.check) => {
+            Expect::Todo
+                if !out
+                    .todo_fixed
+                    .iter()
+                    .any(|(l, c)| *l == a.line && *c == a.check) =>
+            {
                 out.todo.push((a.line, a.check.clone()))
             }
             Expect::Ok if !found(&out.unexpected) => out.ok_held += 1,
@@ -199,8 +206,10 @@ mod tests {
     fn annotations_apply_to_the_next_code_line() {
         let src = "# ppa: runtime.a HIGH, runtime.b  explained here\n# ppa-ok: runtime.c\n\nx()\n# ppa: ignore[runtime.a] not an annotation\ny()\n# ppa-todo: runtime.d\nz()\n";
         let a = parse_annotations(src, "#");
-        let got: Vec<(usize, &str, Expect)> =
-            a.iter().map(|a| (a.line, a.check.as_str(), a.expect)).collect();
+        let got: Vec<(usize, &str, Expect)> = a
+            .iter()
+            .map(|a| (a.line, a.check.as_str(), a.expect))
+            .collect();
         assert_eq!(a[0].severity, Some(Severity::High));
         assert_eq!(a[1].severity, None);
         assert_eq!(

@@ -63,7 +63,10 @@ impl Vocabulary {
         let segments: Vec<String> = if rest.is_empty() {
             Vec::new()
         } else {
-            split_segments(rest).into_iter().map(str::to_string).collect()
+            split_segments(rest)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
         };
         if segments.iter().any(|s| s.is_empty()) {
             return Err(format!("vocabulary entry `{entry}` has an empty segment"));
@@ -123,7 +126,11 @@ impl Pattern {
             return false;
         }
         let (head, tail) = segs.split_at(n);
-        if !head.iter().zip(&self.segments).all(|(s, p)| glob_segment(p, s)) {
+        if !head
+            .iter()
+            .zip(&self.segments)
+            .all(|(s, p)| glob_segment(p, s))
+        {
             return false;
         }
         if self.deep_tail {
@@ -221,7 +228,10 @@ mod tests {
     fn open_tails() {
         let voc = v(&["requests.*"]);
         assert!(voc.contains("requests.get"));
-        assert!(!voc.contains("requests.get().json"), "a response's method is not the module's");
+        assert!(
+            !voc.contains("requests.get().json"),
+            "a response's method is not the module's"
+        );
         assert!(!voc.contains("requests"));
         assert!(!voc.contains("requestsx.get"));
         let deep = v(&["cv2.**"]);

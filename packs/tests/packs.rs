@@ -6,7 +6,9 @@ use ppa_engine::EngineBuilder;
 use std::path::Path;
 
 fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(pack).join("tests");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(pack)
+        .join("tests");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
@@ -27,7 +29,11 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
             Ok(p) => p,
             Err(e) => {
                 let msgs: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
-                panic!("built-in pack {} does not load:\n{}", src.name, msgs.join("\n"));
+                panic!(
+                    "built-in pack {} does not load:\n{}",
+                    src.name,
+                    msgs.join("\n")
+                );
             }
         };
         let (engine, warnings) = b.build();
@@ -38,7 +44,11 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         let mut ok_checks = std::collections::BTreeSet::new();
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
-            let label = format!("{}/tests/{}", src.name, path.file_name().unwrap().to_string_lossy());
+            let label = format!(
+                "{}/tests/{}",
+                src.name,
+                path.file_name().unwrap().to_string_lossy()
+            );
             let out = run_fixture(&engine, &label, &text);
             for f in &out.matched {
                 fired.insert(f.detector.clone());
@@ -68,10 +78,17 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         // near miss that must stay quiet.
         for d in &pack.detectors {
             if !fired.contains(&d.qualified_name()) {
-                failures.push(format!("{}: no fixture line is found by it", d.qualified_name()));
+                failures.push(format!(
+                    "{}: no fixture line is found by it",
+                    d.qualified_name()
+                ));
             }
             if !ok_checks.contains(&d.check.id) {
-                failures.push(format!("{}: no `ppa-ok: {}` near miss", d.qualified_name(), d.check.id));
+                failures.push(format!(
+                    "{}: no `ppa-ok: {}` near miss",
+                    d.qualified_name(),
+                    d.check.id
+                ));
             }
         }
     }

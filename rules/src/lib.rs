@@ -8,10 +8,22 @@ use ppa_engine::catalog::Catalog;
 
 /// The embedded catalogue files: (path label, TOML text), in category report order.
 pub const FILES: &[(&str, &str)] = &[
-    ("rules/catalog/query.toml", include_str!("../catalog/query.toml")),
-    ("rules/catalog/transaction.toml", include_str!("../catalog/transaction.toml")),
-    ("rules/catalog/runtime.toml", include_str!("../catalog/runtime.toml")),
-    ("rules/catalog/resource.toml", include_str!("../catalog/resource.toml")),
+    (
+        "rules/catalog/query.toml",
+        include_str!("../catalog/query.toml"),
+    ),
+    (
+        "rules/catalog/transaction.toml",
+        include_str!("../catalog/transaction.toml"),
+    ),
+    (
+        "rules/catalog/runtime.toml",
+        include_str!("../catalog/runtime.toml"),
+    ),
+    (
+        "rules/catalog/resource.toml",
+        include_str!("../catalog/resource.toml"),
+    ),
 ];
 
 /// Loads the built-in catalogue. The embedded files are tested, so this cannot fail at run time;
@@ -78,7 +90,10 @@ mod tests {
             c.add_toml(origin, text).unwrap();
             let cat = origin.rsplit('/').next().unwrap().trim_end_matches(".toml");
             let cat = Category::parse(cat).unwrap();
-            assert!(c.iter().all(|k| k.category == cat), "{origin} mixes categories");
+            assert!(
+                c.iter().all(|k| k.category == cat),
+                "{origin} mixes categories"
+            );
         }
     }
 
@@ -86,22 +101,49 @@ mod tests {
     fn rule6_aliases_and_exemptions_match_the_spec() {
         let c = catalog().unwrap();
         let alias = |id: &str| c.get(id).unwrap().context_rule.clone();
-        assert_eq!(alias("runtime.blocking_io_in_async").as_deref(), Some("blocking_io"));
-        assert_eq!(alias("query.redundant_fetch").as_deref(), Some("redundant_fetch"));
-        assert_eq!(alias("transaction.scope_too_wide").as_deref(), Some("transaction_wide"));
-        assert_eq!(alias("runtime.missing_to_thread").as_deref(), Some("cpu_bound"));
+        assert_eq!(
+            alias("runtime.blocking_io_in_async").as_deref(),
+            Some("blocking_io")
+        );
+        assert_eq!(
+            alias("query.redundant_fetch").as_deref(),
+            Some("redundant_fetch")
+        );
+        assert_eq!(
+            alias("transaction.scope_too_wide").as_deref(),
+            Some("transaction_wide")
+        );
+        assert_eq!(
+            alias("runtime.missing_to_thread").as_deref(),
+            Some("cpu_bound")
+        );
         let with_alias = c.iter().filter(|k| k.context_rule.is_some()).count();
         assert_eq!(with_alias, 4, "only the four Rule 6 checks carry an alias");
         assert_eq!(c.get("query.n_plus_one").unwrap().exempt, Exempt::Always);
-        assert_eq!(c.get("transaction.missing_rollback").unwrap().exempt, Exempt::Always);
-        assert_eq!(c.get("query.n_update_delete_loop").unwrap().exempt, Exempt::HotPath);
+        assert_eq!(
+            c.get("transaction.missing_rollback").unwrap().exempt,
+            Exempt::Always
+        );
+        assert_eq!(
+            c.get("query.n_update_delete_loop").unwrap().exempt,
+            Exempt::HotPath
+        );
     }
 
     #[test]
     fn docs_follow_the_fixed_headings() {
         for check in catalog().unwrap().iter() {
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
-                assert!(check.docs.contains(heading), "{}: docs lack `{heading}`", check.id);
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    check.docs.contains(heading),
+                    "{}: docs lack `{heading}`",
+                    check.id
+                );
             }
         }
     }

@@ -65,7 +65,11 @@ impl Origin {
         let mut off = 0;
         for (i, l) in text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
-                let col_bytes: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+                let col_bytes: usize = l
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(char::len_utf8)
+                    .sum();
                 return self.base + off + col_bytes;
             }
             off += l.len();
@@ -337,8 +341,13 @@ fn compile_lib(
         Ok(t) => t,
         Err(e) => {
             errors.push(
-                PackError::new(file, Span::from(path.span()), e, "paths are relative to the pack directory")
-                    .with_kind(PackErrorKind::Io),
+                PackError::new(
+                    file,
+                    Span::from(path.span()),
+                    e,
+                    "paths are relative to the pack directory",
+                )
+                .with_kind(PackErrorKind::Io),
             );
             return None;
         }
@@ -347,7 +356,10 @@ fn compile_lib(
         Ok(ast) => Some(ast),
         Err((line, col, msg)) => {
             let lib_file = SourceFile::new(&format!("{label}/{}", path.get_ref()), &text);
-            let origin = Origin { file: lib_file.clone(), base: 0 };
+            let origin = Origin {
+                file: lib_file.clone(),
+                base: 0,
+            };
             errors.push(
                 PackError::new(
                     &lib_file,
@@ -577,7 +589,10 @@ fn compile_detector(
             errors.push(PackError::new(
                 file,
                 Span::from(r.span()),
-                format!("`report` names capture `@{}` that the query does not define", r.get_ref()),
+                format!(
+                    "`report` names capture `@{}` that the query does not define",
+                    r.get_ref()
+                ),
                 format!("captures of this query: {}", list_captures(&captures)),
             ));
         }
@@ -678,7 +693,10 @@ fn list_captures(c: &[String]) -> String {
     if c.is_empty() {
         "(none)".into()
     } else {
-        c.iter().map(|c| format!("@{c}")).collect::<Vec<_>>().join(", ")
+        c.iter()
+            .map(|c| format!("@{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

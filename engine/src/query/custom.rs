@@ -54,19 +54,22 @@ pub(crate) fn compile(
         };
         let string_arg = || match p.args.get(1) {
             Some(QueryPredicateArg::String(s)) => Ok(s.to_string()),
-            _ => Err(format!("`#{op}` takes a vocabulary name as its second argument")),
+            _ => Err(format!(
+                "`#{op}` takes a vocabulary name as its second argument"
+            )),
         };
-        let check_vocab = |name: String| {
-            if vocab.get(&name).is_some() {
-                Ok(name)
-            } else {
-                let known: Vec<&str> = vocab.names().collect();
-                Err(format!(
+        let check_vocab =
+            |name: String| {
+                if vocab.get(&name).is_some() {
+                    Ok(name)
+                } else {
+                    let known: Vec<&str> = vocab.names().collect();
+                    Err(format!(
                     "`#{op}` names vocabulary `{name}` that the pack does not define (defined: {})",
                     if known.is_empty() { "none".to_string() } else { known.join(", ") }
                 ))
-            }
-        };
+                }
+            };
         let test = match base {
             "resolves-to?" => Test::ResolvesTo(check_vocab(string_arg()?)?),
             "in-call-arg-of?" => Test::InCallArgOf(check_vocab(string_arg()?)?),

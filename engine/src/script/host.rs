@@ -15,40 +15,106 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ("node.kind", "tree-sitter node kind, e.g. `call`"),
     ("node.text", "source text of the node"),
     ("node.is_named", "whether the node is a named node"),
-    ("node.line / node.column", "1-based start line and column (column in characters)"),
-    ("node.end_line / node.end_column", "1-based end line and column (exclusive)"),
+    (
+        "node.line / node.column",
+        "1-based start line and column (column in characters)",
+    ),
+    (
+        "node.end_line / node.end_column",
+        "1-based end line and column (exclusive)",
+    ),
     ("node.start_byte / node.end_byte", "byte offsets"),
     ("node.parent", "the parent node, or `()` at the root"),
-    ("node.children / node.named_children", "arrays of child nodes"),
+    (
+        "node.children / node.named_children",
+        "arrays of child nodes",
+    ),
     ("node.child_count", "number of children"),
-    ("node.next_sibling / node.prev_sibling", "named siblings, or `()`"),
-    ("node.has_error", "whether the subtree contains a syntax error"),
+    (
+        "node.next_sibling / node.prev_sibling",
+        "named siblings, or `()`",
+    ),
+    (
+        "node.has_error",
+        "whether the subtree contains a syntax error",
+    ),
     ("node.field(name)", "the child in field `name`, or `()`"),
     ("node.fields(name)", "all children in field `name`"),
     ("node.ancestors()", "ancestors, nearest first"),
-    ("node.descendants(kind)", "descendants of kind `kind` in document order (`\"\"`: all named)"),
+    (
+        "node.descendants(kind)",
+        "descendants of kind `kind` in document order (`\"\"`: all named)",
+    ),
     ("node.is(other)", "whether two handles denote the same node"),
     ("file.path", "the file's path label"),
-    ("file.language", "`python`, `go`, `javascript`, `typescript` or `tsx`"),
+    (
+        "file.language",
+        "`python`, `go`, `javascript`, `typescript` or `tsx`",
+    ),
     ("file.source", "the whole source text"),
     ("file.line(n)", "the text of 1-based line n"),
-    ("resolve(node)", "qualified name of an expression (P1): `time.sleep`, `httpx.Client().get`, `$local`, `?`"),
-    ("in_vocab(name, vocab)", "whether a qualified name is in a vocabulary of the detector's pack"),
-    ("resolves_to(node, vocab)", "`in_vocab(resolve(callee), vocab)`; a call node stands for its callee"),
-    ("enclosing_fn(node)", "the nearest function boundary (P4), or `()` at module level"),
+    (
+        "resolve(node)",
+        "qualified name of an expression (P1): `time.sleep`, `httpx.Client().get`, `$local`, `?`",
+    ),
+    (
+        "in_vocab(name, vocab)",
+        "whether a qualified name is in a vocabulary of the detector's pack",
+    ),
+    (
+        "resolves_to(node, vocab)",
+        "`in_vocab(resolve(callee), vocab)`; a call node stands for its callee",
+    ),
+    (
+        "enclosing_fn(node)",
+        "the nearest function boundary (P4), or `()` at module level",
+    ),
     ("is_async(fn)", "whether a function node is a coroutine"),
-    ("in_async_fn(node)", "whether the nearest function boundary is a coroutine"),
+    (
+        "in_async_fn(node)",
+        "whether the nearest function boundary is a coroutine",
+    ),
     ("fn_name(fn)", "a function's name, or `\"\"`"),
-    ("decorators(fn)", "resolved decorator callees of a Python definition, outermost first"),
-    ("enclosing_loop(node)", "the loop whose body contains the node (P4), or `()`"),
-    ("in_loop(node)", "whether the node is inside a loop body (P4)"),
-    ("iterable_size(loop)", "literal iteration count of a loop, or -1 when unknown"),
-    ("in_call_arg_of(node, vocab)", "whether the node is inside an argument of a call to the vocabulary (offload wrappers)"),
-    ("is_module_level(node)", "whether no function encloses the node"),
-    ("enclosing_symbol(node)", "dotted names of the enclosing definitions, e.g. `Repo.load`"),
-    ("assigned_value(ident)", "the expression assigned once to an identifier in its scope, or `()`"),
-    ("file.imports", "qualified names the file imports at module level, sorted"),
-    ("uses_of(scope, name)", "identifier nodes named `name` inside `scope`, in document order"),
+    (
+        "decorators(fn)",
+        "resolved decorator callees of a Python definition, outermost first",
+    ),
+    (
+        "enclosing_loop(node)",
+        "the loop whose body contains the node (P4), or `()`",
+    ),
+    (
+        "in_loop(node)",
+        "whether the node is inside a loop body (P4)",
+    ),
+    (
+        "iterable_size(loop)",
+        "literal iteration count of a loop, or -1 when unknown",
+    ),
+    (
+        "in_call_arg_of(node, vocab)",
+        "whether the node is inside an argument of a call to the vocabulary (offload wrappers)",
+    ),
+    (
+        "is_module_level(node)",
+        "whether no function encloses the node",
+    ),
+    (
+        "enclosing_symbol(node)",
+        "dotted names of the enclosing definitions, e.g. `Repo.load`",
+    ),
+    (
+        "assigned_value(ident)",
+        "the expression assigned once to an identifier in its scope, or `()`",
+    ),
+    (
+        "file.imports",
+        "qualified names the file imports at module level, sorted",
+    ),
+    (
+        "uses_of(scope, name)",
+        "identifier nodes named `name` inside `scope`, in document order",
+    ),
 ];
 
 fn unit_or(n: Option<NodeRef>) -> Dynamic {
@@ -86,12 +152,16 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("kind", |n: &mut NodeRef| n.node().kind().to_string());
     e.register_get("text", |n: &mut NodeRef| n.text().to_string());
     e.register_get("is_named", |n: &mut NodeRef| n.node().is_named());
-    e.register_get("line", |n: &mut NodeRef| n.node().start_position().row as i64 + 1);
+    e.register_get("line", |n: &mut NodeRef| {
+        n.node().start_position().row as i64 + 1
+    });
     e.register_get("column", |n: &mut NodeRef| {
         let file = n.file();
         crate::error::line_col(&file.source, n.node().start_byte()).1 as i64
     });
-    e.register_get("end_line", |n: &mut NodeRef| n.node().end_position().row as i64 + 1);
+    e.register_get("end_line", |n: &mut NodeRef| {
+        n.node().end_position().row as i64 + 1
+    });
     e.register_get("end_column", |n: &mut NodeRef| {
         let file = n.file();
         crate::error::line_col(&file.source, n.node().end_byte()).1 as i64
@@ -106,15 +176,21 @@ pub(super) fn register(e: &mut Engine) {
         let node = n.node();
         let mut c = node.walk();
         let kids: Vec<_> = node.children(&mut c).collect();
-        kids.into_iter().map(|k| Dynamic::from(n.with(k))).collect::<Array>()
+        kids.into_iter()
+            .map(|k| Dynamic::from(n.with(k)))
+            .collect::<Array>()
     });
     e.register_get("named_children", |n: &mut NodeRef| {
         let node = n.node();
         let mut c = node.walk();
         let kids: Vec<_> = node.named_children(&mut c).collect();
-        kids.into_iter().map(|k| Dynamic::from(n.with(k))).collect::<Array>()
+        kids.into_iter()
+            .map(|k| Dynamic::from(n.with(k)))
+            .collect::<Array>()
     });
-    e.register_get("child_count", |n: &mut NodeRef| n.node().child_count() as i64);
+    e.register_get("child_count", |n: &mut NodeRef| {
+        n.node().child_count() as i64
+    });
     e.register_get("next_sibling", |n: &mut NodeRef| {
         let s = n.node().next_named_sibling().map(|s| n.with(s));
         unit_or(s)
@@ -132,7 +208,9 @@ pub(super) fn register(e: &mut Engine) {
         let node = n.node();
         let mut c = node.walk();
         let kids: Vec<_> = node.children_by_field_name(name, &mut c).collect();
-        kids.into_iter().map(|k| Dynamic::from(n.with(k))).collect::<Array>()
+        kids.into_iter()
+            .map(|k| Dynamic::from(n.with(k)))
+            .collect::<Array>()
     });
     e.register_fn("ancestors", |n: &mut NodeRef| {
         let mut out = Array::new();
@@ -167,13 +245,21 @@ pub(super) fn register(e: &mut Engine) {
             Ok(out)
         },
     );
-    e.register_fn("is", |a: &mut NodeRef, b: NodeRef| a.node().id() == b.node().id());
-    e.register_fn("==", |a: NodeRef, b: NodeRef| a.node().id() == b.node().id());
-    e.register_fn("!=", |a: NodeRef, b: NodeRef| a.node().id() != b.node().id());
+    e.register_fn("is", |a: &mut NodeRef, b: NodeRef| {
+        a.node().id() == b.node().id()
+    });
+    e.register_fn("==", |a: NodeRef, b: NodeRef| {
+        a.node().id() == b.node().id()
+    });
+    e.register_fn("!=", |a: NodeRef, b: NodeRef| {
+        a.node().id() != b.node().id()
+    });
 
     e.register_type_with_name::<FileHandle>("File");
     e.register_get("path", |f: &mut FileHandle| f.0.path.to_string());
-    e.register_get("language", |f: &mut FileHandle| f.0.language.name().to_string());
+    e.register_get("language", |f: &mut FileHandle| {
+        f.0.language.name().to_string()
+    });
     e.register_get("source", |f: &mut FileHandle| f.0.source.to_string());
     e.register_get("imports", |f: &mut FileHandle| {
         semantics::imports(&f.0)
@@ -193,8 +279,12 @@ pub(super) fn register(e: &mut Engine) {
             .to_string()
     });
 
-    e.register_fn("resolve", |n: NodeRef| semantics::resolve(n.file(), n.node()));
-    e.register_fn("in_vocab", |name: &str, vocab: &str| with_vocab_contains(name, vocab));
+    e.register_fn("resolve", |n: NodeRef| {
+        semantics::resolve(n.file(), n.node())
+    });
+    e.register_fn("in_vocab", |name: &str, vocab: &str| {
+        with_vocab_contains(name, vocab)
+    });
     e.register_fn("resolves_to", |n: NodeRef, vocab: &str| {
         let name = semantics::resolve(n.file(), callee(n.node()));
         with_vocab_contains(&name, vocab)

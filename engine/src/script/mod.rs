@@ -67,20 +67,82 @@ pub struct Predicate {
 
 /// Words rhai reserves, which a capture cannot be named as.
 const RESERVED: &[&str] = &[
-    "call", "curry", "fn", "this", "type_of", "print", "debug", "eval", "Fn", "is_def_fn",
-    "is_def_var", "is_shared", "let", "const", "if", "else", "switch", "do", "while", "loop",
-    "until", "for", "in", "continue", "break", "return", "throw", "try", "catch", "import",
-    "export", "as", "global", "private", "true", "false", "var", "static", "shared", "with",
-    "goto", "exit", "match", "case", "public", "protected", "new", "use", "module", "package",
-    "super", "thread", "spawn", "go", "await", "async", "sync", "yield", "default", "void",
-    "null", "nil", "file",
+    "call",
+    "curry",
+    "fn",
+    "this",
+    "type_of",
+    "print",
+    "debug",
+    "eval",
+    "Fn",
+    "is_def_fn",
+    "is_def_var",
+    "is_shared",
+    "let",
+    "const",
+    "if",
+    "else",
+    "switch",
+    "do",
+    "while",
+    "loop",
+    "until",
+    "for",
+    "in",
+    "continue",
+    "break",
+    "return",
+    "throw",
+    "try",
+    "catch",
+    "import",
+    "export",
+    "as",
+    "global",
+    "private",
+    "true",
+    "false",
+    "var",
+    "static",
+    "shared",
+    "with",
+    "goto",
+    "exit",
+    "match",
+    "case",
+    "public",
+    "protected",
+    "new",
+    "use",
+    "module",
+    "package",
+    "super",
+    "thread",
+    "spawn",
+    "go",
+    "await",
+    "async",
+    "sync",
+    "yield",
+    "default",
+    "void",
+    "null",
+    "nil",
+    "file",
 ];
 
 /// The variable name a capture is visible under: `@fn.name` is `fn_name`.
 pub fn var_name(capture: &str) -> String {
     capture
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -92,10 +154,7 @@ pub fn compile(
     captures: &[String],
     lib: Option<&AST>,
 ) -> Result<Predicate, (usize, usize, String)> {
-    let vars: Vec<(String, String)> = captures
-        .iter()
-        .map(|c| (c.clone(), var_name(c)))
-        .collect();
+    let vars: Vec<(String, String)> = captures.iter().map(|c| (c.clone(), var_name(c))).collect();
     for (c, v) in &vars {
         if RESERVED.contains(&v.as_str()) {
             return Err((
@@ -110,16 +169,14 @@ pub fn compile(
         scope.push_dynamic(v.as_str(), Dynamic::UNIT);
     }
     scope.push_dynamic("file", Dynamic::UNIT);
-    let ast = engine()
-        .compile_with_scope(&scope, text)
-        .map_err(|e| {
-            let pos = e.position();
-            (
-                pos.line().unwrap_or(1),
-                pos.position().unwrap_or(1),
-                e.err_type().to_string(),
-            )
-        })?;
+    let ast = engine().compile_with_scope(&scope, text).map_err(|e| {
+        let pos = e.position();
+        (
+            pos.line().unwrap_or(1),
+            pos.position().unwrap_or(1),
+            e.err_type().to_string(),
+        )
+    })?;
     let ast = match lib {
         Some(lib) => lib.merge(&ast),
         None => ast,

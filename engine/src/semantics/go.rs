@@ -117,7 +117,10 @@ pub(crate) fn default_package_name(path: &str) -> String {
     let mut segs: Vec<&str> = path.split('/').collect();
     if segs.len() > 1 {
         if let Some(last) = segs.last() {
-            if last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit()) {
+            if last.len() > 1
+                && last.starts_with('v')
+                && last[1..].chars().all(|c| c.is_ascii_digit())
+            {
                 segs.pop();
             }
         }
@@ -132,7 +135,9 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
     // for i := 0; i < k; i++ with literal k
     let clause = {
         let mut cursor = lp.walk();
-        let found = lp.named_children(&mut cursor).find(|c| c.kind() == "for_clause");
+        let found = lp
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "for_clause");
         found?
     };
     let cond = clause.child_by_field_name("condition")?;

@@ -28,7 +28,9 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
             None => "?".into(),
         },
         // TypeScript wrappers are looked through (CHECKS.md §0).
-        "parenthesized_expression" | "as_expression" | "satisfies_expression"
+        "parenthesized_expression"
+        | "as_expression"
+        | "satisfies_expression"
         | "non_null_expression" => match node.named_child(0) {
             Some(inner) => resolve_depth(file, inner, hops),
             None => "?".into(),
@@ -104,7 +106,10 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
                         if let (Some(k), Some(v)) =
                             (p.child_by_field_name("key"), p.child_by_field_name("value"))
                         {
-                            b.bind(file.text(v), Binding::Import(format!("{m}.{}", file.text(k))));
+                            b.bind(
+                                file.text(v),
+                                Binding::Import(format!("{m}.{}", file.text(k))),
+                            );
                         }
                     }
                     _ => {}
@@ -118,7 +123,10 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
                     "call_expression" | "member_expression" | "identifier" | "new_expression"
                 ) =>
             {
-                b.bind(file.text(name), Binding::Alias(v.start_byte(), v.end_byte()))
+                b.bind(
+                    file.text(name),
+                    Binding::Alias(v.start_byte(), v.end_byte()),
+                )
             }
             _ => b.bind(file.text(name), Binding::Local),
         },

@@ -126,7 +126,10 @@ fn resolve_identifier(file: &FileCtx, at: Node<'_>, name: &str, hops: u8) -> Str
 pub fn assigned_value<'t>(file: &'t FileCtx, ident: Node<'_>) -> Option<Node<'t>> {
     match lookup(file, ident, file.text(ident))? {
         Binding::Alias(start, end) => {
-            let node = file.tree.root_node().descendant_for_byte_range(start, end)?;
+            let node = file
+                .tree
+                .root_node()
+                .descendant_for_byte_range(start, end)?;
             // Prefer the outermost node with exactly this range (a call rather than its callee).
             let mut best = node;
             while let Some(p) = best.parent() {
@@ -296,11 +299,7 @@ pub fn enclosing_symbol(file: &FileCtx, node: Node<'_>) -> String {
 /// Whether `node` lies inside an argument of a call whose callee is in `is_wrapper` (an offload
 /// wrapper such as `asyncio.to_thread`). Lambdas are crossed (`run_in_executor(None, lambda: …)`);
 /// a named function definition stops the walk.
-pub fn in_call_argument(
-    file: &FileCtx,
-    node: Node<'_>,
-    is_wrapper: impl Fn(&str) -> bool,
-) -> bool {
+pub fn in_call_argument(file: &FileCtx, node: Node<'_>, is_wrapper: impl Fn(&str) -> bool) -> bool {
     let lang = file.language;
     let mut child = node;
     let mut cur = node.parent();

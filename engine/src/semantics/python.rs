@@ -96,7 +96,10 @@ fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
                 with_statement(file, child, b);
                 collect_blocks(file, child, b);
             }
-            "lambda" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension"
+            "lambda"
+            | "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
             | "generator_expression" => {}
             _ => collect_blocks(file, child, b),
         }
@@ -123,15 +126,20 @@ fn collect_blocks(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
 }
 
 fn assignment(file: &FileCtx, a: Node<'_>, b: &mut Bindings) {
-    let (Some(left), right) = (a.child_by_field_name("left"), a.child_by_field_name("right"))
-    else {
+    let (Some(left), right) = (
+        a.child_by_field_name("left"),
+        a.child_by_field_name("right"),
+    ) else {
         return;
     };
     if left.kind() == "identifier" {
         // Any value is kept: resolution gives `$name` for values it cannot name, and
         // `assigned_value` hands the value node to predicates.
         match right {
-            Some(v) => b.bind(file.text(left), Binding::Alias(v.start_byte(), v.end_byte())),
+            Some(v) => b.bind(
+                file.text(left),
+                Binding::Alias(v.start_byte(), v.end_byte()),
+            ),
             None => b.bind(file.text(left), Binding::Local),
         }
     } else {
@@ -149,7 +157,9 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
                 "with_clause" | "with_item" => stack.push(c),
                 "as_pattern" => {
                     let value = c.named_child(0);
-                    let target = c.child_by_field_name("alias").and_then(|t| t.named_child(0));
+                    let target = c
+                        .child_by_field_name("alias")
+                        .and_then(|t| t.named_child(0));
                     if let (Some(v), Some(t)) = (value, target) {
                         if t.kind() == "identifier" {
                             b.bind(file.text(t), Binding::Alias(v.start_byte(), v.end_byte()));
@@ -168,7 +178,10 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
 fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
     match target.kind() {
         "identifier" => b.bind(file.text(target), Binding::Local),
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern"
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "list_splat_pattern"
         | "parenthesized_expression" => {
             let mut cursor = target.walk();
             for c in target.named_children(&mut cursor) {
@@ -242,7 +255,10 @@ fn relative_module(file: &FileCtx, rel: &str) -> String {
     let dots = rel.chars().take_while(|c| *c == '.').count();
     let rest = rel[dots..].trim();
     let path = file.path.trim_end_matches(".py");
-    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let mut parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     // The package of a module is its directory (for `__init__.py`, the directory itself).
     parts.pop();
     for _ in 1..dots {

@@ -1,0 +1,291 @@
+//! `ppa packs`, `ppa rule`, `ppa test`.
+
+use crate::args::{Format, PacksArgs, RuleArgs, TestArgs};
+use crate::{output, usage, CliError, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use ppa_engine::pack::DirSource;
+use ppa_engine::testing::run_fixture;
+use ppa_engine::{EngineBuilder, Language};
+use std::io::Write;
+use std::path::Path;
+
+fn builtin_builder() -> Result<EngineBuilder, CliError> {
+    let catalog = ppa_rules::catalog().map_err(|mut e| -> CliError { Box::new(e.remove(0)) })?;
+    let mut b = EngineBuilder::new(catalog);
+    for src in ppa_packs::PACKS {
+        b.load_pack(src)
+            .map_err(|e| -> CliError { Box::new(output::PackLoadErrors(vec![e])) })?;
+    }
+    Ok(b)
+}
+
+pub fn packs(args: &PacksArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let (engine, _) = builtin_builder()?.build();
+    match args.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = engine
+                .packs()
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "name": p.meta.name,
+                        "version": p.meta.version,
+                        "languages": p.meta.languages,
+                        "description": p.meta.description,
+                        "enabled_by": p.meta.enabled_by,
+                        "detectors": p.detectors.iter().map(|d| serde_json::json!({
+                            "name": d.qualified_name(), "check": d.check.id, "language": d.language,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            for p in engine.packs() {
+                let langs: Vec<&str> = p.meta.languages.iter().map(|l| l.name()).collect();
+                let _ = writeln!(
+                    out,
+                    "{} {} ({}) - {}",
+                    p.meta.name,
+                    p.meta.version,
+                    langs.join(", "),
+                    p.meta.description
+                );
+                for d in &p.detectors {
+                    let _ = writeln!(out, "    {:<32} {}", d.qualified_name(), d.check.id);
+                }
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<i32, CliError> {
+    let (engine, _) = builtin_builder()?.build();
+    let catalog = engine.catalog();
+    if args.list {
+        for c in catalog.in_report_order() {
+            let _ = writeln!(
+                out,
+                "{:<45} {:<8} {}  {}",
+                c.id,
+                c.default_severity.as_str(),
+                c.effort.as_str(),
+                c.title
+            );
+        }
+        return Ok(EXIT_OK);
+    }
+    let id = args.check.as_deref().unwrap_or_default();
+    let Some(c) = catalog.get(id) else {
+        let near: Vec<&str> = catalog
+            .iter()
+            .map(|c| c.id.as_str())
+            .filter(|c| c.contains(id) || id.contains(c.rsplit('.').next().unwrap_or(c)))
+            .collect();
+        return Err(usage(
+            format!("unknown check `{id}`"),
+            if near.is_empty() {
+                "`ppa rule --list` shows every check".to_string()
+            } else {
+                format!("did you mean {}?", near.join(", "))
+            },
+        ));
+    };
+    let implementers: Vec<String> = engine
+        .packs()
+        .iter()
+        .flat_map(|p| p.detectors.iter())
+        .filter(|d| d.check.id == c.id)
+        .map(|d| format!("{} ({})", d.qualified_name(), d.language))
+        .collect();
+    let exempt = match c.exempt {
+        ppa_engine::Exempt::No => "no",
+        ppa_engine::Exempt::Always => "always",
+        ppa_engine::Exempt::HotPath => "on the request path",
+    };
+    let _ = writeln!(out, "# {} ({})\n", c.title, c.id);
+    let _ = writeln!(
+        out,
+        "Category: {} · Default severity: {} · Effort: {} · Rule 6: {} · Exempt: {}",
+        c.category.title(),
+        c.default_severity,
+        c.effort.as_str(),
+        c.context_rule.as_deref().unwrap_or("no"),
+        exempt
+    );
+    let _ = writeln!(
+        out,
+        "Implemented by: {}\n",
+        if implementers.is_empty() {
+            "no built-in pack yet".to_string()
+        } else {
+            implementers.join(", ")
+        }
+    );
+    if !c.severity_rules.is_empty() {
+        let _ = writeln!(out, "Severity: {}\n", c.severity_rules.trim());
+    }
+    let _ = writeln!(out, "{}", c.docs.trim());
+    Ok(EXIT_OK)
+}
+
+/// Fixture files under `dir`, sorted.
+fn fixture_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if Language::from_path(&p.to_string_lossy()).is_some() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<i32, CliError> {
+    let dir = &args.pack_dir;
+    if !dir.join("pack.toml").is_file() {
+        return Err(usage(
+            format!("`{}` is not a pack directory (no pack.toml)", dir.display()),
+            "give the directory that holds pack.toml and a tests/ folder of fixtures",
+        ));
+    }
+    let catalog = ppa_rules::catalog().map_err(|mut e| -> CliError { Box::new(e.remove(0)) })?;
+    let mut builder = EngineBuilder::new(catalog);
+    let pack = builder
+        .load_pack(&DirSource::new(dir))
+        .map_err(|e| -> CliError { Box::new(output::PackLoadErrors(vec![e])) })?;
+    let (engine, warnings) = builder.build();
+    for w in warnings {
+        let _ = writeln!(out, "warning: {}", w.message);
+    }
+    let files = fixture_files(&dir.join("tests"));
+    if files.is_empty() {
+        return Err(usage(
+            format!("no fixtures under `{}`", dir.join("tests").display()),
+            "add source files with `ppa:` / `ppa-ok:` annotations to tests/ (see `ppa test --help`)",
+        ));
+    }
+    let mut failed = 0usize;
+    let mut errors = 0usize;
+    let mut per_detector: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for d in &pack.detectors {
+        per_detector.insert(d.qualified_name(), (0, 0));
+    }
+    let (mut found, mut ok, mut todo) = (0, 0, 0);
+    for path in &files {
+        let label = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(out, "FAIL {label}: cannot read: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let o = run_fixture(&engine, &label, &text);
+        for f in &o.matched {
+            per_detector.entry(f.detector.clone()).or_default().0 += 1;
+        }
+        for f in &o.unexpected {
+            per_detector.entry(f.detector.clone()).or_default().1 += 1;
+        }
+        found += o.matched.len();
+        ok += o.ok_held;
+        todo += o.todo.len();
+        let status = if o.passed() { "ok  " } else { "FAIL" };
+        if !o.passed() {
+            failed += 1;
+        }
+        if !o.passed() || args.verbose {
+            let _ = writeln!(
+                out,
+                "{status} {label}: {} found, {} quiet as expected, {} todo",
+                o.matched.len(),
+                o.ok_held,
+                o.todo.len()
+            );
+        }
+        for (line, check) in &o.missing {
+            let _ = writeln!(
+                out,
+                "  missing     {label}:{line} {check}: expected a finding, got none"
+            );
+        }
+        for (f, want) in &o.wrong_severity {
+            let _ = writeln!(
+                out,
+                "  severity    {label}:{} {}: expected {want}, got {} [{}]",
+                f.line, f.check, f.severity, f.detector
+            );
+        }
+        for f in &o.unexpected {
+            let _ = writeln!(
+                out,
+                "  unexpected  {label}:{} {} [{}]: {}",
+                f.line, f.check, f.detector, f.message
+            );
+        }
+        for (line, check) in &o.todo_fixed {
+            let _ = writeln!(
+                out,
+                "  fixed todo  {label}:{line} {check}: now found; change `ppa-todo:` to `ppa:`"
+            );
+        }
+        if args.verbose {
+            for (line, check) in &o.todo {
+                let _ = writeln!(out, "  todo        {label}:{line} {check}");
+            }
+        }
+        for e in &o.errors {
+            errors += 1;
+            let _ = writeln!(
+                out,
+                "  error       {label}:{} {}",
+                e.line.unwrap_or(0),
+                e.message
+            );
+        }
+    }
+    let _ = writeln!(out, "\ndetector                          found  unexpected");
+    for (d, (f, u)) in &per_detector {
+        let flag = if *f == 0 {
+            "  <- no fixture line exercises it"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{d:<33} {f:>5}  {u:>10}{flag}");
+    }
+    let _ = writeln!(
+        out,
+        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet, {todo} todo",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        files.len() - failed,
+        failed
+    );
+    Ok(if errors > 0 && failed == 0 {
+        EXIT_ERROR
+    } else if failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
