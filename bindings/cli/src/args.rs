@@ -50,7 +50,13 @@ migrations are skipped (CHECKS.md §0); --include/--exclude narrow further. File
 binary and non-UTF-8 files are skipped with a note.
 
 Suppress a finding with a comment on its line or the line above:
-  time.sleep(1)  # ppa: ignore[runtime.sync_sleep_in_async] startup only, before the loop runs";
+  time.sleep(1)  # ppa: ignore[runtime.sync_sleep_in_async] startup only, before the loop runs
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage, configuration or pack error (including a predicate that failed while running;
+     findings are still printed)";
 
 const TEST_HELP: &str = "\
 Fixture annotations (a comment above the line they are about):
@@ -110,6 +116,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The project root that output paths are relative to (default: the nearest ancestor of the
+    /// working directory holding ppa.toml, else .git, else the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Colour: auto, always or never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: String,

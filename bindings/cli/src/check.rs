@@ -271,11 +271,26 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let (engine, warnings) = build_engine(&args.packs, &args.select, &args.ignore)?;
     let cwd = std::env::current_dir()
         .map_err(|e| usage(format!("cannot read the working directory: {e}"), ""))?;
-    let root = project_root(&cwd);
+    let root = match &args.root {
+        Some(r) if r.is_dir() => {
+            let r = if r.is_absolute() { r.clone() } else { cwd.join(r) };
+            r.canonicalize().unwrap_or(r)
+        }
+        Some(r) => {
+            return Err(usage(
+                format!("--root `{}` is not a directory", r.display()),
+                "give the directory output paths should be relative to",
+            ))
+        }
+        None => {
+            let c = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
+            project_root(&c)
+        }
+    };
     let scope = Scope::new(&args.include, &args.exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![cwd.clone()]
+        vec![cwd.canonicalize().unwrap_or_else(|_| cwd.clone())]
     } else {
         args.paths
             .iter()

@@ -30,7 +30,7 @@ where
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
-            let text = e.render().ansi().to_string();
+            let text = e.render().to_string();
             if e.use_stderr() {
                 let _ = write!(err, "{text}");
             } else {

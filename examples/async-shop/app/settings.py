@@ -1,0 +1,2 @@
+"""Settings of the shop."""
+CONFIG = {"timeout": 10, "retries": 3}
