@@ -636,7 +636,7 @@ fn compile_detector(
     let message = d.message.get_ref().clone();
     if d.predicate.is_none() && d.predicate_file.is_none() && query.is_some() {
         for var in template_vars(&message) {
-            if !captures.iter().any(|c| c == var) {
+            if !captures.iter().any(|c| c == var) && !BUILTIN_VARS.contains(&var) {
                 errors.push(PackError::new(
                     file,
                     Span::from(d.message.span()),
@@ -699,6 +699,10 @@ fn list_captures(c: &[String]) -> String {
             .join(", ")
     }
 }
+
+/// Template variables every finding has: the enclosing function's name and the dotted path of
+/// enclosing definitions.
+pub const BUILTIN_VARS: &[&str] = &["fn", "symbol"];
 
 /// `{name}` placeholders of a template (`{{` escapes a brace).
 pub fn template_vars(t: &str) -> Vec<&str> {
