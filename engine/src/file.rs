@@ -9,7 +9,8 @@
 
 use crate::lang::Language;
 use crate::semantics::Bindings;
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use tree_sitter::{Node, Tree};
 
 /// One source file: its text, its tree, and lazily built per-file tables.
@@ -21,6 +22,12 @@ pub struct FileCtx {
     pub tree: Tree,
     /// Module-level bindings (imports, definitions, aliases), built on first use.
     pub(crate) module_bindings: OnceLock<Bindings>,
+    /// Per-function bindings by node id, built on first use: several detectors resolve names in
+    /// the same function, and building a scope walks the whole function body.
+    pub(crate) scope_cache: Mutex<HashMap<usize, Arc<Bindings>>>,
+    /// Resolved names by node id: the same callee is resolved by every detector whose query
+    /// matches it.
+    pub(crate) resolve_cache: Mutex<HashMap<usize, Arc<str>>>,
 }
 
 impl std::fmt::Debug for FileCtx {
@@ -40,6 +47,8 @@ impl FileCtx {
             source,
             tree,
             module_bindings: OnceLock::new(),
+            scope_cache: Mutex::new(HashMap::new()),
+            resolve_cache: Mutex::new(HashMap::new()),
         }
     }
 

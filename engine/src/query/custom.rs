@@ -83,10 +83,20 @@ pub(crate) fn compile(
             negate,
         });
     }
+    // Cheapest first: an ancestor walk rejects most candidates before any name is resolved.
+    out.sort_by_key(|p| p.cost());
     Ok(out)
 }
 
 impl CustomPredicate {
+    fn cost(&self) -> u8 {
+        match self.test {
+            Test::InAsyncFn | Test::InLoop => 0,
+            Test::ResolvesTo(_) => 1,
+            Test::InCallArgOf(_) => 2,
+        }
+    }
+
     /// Evaluates the predicate on a captured node.
     pub(crate) fn holds(&self, file: &FileCtx, node: Node<'_>, vocab: &Vocabularies) -> bool {
         let lang = file.language;

@@ -74,9 +74,14 @@ pub(crate) fn module_bindings(file: &FileCtx) -> Bindings {
 /// Maximum alias hops followed while resolving, so `a = b; b = a` terminates.
 const MAX_HOPS: u8 = 4;
 
-/// The qualified name of an expression (see the module docs).
+/// The qualified name of an expression (see the module docs). Cached per node.
 pub fn resolve(file: &FileCtx, node: Node<'_>) -> String {
-    resolve_depth(file, node, 0)
+    if let Some(r) = lock(&file.resolve_cache).get(&node.id()) {
+        return r.to_string();
+    }
+    let r = resolve_depth(file, node, 0);
+    lock(&file.resolve_cache).insert(node.id(), r.as_str().into());
+    r
 }
 
 fn resolve_depth(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
@@ -90,13 +95,23 @@ fn resolve_depth(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
     }
 }
 
-/// The bindings of one function scope.
-fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
-    match file.language {
+/// The bindings of one function scope (cached per file).
+fn scope_bindings(file: &FileCtx, func: Node<'_>) -> std::sync::Arc<Bindings> {
+    if let Some(b) = lock(&file.scope_cache).get(&func.id()) {
+        return std::sync::Arc::clone(b);
+    }
+    let b = std::sync::Arc::new(match file.language {
         Language::Python => python::scope_bindings(file, func),
         Language::Go => go::scope_bindings(file, func),
         _ => js::scope_bindings(file, func),
-    }
+    });
+    lock(&file.scope_cache).insert(func.id(), std::sync::Arc::clone(&b));
+    b
+}
+
+/// Locks a per-file cache; a poisoned lock (a panic elsewhere) still holds valid data.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The nearest binding of `name` seen from `at`: enclosing functions (nearest first), then the
