@@ -27,7 +27,8 @@ fn example_project_finds_the_defects_and_nothing_in_safe_files() {
     let got = findings(&doc);
     let expect = |file: &str, line: u64, check: &str, sev: &str| {
         assert!(
-            got.iter().any(|g| g.0 == file && g.1 == line && g.2 == check && g.3 == sev),
+            got.iter()
+                .any(|g| g.0 == file && g.1 == line && g.2 == check && g.3 == sev),
             "expected {file}:{line} {check} {sev}; got {got:#?}"
         );
     };
@@ -36,18 +37,45 @@ fn example_project_finds_the_defects_and_nothing_in_safe_files() {
     expect("app/api.py", 38, "runtime.blocking_io_in_async", "HIGH");
     expect("app/api.py", 46, "runtime.missing_to_thread", "MEDIUM");
     expect("app/api.py", 53, "runtime.sync_sleep_in_async", "HIGH");
-    expect("app/notifications.py", 11, "runtime.blocking_io_in_async", "MEDIUM");
-    expect("app/notifications.py", 21, "runtime.sync_sleep_in_async", "MEDIUM");
+    expect(
+        "app/notifications.py",
+        11,
+        "runtime.blocking_io_in_async",
+        "MEDIUM",
+    );
+    expect(
+        "app/notifications.py",
+        21,
+        "runtime.sync_sleep_in_async",
+        "MEDIUM",
+    );
     for g in &got {
         assert!(!g.0.starts_with("app/safe_"), "safe file reported: {g:?}");
-        assert!(!g.0.starts_with("tests/"), "test code is out of scope: {g:?}");
-        assert!(!g.0.starts_with("scripts/"), "a script's sleep is not reported: {g:?}");
+        assert!(
+            !g.0.starts_with("tests/"),
+            "test code is out of scope: {g:?}"
+        );
+        assert!(
+            !g.0.starts_with("scripts/"),
+            "a script's sleep is not reported: {g:?}"
+        );
     }
     // Every finding carries the stable fields.
     for f in doc["findings"].as_array().unwrap() {
         for key in [
-            "check", "category", "severity", "file", "line", "column", "end", "message",
-            "recommendation", "effort", "pack", "detector", "fingerprint",
+            "check",
+            "category",
+            "severity",
+            "file",
+            "line",
+            "column",
+            "end",
+            "message",
+            "recommendation",
+            "effort",
+            "pack",
+            "detector",
+            "fingerprint",
         ] {
             assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
         }
@@ -58,27 +86,94 @@ fn example_project_finds_the_defects_and_nothing_in_safe_files() {
 #[test]
 fn output_is_identical_across_runs_and_thread_counts() {
     let root = repo_path("examples/async-shop");
-    let one = ppa(&["check", "--root", &root, &root, "--format", "json", "--threads", "1"]);
-    let two = ppa(&["check", "--root", &root, &root, "--format", "json", "--threads", "2"]);
-    let again = ppa(&["check", "--root", &root, &root, "--format", "json", "--threads", "2"]);
+    let one = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--format",
+        "json",
+        "--threads",
+        "1",
+    ]);
+    let two = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--format",
+        "json",
+        "--threads",
+        "2",
+    ]);
+    let again = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--format",
+        "json",
+        "--threads",
+        "2",
+    ]);
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(two.stdout, again.stdout);
-    let text1 = ppa(&["check", "--root", &root, &root, "--threads", "1", "--color", "never"]);
-    let text2 = ppa(&["check", "--root", &root, &root, "--threads", "2", "--color", "never"]);
+    let text1 = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--threads",
+        "1",
+        "--color",
+        "never",
+    ]);
+    let text2 = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--threads",
+        "2",
+        "--color",
+        "never",
+    ]);
     assert_eq!(text1.stdout, text2.stdout);
 }
 
 #[test]
 fn fail_on_and_select_control_the_exit_code() {
     let root = repo_path("examples/async-shop");
-    let high = ppa(&["check", "--root", &root, &root, "--fail-on", "critical", "--format", "json"]);
+    let high = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--fail-on",
+        "critical",
+        "--format",
+        "json",
+    ]);
     assert_eq!(high.code, 0, "no CRITICAL finding in the example");
     let never = ppa(&["check", "--root", &root, &root, "--fail-on", "never"]);
     assert_eq!(never.code, 0);
-    let only = ppa(&["check", "--root", &root, &root, "--select", "runtime.sync_sleep_in_async", "--format", "json"]);
+    let only = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--select",
+        "runtime.sync_sleep_in_async",
+        "--format",
+        "json",
+    ]);
     assert_eq!(only.code, 1);
-    assert!(findings(&only.json()).iter().all(|f| f.2 == "runtime.sync_sleep_in_async"));
-    let none = ppa(&["check", "--root", &root, &root, "--ignore", "runtime", "--format", "json"]);
+    assert!(findings(&only.json())
+        .iter()
+        .all(|f| f.2 == "runtime.sync_sleep_in_async"));
+    let none = ppa(&[
+        "check", "--root", &root, &root, "--ignore", "runtime", "--format", "json",
+    ]);
     assert_eq!(none.code, 0);
     assert!(findings(&none.json()).is_empty());
 }
@@ -87,11 +182,19 @@ fn fail_on_and_select_control_the_exit_code() {
 fn usage_errors_exit_with_2_and_say_what_to_do() {
     let out = ppa(&["check", "--pack", "no-such-pack", "."]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("unknown pack `no-such-pack`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown pack `no-such-pack`"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("built-in packs"), "{}", out.stderr);
     let out = ppa(&["check", "--select", "runtime.nope", "."]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("unknown check or category"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown check or category"),
+        "{}",
+        out.stderr
+    );
     let out = ppa(&["check", "/no/such/dir/anywhere"]);
     assert_eq!(out.code, 2);
     let out = ppa(&["frobnicate"]);
@@ -142,13 +245,24 @@ fn bad_files_are_skipped_with_a_note_and_the_run_goes_on() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let doc = out.json();
     let got = findings(&doc);
-    assert!(got.iter().any(|f| f.0 == "app/real.py" && f.1 == 4), "{got:?}");
-    assert!(got.iter().any(|f| f.0 == "app/broken.py" && f.1 == 6), "intact function still checked: {got:?}");
-    assert!(!got.iter().any(|f| f.0 == "app/broken.py" && f.1 == 3), "broken function dropped: {got:?}");
+    assert!(
+        got.iter().any(|f| f.0 == "app/real.py" && f.1 == 4),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|f| f.0 == "app/broken.py" && f.1 == 6),
+        "intact function still checked: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|f| f.0 == "app/broken.py" && f.1 == 3),
+        "broken function dropped: {got:?}"
+    );
     let diags = doc["diagnostics"].as_array().unwrap();
     let note_for = |file: &str, needle: &str| {
         assert!(
-            diags.iter().any(|d| d["file"] == file && d["message"].as_str().unwrap().contains(needle)),
+            diags
+                .iter()
+                .any(|d| d["file"] == file && d["message"].as_str().unwrap().contains(needle)),
             "no note for {file} containing {needle:?}: {diags:#?}"
         );
     };
@@ -232,11 +346,22 @@ let x = ;
 message = "y"
 "#;
     write_tree(&pack, &[("pack.toml", broken.as_bytes())]);
-    let out = ppa(&["check", "--pack", &pack.to_string_lossy(), &dir.path().to_string_lossy()]);
+    let out = ppa(&[
+        "check",
+        "--pack",
+        &pack.to_string_lossy(),
+        &dir.path().to_string_lossy(),
+    ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     let e = &out.stderr;
-    assert!(e.contains("unknown check id `runtime.sync_sleep_in_asink`"), "{e}");
-    assert!(e.contains("did you mean `runtime.sync_sleep_in_async`"), "{e}");
+    assert!(
+        e.contains("unknown check id `runtime.sync_sleep_in_asink`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("did you mean `runtime.sync_sleep_in_async`"),
+        "{e}"
+    );
     assert!(e.contains("invalid query"), "{e}");
     assert!(e.contains("predicate does not compile"), "{e}");
     // Positions point into pack.toml: the query error is on line 12, the predicate on line 24.
@@ -244,8 +369,16 @@ message = "y"
     assert!(e.contains("pack.toml:24:"), "{e}");
 
     let toml_err = dir.path().join("toml");
-    write_tree(&toml_err, &[("pack.toml", b"[pack]\nname = \"t\"\nversion = 1\n")]);
-    let out = ppa(&["check", "--pack", &toml_err.to_string_lossy(), &dir.path().to_string_lossy()]);
+    write_tree(
+        &toml_err,
+        &[("pack.toml", b"[pack]\nname = \"t\"\nversion = 1\n")],
+    );
+    let out = ppa(&[
+        "check",
+        "--pack",
+        &toml_err.to_string_lossy(),
+        &dir.path().to_string_lossy(),
+    ]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("pack.toml:3:"), "{}", out.stderr);
 }
@@ -257,15 +390,36 @@ fn an_endless_predicate_is_stopped_named_and_the_run_goes_on() {
     write_tree(&pack, &[("pack.toml", GOOD_PACK.as_bytes())]);
     write_tree(
         dir.path(),
-        &[("src/app.py", b"import time\nprint('hi')\n\nasync def f():\n    time.sleep(1)\n")],
+        &[(
+            "src/app.py",
+            b"import time\nprint('hi')\n\nasync def f():\n    time.sleep(1)\n",
+        )],
     );
     let src = dir.path().join("src").to_string_lossy().to_string();
     let root = dir.path().to_string_lossy().to_string();
-    let out = ppa(&["check", "--root", &root, "--pack", &pack.to_string_lossy(), "--pack", "asyncio", &src, "--format", "json"]);
-    assert_eq!(out.code, 2, "a failed predicate is a pack error: {}", out.stderr);
+    let out = ppa(&[
+        "check",
+        "--root",
+        &root,
+        "--pack",
+        &pack.to_string_lossy(),
+        "--pack",
+        "asyncio",
+        &src,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.code, 2,
+        "a failed predicate is a pack error: {}",
+        out.stderr
+    );
     let doc = out.json();
     let got = findings(&doc);
-    assert!(got.iter().any(|f| f.2 == "runtime.sync_sleep_in_async"), "other detectors still ran: {got:?}");
+    assert!(
+        got.iter().any(|f| f.2 == "runtime.sync_sleep_in_async"),
+        "other detectors still ran: {got:?}"
+    );
     let diag = doc["diagnostics"]
         .as_array()
         .unwrap()
@@ -274,7 +428,11 @@ fn an_endless_predicate_is_stopped_named_and_the_run_goes_on() {
         .expect("a diagnostic naming the detector");
     let msg = diag["message"].as_str().unwrap();
     assert!(msg.contains("operations"), "{msg}");
-    let loop_line = GOOD_PACK.lines().position(|l| l.starts_with("loop {")).unwrap() + 1;
+    let loop_line = GOOD_PACK
+        .lines()
+        .position(|l| l.starts_with("loop {"))
+        .unwrap()
+        + 1;
     assert!(
         msg.contains(&format!("pack.toml:{loop_line}:")),
         "names the predicate line {loop_line}: {msg}"
@@ -304,7 +462,10 @@ fn suppressions_apply_and_problems_with_them_are_reported() {
         .map(|d| d["message"].as_str().unwrap().to_string())
         .collect();
     assert!(msgs.iter().any(|m| m.contains("has no reason")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("unused suppression")), "{msgs:?}");
+    assert!(
+        msgs.iter().any(|m| m.contains("unused suppression")),
+        "{msgs:?}"
+    );
 }
 
 /// The README's five-minute pack is real: it loads, passes `ppa test` and finds its pattern.
@@ -312,7 +473,9 @@ fn suppressions_apply_and_problems_with_them_are_reported() {
 fn the_readme_pack_works_as_documented() {
     let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
     let block = |marker: &str| {
-        let start = readme.find(marker).unwrap_or_else(|| panic!("README lacks {marker}"));
+        let start = readme
+            .find(marker)
+            .unwrap_or_else(|| panic!("README lacks {marker}"));
         let body = &readme[start + marker.len()..];
         body[..body.find("```").unwrap()].to_string()
     };
@@ -335,7 +498,9 @@ fn the_readme_pack_works_as_documented() {
     write_tree(dir.path(), &[("src/api.py", fixture.as_bytes())]);
     let root = dir.path().to_string_lossy().to_string();
     let src = dir.path().join("src").to_string_lossy().to_string();
-    let out = ppa(&["check", "--root", &root, "--pack", &pack_arg, &src, "--format", "json"]);
+    let out = ppa(&[
+        "check", "--root", &root, "--pack", &pack_arg, &src, "--format", "json",
+    ]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let got = findings(&out.json());
     assert_eq!(got.len(), 1, "{got:?}");
@@ -357,8 +522,16 @@ fn ppa_test_reports_missing_and_unexpected_findings() {
     );
     let out = ppa(&["test", &pack.to_string_lossy()]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    assert!(out.stdout.contains("missing     tests/t.py:9"), "{}", out.stdout);
-    assert!(out.stdout.contains("unexpected  tests/t.py:5"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("missing     tests/t.py:9"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("unexpected  tests/t.py:5"),
+        "{}",
+        out.stdout
+    );
 }
 
 fn ppa_packs_asyncio_like() -> String {

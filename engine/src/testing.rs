@@ -45,7 +45,7 @@ pub struct Annotation {
 /// Reads the annotations of a fixture.
 pub fn parse_annotations(source: &str, comment_prefix: &str) -> Vec<Annotation> {
     let lines: Vec<&str> = source.lines().collect();
-    let parsed: Vec<Option<(Expect, Vec<(String, Option<Severity>)>)>> = lines
+    let parsed: Vec<Option<(Expect, Ids)>> = lines
         .iter()
         .map(|l| annotation_of(l, comment_prefix))
         .collect();

@@ -273,7 +273,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         .map_err(|e| usage(format!("cannot read the working directory: {e}"), ""))?;
     let root = match &args.root {
         Some(r) if r.is_dir() => {
-            let r = if r.is_absolute() { r.clone() } else { cwd.join(r) };
+            let r = if r.is_absolute() {
+                r.clone()
+            } else {
+                cwd.join(r)
+            };
             r.canonicalize().unwrap_or(r)
         }
         Some(r) => {

@@ -400,24 +400,35 @@ pub(crate) fn content_base(file: &SourceFile, span: std::ops::Range<usize>) -> u
     base
 }
 
+/// Where the current pack file is, for reading sibling files and locating errors.
+struct FileCtx<'a> {
+    file: &'a SourceFile,
+    source: &'a dyn PackSource,
+    label: &'a str,
+}
+
+/// A text field given inline (`query = '''…'''`) or as a file (`query_file = "x.scm"`).
+struct TextField<'a> {
+    inline: &'a Option<Spanned<String>>,
+    from_file: &'a Option<Spanned<String>>,
+    what: &'static str,
+    ext: &'static str,
+    /// Where to point when a required field is missing; `None` when the field is optional.
+    required_at: Option<Span>,
+}
+
 /// Reads text given inline or as a file: (text, origin).
 fn inline_or_file(
-    inline: &Option<Spanned<String>>,
-    from_file: &Option<Spanned<String>>,
-    what: &str,
-    ext: &str,
-    file: &SourceFile,
-    source: &dyn PackSource,
-    label: &str,
+    f: TextField<'_>,
+    ctx: &FileCtx<'_>,
     errors: &mut Vec<PackError>,
-    required: bool,
-    at: Span,
 ) -> Option<(String, Origin)> {
-    match (inline, from_file) {
-        (Some(_), Some(f)) => {
+    let (what, ext, file) = (f.what, f.ext, ctx.file);
+    match (f.inline, f.from_file) {
+        (Some(_), Some(p)) => {
             errors.push(PackError::new(
                 file,
-                Span::from(f.span()),
+                Span::from(p.span()),
                 format!("both `{what}` and `{what}_file` are set"),
                 format!("keep one: inline `{what} = '''…'''` or `{what}_file = \"x.{ext}\"`"),
             ));
@@ -430,11 +441,11 @@ fn inline_or_file(
                 base: content_base(file, q.span()),
             },
         )),
-        (None, Some(f)) => match source.read(f.get_ref()) {
+        (None, Some(p)) => match ctx.source.read(p.get_ref()) {
             Ok(text) => Some((
                 text.clone(),
                 Origin {
-                    file: SourceFile::new(&format!("{label}/{}", f.get_ref()), &text),
+                    file: SourceFile::new(&format!("{}/{}", ctx.label, p.get_ref()), &text),
                     base: 0,
                 },
             )),
@@ -442,7 +453,7 @@ fn inline_or_file(
                 errors.push(
                     PackError::new(
                         file,
-                        Span::from(f.span()),
+                        Span::from(p.span()),
                         e,
                         format!("paths are relative to the pack directory, e.g. `queries/x.{ext}`"),
                     )
@@ -452,7 +463,7 @@ fn inline_or_file(
             }
         },
         (None, None) => {
-            if required {
+            if let Some(at) = f.required_at {
                 errors.push(PackError::new(
                     file,
                     at,
@@ -520,17 +531,21 @@ fn compile_detector(
         ));
     }
 
-    let query = inline_or_file(
-        &d.query,
-        &d.query_file,
-        "query",
-        "scm",
+    let ctx = FileCtx {
         file,
         source,
         label,
+    };
+    let query = inline_or_file(
+        TextField {
+            inline: &d.query,
+            from_file: &d.query_file,
+            what: "query",
+            ext: "scm",
+            required_at: Some(name_span),
+        },
+        &ctx,
         errors,
-        true,
-        name_span,
     );
     let mut captures = Vec::new();
     let mut custom_preds = Vec::new();
@@ -599,16 +614,15 @@ fn compile_detector(
     }
 
     let predicate = inline_or_file(
-        &d.predicate,
-        &d.predicate_file,
-        "predicate",
-        "rhai",
-        file,
-        source,
-        label,
+        TextField {
+            inline: &d.predicate,
+            from_file: &d.predicate_file,
+            what: "predicate",
+            ext: "rhai",
+            required_at: None,
+        },
+        &ctx,
         errors,
-        false,
-        name_span,
     );
     let predicate = predicate.and_then(|(text, origin)| {
         match script::compile(&text, origin.clone(), &captures, meta.lib.as_ref()) {

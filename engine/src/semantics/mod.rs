@@ -266,10 +266,7 @@ fn in_comprehension_body(comp: Node<'_>, child: Node<'_>) -> bool {
     let first_clause = comp
         .named_children(&mut cursor)
         .find(|c| c.kind() == "for_in_clause");
-    match first_clause {
-        Some(clause) if clause.id() == child.id() => false,
-        _ => true,
-    }
+    !matches!(first_clause, Some(clause) if clause.id() == child.id())
 }
 
 /// The number of iterations of a loop when it is evident from literals, else `None` (large).

@@ -89,7 +89,9 @@ fn python_loops_and_comprehensions() {
     let mut stack = vec![f.tree.root_node()];
     while let Some(n) = stack.pop() {
         if n.kind() == "call" {
-            let name = f.text(n.child_by_field_name("function").unwrap()).to_string();
+            let name = f
+                .text(n.child_by_field_name("function").unwrap())
+                .to_string();
             found.push((name, enclosing_loop(Language::Python, n).is_some()));
         }
         let mut c = n.walk();
@@ -132,7 +134,9 @@ fn async_functions_and_boundaries() {
     let mut stack = vec![f.tree.root_node()];
     while let Some(n) = stack.pop() {
         if n.kind() == "call" {
-            let name = f.text(n.child_by_field_name("function").unwrap()).to_string();
+            let name = f
+                .text(n.child_by_field_name("function").unwrap())
+                .to_string();
             let fun = enclosing_function(Language::Python, n).unwrap();
             result.push((name, is_async(Language::Python, fun)));
         }
