@@ -362,7 +362,8 @@ message = "y"
         e.contains("did you mean `runtime.sync_sleep_in_async`"),
         "{e}"
     );
-    assert!(e.contains("invalid query"), "{e}");
+    assert!(e.contains("invalid query: unknown node kind `identifer`"), "{e}");
+    assert!(e.contains("did you mean `identifier`"), "{e}");
     assert!(e.contains("predicate does not compile"), "{e}");
     // Positions point into pack.toml: the query error is on line 12, the predicate on line 24.
     assert!(e.contains("pack.toml:12:"), "{e}");

@@ -583,15 +583,31 @@ fn compile_detector(
                 }
             }
             Err(e) => {
+                use tree_sitter::QueryErrorKind as K;
+                let (message, len) = match e.kind {
+                    K::NodeType | K::Field | K::Capture => (
+                        format!(
+                            "invalid query: {} `{}`",
+                            query_error_kind(&e),
+                            e.message.trim().trim_matches('"')
+                        ),
+                        e.message.trim().trim_matches('"').len().max(1),
+                    ),
+                    _ => (
+                        format!(
+                            "invalid query: {} error: {}",
+                            query_error_kind(&e),
+                            e.message.trim()
+                        ),
+                        1,
+                    ),
+                };
                 errors.push(
                     PackError::new(
                         &origin.file,
-                        Span::new(origin.offset(e.offset), 1),
-                        format!("invalid query: {} error: {}", query_error_kind(&e), e.message.trim()),
-                        format!(
-                            "check node and field names against the {} grammar (`ppa` uses tree-sitter node kinds)",
-                            d.language
-                        ),
+                        Span::new(origin.offset(e.offset), len),
+                        message,
+                        query_hint(&e, d.language),
                     )
                     .with_kind(PackErrorKind::Query),
                 );
@@ -688,6 +704,35 @@ fn compile_detector(
         report: d.report.as_ref().map(|r| r.get_ref().clone()),
         vocab: Arc::clone(vocab),
     })
+}
+
+/// A hint for a query error: the closest node kind or field name of the grammar, if any.
+fn query_hint(e: &tree_sitter::QueryError, lang: Language) -> String {
+    use tree_sitter::QueryErrorKind as K;
+    let grammar = lang.grammar();
+    let wrong = e.message.trim().trim_matches('"');
+    let suggestion = match e.kind {
+        K::NodeType => {
+            let kinds: Vec<&str> = (0..grammar.node_kind_count() as u16)
+                .filter(|&id| grammar.node_kind_is_named(id))
+                .filter_map(|id| grammar.node_kind_for_id(id))
+                .collect();
+            closest(wrong, kinds.into_iter())
+        }
+        K::Field => {
+            let fields: Vec<&str> = (1..=grammar.field_count() as u16)
+                .filter_map(|id| grammar.field_name_for_id(id))
+                .collect();
+            closest(wrong, fields.into_iter())
+        }
+        _ => None,
+    };
+    match suggestion {
+        Some(s) => format!(
+            "did you mean `{s}`? Node kinds and fields are those of the {lang} tree-sitter grammar"
+        ),
+        None => format!("check node kinds and field names against the {lang} tree-sitter grammar"),
+    }
 }
 
 fn query_error_kind(e: &tree_sitter::QueryError) -> &'static str {
