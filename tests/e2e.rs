@@ -362,7 +362,10 @@ message = "y"
         e.contains("did you mean `runtime.sync_sleep_in_async`"),
         "{e}"
     );
-    assert!(e.contains("invalid query: unknown node kind `identifer`"), "{e}");
+    assert!(
+        e.contains("invalid query: unknown node kind `identifer`"),
+        "{e}"
+    );
     assert!(e.contains("did you mean `identifier`"), "{e}");
     assert!(e.contains("predicate does not compile"), "{e}");
     // Positions point into pack.toml: the query error is on line 12, the predicate on line 24.
@@ -557,4 +560,45 @@ query = '''
 message = "`{site}` blocks the loop in `{fn}`"
 "#
     .to_string()
+}
+
+/// `ppa.toml` configures scope, checks and the exit threshold; flags win; a bad key is located.
+#[test]
+fn project_configuration_is_read_and_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "ppa.toml",
+                b"[scan]\nexclude = [\"legacy/**\"]\n\n[check]\nfail_on = \"critical\"\n",
+            ),
+            (
+                "svc.py",
+                b"import time\n\nasync def a():\n    time.sleep(1)\n",
+            ),
+            (
+                "legacy/old.py",
+                b"import time\n\nasync def a():\n    time.sleep(1)\n",
+            ),
+        ],
+    );
+    let root = dir.path().to_string_lossy().to_string();
+    let out = ppa(&["check", "--root", &root, &root, "--format", "json"]);
+    assert_eq!(
+        out.code, 0,
+        "fail_on = critical from ppa.toml: {}",
+        out.stderr
+    );
+    let got = findings(&out.json());
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "svc.py");
+    let out = ppa(&["check", "--root", &root, &root, "--fail-on", "low"]);
+    assert_eq!(out.code, 1, "the flag wins over ppa.toml");
+
+    write_tree(dir.path(), &[("ppa.toml", b"[scan]\nexclud = []\n")]);
+    let out = ppa(&["check", "--root", &root, &root]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("invalid ppa.toml"), "{}", out.stderr);
+    assert!(out.stderr.contains("exclud"), "{}", out.stderr);
 }

@@ -118,7 +118,8 @@ impl Scope {
 /// Why a file's content is skipped, if it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContentSkip {
-    TooLarge(u64),
+    /// (size, limit) in bytes.
+    TooLarge(u64, u64),
     Binary,
     NotUtf8,
     Generated,
@@ -127,10 +128,9 @@ pub enum ContentSkip {
 impl ContentSkip {
     pub fn message(&self) -> String {
         match self {
-            ContentSkip::TooLarge(n) => format!(
-                "skipped: {n} bytes is over the {} byte limit ([scan] max_file_size)",
-                MAX_FILE_SIZE
-            ),
+            ContentSkip::TooLarge(n, limit) => {
+                format!("skipped: {n} bytes is over the {limit} byte limit ([scan] max_file_size)")
+            }
             ContentSkip::Binary => "skipped: binary file (NUL byte in the first 8 KiB)".into(),
             ContentSkip::NotUtf8 => "skipped: not valid UTF-8".into(),
             ContentSkip::Generated => {

@@ -102,8 +102,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// [default: low, or `fail_on` in ppa.toml]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
     /// Only check paths matching this glob (repo-relative); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,

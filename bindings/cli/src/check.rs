@@ -183,7 +183,7 @@ enum FileOutcome {
     Skipped(Diagnostic),
 }
 
-fn check_one(engine: &Engine, name: &str, path: &Path) -> FileOutcome {
+fn check_one(engine: &Engine, name: &str, path: &Path, max_size: u64) -> FileOutcome {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -195,10 +195,10 @@ fn check_one(engine: &Engine, name: &str, path: &Path) -> FileOutcome {
             ))
         }
     };
-    if meta.len() > scope::MAX_FILE_SIZE {
+    if meta.len() > max_size {
         return FileOutcome::Skipped(Diagnostic::note(
             name,
-            scope::ContentSkip::TooLarge(meta.len()).message(),
+            scope::ContentSkip::TooLarge(meta.len(), max_size).message(),
         ));
     }
     let bytes = match std::fs::read(path) {
@@ -228,6 +228,7 @@ pub fn check_paths(
     root: &Path,
     scope: &Scope,
     default_excludes: bool,
+    max_size: u64,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
     let (files, skipped) = collect_files(
@@ -241,7 +242,7 @@ pub fn check_paths(
     result.files_skipped = skipped;
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
-        .map(|(name, path)| check_one(engine, name, path))
+        .map(|(name, path)| check_one(engine, name, path, max_size))
         .collect();
     for ((name, _), outcome) in files.iter().zip(outcomes) {
         match outcome {
@@ -268,7 +269,6 @@ pub fn check_paths(
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, CliError> {
-    let (engine, warnings) = build_engine(&args.packs, &args.select, &args.ignore)?;
     let cwd = std::env::current_dir()
         .map_err(|e| usage(format!("cannot read the working directory: {e}"), ""))?;
     let root = match &args.root {
@@ -291,8 +291,50 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             project_root(&c)
         }
     };
-    let scope = Scope::new(&args.include, &args.exclude)
+    let config = crate::config::load(&root)?;
+    // Flags win over ppa.toml; pack directories in ppa.toml are relative to the root.
+    let packs: Vec<String> = if !args.packs.is_empty() {
+        args.packs.clone()
+    } else {
+        config
+            .check
+            .packs
+            .iter()
+            .map(|p| {
+                if p.contains('/') || p.contains('\\') {
+                    root.join(p).to_string_lossy().into_owned()
+                } else {
+                    p.clone()
+                }
+            })
+            .collect()
+    };
+    let pick = |flag: &Vec<String>, cfg: &Vec<String>| {
+        if flag.is_empty() {
+            cfg.clone()
+        } else {
+            flag.clone()
+        }
+    };
+    let select = pick(&args.select, &config.check.select);
+    let ignore = pick(&args.ignore, &config.check.ignore);
+    let fail_on = match (&args.fail_on, &config.check.fail_on) {
+        (Some(f), _) => *f,
+        (None, Some(s)) => <FailOn as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            usage(
+                format!("ppa.toml: invalid fail_on `{s}`"),
+                "use low, medium, high, critical or never",
+            )
+        })?,
+        (None, None) => FailOn::Low,
+    };
+    let (engine, warnings) = build_engine(&packs, &select, &ignore)?;
+    let include = pick(&args.include, &config.scan.include);
+    let mut exclude = config.scan.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
+    let scope = Scope::new(&include, &exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
+    let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![cwd.canonicalize().unwrap_or_else(|_| cwd.clone())]
     } else {
@@ -305,9 +347,19 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                     cwd.join(p)
                 }
             })
+            .map(|p| p.canonicalize().unwrap_or(p))
             .collect()
     };
-    let run = || check_paths(&engine, &paths, &root, &scope, !args.no_default_excludes);
+    let run = || {
+        check_paths(
+            &engine,
+            &paths,
+            &root,
+            &scope,
+            !args.no_default_excludes,
+            max_size,
+        )
+    };
     let mut result = match args.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -330,7 +382,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         .diagnostics
         .iter()
         .any(|d| d.level == Level::Error && d.detector.is_some());
-    let threshold = match args.fail_on {
+    let threshold = match fail_on {
         FailOn::Low => Some(Severity::Low),
         FailOn::Medium => Some(Severity::Medium),
         FailOn::High => Some(Severity::High),

@@ -7,6 +7,7 @@
 pub mod args;
 pub mod check;
 mod commands;
+pub mod config;
 pub mod output;
 
 use args::{Cli, Command};
