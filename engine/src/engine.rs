@@ -58,6 +58,11 @@ impl EngineBuilder {
         Ok(pack)
     }
 
+    /// The packs loaded so far.
+    pub fn packs(&self) -> &[Arc<Pack>] {
+        &self.packs
+    }
+
     /// Whether a pack of that name is loaded.
     pub fn has_pack(&self, name: &str) -> bool {
         self.packs.iter().any(|p| p.meta.name == name)
@@ -331,7 +336,8 @@ impl Engine {
             let Some(report_node) = report_node(det, &nodes) else {
                 continue;
             };
-            if !seen.insert((di, report_node.start_byte(), report_node.end_byte())) {
+            let key = (di, report_node.start_byte(), report_node.end_byte());
+            if seen.contains(&key) {
                 continue;
             }
             let mut severity = det.severity;
@@ -365,6 +371,9 @@ impl Engine {
                     }
                 }
             }
+            // Marked only once kept: a vetoed match must not hide another pattern of the
+            // same detector on the same node.
+            seen.insert(key);
             if broken && semantics::in_broken_region(lang, report_node) {
                 dropped_broken += 1;
                 continue;

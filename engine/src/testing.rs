@@ -52,8 +52,12 @@ pub fn parse_annotations(source: &str, comment_prefix: &str) -> Vec<Annotation> 
     let mut out = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
         let Some((expect, ids)) = p else { continue };
+        // The next line that is code: not blank, not an annotation, not another comment.
         let target = (i + 1..lines.len())
-            .find(|&j| parsed[j].is_none() && !lines[j].trim().is_empty())
+            .find(|&j| {
+                let t = lines[j].trim();
+                parsed[j].is_none() && !t.is_empty() && !t.starts_with(comment_prefix)
+            })
             .map(|j| j + 1);
         let Some(target) = target else { continue };
         for (id, severity) in ids {
@@ -85,16 +89,18 @@ fn annotation_of(line: &str, prefix: &str) -> Option<(Expect, Ids)> {
     } else {
         return None;
     };
-    // Each comma-separated part is an id, optionally a severity, then free explanation.
-    let ids: Ids = rest
-        .split(',')
-        .filter_map(|part| {
-            let mut words = part.split_whitespace();
-            let id = words.next()?.to_string();
-            let severity = words.next().and_then(Severity::parse);
-            Some((id, severity))
-        })
-        .collect();
+    // Comma-separated parts, each an id (it has a `.`), optionally a severity, then free
+    // explanation. The first part that does not start with an id ends the list, so commas in
+    // the explanation are harmless.
+    let mut ids: Ids = Vec::new();
+    for part in rest.split(',') {
+        let mut words = part.split_whitespace();
+        let Some(id) = words.next().filter(|w| w.contains('.')) else {
+            break;
+        };
+        let severity = words.next().and_then(Severity::parse);
+        ids.push((id.to_string(), severity));
+    }
     (!ids.is_empty()).then_some((expect, ids))
 }
 
@@ -204,7 +210,7 @@ mod tests {
 
     #[test]
     fn annotations_apply_to_the_next_code_line() {
-        let src = "# ppa: runtime.a HIGH, runtime.b  explained here\n# ppa-ok: runtime.c\n\nx()\n# ppa: ignore[runtime.a] not an annotation\ny()\n# ppa-todo: runtime.d\nz()\n";
+        let src = "# ppa: runtime.a HIGH, runtime.b  explained here, and there\n# ppa-ok: runtime.c\n# an ordinary comment\n\nx()\n# ppa: ignore[runtime.a] not an annotation\ny()\n# ppa-todo: runtime.d\nz()\n";
         let a = parse_annotations(src, "#");
         let got: Vec<(usize, &str, Expect)> = a
             .iter()
@@ -215,10 +221,10 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (4, "runtime.a", Expect::Finding),
-                (4, "runtime.b", Expect::Finding),
-                (4, "runtime.c", Expect::Ok),
-                (8, "runtime.d", Expect::Todo),
+                (5, "runtime.a", Expect::Finding),
+                (5, "runtime.b", Expect::Finding),
+                (5, "runtime.c", Expect::Ok),
+                (9, "runtime.d", Expect::Todo),
             ]
         );
     }

@@ -27,7 +27,7 @@ struct Pattern {
     /// A final `.*` (one further segment) or `.**` (one or more).
     open_tail: bool,
     deep_tail: bool,
-    /// A leading `*.`: any (possibly empty) receiver prefix.
+    /// A leading `*.`: any receiver of at least one segment.
     any_receiver: bool,
 }
 

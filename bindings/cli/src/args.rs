@@ -141,6 +141,9 @@ pub struct RuleArgs {
     /// List every check.
     #[arg(long)]
     pub list: bool,
+    /// Also show the checks of this pack directory (team checks); repeatable.
+    #[arg(long = "pack", value_name = "PATH")]
+    pub packs: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

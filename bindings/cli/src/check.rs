@@ -43,35 +43,66 @@ pub fn build_engine(
     };
     for spec in &requested {
         let path = Path::new(spec);
-        let result = if path.is_dir() || spec.contains('/') || spec.contains('\\') {
-            if !path.is_dir() {
+        let result =
+            if path.join("pack.toml").is_file() || spec.contains('/') || spec.contains('\\') {
+                if !path.is_dir() {
+                    return Err(usage(
+                        format!("pack directory `{spec}` does not exist"),
+                        "give a directory holding pack.toml, or a built-in pack name (`ppa packs`)",
+                    ));
+                }
+                builder.load_pack(&DirSource::new(path))
+            } else if let Some(src) = ppa_packs::find(spec) {
+                if builder.has_pack(spec) {
+                    continue;
+                }
+                builder.load_pack(src)
+            } else {
+                let names: Vec<&str> = ppa_packs::PACKS.iter().map(|p| p.name).collect();
                 return Err(usage(
-                    format!("pack directory `{spec}` does not exist"),
-                    "give a directory holding pack.toml, or a built-in pack name (`ppa packs`)",
+                    format!("unknown pack `{spec}`"),
+                    format!(
+                        "built-in packs: {}; a pack directory is given by path (`./my-pack`)",
+                        names.join(", ")
+                    ),
                 ));
-            }
-            builder.load_pack(&DirSource::new(path))
-        } else if let Some(src) = ppa_packs::find(spec) {
-            if builder.has_pack(spec) {
-                continue;
-            }
-            builder.load_pack(src)
-        } else {
-            let names: Vec<&str> = ppa_packs::PACKS.iter().map(|p| p.name).collect();
-            return Err(usage(
-                format!("unknown pack `{spec}`"),
-                format!(
-                    "built-in packs: {}; a pack directory is given by path (`./my-pack`)",
-                    names.join(", ")
-                ),
-            ));
-        };
+            };
         if let Err(e) = result {
             errors.push(e);
         }
     }
     if !errors.is_empty() {
         return Err(Box::new(output::PackLoadErrors(errors)));
+    }
+    // `requires`: a pack builds on others; load the built-in ones it names (transitively).
+    loop {
+        let missing: Vec<(String, String)> = builder
+            .packs()
+            .iter()
+            .flat_map(|p| {
+                p.meta
+                    .requires
+                    .iter()
+                    .map(move |r| (p.meta.name.clone(), r.clone()))
+            })
+            .filter(|(_, r)| !builder.has_pack(r))
+            .collect();
+        let Some((by, name)) = missing.into_iter().next() else {
+            break;
+        };
+        match ppa_packs::find(&name) {
+            Some(src) => {
+                builder
+                    .load_pack(src)
+                    .map_err(|e| -> CliError { Box::new(output::PackLoadErrors(vec![e])) })?;
+            }
+            None => {
+                return Err(usage(
+                    format!("pack `{by}` requires pack `{name}`, which is not built in"),
+                    format!("load it too: `--pack ./path/to/{name}`"),
+                ))
+            }
+        }
     }
     for id in select.iter().chain(ignore) {
         let known = ppa_engine::Category::parse(id).is_some()
@@ -301,7 +332,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .packs
             .iter()
             .map(|p| {
-                if p.contains('/') || p.contains('\\') {
+                if p.contains('/') || p.contains('\\') || root.join(p).join("pack.toml").is_file() {
                     root.join(p).to_string_lossy().into_owned()
                 } else {
                     p.clone()

@@ -222,7 +222,7 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
                     &f.file,
                     Span::from(entries.span()),
                     format!("vocabulary `{name}`: {e}"),
-                    "entries are dotted names; `*` matches within a segment, a final `.*` any tail, a leading `*.` any receiver",
+                    "entries are dotted names; `*` matches within a segment, a final `.*` one more segment, `.**` any tail, a leading `*.` any receiver",
                 )),
             }
         }
@@ -305,7 +305,7 @@ fn compile_meta(
             file,
             Span::from(m.name.span()),
             format!("pack name `{name}` is not a valid name"),
-            "use lower-case letters, digits and `-`, e.g. `acme-orm`",
+            "use lower-case letters, digits, `-` and `_`, e.g. `acme-orm`",
         ));
     }
     if m.languages.is_empty() {
@@ -496,7 +496,7 @@ fn compile_detector(
             file,
             name_span,
             format!("detector name `{name}` is not a valid name"),
-            "use lower-case words joined by `-`, e.g. `sync-sleep`",
+            "use lower-case letters, digits, `-` and `_`, e.g. `sync-sleep`",
         ));
     }
     let check_id = d.check.get_ref();
@@ -559,7 +559,7 @@ fn compile_detector(
                             &origin.file,
                             Span::new(origin.base, 0),
                             "the query captures nothing",
-                            "add a capture such as `@call` to the node you want to report",
+                            "add a capture such as `@site` to the node you want to report",
                         )
                         .with_kind(PackErrorKind::Query),
                     );
@@ -664,7 +664,7 @@ fn compile_detector(
 
     // Without a predicate, every `{var}` of the message must be a capture.
     let message = d.message.get_ref().clone();
-    if d.predicate.is_none() && d.predicate_file.is_none() && query.is_some() {
+    if d.predicate.is_none() && d.predicate_file.is_none() && !captures.is_empty() {
         for var in template_vars(&message) {
             if !captures.iter().any(|c| c == var) && !BUILTIN_VARS.contains(&var) {
                 errors.push(PackError::new(

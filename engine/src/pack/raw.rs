@@ -36,7 +36,9 @@ pub struct RawPackFile {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeta {
-    /// The pack's name; also its `--pack` value. Lower-case letters, digits and `-`.
+    /// The pack's name, shown in findings (`<pack>/<detector>`); built-in packs are selected by
+    /// it (`--pack asyncio`), your own by directory (`--pack ./my-pack`). Lower-case letters,
+    /// digits, `-` and `_`.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The pack's own version (semver recommended).
@@ -81,7 +83,7 @@ pub struct EnabledBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDetector {
-    /// Unique within the pack; shown as `<pack>/<name>`. Lower-case words joined by `-`.
+    /// Unique within the pack; shown as `<pack>/<name>`. Lower-case letters, digits, `-`, `_`.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The check id this detector implements, e.g. `runtime.sync_sleep_in_async`.

@@ -45,7 +45,10 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "node.descendants(kind)",
         "descendants of kind `kind` in document order (`\"\"`: all named)",
     ),
-    ("node.is(other)", "whether two handles denote the same node"),
+    (
+        "node.same_as(other)",
+        "whether two handles denote the same node (also `==` and `!=`)",
+    ),
     ("file.path", "the file's path label"),
     (
         "file.language",
@@ -53,6 +56,10 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("file.source", "the whole source text"),
     ("file.line(n)", "the text of 1-based line n"),
+    (
+        "file.contains(text)",
+        "whether the source contains `text` (no copy of the source)",
+    ),
     (
         "resolve(node)",
         "qualified name of an expression (P1): `time.sleep`, `httpx.Client().get`, `$local`, `?`",
@@ -261,6 +268,9 @@ pub(super) fn register(e: &mut Engine) {
         f.0.language.name().to_string()
     });
     e.register_get("source", |f: &mut FileHandle| f.0.source.to_string());
+    e.register_fn("contains", |f: &mut FileHandle, needle: &str| {
+        f.0.source.contains(needle)
+    });
     e.register_get("imports", |f: &mut FileHandle| {
         semantics::imports(&f.0)
             .into_iter()

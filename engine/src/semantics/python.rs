@@ -274,6 +274,21 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
     let right = match lp.kind() {
         "for_statement" => lp.child_by_field_name("right")?,
         "for_in_clause" => lp.child_by_field_name("right")?,
+        // A comprehension iterates its first `for` clause (nested clauses multiply; unknown).
+        "list_comprehension"
+        | "set_comprehension"
+        | "dictionary_comprehension"
+        | "generator_expression" => {
+            let mut cursor = lp.walk();
+            let clauses: Vec<_> = lp
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == "for_in_clause")
+                .collect();
+            if clauses.len() != 1 {
+                return None;
+            }
+            clauses[0].child_by_field_name("right")?
+        }
         _ => return None,
     };
     literal_size(file, right)
