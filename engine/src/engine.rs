@@ -374,7 +374,7 @@ impl Engine {
             // Marked only once kept: a vetoed match must not hide another pattern of the
             // same detector on the same node.
             seen.insert(key);
-            if broken && semantics::in_broken_region(lang, report_node) {
+            if broken && semantics::in_broken_region(&file, report_node) {
                 dropped_broken += 1;
                 continue;
             }
@@ -430,7 +430,7 @@ impl Engine {
                 return nodes[i].map(|n| short_text(file.text(n)));
             }
             match name {
-                "fn" => semantics::enclosing_function(file.language, node)
+                "fn" => semantics::enclosing_function(file, node)
                     .and_then(|f| semantics::definition_name(file, f))
                     .map(str::to_string)
                     .or_else(|| Some("<module>".into())),

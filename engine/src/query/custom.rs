@@ -99,7 +99,6 @@ impl CustomPredicate {
 
     /// Evaluates the predicate on a captured node.
     pub(crate) fn holds(&self, file: &FileCtx, node: Node<'_>, vocab: &Vocabularies) -> bool {
-        let lang = file.language;
         let v = match &self.test {
             Test::ResolvesTo(name) => {
                 let target = if matches!(node.kind(), "call" | "call_expression") {
@@ -111,9 +110,8 @@ impl CustomPredicate {
                     .get(name)
                     .is_some_and(|voc| voc.contains(&semantics::resolve(file, target)))
             }
-            Test::InAsyncFn => semantics::enclosing_function(lang, node)
-                .is_some_and(|f| semantics::is_async(lang, f)),
-            Test::InLoop => semantics::enclosing_loop(lang, node).is_some(),
+            Test::InAsyncFn => semantics::in_async_function(file, node),
+            Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,

@@ -220,13 +220,10 @@ pub(super) fn register(e: &mut Engine) {
             .collect::<Array>()
     });
     e.register_fn("ancestors", |n: &mut NodeRef| {
-        let mut out = Array::new();
-        let mut cur = n.node().parent();
-        while let Some(p) = cur {
-            out.push(Dynamic::from(n.with(p)));
-            cur = p.parent();
-        }
-        out
+        semantics::ancestors(n.file(), n.node())
+            .into_iter()
+            .map(|a| Dynamic::from(n.with(a)))
+            .collect::<Array>()
     });
     e.register_fn(
         "descendants",
@@ -300,15 +297,14 @@ pub(super) fn register(e: &mut Engine) {
         with_vocab_contains(&name, vocab)
     });
     e.register_fn("enclosing_fn", |n: NodeRef| {
-        let f = semantics::enclosing_function(n.file().language, n.node()).map(|f| n.with(f));
+        let f = semantics::enclosing_function(n.file(), n.node()).map(|f| n.with(f));
         unit_or(f)
     });
     e.register_fn("is_async", |f: NodeRef| {
         semantics::is_async(f.file().language, f.node())
     });
     e.register_fn("in_async_fn", |n: NodeRef| {
-        let lang = n.file().language;
-        semantics::enclosing_function(lang, n.node()).is_some_and(|f| semantics::is_async(lang, f))
+        semantics::in_async_function(n.file(), n.node())
     });
     e.register_fn("fn_name", |f: NodeRef| {
         semantics::definition_name(f.file(), f.node())
@@ -322,11 +318,11 @@ pub(super) fn register(e: &mut Engine) {
             .collect::<Array>()
     });
     e.register_fn("enclosing_loop", |n: NodeRef| {
-        let l = semantics::enclosing_loop(n.file().language, n.node()).map(|l| n.with(l));
+        let l = semantics::enclosing_loop(n.file(), n.node()).map(|l| n.with(l));
         unit_or(l)
     });
     e.register_fn("in_loop", |n: NodeRef| {
-        semantics::enclosing_loop(n.file().language, n.node()).is_some()
+        semantics::enclosing_loop(n.file(), n.node()).is_some()
     });
     e.register_fn("iterable_size", |l: NodeRef| {
         semantics::iterable_size(l.file(), l.node()).unwrap_or(-1)
@@ -345,7 +341,7 @@ pub(super) fn register(e: &mut Engine) {
         },
     );
     e.register_fn("is_module_level", |n: NodeRef| {
-        semantics::enclosing_function(n.file().language, n.node()).is_none()
+        semantics::enclosing_function(n.file(), n.node()).is_none()
     });
     e.register_fn("enclosing_symbol", |n: NodeRef| {
         semantics::enclosing_symbol(n.file(), n.node())

@@ -117,12 +117,13 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// The nearest binding of `name` seen from `at`: enclosing functions (nearest first), then the
 /// module.
 fn lookup(file: &FileCtx, at: Node<'_>, name: &str) -> Option<Binding> {
-    let mut scope = enclosing_function(file.language, at);
-    while let Some(f) = scope {
+    for f in ancestors(file, at)
+        .into_iter()
+        .filter(|n| is_function(file.language, *n))
+    {
         if let Some(b) = scope_bindings(file, f).get(name) {
             return Some(b.clone());
         }
-        scope = enclosing_function(file.language, f);
     }
     file.bindings().get(name).cloned()
 }
@@ -204,16 +205,34 @@ pub fn is_function(lang: Language, node: Node<'_>) -> bool {
     lang.function_kinds().contains(&node.kind())
 }
 
-/// The nearest enclosing function boundary (CHECKS.md §3.4), `None` at module level.
-pub fn enclosing_function<'t>(lang: Language, node: Node<'t>) -> Option<Node<'t>> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if is_function(lang, n) {
-            return Some(n);
-        }
-        cur = n.parent();
+/// The ancestors of a node, nearest first.
+///
+/// tree-sitter stores no parent pointers: `Node::parent` descends from the root each time, so a
+/// walk up by repeated `parent()` costs O(depth²) child scans. This descends once, from the root
+/// towards the node (`child_with_descendant`), which costs the same as a single `parent()` call.
+pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut chain = Vec::new();
+    let mut cur = file.tree.root_node();
+    if cur.id() == node.id() {
+        return chain;
     }
-    None
+    // `child_with_descendant` returns the child on the path to `node`, or `node` itself.
+    while let Some(next) = cur.child_with_descendant(node) {
+        chain.push(cur);
+        if next.id() == node.id() {
+            break;
+        }
+        cur = next;
+    }
+    chain.reverse();
+    chain
+}
+
+/// The nearest enclosing function boundary (CHECKS.md §3.4), `None` at module level.
+pub fn enclosing_function<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
+    ancestors(file, node)
+        .into_iter()
+        .find(|n| is_function(file.language, *n))
 }
 
 /// Whether a function node is a coroutine: PY `async def`, JS `async` functions; never Go.
@@ -235,38 +254,40 @@ pub fn is_async(lang: Language, func: Node<'_>) -> bool {
     }
 }
 
+/// Whether the nearest enclosing function of a node is a coroutine.
+pub fn in_async_function(file: &FileCtx, node: Node<'_>) -> bool {
+    enclosing_function(file, node).is_some_and(|f| is_async(file.language, f))
+}
+
 /// The loop whose body contains `node`, stopping at the nearest function boundary (§3.4).
 /// Comprehensions count for their element and conditions, not the iterable of the first clause.
-pub fn enclosing_loop<'t>(lang: Language, node: Node<'t>) -> Option<Node<'t>> {
-    let mut child = node;
-    let mut cur = node.parent();
-    while let Some(n) = cur {
+pub fn enclosing_loop<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
+    let lang = file.language;
+    let mut child_id = node.id();
+    for n in ancestors(file, node) {
         if is_function(lang, n) {
             return None;
         }
         let kind = n.kind();
         if lang.loop_kinds().contains(&kind) {
-            if let Some(body) = n.child_by_field_name("body") {
-                if body.id() == child.id() {
-                    return Some(n);
-                }
+            if n.child_by_field_name("body").is_some_and(|b| b.id() == child_id) {
+                return Some(n);
             }
-        } else if lang.comprehension_kinds().contains(&kind) && in_comprehension_body(n, child) {
+        } else if lang.comprehension_kinds().contains(&kind) && in_comprehension_body(n, child_id) {
             return Some(n);
         }
-        child = n;
-        cur = n.parent();
+        child_id = n.id();
     }
     None
 }
 
-fn in_comprehension_body(comp: Node<'_>, child: Node<'_>) -> bool {
+fn in_comprehension_body(comp: Node<'_>, child_id: usize) -> bool {
     // The first `for_in_clause`'s iterable is evaluated once; everything else runs per item.
     let mut cursor = comp.walk();
     let first_clause = comp
         .named_children(&mut cursor)
         .find(|c| c.kind() == "for_in_clause");
-    !matches!(first_clause, Some(clause) if clause.id() == child.id())
+    !matches!(first_clause, Some(clause) if clause.id() == child_id)
 }
 
 /// The number of iterations of a loop when it is evident from literals, else `None` (large).
@@ -294,16 +315,11 @@ pub fn definition_name<'s>(file: &'s FileCtx, def: Node<'_>) -> Option<&'s str> 
 /// The dotted path of definitions enclosing a node, e.g. `JobProcessor.run`; empty at top level.
 pub fn enclosing_symbol(file: &FileCtx, node: Node<'_>) -> String {
     let lang = file.language;
-    let mut parts = Vec::new();
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if is_function(lang, n) || lang.class_kinds().contains(&n.kind()) {
-            if let Some(name) = definition_name(file, n) {
-                parts.push(name);
-            }
-        }
-        cur = n.parent();
-    }
+    let mut parts: Vec<&str> = ancestors(file, node)
+        .into_iter()
+        .filter(|n| is_function(lang, *n) || lang.class_kinds().contains(&n.kind()))
+        .filter_map(|n| definition_name(file, n))
+        .collect();
     parts.reverse();
     parts.join(".")
 }
@@ -311,17 +327,22 @@ pub fn enclosing_symbol(file: &FileCtx, node: Node<'_>) -> String {
 /// Whether `node` lies inside an argument of a call whose callee is in `is_wrapper` (an offload
 /// wrapper such as `asyncio.to_thread`). Lambdas are crossed (`run_in_executor(None, lambda: …)`);
 /// a named function definition stops the walk.
-pub fn in_call_argument(file: &FileCtx, node: Node<'_>, is_wrapper: impl Fn(&str) -> bool) -> bool {
+pub fn in_call_argument(
+    file: &FileCtx,
+    node: Node<'_>,
+    is_wrapper: impl Fn(&str) -> bool,
+) -> bool {
     let lang = file.language;
+    let chain = ancestors(file, node);
     let mut child = node;
-    let mut cur = node.parent();
-    while let Some(n) = cur {
+    for (i, n) in chain.iter().enumerate() {
         let kind = n.kind();
-        if is_function(lang, n) && !matches!(kind, "lambda" | "arrow_function" | "func_literal") {
+        if is_function(lang, *n) && !matches!(kind, "lambda" | "arrow_function" | "func_literal")
+        {
             return false;
         }
         if matches!(kind, "argument_list" | "arguments") && child.is_named() {
-            if let Some(call) = n.parent() {
+            if let Some(call) = chain.get(i + 1) {
                 if let Some(callee) = call.child_by_field_name("function") {
                     if is_wrapper(&resolve(file, callee)) {
                         return true;
@@ -329,8 +350,7 @@ pub fn in_call_argument(file: &FileCtx, node: Node<'_>, is_wrapper: impl Fn(&str
                 }
             }
         }
-        child = n;
-        cur = n.parent();
+        child = *n;
     }
     false
 }
@@ -364,20 +384,19 @@ pub fn decorators(file: &FileCtx, def: Node<'_>) -> Vec<String> {
 
 /// Whether a node, or the function/statement containing it, has a syntax error (CHECKS.md §0:
 /// findings there are dropped).
-pub fn in_broken_region(lang: Language, node: Node<'_>) -> bool {
-    let region = enclosing_function(lang, node).or_else(|| top_level_statement(node));
+pub fn in_broken_region(file: &FileCtx, node: Node<'_>) -> bool {
+    let chain = ancestors(file, node);
+    let region = chain
+        .iter()
+        .find(|n| is_function(file.language, **n))
+        .copied()
+        // At top level: the statement that is a child of the root.
+        .or_else(|| match chain.len() {
+            0 => None,
+            1 => Some(file.tree.root_node().child_with_descendant(node).unwrap_or(node)),
+            n => Some(chain[n - 2]),
+        });
     region.is_some_and(|r| r.has_error())
-}
-
-fn top_level_statement(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node;
-    while let Some(p) = cur.parent() {
-        if p.parent().is_none() {
-            return Some(cur);
-        }
-        cur = p;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ fn python_loops_and_comprehensions() {
             let name = f
                 .text(n.child_by_field_name("function").unwrap())
                 .to_string();
-            found.push((name, enclosing_loop(Language::Python, n).is_some()));
+            found.push((name, enclosing_loop(&f, n).is_some()));
         }
         let mut c = n.walk();
         stack.extend(n.named_children(&mut c));
@@ -137,7 +137,7 @@ fn async_functions_and_boundaries() {
             let name = f
                 .text(n.child_by_field_name("function").unwrap())
                 .to_string();
-            let fun = enclosing_function(Language::Python, n).unwrap();
+            let fun = enclosing_function(&f, n).unwrap();
             result.push((name, is_async(Language::Python, fun)));
         }
         let mut c = n.walk();
