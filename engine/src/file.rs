@@ -28,6 +28,9 @@ pub struct FileCtx {
     /// Resolved names by node id: the same callee is resolved by every detector whose query
     /// matches it.
     pub(crate) resolve_cache: Mutex<HashMap<usize, Arc<str>>>,
+    /// "Is the nearest enclosing function a coroutine?" by node id: asked by every detector of
+    /// the async packs for the same call node.
+    pub(crate) async_cache: Mutex<HashMap<usize, bool>>,
 }
 
 impl std::fmt::Debug for FileCtx {
@@ -49,6 +52,7 @@ impl FileCtx {
             module_bindings: OnceLock::new(),
             scope_cache: Mutex::new(HashMap::new()),
             resolve_cache: Mutex::new(HashMap::new()),
+            async_cache: Mutex::new(HashMap::new()),
         }
     }
 

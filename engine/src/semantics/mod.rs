@@ -254,9 +254,14 @@ pub fn is_async(lang: Language, func: Node<'_>) -> bool {
     }
 }
 
-/// Whether the nearest enclosing function of a node is a coroutine.
-pub fn in_async_function(file: &FileCtx, node: Node<'_>) -> bool {
-    enclosing_function(file, node).is_some_and(|f| is_async(file.language, f))
+/// Whether the nearest enclosing function of a node is a coroutine. Cached per node.
+pub fn in_async_function<'t>(file: &'t FileCtx, node: Node<'t>) -> bool {
+    if let Some(v) = lock(&file.async_cache).get(&node.id()) {
+        return *v;
+    }
+    let v = enclosing_function(file, node).is_some_and(|f| is_async(file.language, f));
+    lock(&file.async_cache).insert(node.id(), v);
+    v
 }
 
 /// The loop whose body contains `node`, stopping at the nearest function boundary (§3.4).
