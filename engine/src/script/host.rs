@@ -249,7 +249,7 @@ pub(super) fn register(e: &mut Engine) {
             Ok(out)
         },
     );
-    e.register_fn("is", |a: &mut NodeRef, b: NodeRef| {
+    e.register_fn("same_as", |a: &mut NodeRef, b: NodeRef| {
         a.node().id() == b.node().id()
     });
     e.register_fn("==", |a: NodeRef, b: NodeRef| {

@@ -275,7 +275,9 @@ pub fn enclosing_loop<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>>
         }
         let kind = n.kind();
         if lang.loop_kinds().contains(&kind) {
-            if n.child_by_field_name("body").is_some_and(|b| b.id() == child_id) {
+            if n.child_by_field_name("body")
+                .is_some_and(|b| b.id() == child_id)
+            {
                 return Some(n);
             }
         } else if lang.comprehension_kinds().contains(&kind) && in_comprehension_body(n, child_id) {
@@ -332,18 +334,13 @@ pub fn enclosing_symbol(file: &FileCtx, node: Node<'_>) -> String {
 /// Whether `node` lies inside an argument of a call whose callee is in `is_wrapper` (an offload
 /// wrapper such as `asyncio.to_thread`). Lambdas are crossed (`run_in_executor(None, lambda: …)`);
 /// a named function definition stops the walk.
-pub fn in_call_argument(
-    file: &FileCtx,
-    node: Node<'_>,
-    is_wrapper: impl Fn(&str) -> bool,
-) -> bool {
+pub fn in_call_argument(file: &FileCtx, node: Node<'_>, is_wrapper: impl Fn(&str) -> bool) -> bool {
     let lang = file.language;
     let chain = ancestors(file, node);
     let mut child = node;
     for (i, n) in chain.iter().enumerate() {
         let kind = n.kind();
-        if is_function(lang, *n) && !matches!(kind, "lambda" | "arrow_function" | "func_literal")
-        {
+        if is_function(lang, *n) && !matches!(kind, "lambda" | "arrow_function" | "func_literal") {
             return false;
         }
         if matches!(kind, "argument_list" | "arguments") && child.is_named() {
@@ -398,7 +395,12 @@ pub fn in_broken_region(file: &FileCtx, node: Node<'_>) -> bool {
         // At top level: the statement that is a child of the root.
         .or_else(|| match chain.len() {
             0 => None,
-            1 => Some(file.tree.root_node().child_with_descendant(node).unwrap_or(node)),
+            1 => Some(
+                file.tree
+                    .root_node()
+                    .child_with_descendant(node)
+                    .unwrap_or(node),
+            ),
             n => Some(chain[n - 2]),
         });
     region.is_some_and(|r| r.has_error())
