@@ -378,9 +378,22 @@ impl Engine {
                 dropped_broken += 1;
                 continue;
             }
-            report
-                .findings
-                .push(self.finding(&file, det, report_node, severity, &nodes, &vars));
+            let (finding, unknown) = self.finding(&file, det, report_node, severity, &nodes, &vars);
+            for name in unknown {
+                {
+                    report.diagnostics.push(Diagnostic {
+                        level: Level::Error,
+                        file: Some(path.to_string()),
+                        line: Some(finding.line),
+                        message: format!(
+                            "message placeholder `{{{name}}}` has no value: it is neither a capture, nor a variable the predicate returned, nor `fn`/`symbol`"
+                        ),
+                        pack: Some(det.pack.to_string()),
+                        detector: Some(det.qualified_name()),
+                    });
+                }
+            }
+            report.findings.push(finding);
         }
         if broken {
             let msg = if dropped_broken > 0 {
@@ -403,7 +416,25 @@ impl Engine {
                 || crate::model::Category::parse(id).is_some()
                 || self.catalog.iter().any(|c| suppress::covers(id, &c.id))
         };
-        let is_active = |id: &str| self.active_checks.iter().any(|c| suppress::covers(id, c));
+        // A check whose predicate failed in this file may have lost findings: its suppressions
+        // cannot be judged unused.
+        let failed: std::collections::BTreeSet<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .filter_map(|d| d.detector.as_ref())
+            .filter_map(|q| {
+                plan.detectors
+                    .iter()
+                    .find(|det| det.qualified_name() == *q)
+                    .map(|det| det.check.id.clone())
+            })
+            .collect();
+        let is_active = |id: &str| {
+            self.active_checks
+                .iter()
+                .any(|c| suppress::covers(id, c) && !failed.contains(c))
+        };
         report
             .diagnostics
             .extend(suppress::report(path, &sups, is_known, is_active));
@@ -418,7 +449,9 @@ impl Engine {
         severity: crate::model::Severity,
         nodes: &[Option<tree_sitter::Node<'_>>],
         vars: &[(String, String)],
-    ) -> Finding {
+    ) -> (Finding, Vec<String>) {
+        let unknown = RefCell::new(Vec::new());
+        let recording = std::cell::Cell::new(true);
         let (line, column) = crate::error::line_col(&file.source, node.start_byte());
         let (end_line, end_column) = crate::error::line_col(&file.source, node.end_byte());
         let symbol = semantics::enclosing_symbol(file, node);
@@ -435,10 +468,19 @@ impl Engine {
                     .map(str::to_string)
                     .or_else(|| Some("<module>".into())),
                 "symbol" => Some(symbol.clone()),
-                _ => None,
+                _ => {
+                    if recording.get() {
+                        unknown.borrow_mut().push(name.to_string());
+                    }
+                    None
+                }
             }
         };
-        Finding {
+        let message = render_template(&det.message, &lookup);
+        // Recommendations often quote code with braces; only the message is checked.
+        recording.set(false);
+        let recommendation = render_template(&det.recommendation, &lookup);
+        let finding = Finding {
             check: det.check.id.clone(),
             category: det.check.category,
             severity,
@@ -449,15 +491,19 @@ impl Engine {
                 line: end_line,
                 column: end_column,
             },
-            message: render_template(&det.message, &lookup),
-            recommendation: render_template(&det.recommendation, &lookup),
+            message,
+            recommendation,
             effort: det.check.effort,
             pack: det.pack.to_string(),
             detector: det.qualified_name(),
             fingerprint: fingerprint_seed(&det.check.id, &file.path, &symbol, file.text(node)),
             symbol,
             byte_range: (node.start_byte(), node.end_byte()),
-        }
+        };
+        let mut unknown = unknown.into_inner();
+        unknown.sort();
+        unknown.dedup();
+        (finding, unknown)
     }
 }
 
@@ -510,7 +556,7 @@ pub fn render_template(t: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Stri
             continue;
         }
         if tail.starts_with('{') {
-            if let Some(end) = tail.find('}') {
+            if let Some(end) = tail.find('}').filter(|&e| is_placeholder(&tail[1..e])) {
                 let name = &tail[1..end];
                 match lookup(name) {
                     Some(v) => out.push_str(&v),
@@ -525,6 +571,15 @@ pub fn render_template(t: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Stri
     }
     out.push_str(rest);
     out
+}
+
+/// `{name}` is a placeholder only for identifier-like names; `{ where: … }` is literal text.
+fn is_placeholder(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The part of the fingerprint that does not depend on other findings; the occurrence index is
@@ -557,5 +612,9 @@ mod tests {
         let lookup = |n: &str| (n == "x").then(|| "1".to_string());
         assert_eq!(render_template("a {x} {{y}} {z}", &lookup), "a 1 {y} {z}");
         assert_eq!(render_template("}} {x}", &lookup), "} 1");
+        assert_eq!(
+            render_template("findMany({ where: { id } })", &lookup),
+            "findMany({ where: { id } })"
+        );
     }
 }

@@ -232,10 +232,13 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
     // The pack's own checks join the catalogue for this pack's detectors.
     let mut local_catalog = catalog.clone();
     let mut checks = Vec::new();
+    // Checks of this pack that failed validation: detectors naming them get no second error.
+    let mut invalid_checks = BTreeSet::new();
     for f in &files {
         for check in &f.raw.check {
             if let Some(e) = catalog::validate(check, &f.file) {
                 errors.push(e);
+                invalid_checks.insert(check.id.clone());
             } else if local_catalog.contains(&check.id) {
                 errors.push(PackError::new(
                     &f.file,
@@ -274,6 +277,7 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
                 &meta,
                 &local_catalog,
                 &vocab,
+                &invalid_checks,
                 &mut errors,
             ) {
                 detectors.push(Arc::new(det));
@@ -486,6 +490,7 @@ fn compile_detector(
     meta: &PackMeta,
     catalog: &Catalog,
     vocab: &Arc<Vocabularies>,
+    invalid_checks: &BTreeSet<String>,
     errors: &mut Vec<PackError>,
 ) -> Option<Detector> {
     let n_errors = errors.len();
@@ -502,6 +507,8 @@ fn compile_detector(
     let check_id = d.check.get_ref();
     let check = match catalog.get(check_id) {
         Some(c) => Some(Arc::clone(c)),
+        // Already reported where the check is defined.
+        None if invalid_checks.contains(check_id) => None,
         None => {
             let hint = match closest(check_id, catalog.iter().map(|c| c.id.as_str())) {
                 Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check id"),
@@ -567,14 +574,26 @@ fn compile_detector(
                 for p in 0..q.pattern_count() {
                     match custom::compile(&q, p, vocab) {
                         Ok(preds) => custom_preds.push(preds),
-                        Err(msg) => {
-                            let at = q.start_byte_for_pattern(p);
+                        Err(e) => {
+                            // Point at the offending word (a vocabulary name or the predicate)
+                            // inside this pattern, else at the pattern.
+                            let start = q.start_byte_for_pattern(p);
+                            let (at, len) = text[start..]
+                                .find(&e.word)
+                                .map_or((start, 1), |i| (start + i, e.word.len()));
+                            let help = match &e.vocab {
+                                Some(wrong) => match closest(wrong, vocab.names()) {
+                                    Some(s) => format!("did you mean `{s}`? Vocabularies are the keys of `[vocab]`"),
+                                    None => "define it under `[vocab]` in this pack".to_string(),
+                                },
+                                None => custom::HELP.to_string(),
+                            };
                             errors.push(
                                 PackError::new(
                                     &origin.file,
-                                    Span::new(origin.offset(at), 1),
-                                    msg,
-                                    custom::HELP,
+                                    Span::new(origin.offset(at), len),
+                                    e.message,
+                                    help,
                                 )
                                 .with_kind(PackErrorKind::Query),
                             );
@@ -640,7 +659,29 @@ fn compile_detector(
         &ctx,
         errors,
     );
-    let predicate = predicate.and_then(|(text, origin)| {
+    // A predicate is compiled against the query's captures; without a working query that would
+    // only add false "undefined variable" errors.
+    let query_ok = query.is_some() && !captures.is_empty() && errors.len() == n_errors;
+    if query_ok && predicate.is_some() {
+        if let Some((qtext, qorigin)) = &query {
+            for c in &captures {
+                if script::is_reserved(&script::var_name(c)) {
+                    let at = qtext.find(&format!("@{c}")).unwrap_or(0);
+                    errors.push(
+                        PackError::new(
+                            &qorigin.file,
+                            Span::new(qorigin.offset(at), c.len() + 1),
+                            format!("capture `@{c}` is a reserved word in rhai and cannot be a predicate variable"),
+                            format!("rename the capture, e.g. `@{c}_node` or `@site`"),
+                        )
+                        .with_kind(PackErrorKind::Query),
+                    );
+                }
+            }
+        }
+    }
+    let query_ok = query_ok && errors.len() == n_errors;
+    let predicate = predicate.filter(|_| query_ok).and_then(|(text, origin)| {
         match script::compile(&text, origin.clone(), &captures, meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
@@ -775,7 +816,10 @@ pub fn template_vars(t: &str) -> Vec<&str> {
                 continue;
             }
             if let Some(end) = t[i + 1..].find('}') {
-                out.push(&t[i + 1..i + 1 + end]);
+                let name = &t[i + 1..i + 1 + end];
+                if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.is_empty() {
+                    out.push(name);
+                }
                 i += end + 2;
                 continue;
             }

@@ -35,12 +35,30 @@ pub(crate) struct CustomPredicate {
     pub negate: bool,
 }
 
+/// Why a pattern's host predicates do not compile.
+#[derive(Debug)]
+pub(crate) struct CompileError {
+    pub message: String,
+    /// The text to point at in the query (a quoted vocabulary name or `#name?`).
+    pub word: String,
+    /// The unknown vocabulary, for a "did you mean".
+    pub vocab: Option<String>,
+}
+
+fn err(message: String, word: String) -> CompileError {
+    CompileError {
+        message,
+        word,
+        vocab: None,
+    }
+}
+
 /// Reads the host predicates of one pattern.
 pub(crate) fn compile(
     q: &Query,
     pattern: usize,
     vocab: &Vocabularies,
-) -> Result<Vec<CustomPredicate>, String> {
+) -> Result<Vec<CustomPredicate>, CompileError> {
     let mut out = Vec::new();
     for p in q.general_predicates(pattern) {
         let op = p.operator.as_ref();
@@ -48,34 +66,49 @@ pub(crate) fn compile(
             Some(b) => (true, b),
             None => (false, op),
         };
+        let word = format!("#{op}");
         let capture = match p.args.first() {
             Some(QueryPredicateArg::Capture(i)) => q.capture_names()[*i as usize].to_string(),
-            _ => return Err(format!("`#{op}` takes a capture as its first argument")),
+            _ => {
+                return Err(err(
+                    format!("`#{op}` takes a capture as its first argument"),
+                    word,
+                ))
+            }
         };
         let string_arg = || match p.args.get(1) {
             Some(QueryPredicateArg::String(s)) => Ok(s.to_string()),
-            _ => Err(format!(
-                "`#{op}` takes a vocabulary name as its second argument"
+            _ => Err(err(
+                format!("`#{op}` takes a vocabulary name as its second argument"),
+                word.clone(),
             )),
         };
-        let check_vocab =
-            |name: String| {
-                if vocab.get(&name).is_some() {
-                    Ok(name)
-                } else {
-                    let known: Vec<&str> = vocab.names().collect();
-                    Err(format!(
+        let check_vocab = |name: String| {
+            if vocab.get(&name).is_some() {
+                return Ok(name);
+            }
+            let known: Vec<&str> = vocab.names().collect();
+            Err(CompileError {
+                message: format!(
                     "`#{op}` names vocabulary `{name}` that the pack does not define (defined: {})",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                ))
-                }
-            };
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+                word: format!("\"{name}\""),
+                vocab: Some(name),
+            })
+        };
         let test = match base {
             "resolves-to?" => Test::ResolvesTo(check_vocab(string_arg()?)?),
             "in-call-arg-of?" => Test::InCallArgOf(check_vocab(string_arg()?)?),
             "in-async-fn?" => Test::InAsyncFn,
             "in-loop?" => Test::InLoop,
-            _ => return Err(format!("unknown query predicate `#{op}`")),
+            _ => {
+                return Err(err(format!("unknown query predicate `#{op}`"), word));
+            }
         };
         out.push(CustomPredicate {
             capture,

@@ -132,6 +132,11 @@ const RESERVED: &[&str] = &[
     "file",
 ];
 
+/// Whether a word is reserved in rhai (and so cannot name a capture used by a predicate).
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.contains(&word)
+}
+
 /// The variable name a capture is visible under: `@fn.name` is `fn_name`.
 pub fn var_name(capture: &str) -> String {
     capture
