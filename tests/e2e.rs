@@ -602,3 +602,40 @@ fn project_configuration_is_read_and_validated() {
     assert!(out.stderr.contains("invalid ppa.toml"), "{}", out.stderr);
     assert!(out.stderr.contains("exclud"), "{}", out.stderr);
 }
+
+/// `ppa tree` shows pack authors what their queries match.
+#[test]
+fn tree_prints_kinds_fields_and_positions() {
+    let file = repo_path("examples/async-shop/app/notifications.py");
+    let out = ppa(&["tree", &file, "--line", "21"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "call [21:9 - 21:17]\n  function: identifier [21:9 - 21:14] \"pause\"\n  arguments: argument_list [21:14 - 21:17]\n    integer [21:15 - 21:16] \"2\"\n"
+    );
+    let out = ppa(&["tree", "README.md"]);
+    assert_eq!(out.code, 2);
+}
+
+/// The example team pack (written from the docs alone) passes its fixtures and is listed.
+#[test]
+fn the_example_team_pack_passes_its_fixtures() {
+    let pack = repo_path("examples/team-pack");
+    let out = ppa(&["test", &pack]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = ppa(&["packs", "--pack", &pack]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("acme-data"), "{}", out.stdout);
+    let out = ppa(&["rule", "--pack", &pack, "acme.query.sql_string_formatting"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let demo = repo_path("examples/team-pack-demo");
+    let out = ppa(&[
+        "check", "--root", &demo, "--pack", &pack, &demo, "--format", "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let got = findings(&out.json());
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got
+        .iter()
+        .all(|f| f.2 == "acme.query.sql_string_formatting"));
+}

@@ -36,11 +36,13 @@ pub struct Check {
     pub default_severity: Severity,
     /// Effort to fix: `S`, `M` or `L`.
     pub effort: Effort,
-    /// Rule 6 alias (`blocking_io`, `redundant_fetch`, `transaction_wide`, `cpu_bound`); omitted
-    /// when the check is not eligible for the execution-context downgrade.
+    /// Opts the check into the execution-context downgrade (findings in startup code, job
+    /// directories, guarded or small-data code are lowered); the value names the rule family
+    /// (`blocking_io`, `redundant_fetch`, `transaction_wide`, `cpu_bound`). Omit otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_rule: Option<String>,
-    /// `true`, `false` or `"hot_path"` (CHECKS.md §5.5).
+    /// Whether the post-filter (ADR overrides, execution-context downgrades) may change the
+    /// check's findings: `true` (never), `false`, or `"hot_path"` (never on the request path).
     #[serde(default)]
     pub exempt: Exempt,
     /// The issue template, e.g. "blocking `<call>` inside async `<fn>`".
@@ -53,10 +55,10 @@ pub struct Check {
     pub severity_rules: String,
     /// Default recommendation shown with each finding.
     pub recommendation: String,
-    /// Project facts (CHECKS.md §2) the check cannot run without, e.g. `["F2"]`.
+    /// Project facts the check cannot run without, e.g. `["F2"]` (triggers from migrations).
     #[serde(default)]
     pub requires_facts: Vec<String>,
-    /// Extra words that let an ADR refer to this check (Rule 1, CHECKS.md §5.3).
+    /// Extra words that let an architecture decision record refer to this check.
     #[serde(default)]
     pub topic_terms: Vec<String>,
     /// Documentation links.

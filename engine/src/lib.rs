@@ -42,6 +42,7 @@ pub mod vocab;
 pub use engine::{parse, render_template, Engine, EngineBuilder, FileReport};
 pub use finding::{Collect, Diagnostic, Finding, FindingSink, Level};
 pub use model::{Category, Effort, Exempt, Language, Severity};
+pub use pack::suggest;
 
 /// The JSON schema of a pack file, generated from the serde types.
 pub fn pack_schema() -> String {

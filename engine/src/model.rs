@@ -132,7 +132,8 @@ impl Effort {
     }
 }
 
-/// Whether the post-filter (Rule 1, Rule 6) may change a check's findings (CHECKS.md §5.5).
+/// Whether the post-filter (ADR overrides, execution-context downgrades) may change a check's
+/// findings.
 /// Written in TOML as `true`, `false` or `"hot_path"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Exempt {

@@ -34,6 +34,8 @@ pub enum Command {
     Test(TestArgs),
     /// Print the JSON schema of pack files.
     Schema,
+    /// Print the syntax tree of a file, with field names and positions: what queries match.
+    Tree(TreeArgs),
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -46,7 +48,7 @@ Examples:
   ppa check --fail-on high                   exit 1 only for HIGH and CRITICAL findings
 
 Scope: files ignored by .gitignore/.ignore, hidden files, tests, vendored and generated code and
-migrations are skipped (CHECKS.md §0); --include/--exclude narrow further. Files over 1 MiB,
+migrations are skipped; --include/--exclude narrow further. Files over 1 MiB,
 binary and non-UTF-8 files are skipped with a note.
 
 Suppress a finding with a comment on its line or the line above:
@@ -68,7 +70,7 @@ Use `//` instead of `#` for Go, JavaScript and TypeScript fixtures.";
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Human-readable, with source snippets.
+    /// Human-readable.
     Text,
     /// One JSON document (stable field names).
     Json,
@@ -127,7 +129,19 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct TreeArgs {
+    /// The source file.
+    pub file: PathBuf,
+    /// Only the subtree of the smallest node covering this 1-based line.
+    #[arg(long)]
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct PacksArgs {
+    /// Also list this pack directory; repeatable.
+    #[arg(long = "pack", value_name = "PATH")]
+    pub packs: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

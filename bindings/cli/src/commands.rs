@@ -1,6 +1,6 @@
 //! `ppa packs`, `ppa rule`, `ppa test`.
 
-use crate::args::{Format, PacksArgs, RuleArgs, TestArgs};
+use crate::args::{Format, PacksArgs, RuleArgs, TestArgs, TreeArgs};
 use crate::{output, usage, CliError, EXIT_FINDINGS, EXIT_OK};
 use ppa_engine::pack::DirSource;
 use ppa_engine::testing::run_fixture;
@@ -19,7 +19,16 @@ fn builtin_builder() -> Result<EngineBuilder, CliError> {
 }
 
 pub fn packs(args: &PacksArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let (engine, _) = builtin_builder()?.build();
+    let (engine, _) = if args.packs.is_empty() {
+        builtin_builder()?.build()
+    } else {
+        let mut all: Vec<String> = ppa_packs::PACKS
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect();
+        all.extend(args.packs.iter().cloned());
+        crate::check::build_engine(&all, &[], &[])?
+    };
     match args.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = engine
@@ -92,19 +101,15 @@ pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     }
     let id = args.check.as_deref().unwrap_or_default();
     let Some(c) = catalog.get(id) else {
-        let near: Vec<&str> = catalog
-            .iter()
-            .map(|c| c.id.as_str())
-            .filter(|c| c.contains(id) || id.contains(c.rsplit('.').next().unwrap_or(c)))
-            .collect();
-        return Err(usage(
-            format!("unknown check `{id}`"),
-            if near.is_empty() {
-                "`ppa rule --list` shows every check".to_string()
-            } else {
-                format!("did you mean {}?", near.join(", "))
-            },
-        ));
+        let ids: Vec<&str> = catalog.iter().map(|c| c.id.as_str()).collect();
+        let mut help = match ppa_engine::suggest(id, ids.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check"),
+            None => "`ppa rule --list` shows every check".to_string(),
+        };
+        if args.packs.is_empty() && id.split('.').count() > 2 {
+            help.push_str("; a team check needs its pack: `ppa rule --pack ./my-pack <id>`");
+        }
+        return Err(usage(format!("unknown check `{id}`"), help));
     };
     let implementers: Vec<String> = engine
         .packs()
@@ -137,10 +142,24 @@ pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
             implementers.join(", ")
         }
     );
+    let _ = writeln!(out, "{}\n", c.principle.trim());
     if !c.severity_rules.is_empty() {
         let _ = writeln!(out, "Severity: {}\n", c.severity_rules.trim());
     }
+    let _ = writeln!(out, "Recommendation: {}\n", c.recommendation.trim());
     let _ = writeln!(out, "{}", c.docs.trim());
+    // The docs usually end with their own references; list any they do not mention.
+    let missing: Vec<_> = c
+        .references
+        .iter()
+        .filter(|r| !c.docs.contains(&r.url))
+        .collect();
+    if !missing.is_empty() {
+        let _ = writeln!(out, "\n## References");
+        for r in missing {
+            let _ = writeln!(out, "- [{}]({})", r.title, r.url);
+        }
+    }
     Ok(EXIT_OK)
 }
 
@@ -291,4 +310,93 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     );
     // A predicate error fails its fixture, so it is counted in `failed` (exit 1).
     Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// `ppa tree FILE`: the syntax tree, one node per line, with field names, kinds and positions,
+/// and the text of small leaves. Pack authors read it to write queries.
+pub fn tree(args: &TreeArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let name = args.file.to_string_lossy().replace('\\', "/");
+    let Some(lang) = Language::from_path(&name) else {
+        return Err(usage(
+            format!("`{name}` has no known language"),
+            "ppa reads .py, .go, .js/.mjs/.cjs/.jsx, .ts/.mts/.cts and .tsx files",
+        ));
+    };
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| usage(format!("cannot read `{name}`: {e}"), ""))?;
+    let Some(tree) = ppa_engine::parse(lang, &text) else {
+        return Err(usage(format!("cannot parse `{name}`"), ""));
+    };
+    let mut node = tree.root_node();
+    if let Some(line) = args.line {
+        // The smallest named node covering the line's text (without its indentation).
+        let mut offset = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let body = l.trim_end();
+                let lead = body.len() - body.trim_start().len();
+                if let Some(n) =
+                    node.named_descendant_for_byte_range(offset + lead, offset + body.len())
+                {
+                    node = n;
+                }
+                break;
+            }
+            offset += l.len();
+        }
+    }
+    let mut cursor = node.walk();
+    let mut depth = 0usize;
+    loop {
+        let n = cursor.node();
+        if n.is_named() {
+            let field = cursor
+                .field_name()
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default();
+            let (s, e) = (n.start_position(), n.end_position());
+            let leaf = if n.named_child_count() == 0 {
+                let t = &text[n.byte_range()];
+                if t.len() <= 60 && !t.contains('\n') {
+                    format!(" {t:?}")
+                } else {
+                    String::new()
+                }
+            } else {
+                String::new()
+            };
+            let err = if n.is_error() || n.is_missing() {
+                "  <- syntax error"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{:indent$}{field}{} [{}:{} - {}:{}]{leaf}{err}",
+                "",
+                n.kind(),
+                s.row + 1,
+                s.column + 1,
+                e.row + 1,
+                e.column + 1,
+                indent = depth * 2
+            );
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.node().id() == node.id() {
+                return Ok(EXIT_OK);
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return Ok(EXIT_OK);
+            }
+            depth = depth.saturating_sub(1);
+        }
+    }
 }

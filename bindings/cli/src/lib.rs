@@ -45,6 +45,7 @@ where
         Command::Packs(a) => commands::packs(&a, out),
         Command::Rule(a) => commands::rule(&a, out, err),
         Command::Test(a) => commands::test(&a, out, err),
+        Command::Tree(a) => commands::tree(&a, out),
         Command::Schema => {
             let _ = write!(out, "{}", ppa_engine::pack_schema());
             Ok(EXIT_OK)

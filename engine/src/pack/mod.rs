@@ -829,7 +829,12 @@ pub fn template_vars(t: &str) -> Vec<&str> {
     out
 }
 
-/// The candidate closest to `s` by edit distance, if it is close enough to be a typo.
+/// The candidate closest to `s` by edit distance, if it is close enough to be a typo ("did you
+/// mean").
+pub fn suggest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    closest(s, candidates)
+}
+
 fn closest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(s, c), c))

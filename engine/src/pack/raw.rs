@@ -63,7 +63,7 @@ pub struct RawMeta {
     pub references: Vec<Reference>,
 }
 
-/// Discovery triggers (CHECKS.md §1.2). Any one of them enables the pack.
+/// Discovery triggers: any one of them enables the pack when no pack is chosen explicitly.
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnabledBy {
