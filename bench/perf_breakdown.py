@@ -1,0 +1,91 @@
+"""Classifies `perf script` call stacks of a ppa-bench run by engine stage.
+
+Reads `perf script` output (recorded with --call-graph) on stdin. Every sample whose stack
+contains `Engine::check_source_as` is attributed to the outermost recognised stage on its
+stack; samples in the engine's query predicates are further split by the semantic helper they
+spend their time in. Used by bench/profile.sh.
+"""
+
+import collections
+import sys
+
+# (substring of a frame, stage), tried from the root of the stack towards the leaf.
+STAGES = [
+    ("CustomPredicate::holds", "engine query predicates (#resolves-to?, #in-async-fn? ...)"),
+    ("Predicate::eval", "rhai predicates"),
+    ("Engine::finding", "finding construction"),
+    ("assign_fingerprints", "finding construction"),
+    ("suppress::", "inline suppressions"),
+    ("ts_query_cursor", "query walk (tree-sitter QueryCursor)"),
+    ("engine::parse", "parse"),
+    ("ts_parser_parse", "parse"),
+    ("in_broken_region", "syntax-error regions"),
+    ("drop_in_place", "dropping tree and file"),
+]
+# Helpers inside the query predicates, outermost first.
+HELPERS = [
+    "enclosing_function",
+    "enclosing_loop",
+    "in_call_argument",
+    "semantics::resolve",
+    "is_async",
+    "Vocabulary::contains",
+]
+
+
+def classify(frames):
+    """frames: leaf first. Returns (stage, helper) or (None, None) outside the check."""
+    if not any("check_source_as" in f for f in frames):
+        return None, None
+    for frame in reversed(frames):
+        for key, stage in STAGES:
+            if key in frame:
+                helper = None
+                if key == "CustomPredicate::holds":
+                    helper = next(
+                        (h for g in reversed(frames) for h in HELPERS if h in g), "other"
+                    )
+                return stage, helper
+    return "other (in check_source)", None
+
+
+def main():
+    stages, helpers = collections.Counter(), collections.Counter()
+    total = in_check = 0
+    frames = []
+
+    def flush():
+        nonlocal total, in_check
+        if not frames:
+            return
+        total += 1
+        stage, helper = classify(frames)
+        if stage:
+            in_check += 1
+            stages[stage] += 1
+            if helper:
+                helpers[helper] += 1
+
+    for line in sys.stdin:
+        if not line.strip():
+            flush()
+            frames = []
+        elif line[0] in " \t":
+            parts = line.strip().split(" ", 1)
+            if len(parts) == 2:
+                frames.append(parts[1])
+    flush()
+    if not in_check:
+        print("no samples inside Engine::check_source (was perf recording call graphs?)")
+        return
+    print(f"{in_check} of {total} samples are inside Engine::check_source:")
+    for stage, n in stages.most_common():
+        print(f"  {100 * n / in_check:5.1f}%  {stage}")
+    if helpers:
+        print("engine query predicates, by the helper the time is spent in:")
+        for helper, n in helpers.most_common():
+            print(f"  {100 * n / in_check:5.1f}%  {helper}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Where the time of a full check goes: one single-threaded run of the benchmark under
+# `perf record`, then every sample inside `Engine::check_source` classified by the outermost
+# engine stage on its stack (parse, query walk, engine query predicates, rhai, findings ...).
+#
+#   bench/profile.sh [prefect|superset|wagtail] [ppa-bench flags...]
+#
+# Needs `perf` (linux-tools) and permission to use it (perf_event_paranoid <= 2 for own
+# processes). The profile is written to bench/corpora/perf.data (git-ignored).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if ! command -v perf >/dev/null; then
+  echo "perf not found; install linux-tools (or use valgrind --tool=callgrind on ppa-bench)" >&2
+  exit 1
+fi
+mkdir -p "$here/corpora"
+data="$here/corpora/perf.data"
+PPA_BENCH_PREFIX="perf record -q -F 1999 --call-graph dwarf,16384 -o $data --" \
+  "$here/run.sh" "$@" --runs 1 --warmup 0 --threads 1
+perf script -i "$data" 2>/dev/null | "${PYTHON:-python3}" "$here/perf_breakdown.py"

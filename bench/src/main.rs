@@ -1,0 +1,432 @@
+//! ppa-bench: the cost of a full check against its floor, the time tree-sitter needs to parse
+//! the same files, measured in one run (see `bench/README.md` and DESIGN.md, "Performance
+//! model").
+//!
+//! 1. Walk the directory like `ppa check`, keep the files some active detector runs on, and read
+//!    them into memory up front (no I/O in either timed phase).
+//! 2. Build the engine with the built-in catalogue and packs (timed on its own).
+//! 3. Alternate, `--runs` times after `--warmup` untimed rounds: parse every file (parse-only),
+//!    then `Engine::check_source` every file (full check), both in parallel on the same rayon
+//!    pool. Report the medians and their ratio.
+//! 4. Peak memory is the kernel's high-water mark (`VmHWM`) of this process.
+
+mod corpus;
+mod separate;
+
+use clap::Parser;
+use ppa_engine::{pack::EmbeddedSource, EngineBuilder, FileReport, Level};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Target ratio of a full check to parse-only with the engine's first packs (DESIGN.md).
+const RATIO_TARGET: f64 = 1.3;
+/// Target peak memory, MB (DESIGN.md).
+const PEAK_TARGET_MB: f64 = 200.0;
+
+/// Times a full ppa check against tree-sitter parse-only on the same files, in one run.
+#[derive(Debug, Parser)]
+#[command(name = "ppa-bench", version, args_override_self = true)]
+struct Args {
+    /// Directory (or file) to benchmark on.
+    path: PathBuf,
+    /// Timed runs of each phase; medians are reported.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Untimed warm-up runs of each phase before the timed ones.
+    #[arg(long, default_value_t = 1)]
+    warmup: u32,
+    /// Worker threads for every parallel phase (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Only these built-in packs, comma-separated (default: every built-in pack).
+    #[arg(long, value_delimiter = ',')]
+    packs: Vec<String>,
+    /// Also skip what `ppa check` skips by default (tests, vendored and generated code,
+    /// migrations).
+    #[arg(long)]
+    default_excludes: bool,
+    /// Also time every detector's query as its own pass, and one engine per check.
+    #[arg(long)]
+    compare_separate: bool,
+    /// JSON output.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ppa-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The median of the samples (mean of the middle two for an even count).
+pub(crate) fn median(samples: &[f64]) -> f64 {
+    let mut v = samples.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn timed<R>(f: impl FnOnce() -> R) -> (f64, R) {
+    let t = Instant::now();
+    let r = f();
+    (t.elapsed().as_secs_f64() * 1e3, r)
+}
+
+/// A `/proc/self/status` field in MB (Linux; `None` elsewhere).
+fn status_mb(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line[key.len()..]
+        .trim_start_matches(':')
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn selected_packs(names: &[String]) -> Result<Vec<&'static EmbeddedSource>, String> {
+    if names.is_empty() {
+        return Ok(ppa_packs::PACKS.iter().collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            ppa_packs::find(n).ok_or_else(|| {
+                let known: Vec<&str> = ppa_packs::PACKS.iter().map(|p| p.name).collect();
+                format!("unknown pack `{n}` (built-in: {})", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// A builder with the built-in catalogue and the chosen packs loaded.
+fn builder(packs: &[&EmbeddedSource]) -> Result<EngineBuilder, String> {
+    let catalog = ppa_rules::catalog().map_err(|e| format!("built-in catalogue: {e:?}"))?;
+    let mut builder = EngineBuilder::new(catalog);
+    for p in packs {
+        builder
+            .load_pack(*p)
+            .map_err(|e| format!("pack `{}`: {e}", p.name))?;
+    }
+    Ok(builder)
+}
+
+/// Statistics of one phase, in milliseconds.
+fn stats(samples: &[f64]) -> serde_json::Value {
+    let min = samples.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = samples.iter().copied().fold(0.0, f64::max);
+    json!({ "median_ms": median(samples), "min_ms": min, "max_ms": max, "runs_ms": samples })
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let packs = selected_packs(&args.packs)?;
+    let rss_start = status_mb("VmRSS");
+
+    // Engine construction: pack loading, query and script compilation.
+    let (build_ms, built) = timed(|| builder(&packs).map(EngineBuilder::build));
+    let (engine, build_diagnostics) = built?;
+    let detectors: usize = engine.packs().iter().map(|p| p.detectors.len()).sum();
+    let rss_engine = status_mb("VmRSS");
+
+    let corpus = corpus::load(&args.path, &engine, args.default_excludes)?;
+    if corpus.files.is_empty() {
+        return Err(format!(
+            "no file under `{}` is in a language an active detector runs on ({})",
+            args.path.display(),
+            engine
+                .languages()
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let rss_loaded = status_mb("VmRSS");
+    let files = &corpus.files;
+
+    let parse_pass = || -> usize {
+        files
+            .par_iter()
+            .filter(|f| ppa_engine::parse(f.lang, &f.text).is_none())
+            .count()
+    };
+    let check_pass = || -> Vec<FileReport> {
+        files
+            .par_iter()
+            .map(|f| engine.check_source(&f.path, &f.text))
+            .collect()
+    };
+
+    let (runs, warmup) = (args.runs as usize, args.warmup as usize);
+    let (mut parse_ms, mut check_ms) = (Vec::new(), Vec::new());
+    let mut parse_failures = 0;
+    let mut reports = Vec::new();
+    pool.install(|| {
+        // Interleaved, so drift (other load, frequency scaling) hits both phases alike.
+        for i in 0..warmup + runs {
+            let (p, failures) = timed(parse_pass);
+            // The reports of the previous round are dropped here, outside the timed region;
+            // a front-end keeps them for output anyway.
+            let (c, r) = timed(check_pass);
+            parse_failures = failures;
+            reports = r;
+            if i >= warmup {
+                parse_ms.push(p);
+                check_ms.push(c);
+            }
+        }
+    });
+    let peak = status_mb("VmHWM");
+
+    // What the last check run found.
+    let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut per_detector: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut suppressed, mut script_errors, mut broken_files) = (0, 0, 0);
+    for r in &reports {
+        for f in &r.findings {
+            *per_check.entry(&f.check).or_insert(0) += 1;
+            *per_detector.entry(&f.detector).or_insert(0) += 1;
+        }
+        suppressed += r.suppressed;
+        script_errors += r
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count();
+        broken_files +=
+            r.diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("file has syntax errors")) as usize;
+    }
+    let findings: usize = per_check.values().sum();
+
+    let separate = if args.compare_separate {
+        let make = || builder(&packs).expect("the packs loaded once already");
+        Some(pool.install(|| separate::compare(&engine, make, files, runs, warmup)))
+    } else {
+        None
+    };
+
+    let (parse_med, check_med) = (median(&parse_ms), median(&check_ms));
+    let ratio = check_med / parse_med;
+    let mb = |v: Option<f64>| v.map_or(serde_json::Value::Null, |v| json!(v));
+    let mut out = json!({
+        "path": args.path.display().to_string(),
+        "threads": threads,
+        "runs": runs,
+        "warmup": warmup,
+        "corpus": {
+            "files": files.len(),
+            "bytes": corpus.bytes,
+            "lines": corpus.lines,
+            "per_language": corpus.per_language.iter().map(|(l, n)| (l.name(), *n)).collect::<BTreeMap<_, _>>(),
+            "skipped": corpus.skipped,
+            "parse_failures": parse_failures,
+            "files_with_syntax_errors": broken_files,
+        },
+        "engine": {
+            "packs": engine.packs().iter().map(|p| p.meta.name.as_str()).collect::<Vec<_>>(),
+            "detectors": detectors,
+            "active_checks": engine.active_checks().len(),
+            "build_ms": build_ms,
+            "build_diagnostics": build_diagnostics.len(),
+        },
+        "parse_only": stats(&parse_ms),
+        "check": stats(&check_ms),
+        "ratio": ratio,
+        "ratio_target": RATIO_TARGET,
+        "findings": {
+            "total": findings,
+            "per_check": per_check,
+            "per_detector": per_detector,
+            "suppressed": suppressed,
+            "script_errors": script_errors,
+        },
+        "memory_mb": {
+            "rss_start": mb(rss_start),
+            "rss_after_engine_build": mb(rss_engine),
+            "rss_after_load": mb(rss_loaded),
+            "peak": mb(peak),
+            "peak_target": PEAK_TARGET_MB,
+        },
+    });
+    if let Some(s) = &separate {
+        out["separate"] = json!({
+            "detectors": s.detectors,
+            "nodes": s.nodes,
+            "parse_plus_bare_walk_ms": s.bare_walk_ms,
+            "bare_walk_ms": s.bare_walk_ms - parse_med,
+            "parse_plus_dispatch_walk_ms": s.dispatch_walk_ms,
+            "dispatch_walk_ms": s.dispatch_walk_ms - parse_med,
+            "dispatch_matches": s.dispatch_matches,
+            "parse_plus_merged_walk_ms": s.merged_walk_ms,
+            "parse_plus_separate_walks_ms": s.separate_walks_ms,
+            "merged_walk_ms": s.merged_walk_ms - parse_med,
+            "separate_walks_ms": s.separate_walks_ms - parse_med,
+            "merged_matches": s.merged_matches,
+            "separate_matches": s.separate_matches,
+            "per_detector_walk_cpu_ms": s.per_detector_ms.iter().cloned().collect::<BTreeMap<_, _>>(),
+            "checks": s.checks,
+            "engine_per_check_ms": s.engine_per_check_ms,
+            "engine_per_check_findings": s.engine_per_check_findings,
+        });
+    }
+
+    // Write errors (a closed pipe) are ignored: the measurements are done.
+    let mut o = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(
+            o,
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+
+    let langs: Vec<String> = corpus
+        .per_language
+        .iter()
+        .map(|(l, n)| format!("{n} {l}"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "ppa-bench {} ({threads} thread(s), median of {runs} runs after {warmup} warm-up)",
+        args.path.display()
+    );
+    let _ = writeln!(
+        o,
+        "files        {} ({}), {:.1} MB, {} lines",
+        files.len(),
+        langs.join(", "),
+        corpus.bytes as f64 / 1e6,
+        corpus.lines
+    );
+    for (why, n) in &corpus.skipped {
+        let _ = writeln!(o, "  skipped    {n} ({why})");
+    }
+    if broken_files > 0 || parse_failures > 0 {
+        let _ = writeln!(o, "  syntax     {broken_files} file(s) with syntax errors, {parse_failures} parse failure(s)");
+    }
+    let _ = writeln!(
+        o,
+        "engine       {} pack(s) [{}], {detectors} detectors, {} checks; build {build_ms:.1} ms{}",
+        engine.packs().len(),
+        out["engine"]["packs"]
+            .as_array()
+            .map(|a| a
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", "))
+            .unwrap_or_default(),
+        engine.active_checks().len(),
+        if build_diagnostics.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} warning(s))", build_diagnostics.len())
+        }
+    );
+    let range = |v: &[f64]| {
+        let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = v.iter().copied().fold(0.0, f64::max);
+        format!("(min {min:.1}, max {max:.1})")
+    };
+    let _ = writeln!(o, "parse-only   {parse_med:>8.1} ms  {}", range(&parse_ms));
+    let _ = writeln!(o, "full check   {check_med:>8.1} ms  {}", range(&check_ms));
+    let _ = writeln!(
+        o,
+        "ratio        {ratio:>8.2}x    (target <= {RATIO_TARGET}x: {})",
+        if ratio <= RATIO_TARGET {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    let _ = writeln!(
+        o,
+        "findings     {findings}{}",
+        if suppressed > 0 {
+            format!(" (+{suppressed} suppressed inline)")
+        } else {
+            String::new()
+        }
+    );
+    for (check, n) in &per_check {
+        let _ = writeln!(o, "  {n:>6}     {check}");
+    }
+    if script_errors > 0 {
+        let _ = writeln!(
+            o,
+            "  errors     {script_errors} predicate error diagnostic(s)"
+        );
+    }
+    let fmt_mb = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.1} MB"));
+    let _ = writeln!(
+            o,
+        "memory       peak {} (target <= {PEAK_TARGET_MB} MB); RSS {} at start, {} after engine build, {} after loading files",
+        fmt_mb(peak),
+        fmt_mb(rss_start),
+        fmt_mb(rss_engine),
+        fmt_mb(rss_loaded)
+    );
+    if let Some(s) = &separate {
+        let _ = writeln!(
+            o,
+            "separate     {} detector queries, {} checks",
+            s.detectors, s.checks
+        );
+        let _ = writeln!(
+            o,
+            "  bare walk  every node with a TreeCursor, no query: {:.1} ms ({} nodes; parse subtracted)",
+            s.bare_walk_ms - parse_med,
+            s.nodes
+        );
+        let _ = writeln!(
+            o,
+            "  dispatch   bare walk + merged query anchored on nodes of its root kinds: {:.1} ms ({} matches)",
+            s.dispatch_walk_ms - parse_med,
+            s.dispatch_matches
+        );
+        let _ = writeln!(
+            o,
+            "  walk       merged {:.1} ms, each detector its own pass {:.1} ms (parse subtracted; {} vs {} matches)",
+            s.merged_walk_ms - parse_med,
+            s.separate_walks_ms - parse_med,
+            s.merged_matches,
+            s.separate_matches
+        );
+        for (name, ms) in &s.per_detector_ms {
+            let _ = writeln!(o, "  {ms:>8.1} ms CPU  {name} (its own query walk)");
+        }
+        let _ = writeln!(
+            o,
+            "  engines    one engine per check, run in turn: {:.1} ms ({:.2}x the merged check; {} findings)",
+            s.engine_per_check_ms,
+            s.engine_per_check_ms / check_med,
+            s.engine_per_check_findings
+        );
+    }
+    Ok(())
+}
