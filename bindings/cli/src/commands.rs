@@ -126,7 +126,7 @@ pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     let _ = writeln!(out, "# {} ({})\n", c.title, c.id);
     let _ = writeln!(
         out,
-        "Category: {} · Default severity: {} · Effort: {} · Rule 6: {} · Exempt: {}",
+        "Category: {} · Default severity: {} · Effort: {} · Context downgrade: {} · Exempt: {}",
         c.category.title(),
         c.default_severity,
         c.effort.as_str(),

@@ -666,7 +666,16 @@ fn compile_detector(
         if let Some((qtext, qorigin)) = &query {
             for c in &captures {
                 if script::is_reserved(&script::var_name(c)) {
-                    let at = qtext.find(&format!("@{c}")).unwrap_or(0);
+                    // The capture itself, not a longer one it prefixes (`@call` in `@callee`).
+                    let needle = format!("@{c}");
+                    let at = qtext
+                        .match_indices(&needle)
+                        .map(|(i, _)| i)
+                        .find(|&i| {
+                            !qtext[i + needle.len()..]
+                                .starts_with(|ch: char| ch.is_alphanumeric() || "_-.".contains(ch))
+                        })
+                        .unwrap_or(0);
                     errors.push(
                         PackError::new(
                             &qorigin.file,
@@ -817,7 +826,12 @@ pub fn template_vars(t: &str) -> Vec<&str> {
             }
             if let Some(end) = t[i + 1..].find('}') {
                 let name = &t[i + 1..i + 1 + end];
-                if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.is_empty() {
+                let ident = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if ident {
                     out.push(name);
                 }
                 i += end + 2;
