@@ -142,6 +142,9 @@ struct LangPlan {
     patterns: Vec<(usize, usize)>,
     /// Per detector: its capture index -> merged capture index.
     capture_map: Vec<Vec<u32>>,
+    /// By node kind id: whether some pattern starts with that kind. `None` when a pattern
+    /// starts with a wildcard or an alternation, so every node is a candidate.
+    start_kinds: Option<Vec<bool>>,
 }
 
 impl std::fmt::Debug for LangPlan {
@@ -213,16 +216,47 @@ impl LangPlan {
             })
             .collect();
         let detectors = kept.into_iter().map(|(d, _)| d).collect();
+        let start_kinds = start_kinds(&grammar, &query, &text);
         (
             Some(LangPlan {
                 query,
                 detectors,
                 patterns,
                 capture_map,
+                start_kinds,
             }),
             warnings,
         )
     }
+}
+
+/// The node kinds the patterns of a query start with, as a table by kind id; `None` when some
+/// pattern's first node is a wildcard, an alternation or anonymous.
+fn start_kinds(grammar: &tree_sitter::Language, query: &Query, text: &str) -> Option<Vec<bool>> {
+    let mut table = vec![false; grammar.node_kind_count()];
+    for p in 0..query.pattern_count() {
+        let rest = &text[query.start_byte_for_pattern(p)..];
+        // `((call …) @site (#pred …))` groups a pattern with its predicates: skip the groups.
+        let rest = rest.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+        let name: &str = rest
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if name.is_empty() || name == "_" {
+            return None;
+        }
+        let mut found = false;
+        for id in 0..grammar.node_kind_count() as u16 {
+            if grammar.node_kind_is_named(id) && grammar.node_kind_for_id(id) == Some(name) {
+                table[usize::from(id)] = true;
+                found = true;
+            }
+        }
+        if !found {
+            return None;
+        }
+    }
+    Some(table)
 }
 
 thread_local! {
@@ -242,6 +276,15 @@ pub fn parse(lang: Language, source: &str) -> Option<tree_sitter::Tree> {
         });
         parser.parse(source, None)
     })
+}
+
+/// Mutable state while one file is checked.
+struct FileRun {
+    report: FileReport,
+    /// Several patterns of one detector can match the same node; it is reported once.
+    seen: std::collections::HashSet<(usize, usize, usize)>,
+    dropped_broken: usize,
+    broken: bool,
 }
 
 /// What checking one file produced.
@@ -305,96 +348,67 @@ impl Engine {
         let root = file.tree.root_node();
         let broken = root.has_error();
 
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(&plan.query, root, source.as_bytes());
-        let mut dropped_broken = 0usize;
-        // Several patterns of one detector can match the same node; report it once.
-        let mut seen: std::collections::HashSet<(usize, usize, usize)> = Default::default();
-        while let Some(m) = matches.next() {
-            let (di, local_pattern) = plan.patterns[m.pattern_index];
-            let det = &plan.detectors[di];
-            // Captured node per detector capture (first node of each).
-            let nodes: Vec<Option<tree_sitter::Node<'_>>> = plan.capture_map[di]
-                .iter()
-                .map(|&ci| m.captures().iter().find(|c| c.index == ci).map(|c| c.node))
-                .collect();
-            let node_of = |name: &str| {
-                det.captures
-                    .iter()
-                    .position(|c| c == name)
-                    .and_then(|i| nodes[i])
-            };
-            let custom_ok = det.custom[local_pattern]
-                .iter()
-                .all(|p| match node_of(&p.capture) {
-                    Some(n) => p.holds(&file, n, &det.vocab),
-                    None => p.negate,
-                });
-            if !custom_ok {
-                continue;
-            }
-            let Some(report_node) = report_node(det, &nodes) else {
-                continue;
-            };
-            let key = (di, report_node.start_byte(), report_node.end_byte());
-            if seen.contains(&key) {
-                continue;
-            }
-            let mut severity = det.severity;
-            let mut vars: Vec<(String, String)> = Vec::new();
-            if let Some(pred) = &det.predicate {
-                match pred.eval(&file, &nodes, &det.vocab) {
-                    Ok(Outcome::Drop) => continue,
-                    Ok(Outcome::Keep {
-                        severity: s,
-                        vars: v,
-                    }) => {
-                        if let Some(s) = s {
-                            severity = s;
+        let mut run = FileRun {
+            report: FileReport::default(),
+            seen: Default::default(),
+            dropped_broken: 0,
+            broken,
+        };
+        let bytes = source.as_bytes();
+        let mut qc = QueryCursor::new();
+        match &plan.start_kinds {
+            // The dispatching walk: one pass of a tree cursor; the merged query runs anchored
+            // (start depth 0) only on nodes of a kind some pattern starts with. The walk keeps
+            // the stack of enclosing functions, so "inside a coroutine?" is known for free.
+            Some(starts) => {
+                qc.set_max_start_depth(Some(0));
+                let mut tc = root.walk();
+                let mut depth = 0u32;
+                let mut functions: Vec<(u32, bool)> = Vec::new();
+                'walk: loop {
+                    let node = tc.node();
+                    if starts.get(usize::from(node.kind_id())).copied().unwrap_or(false) {
+                        let in_async = functions.last().is_some_and(|f| f.1);
+                        semantics::note_in_async_function(&file, node, in_async);
+                        let mut matches = qc.matches(&plan.query, node, bytes);
+                        while let Some(m) = matches.next() {
+                            self.process_match(plan, &file, m, &mut run);
                         }
-                        vars = v;
                     }
-                    Err(e) => {
-                        let line = report_node.start_position().row + 1;
-                        report.diagnostics.push(Diagnostic {
-                            level: Level::Error,
-                            file: Some(path.to_string()),
-                            line: Some(line),
-                            message: format!(
-                                "{} ({}); no finding was produced for this match",
-                                e.message, e.location
-                            ),
-                            pack: Some(det.pack.to_string()),
-                            detector: Some(det.qualified_name()),
-                        });
+                    if semantics::is_function(lang, node) {
+                        functions.push((depth, semantics::is_async(lang, node)));
+                    }
+                    if tc.goto_first_child() {
+                        depth += 1;
                         continue;
                     }
+                    loop {
+                        if tc.goto_next_sibling() {
+                            break;
+                        }
+                        if !tc.goto_parent() {
+                            break 'walk;
+                        }
+                        depth -= 1;
+                    }
+                    while functions.last().is_some_and(|f| f.0 >= depth) {
+                        functions.pop();
+                    }
                 }
             }
-            // Marked only once kept: a vetoed match must not hide another pattern of the
-            // same detector on the same node.
-            seen.insert(key);
-            if broken && semantics::in_broken_region(&file, report_node) {
-                dropped_broken += 1;
-                continue;
-            }
-            let (finding, unknown) = self.finding(&file, det, report_node, severity, &nodes, &vars);
-            for name in unknown {
-                {
-                    report.diagnostics.push(Diagnostic {
-                        level: Level::Error,
-                        file: Some(path.to_string()),
-                        line: Some(finding.line),
-                        message: format!(
-                            "message placeholder `{{{name}}}` has no value: it is neither a capture, nor a variable the predicate returned, nor `fn`/`symbol`"
-                        ),
-                        pack: Some(det.pack.to_string()),
-                        detector: Some(det.qualified_name()),
-                    });
+            // A pattern starts with a wildcard or an alternation: let the query walk the tree.
+            None => {
+                let mut matches = qc.matches(&plan.query, root, bytes);
+                while let Some(m) = matches.next() {
+                    self.process_match(plan, &file, m, &mut run);
                 }
             }
-            report.findings.push(finding);
         }
+        let FileRun {
+            mut report,
+            dropped_broken,
+            ..
+        } = run;
         if broken {
             let msg = if dropped_broken > 0 {
                 format!("file has syntax errors; {dropped_broken} finding(s) inside the broken code were dropped")
@@ -439,6 +453,100 @@ impl Engine {
             .diagnostics
             .extend(suppress::report(path, &sups, is_known, is_active));
         report
+    }
+
+    /// Turns one query match into a finding, or nothing: engine predicates, the rhai
+    /// predicate, dedupe, broken-code filter, message.
+    fn process_match(
+        &self,
+        plan: &LangPlan,
+        file: &Arc<FileCtx>,
+        m: &tree_sitter::QueryMatch<'_, '_>,
+        run: &mut FileRun,
+    ) {
+        let (di, local_pattern) = plan.patterns[m.pattern_index];
+        let det = &plan.detectors[di];
+        // Captured node per detector capture (first node of each).
+        let nodes: Vec<Option<tree_sitter::Node<'_>>> = plan.capture_map[di]
+            .iter()
+            .map(|&ci| m.captures().iter().find(|c| c.index == ci).map(|c| c.node))
+            .collect();
+        let node_of = |name: &str| {
+            det.captures
+                .iter()
+                .position(|c| c == name)
+                .and_then(|i| nodes[i])
+        };
+        let custom_ok = det.custom[local_pattern]
+            .iter()
+            .all(|p| match node_of(&p.capture) {
+                Some(n) => p.holds(file, n, &det.vocab),
+                None => p.negate,
+            });
+        if !custom_ok {
+            return;
+        }
+        let Some(report_node) = report_node(det, &nodes) else {
+            return;
+        };
+        let key = (di, report_node.start_byte(), report_node.end_byte());
+        if run.seen.contains(&key) {
+            return;
+        }
+        let mut severity = det.severity;
+        let mut vars: Vec<(String, String)> = Vec::new();
+        if let Some(pred) = &det.predicate {
+            match pred.eval(file, &nodes, &det.vocab) {
+                Ok(Outcome::Drop) => return,
+                Ok(Outcome::Keep {
+                    severity: s,
+                    vars: v,
+                }) => {
+                    if let Some(s) = s {
+                        severity = s;
+                    }
+                    vars = v;
+                }
+                Err(e) => {
+                    let line = report_node.start_position().row + 1;
+                    run.report.diagnostics.push(Diagnostic {
+                        level: Level::Error,
+                        file: Some(file.path.to_string()),
+                        line: Some(line),
+                        message: format!(
+                            "{} ({}); no finding was produced for this match",
+                            e.message, e.location
+                        ),
+                        pack: Some(det.pack.to_string()),
+                        detector: Some(det.qualified_name()),
+                    });
+                    return;
+                }
+            }
+        }
+        // Marked only once kept: a vetoed match must not hide another pattern of the
+        // same detector on the same node.
+        run.seen.insert(key);
+        if run.broken && semantics::in_broken_region(file, report_node) {
+            run.dropped_broken += 1;
+            return;
+        }
+        let (finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
+        for name in unknown {
+            {
+                run.report.diagnostics.push(Diagnostic {
+                    level: Level::Error,
+                    file: Some(file.path.to_string()),
+                    line: Some(finding.line),
+                    message: format!(
+                        "message placeholder `{{{name}}}` has no value: it is neither a capture, nor a variable the predicate returned, nor `fn`/`symbol`"
+                    ),
+                    pack: Some(det.pack.to_string()),
+                    detector: Some(det.qualified_name()),
+                });
+            }
+        }
+        run.report.findings.push(finding);
     }
 
     fn finding(
