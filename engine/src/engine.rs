@@ -134,24 +134,34 @@ pub struct Engine {
     active_checks: std::collections::BTreeSet<String>,
 }
 
-/// The detectors of one language and their merged query.
+/// The detectors of one language, in merged queries.
 struct LangPlan {
-    query: Query,
     detectors: Vec<Arc<Detector>>,
-    /// Merged pattern index -> (detector index, the detector's own pattern index).
+    groups: Vec<Group>,
+}
+
+/// One merged query: all patterns of the language that share a gate.
+///
+/// Patterns whose root node must be inside a coroutine (an engine `#in-async-fn?` on the root
+/// capture) form their own query, which the walk runs only inside `async` functions: most code
+/// of most files is not, so those patterns cost nothing there.
+struct Group {
+    query: Query,
+    /// Pattern index -> (detector index, the detector's own pattern index).
     patterns: Vec<(usize, usize)>,
-    /// Per detector: its capture index -> merged capture index.
+    /// Per detector: its capture index -> this query's capture index (`u32::MAX`: absent).
     capture_map: Vec<Vec<u32>>,
-    /// By node kind id: whether some pattern starts with that kind. `None` when a pattern
-    /// starts with a wildcard or an alternation, so every node is a candidate.
+    /// By node kind id: whether a pattern starts with that kind; `None`: a pattern starts with
+    /// a wildcard or an alternation, so the query walks the whole tree itself.
     start_kinds: Option<Vec<bool>>,
+    async_only: bool,
 }
 
 impl std::fmt::Debug for LangPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LangPlan")
             .field("detectors", &self.detectors.len())
-            .field("patterns", &self.patterns.len())
+            .field("groups", &self.groups.len())
             .finish()
     }
 }
@@ -165,7 +175,7 @@ impl LangPlan {
         let mut kept = Vec::new();
         for d in dets {
             match Query::new(&grammar, &d.query) {
-                Ok(q) => kept.push((d, q.pattern_count())),
+                Ok(q) => kept.push((d, q)),
                 Err(e) => warnings.push(Diagnostic {
                     level: Level::Warning,
                     file: None,
@@ -182,52 +192,156 @@ impl LangPlan {
         if kept.is_empty() {
             return (None, warnings);
         }
-        let mut text = String::new();
-        let mut patterns = Vec::new();
-        for (i, (d, n)) in kept.iter().enumerate() {
-            text.push_str(&d.query);
-            text.push('\n');
-            patterns.extend((0..*n).map(|p| (i, p)));
-        }
-        let query = match Query::new(&grammar, &text) {
-            Ok(q) => q,
-            Err(e) => {
-                // Cannot happen when every part compiled on its own; report rather than panic.
-                warnings.push(Diagnostic::new(
-                    Level::Error,
-                    None,
-                    None,
-                    format!(
-                        "merged {lang} query failed to compile: {}",
-                        e.message.trim()
-                    ),
-                ));
-                return (None, warnings);
+        // Split every detector's query into its patterns and sort them by gate.
+        let mut gated: [Vec<(usize, usize, String)>; 2] = [Vec::new(), Vec::new()];
+        for (di, (d, q)) in kept.iter().enumerate() {
+            let n = q.pattern_count();
+            for p in 0..n {
+                let start = q.start_byte_for_pattern(p);
+                let end = if p + 1 < n {
+                    q.start_byte_for_pattern(p + 1)
+                } else {
+                    d.query.len()
+                };
+                let text = &d.query[start..end];
+                let roots = root_captures(text);
+                let async_only = d.custom.get(p).is_some_and(|preds| {
+                    preds.iter().any(|c| c.requires_async() && roots.contains(&c.capture))
+                });
+                gated[usize::from(async_only)].push((di, p, text.to_string()));
             }
-        };
-        let names = query.capture_names();
-        let capture_map = kept
-            .iter()
-            .map(|(d, _)| {
-                d.captures
-                    .iter()
-                    .map(|c| names.iter().position(|n| n == c).unwrap_or(0) as u32)
-                    .collect()
-            })
-            .collect();
-        let detectors = kept.into_iter().map(|(d, _)| d).collect();
-        let start_kinds = start_kinds(&grammar, &query, &text);
+        }
+        let dets: Vec<Arc<Detector>> = kept.iter().map(|(d, _)| Arc::clone(d)).collect();
+        let mut groups = Vec::new();
+        for (i, entries) in gated.iter().enumerate() {
+            if entries.is_empty() {
+                continue;
+            }
+            match Group::build(&grammar, &dets, entries, i == 1) {
+                Ok(g) => groups.push(g),
+                Err(e) => {
+                    // Cannot happen when every part compiled on its own; report, don't panic.
+                    warnings.push(Diagnostic::new(
+                        Level::Error,
+                        None,
+                        None,
+                        format!("merged {lang} query failed to compile: {e}"),
+                    ));
+                    return (None, warnings);
+                }
+            }
+        }
         (
             Some(LangPlan {
-                query,
-                detectors,
-                patterns,
-                capture_map,
-                start_kinds,
+                detectors: dets,
+                groups,
             }),
             warnings,
         )
     }
+}
+
+impl Group {
+    fn build(
+        grammar: &tree_sitter::Language,
+        dets: &[Arc<Detector>],
+        entries: &[(usize, usize, String)],
+        async_only: bool,
+    ) -> Result<Group, String> {
+        let mut text = String::new();
+        for (_, _, t) in entries {
+            text.push_str(t);
+            text.push('\n');
+        }
+        let query = Query::new(grammar, &text).map_err(|e| e.message.trim().to_string())?;
+        if query.pattern_count() != entries.len() {
+            return Err("pattern count changed when merging".into());
+        }
+        let patterns = entries.iter().map(|(di, p, _)| (*di, *p)).collect();
+        let names = query.capture_names();
+        let capture_map = dets
+            .iter()
+            .map(|d| {
+                d.captures
+                    .iter()
+                    .map(|c| {
+                        names
+                            .iter()
+                            .position(|n| n == c)
+                            .map_or(u32::MAX, |i| i as u32)
+                    })
+                    .collect()
+            })
+            .collect();
+        let start_kinds = start_kinds(grammar, &query, &text);
+        Ok(Group {
+            query,
+            patterns,
+            capture_map,
+            start_kinds,
+            async_only,
+        })
+    }
+}
+
+/// The captures on the root node of a pattern: `@site` in `((call …) @site (#eq? …))`.
+fn root_captures(pattern: &str) -> Vec<String> {
+    let s = pattern.trim_start();
+    if !s.starts_with('(') {
+        return Vec::new();
+    }
+    // A group `((node …) @cap (#pred …))`: the root node is its first expression.
+    let inner = s[1..].trim_start();
+    let start = if inner.starts_with('(') || inner.starts_with('[') {
+        s.len() - inner.len()
+    } else {
+        0
+    };
+    let Some(end) = matching_bracket(s, start) else {
+        return Vec::new();
+    };
+    s[end + 1..]
+        .split_whitespace()
+        .take_while(|w| w.starts_with('@'))
+        .map(|w| w[1..].trim_end_matches(')').to_string())
+        .collect()
+}
+
+/// The index of the bracket closing the one at `open`, skipping strings and `;` comments.
+fn matching_bracket(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut chars = s[open..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            ';' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The node kinds the patterns of a query start with, as a table by kind id; `None` when some
@@ -285,6 +399,8 @@ struct FileRun {
     seen: std::collections::HashSet<(usize, usize, usize)>,
     dropped_broken: usize,
     broken: bool,
+    /// The walk's answer for the node its query is anchored on: (node id, inside a coroutine).
+    known_async: Option<(usize, bool)>,
 }
 
 /// What checking one file produced.
@@ -353,54 +469,65 @@ impl Engine {
             seen: Default::default(),
             dropped_broken: 0,
             broken,
+            known_async: None,
         };
         let bytes = source.as_bytes();
-        let mut qc = QueryCursor::new();
-        match &plan.start_kinds {
-            // The dispatching walk: one pass of a tree cursor; the merged query runs anchored
-            // (start depth 0) only on nodes of a kind some pattern starts with. The walk keeps
-            // the stack of enclosing functions, so "inside a coroutine?" is known for free.
-            Some(starts) => {
-                qc.set_max_start_depth(Some(0));
-                let mut tc = root.walk();
-                let mut depth = 0u32;
-                let mut functions: Vec<(u32, bool)> = Vec::new();
-                'walk: loop {
-                    let node = tc.node();
-                    if starts.get(usize::from(node.kind_id())).copied().unwrap_or(false) {
-                        let in_async = functions.last().is_some_and(|f| f.1);
-                        semantics::note_in_async_function(&file, node, in_async);
-                        let mut matches = qc.matches(&plan.query, node, bytes);
-                        while let Some(m) = matches.next() {
-                            self.process_match(plan, &file, m, &mut run);
-                        }
-                    }
-                    if semantics::is_function(lang, node) {
-                        functions.push((depth, semantics::is_async(lang, node)));
-                    }
-                    if tc.goto_first_child() {
-                        depth += 1;
-                        continue;
-                    }
-                    loop {
-                        if tc.goto_next_sibling() {
-                            break;
-                        }
-                        if !tc.goto_parent() {
-                            break 'walk;
-                        }
-                        depth -= 1;
-                    }
-                    while functions.last().is_some_and(|f| f.0 >= depth) {
-                        functions.pop();
-                    }
+        // Groups whose patterns start anywhere walk the tree with their own query.
+        for (gi, g) in plan.groups.iter().enumerate() {
+            if g.start_kinds.is_none() {
+                let mut qc = QueryCursor::new();
+                let mut matches = qc.matches(&g.query, root, bytes);
+                while let Some(m) = matches.next() {
+                    self.process_match(plan, gi, &file, m, &mut run);
                 }
             }
-            // A pattern starts with a wildcard or an alternation: let the query walk the tree.
-            None => {
-                let mut matches = qc.matches(&plan.query, root, bytes);
-                while let Some(m) = matches.next() {
-                    self.process_match(plan, &file, m, &mut run);
+        }
+        // The dispatching walk: one pass of a tree cursor; a group's query runs anchored (start
+        // depth 0) only on nodes of a kind its patterns start with, and async-only groups only
+        // inside coroutines. The walk keeps the stack of enclosing functions for that.
+        if plan.groups.iter().any(|g| g.start_kinds.is_some()) {
+            let mut qc = QueryCursor::new();
+            qc.set_max_start_depth(Some(0));
+            let mut tc = root.walk();
+            let mut depth = 0u32;
+            let mut functions: Vec<(u32, bool)> = Vec::new();
+            'walk: loop {
+                let node = tc.node();
+                let kind = usize::from(node.kind_id());
+                let in_async = functions.last().is_some_and(|f| f.1);
+                for (gi, g) in plan.groups.iter().enumerate() {
+                    let Some(starts) = &g.start_kinds else {
+                        continue;
+                    };
+                    if (g.async_only && !in_async) || !starts.get(kind).copied().unwrap_or(false)
+                    {
+                        continue;
+                    }
+                    run.known_async = Some((node.id(), in_async));
+                    let mut matches = qc.matches(&g.query, node, bytes);
+                    while let Some(m) = matches.next() {
+                        self.process_match(plan, gi, &file, m, &mut run);
+                    }
+                    run.known_async = None;
+                }
+                if semantics::is_function(lang, node) {
+                    functions.push((depth, semantics::is_async(lang, node)));
+                }
+                if tc.goto_first_child() {
+                    depth += 1;
+                    continue;
+                }
+                loop {
+                    if tc.goto_next_sibling() {
+                        break;
+                    }
+                    if !tc.goto_parent() {
+                        break 'walk;
+                    }
+                    depth -= 1;
+                }
+                while functions.last().is_some_and(|f| f.0 >= depth) {
+                    functions.pop();
                 }
             }
         }
@@ -460,32 +587,37 @@ impl Engine {
     fn process_match(
         &self,
         plan: &LangPlan,
+        group: usize,
         file: &Arc<FileCtx>,
         m: &tree_sitter::QueryMatch<'_, '_>,
         run: &mut FileRun,
     ) {
-        let (di, local_pattern) = plan.patterns[m.pattern_index];
+        let g = &plan.groups[group];
+        let (di, local_pattern) = g.patterns[m.pattern_index];
         let det = &plan.detectors[di];
-        // Captured node per detector capture (first node of each).
-        let nodes: Vec<Option<tree_sitter::Node<'_>>> = plan.capture_map[di]
-            .iter()
-            .map(|&ci| m.captures().iter().find(|c| c.index == ci).map(|c| c.node))
-            .collect();
-        let node_of = |name: &str| {
-            det.captures
-                .iter()
-                .position(|c| c == name)
-                .and_then(|i| nodes[i])
+        let map = &g.capture_map[di];
+        let captured = |i: usize| {
+            let ci = map[i];
+            m.captures().iter().find(|c| c.index == ci).map(|c| c.node)
         };
-        let custom_ok = det.custom[local_pattern]
-            .iter()
-            .all(|p| match node_of(&p.capture) {
-                Some(n) => p.holds(file, n, &det.vocab),
+        // Engine predicates first, straight from the match: most candidates end here.
+        let custom_ok = det.custom[local_pattern].iter().all(|p| {
+            let node = det
+                .captures
+                .iter()
+                .position(|c| *c == p.capture)
+                .and_then(captured);
+            match node {
+                Some(n) => p.holds(file, n, &det.vocab, run.known_async),
                 None => p.negate,
-            });
+            }
+        });
         if !custom_ok {
             return;
         }
+        // Captured node per detector capture (first node of each).
+        let nodes: Vec<Option<tree_sitter::Node<'_>>> =
+            (0..det.captures.len()).map(captured).collect();
         let Some(report_node) = report_node(det, &nodes) else {
             return;
         };
@@ -724,5 +856,26 @@ mod tests {
             render_template("findMany({ where: { id } })", &lookup),
             "findMany({ where: { id } })"
         );
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    #[test]
+    fn root_captures_of_grouped_and_plain_patterns() {
+        assert_eq!(
+            root_captures("((call function: (_) @callee) @site\n  (#in-async-fn? @site))"),
+            vec!["site"]
+        );
+        assert_eq!(root_captures("(call (identifier) @f) @c @d"), vec!["c", "d"]);
+        assert_eq!(
+            root_captures("((string \")\" ) @s (#eq? @s \"x\"))"),
+            vec!["s"],
+            "brackets inside strings are skipped"
+        );
+        assert!(root_captures("(call) ; comment @x").is_empty());
+        assert!(root_captures("[(a) (b)]").is_empty());
     }
 }

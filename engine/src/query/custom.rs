@@ -130,8 +130,20 @@ impl CustomPredicate {
         }
     }
 
-    /// Evaluates the predicate on a captured node.
-    pub(crate) fn holds(&self, file: &FileCtx, node: Node<'_>, vocab: &Vocabularies) -> bool {
+    /// Whether the predicate demands that its capture be inside a coroutine.
+    pub(crate) fn requires_async(&self) -> bool {
+        matches!(self.test, Test::InAsyncFn) && !self.negate
+    }
+
+    /// Evaluates the predicate on a captured node. `known_async` is what the walk already
+    /// knows: (node id, whether that node is inside a coroutine).
+    pub(crate) fn holds(
+        &self,
+        file: &FileCtx,
+        node: Node<'_>,
+        vocab: &Vocabularies,
+        known_async: Option<(usize, bool)>,
+    ) -> bool {
         let v = match &self.test {
             Test::ResolvesTo(name) => {
                 let target = if matches!(node.kind(), "call" | "call_expression") {
@@ -143,7 +155,10 @@ impl CustomPredicate {
                     .get(name)
                     .is_some_and(|voc| voc.contains(&semantics::resolve(file, target)))
             }
-            Test::InAsyncFn => semantics::in_async_function(file, node),
+            Test::InAsyncFn => match known_async {
+                Some((id, v)) if id == node.id() => v,
+                _ => semantics::in_async_function(file, node),
+            },
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),

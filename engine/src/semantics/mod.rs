@@ -254,11 +254,6 @@ pub fn is_async(lang: Language, func: Node<'_>) -> bool {
     }
 }
 
-/// Records the answer of [`in_async_function`] for a node, when a walk already knows it.
-pub(crate) fn note_in_async_function(file: &FileCtx, node: Node<'_>, value: bool) {
-    lock(&file.async_cache).insert(node.id(), value);
-}
-
 /// Whether the nearest enclosing function of a node is a coroutine. Cached per node.
 pub fn in_async_function<'t>(file: &'t FileCtx, node: Node<'t>) -> bool {
     if let Some(v) = lock(&file.async_cache).get(&node.id()) {
