@@ -138,6 +138,9 @@ pub struct Engine {
 struct LangPlan {
     detectors: Vec<Arc<Detector>>,
     groups: Vec<Group>,
+    /// By node kind id: whether the kind is a function boundary. The walk tests every node;
+    /// comparing ids avoids turning each kind name into a string.
+    function_kinds: Vec<bool>,
 }
 
 /// One merged query: all patterns of the language that share a gate.
@@ -235,6 +238,7 @@ impl LangPlan {
             Some(LangPlan {
                 detectors: dets,
                 groups,
+                function_kinds: kind_table(&grammar, lang.function_kinds()),
             }),
             warnings,
         )
@@ -282,6 +286,21 @@ impl Group {
             async_only,
         })
     }
+}
+
+/// A table by kind id of the named kinds with one of these names.
+fn kind_table(grammar: &tree_sitter::Language, names: &[&str]) -> Vec<bool> {
+    let mut table = vec![false; grammar.node_kind_count()];
+    for id in 0..grammar.node_kind_count() as u16 {
+        if grammar.node_kind_is_named(id)
+            && grammar
+                .node_kind_for_id(id)
+                .is_some_and(|k| names.contains(&k))
+        {
+            table[usize::from(id)] = true;
+        }
+    }
+    table
 }
 
 /// The captures on the root node of a pattern: `@site` in `((call …) @site (#eq? …))`.
@@ -510,7 +529,7 @@ impl Engine {
                     }
                     run.known_async = None;
                 }
-                if semantics::is_function(lang, node) {
+                if plan.function_kinds.get(kind).copied().unwrap_or(false) {
                     functions.push((depth, semantics::is_async(lang, node)));
                 }
                 if tc.goto_first_child() {
