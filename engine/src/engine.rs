@@ -215,7 +215,9 @@ impl LangPlan {
                 let text = &d.query[start..end];
                 let roots = root_captures(text);
                 let async_only = d.custom.get(p).is_some_and(|preds| {
-                    preds.iter().any(|c| c.requires_async() && roots.contains(&c.capture))
+                    preds
+                        .iter()
+                        .any(|c| c.requires_async() && roots.contains(&c.capture))
                 });
                 gated[usize::from(async_only)].push((di, p, text.to_string()));
             }
@@ -524,8 +526,7 @@ impl Engine {
                     let Some(starts) = &g.start_kinds else {
                         continue;
                     };
-                    if (g.async_only && !in_async) || !starts.get(kind).copied().unwrap_or(false)
-                    {
+                    if (g.async_only && !in_async) || !starts.get(kind).copied().unwrap_or(false) {
                         continue;
                     }
                     run.known_async = Some((node.id(), in_async));
@@ -894,7 +895,10 @@ mod plan_tests {
             root_captures("((call function: (_) @callee) @site\n  (#in-async-fn? @site))"),
             vec!["site"]
         );
-        assert_eq!(root_captures("(call (identifier) @f) @c @d"), vec!["c", "d"]);
+        assert_eq!(
+            root_captures("(call (identifier) @f) @c @d"),
+            vec!["c", "d"]
+        );
         assert_eq!(
             root_captures("((string \")\" ) @s (#eq? @s \"x\"))"),
             vec!["s"],
