@@ -36,17 +36,7 @@ pub fn load(root: &Path, engine: &Engine, default_excludes: bool) -> Result<Corp
         return Err(format!("`{}` does not exist", root.display()));
     }
     let scope = Scope::new(&[], &[])?;
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .ignore(true)
-        .parents(true)
-        .follow_links(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .build();
+    let walker = ppa_cli::check::walker(root);
     let mut corpus = Corpus::default();
     let mut skip = |reason: String| *corpus.skipped.entry(reason).or_insert(0) += 1;
     let mut files = Vec::new();

@@ -142,6 +142,23 @@ pub fn label(root: &Path, path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// The file walk of `ppa check`: `.gitignore`/`.ignore` honoured (also outside a git
+/// repository), hidden entries skipped, no symlinks followed, in path order. The benchmark uses
+/// the same walk.
+pub fn walker(path: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(path)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(true)
+        .parents(true)
+        .follow_links(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build()
+}
+
 /// Collects the files to check, sorted by label, with notes for what is skipped.
 fn collect_files(
     paths: &[PathBuf],
@@ -160,18 +177,7 @@ fn collect_files(
                 "give files or directories to check",
             ));
         }
-        let walker = ignore::WalkBuilder::new(p)
-            .hidden(true)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .require_git(false)
-            .ignore(true)
-            .parents(true)
-            .follow_links(false)
-            .sort_by_file_path(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
+        for entry in walker(p) {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {

@@ -18,17 +18,23 @@ fn builtin_builder() -> Result<EngineBuilder, CliError> {
     Ok(b)
 }
 
+/// Every built-in pack plus the pack directories given with `--pack`.
+fn builtin_plus(
+    extra: &[String],
+) -> Result<(ppa_engine::Engine, Vec<ppa_engine::Diagnostic>), CliError> {
+    if extra.is_empty() {
+        return Ok(builtin_builder()?.build());
+    }
+    let mut all: Vec<String> = ppa_packs::PACKS
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    all.extend(extra.iter().cloned());
+    crate::check::build_engine(&all, &[], &[])
+}
+
 pub fn packs(args: &PacksArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let (engine, _) = if args.packs.is_empty() {
-        builtin_builder()?.build()
-    } else {
-        let mut all: Vec<String> = ppa_packs::PACKS
-            .iter()
-            .map(|p| p.name.to_string())
-            .collect();
-        all.extend(args.packs.iter().cloned());
-        crate::check::build_engine(&all, &[], &[])?
-    };
+    let (engine, _) = builtin_plus(&args.packs)?;
     match args.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = engine
@@ -75,16 +81,7 @@ pub fn packs(args: &PacksArgs, out: &mut dyn Write) -> Result<i32, CliError> {
 
 pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<i32, CliError> {
     // Built-in packs plus any given with --pack, so team checks are documented too.
-    let (engine, _) = if args.packs.is_empty() {
-        builtin_builder()?.build()
-    } else {
-        let mut all: Vec<String> = ppa_packs::PACKS
-            .iter()
-            .map(|p| p.name.to_string())
-            .collect();
-        all.extend(args.packs.iter().cloned());
-        crate::check::build_engine(&all, &[], &[])?
-    };
+    let (engine, _) = builtin_plus(&args.packs)?;
     let catalog = engine.catalog();
     if args.list {
         for c in catalog.in_report_order() {
