@@ -644,11 +644,13 @@ impl Engine {
         // Captured node per detector capture (first node of each).
         let nodes: Vec<Option<tree_sitter::Node<'_>>> =
             (0..det.captures.len()).map(captured).collect();
-        let Some(report_node) = report_node(det, &nodes) else {
+        let Some(mut report_node) = report_node(det, &nodes) else {
             return;
         };
-        let key = (di, report_node.start_byte(), report_node.end_byte());
-        if run.seen.contains(&key) {
+        if run
+            .seen
+            .contains(&(di, report_node.start_byte(), report_node.end_byte()))
+        {
             return;
         }
         let mut severity = det.severity;
@@ -659,11 +661,27 @@ impl Engine {
                 Ok(Outcome::Keep {
                     severity: s,
                     vars: v,
+                    report,
                 }) => {
                     if let Some(s) = s {
                         severity = s;
                     }
                     vars = v;
+                    // The predicate moved the finding (to the call around a captured argument,
+                    // say): find that node in this tree.
+                    if let Some(r) = report {
+                        match same_node(file, r.node()) {
+                            Some(n) => report_node = n,
+                            None => return,
+                        }
+                        if run.seen.contains(&(
+                            di,
+                            report_node.start_byte(),
+                            report_node.end_byte(),
+                        )) {
+                            return;
+                        }
+                    }
                 }
                 Err(e) => {
                     let line = report_node.start_position().row + 1;
@@ -684,7 +702,8 @@ impl Engine {
         }
         // Marked only once kept: a vetoed match must not hide another pattern of the
         // same detector on the same node.
-        run.seen.insert(key);
+        run.seen
+            .insert((di, report_node.start_byte(), report_node.end_byte()));
         if run.broken && semantics::in_broken_region(file, report_node) {
             run.dropped_broken += 1;
             return;
@@ -770,6 +789,23 @@ impl Engine {
         unknown.sort();
         unknown.dedup();
         (finding, unknown)
+    }
+}
+
+/// The node of this file's tree with the id of `n` (a node a predicate handed back).
+fn same_node<'t>(file: &'t FileCtx, n: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'t>> {
+    let mut cur = file
+        .tree
+        .root_node()
+        .descendant_for_byte_range(n.start_byte(), n.end_byte())?;
+    loop {
+        if cur.id() == n.id() {
+            return Some(cur);
+        }
+        cur = cur.parent()?;
+        if cur.start_byte() != n.start_byte() || cur.end_byte() != n.end_byte() {
+            return None;
+        }
     }
 }
 

@@ -99,3 +99,48 @@ fn every_host_function_is_callable_and_answers() {
         "call|time.sleep|true|true|handler|true|true|1|true|true|3|false|false|Api.handler|true|2|compute()|true|3|zz|app/api.py|python|false|2|21"
     );
 }
+
+/// A predicate can move the finding to another node (`report: node`), e.g. from a rare
+/// descendant that the pattern starts on to the call around it.
+#[test]
+fn a_predicate_can_report_at_another_node() {
+    const MOVE: &str = r#"
+[pack]
+name = "mover"
+version = "0"
+languages = ["python"]
+description = "reports the call around a list comprehension"
+
+[[detector]]
+name = "mover"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((list_comprehension) @comp)
+'''
+predicate = '''
+#{ report: comp.parent.parent }
+'''
+message = "moved"
+"#;
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut b = EngineBuilder::new(catalog);
+    static FILES: &[(&str, &str)] = &[("pack.toml", MOVE)];
+    b.load_pack(&EmbeddedSource {
+        name: "mover",
+        files: FILES,
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "{:?}",
+            e.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
+        )
+    });
+    let (engine, _) = b.build();
+    let report = engine.check_source("x.py", "ok = any([u.admin for u in users])\n");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!((report.findings[0].line, report.findings[0].column), (1, 6));
+    assert_eq!(report.findings[0].end.column, 35);
+}

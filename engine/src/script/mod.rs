@@ -210,7 +210,7 @@ pub fn compile_lib(text: &str) -> Result<AST, (usize, usize, String)> {
 }
 
 /// What a predicate decided.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Outcome {
     /// Veto: not a finding.
     Drop,
@@ -218,6 +218,8 @@ pub enum Outcome {
     Keep {
         severity: Option<Severity>,
         vars: Vec<(String, String)>,
+        /// `report: node`: report the finding at this node instead of the query's.
+        report: Option<NodeRef>,
     },
 }
 
@@ -272,6 +274,7 @@ impl Predicate {
                 Outcome::Keep {
                     severity: None,
                     vars: Vec::new(),
+                    report: None,
                 }
             } else {
                 Outcome::Drop
@@ -280,8 +283,18 @@ impl Predicate {
         if let Some(map) = value.clone().try_cast::<rhai::Map>() {
             let mut severity = None;
             let mut vars = Vec::new();
+            let mut report = None;
             for (k, v) in map {
-                if k == "severity" {
+                if k == "report" {
+                    report = Some(v.clone().try_cast::<NodeRef>().ok_or_else(|| ScriptError {
+                        location: self.origin.describe(&self.text, 1, 1),
+                        message: format!(
+                            "predicate returned `report` of type `{}`; it must be a node",
+                            v.type_name()
+                        ),
+                        limit_hit: false,
+                    })?);
+                } else if k == "severity" {
                     let s = v.to_string();
                     severity = Some(Severity::parse(&s).ok_or_else(|| ScriptError {
                         location: self.origin.describe(&self.text, 1, 1),
@@ -297,7 +310,11 @@ impl Predicate {
                 }
             }
             vars.sort();
-            return Ok(Outcome::Keep { severity, vars });
+            return Ok(Outcome::Keep {
+                severity,
+                vars,
+                report,
+            });
         }
         Err(ScriptError {
             location: self.origin.describe(&self.text, 1, 1),
