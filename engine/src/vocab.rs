@@ -91,11 +91,13 @@ impl Vocabulary {
         if self.exact.contains(name) {
             return true;
         }
-        if self.patterns.is_empty() {
+        // Cheap text tests first; split the name only for patterns that might match.
+        let mut candidates = self.patterns.iter().filter(|p| p.may_match(name)).peekable();
+        if candidates.peek().is_none() {
             return false;
         }
         let segs = split_segments(name);
-        self.patterns.iter().any(|p| p.matches(&segs))
+        candidates.any(|p| p.matches(&segs))
     }
 
     pub fn len(&self) -> usize {
@@ -108,6 +110,26 @@ impl Vocabulary {
 }
 
 impl Pattern {
+    /// A necessary condition on the raw name: a literal first segment must start it (patterns
+    /// without a leading `*.`), a literal last segment must end it (closed patterns).
+    fn may_match(&self, name: &str) -> bool {
+        if !self.any_receiver {
+            if let Some(first) = self.segments.first().filter(|s| !s.contains('*')) {
+                if !name.starts_with(first.as_str()) {
+                    return false;
+                }
+            }
+        }
+        if !self.open_tail {
+            if let Some(last) = self.segments.last().filter(|s| !s.contains('*')) {
+                if !name.ends_with(last.as_str()) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     fn matches(&self, segs: &[&str]) -> bool {
         let n = self.segments.len();
         if self.any_receiver {

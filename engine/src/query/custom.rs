@@ -153,7 +153,7 @@ impl CustomPredicate {
                 };
                 vocab
                     .get(name)
-                    .is_some_and(|voc| voc.contains(&semantics::resolve(file, target)))
+                    .is_some_and(|voc| voc.contains(&semantics::resolve_shared(file, target)))
             }
             Test::InAsyncFn => match known_async {
                 Some((id, v)) if id == node.id() => v,

@@ -76,11 +76,16 @@ const MAX_HOPS: u8 = 4;
 
 /// The qualified name of an expression (see the module docs). Cached per node.
 pub fn resolve(file: &FileCtx, node: Node<'_>) -> String {
+    resolve_shared(file, node).to_string()
+}
+
+/// [`resolve`] without copying a cached answer (the hot path of `#resolves-to?`).
+pub(crate) fn resolve_shared(file: &FileCtx, node: Node<'_>) -> std::sync::Arc<str> {
     if let Some(r) = lock(&file.resolve_cache).get(&node.id()) {
-        return r.to_string();
+        return std::sync::Arc::clone(r);
     }
-    let r = resolve_depth(file, node, 0);
-    lock(&file.resolve_cache).insert(node.id(), r.as_str().into());
+    let r: std::sync::Arc<str> = resolve_depth(file, node, 0).into();
+    lock(&file.resolve_cache).insert(node.id(), std::sync::Arc::clone(&r));
     r
 }
 
