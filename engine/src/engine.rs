@@ -24,6 +24,7 @@ use crate::file::FileCtx;
 use crate::finding::{Diagnostic, Finding, Level, Position};
 use crate::lang::Language;
 use crate::pack::{self, Detector, Pack, PackSource};
+use crate::query::custom;
 use crate::script::Outcome;
 use crate::semantics;
 use crate::suppress;
@@ -156,8 +157,11 @@ struct LangPlan {
 /// of most files is not, so those patterns cost nothing there.
 struct Group {
     query: Query,
-    /// Pattern index -> (detector index, the detector's own pattern index).
-    patterns: Vec<(usize, usize)>,
+    /// Pattern index -> the (detector index, detector's own pattern index) it stands for.
+    /// Detector patterns that differ only in engine predicates share one merged pattern (the
+    /// six asyncio detectors all start from `((call function: (_) @callee) @site …)`): the
+    /// query matches once and each detector applies its own predicates.
+    patterns: Vec<Vec<(usize, usize)>>,
     /// Per detector: its capture index -> this query's capture index (`u32::MAX`: absent).
     capture_map: Vec<Vec<u32>>,
     /// By node kind id: whether a pattern starts with that kind; `None`: a pattern starts with
@@ -260,16 +264,28 @@ impl Group {
         entries: &[(usize, usize, String)],
         async_only: bool,
     ) -> Result<Group, String> {
+        // Engine predicates are evaluated by the engine per detector, so they are no part of
+        // what tree-sitter matches: patterns equal without them are merged into one.
         let mut text = String::new();
-        for (_, _, t) in entries {
-            text.push_str(t);
-            text.push('\n');
+        let mut keys: Vec<String> = Vec::new();
+        let mut patterns: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (di, p, t) in entries {
+            let stripped = custom::strip(t);
+            let key = stripped.split_whitespace().collect::<Vec<_>>().join(" ");
+            match keys.iter().position(|k| *k == key) {
+                Some(i) => patterns[i].push((*di, *p)),
+                None => {
+                    keys.push(key);
+                    patterns.push(vec![(*di, *p)]);
+                    text.push_str(&stripped);
+                    text.push('\n');
+                }
+            }
         }
         let query = Query::new(grammar, &text).map_err(|e| e.message.trim().to_string())?;
-        if query.pattern_count() != entries.len() {
+        if query.pattern_count() != patterns.len() {
             return Err("pattern count changed when merging".into());
         }
-        let patterns = entries.iter().map(|(di, p, _)| (*di, *p)).collect();
         let names = query.capture_names();
         let capture_map = dets
             .iter()
@@ -335,7 +351,7 @@ fn root_captures(pattern: &str) -> Vec<String> {
 }
 
 /// The index of the bracket closing the one at `open`, skipping strings and `;` comments.
-fn matching_bracket(s: &str, open: usize) -> Option<usize> {
+pub(crate) fn matching_bracket(s: &str, open: usize) -> Option<usize> {
     let mut depth = 0i32;
     let mut chars = s[open..].char_indices();
     while let Some((i, c)) = chars.next() {
@@ -608,8 +624,7 @@ impl Engine {
         report
     }
 
-    /// Turns one query match into a finding, or nothing: engine predicates, the rhai
-    /// predicate, dedupe, broken-code filter, message.
+    /// Hands one query match to every detector pattern it stands for.
     fn process_match(
         &self,
         plan: &LangPlan,
@@ -619,8 +634,24 @@ impl Engine {
         run: &mut FileRun,
     ) {
         let g = &plan.groups[group];
-        let (di, local_pattern) = g.patterns[m.pattern_index];
-        let det = &plan.detectors[di];
+        for &(di, local_pattern) in &g.patterns[m.pattern_index] {
+            self.process_one(g, &plan.detectors[di], di, local_pattern, file, m, run);
+        }
+    }
+
+    /// Turns one match of one detector pattern into a finding, or nothing: engine predicates,
+    /// the rhai predicate, dedupe, broken-code filter, message.
+    #[allow(clippy::too_many_arguments)] // reason: one caller; the match is borrowed in place
+    fn process_one(
+        &self,
+        g: &Group,
+        det: &Arc<Detector>,
+        di: usize,
+        local_pattern: usize,
+        file: &Arc<FileCtx>,
+        m: &tree_sitter::QueryMatch<'_, '_>,
+        run: &mut FileRun,
+    ) {
         let map = &g.capture_map[di];
         let captured = |i: usize| {
             let ci = map[i];

@@ -92,7 +92,11 @@ impl Vocabulary {
             return true;
         }
         // Cheap text tests first; split the name only for patterns that might match.
-        let mut candidates = self.patterns.iter().filter(|p| p.may_match(name)).peekable();
+        let mut candidates = self
+            .patterns
+            .iter()
+            .filter(|p| p.may_match(name))
+            .peekable();
         if candidates.peek().is_none() {
             return false;
         }

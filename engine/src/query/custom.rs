@@ -168,3 +168,53 @@ impl CustomPredicate {
         v != self.negate
     }
 }
+
+/// The predicates this module evaluates, by name (with and without `not-`).
+const NAMES: &[&str] = &[
+    "resolves-to?",
+    "in-async-fn?",
+    "in-loop?",
+    "in-call-arg-of?",
+];
+
+/// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):
+/// patterns equal after this match the same nodes.
+pub(crate) fn strip(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(#") {
+        let after = &rest[i + 2..];
+        let name = after.strip_prefix("not-").unwrap_or(after);
+        let ours = NAMES.iter().any(|n| name.starts_with(n));
+        let end = if ours {
+            crate::engine::matching_bracket(rest, i)
+        } else {
+            None
+        };
+        match end {
+            Some(e) => {
+                out.push_str(&rest[..i]);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push_str(&rest[..i + 2]);
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strip_removes_only_engine_predicates() {
+        let p = "((call function: (_) @callee) @site\n  (#resolves-to? @callee \"sleep\")\n  (#eq? @callee \"x\")\n  (#not-in-call-arg-of? @site \"offload\"))";
+        let s = super::strip(p);
+        assert!(!s.contains("resolves-to"), "{s}");
+        assert!(!s.contains("in-call-arg-of"), "{s}");
+        assert!(s.contains("(#eq? @callee \"x\")"), "{s}");
+        assert_eq!(s.matches('(').count(), s.matches(')').count(), "{s}");
+    }
+}
