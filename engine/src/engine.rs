@@ -442,8 +442,6 @@ struct FileRun {
     seen: std::collections::HashSet<(usize, usize, usize)>,
     dropped_broken: usize,
     broken: bool,
-    /// The walk's answer for the node its query is anchored on: (node id, inside a coroutine).
-    known_async: Option<(usize, bool)>,
 }
 
 /// What checking one file produced.
@@ -512,7 +510,6 @@ impl Engine {
             seen: Default::default(),
             dropped_broken: 0,
             broken,
-            known_async: None,
         };
         let bytes = source.as_bytes();
         // Groups whose patterns start anywhere walk the tree with their own query.
@@ -521,7 +518,7 @@ impl Engine {
                 let mut qc = QueryCursor::new();
                 let mut matches = qc.matches(&g.query, root, bytes);
                 while let Some(m) = matches.next() {
-                    self.process_match(plan, gi, &file, m, &mut run);
+                    self.process_match(plan, gi, &file, m, None, &mut run);
                 }
             }
         }
@@ -533,7 +530,9 @@ impl Engine {
             qc.set_max_start_depth(Some(0));
             let mut tc = root.walk();
             let mut depth = 0u32;
+            // Enclosing functions, outermost first: (depth, is a coroutine), and the nodes.
             let mut functions: Vec<(u32, bool)> = Vec::new();
+            let mut function_nodes: Vec<tree_sitter::Node<'_>> = Vec::new();
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
@@ -545,15 +544,20 @@ impl Engine {
                     if (g.async_only && !in_async) || !starts.get(kind).copied().unwrap_or(false) {
                         continue;
                     }
-                    run.known_async = Some((node.id(), in_async));
+                    let hint = custom::Hint {
+                        anchor: node,
+                        in_async,
+                        functions: &function_nodes,
+                        anchor_is_function: plan.function_kinds.get(kind).copied().unwrap_or(false),
+                    };
                     let mut matches = qc.matches(&g.query, node, bytes);
                     while let Some(m) = matches.next() {
-                        self.process_match(plan, gi, &file, m, &mut run);
+                        self.process_match(plan, gi, &file, m, Some(&hint), &mut run);
                     }
-                    run.known_async = None;
                 }
                 if plan.function_kinds.get(kind).copied().unwrap_or(false) {
                     functions.push((depth, semantics::is_async(lang, node)));
+                    function_nodes.push(node);
                 }
                 if tc.goto_first_child() {
                     depth += 1;
@@ -570,6 +574,7 @@ impl Engine {
                 }
                 while functions.last().is_some_and(|f| f.0 >= depth) {
                     functions.pop();
+                    function_nodes.pop();
                 }
             }
         }
@@ -625,31 +630,42 @@ impl Engine {
     }
 
     /// Hands one query match to every detector pattern it stands for.
-    fn process_match(
+    fn process_match<'t>(
         &self,
         plan: &LangPlan,
         group: usize,
-        file: &Arc<FileCtx>,
-        m: &tree_sitter::QueryMatch<'_, '_>,
+        file: &'t Arc<FileCtx>,
+        m: &tree_sitter::QueryMatch<'_, 't>,
+        hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
         let g = &plan.groups[group];
         for &(di, local_pattern) in &g.patterns[m.pattern_index] {
-            self.process_one(g, &plan.detectors[di], di, local_pattern, file, m, run);
+            self.process_one(
+                g,
+                &plan.detectors[di],
+                di,
+                local_pattern,
+                file,
+                m,
+                hint,
+                run,
+            );
         }
     }
 
     /// Turns one match of one detector pattern into a finding, or nothing: engine predicates,
     /// the rhai predicate, dedupe, broken-code filter, message.
     #[allow(clippy::too_many_arguments)] // reason: one caller; the match is borrowed in place
-    fn process_one(
+    fn process_one<'t>(
         &self,
         g: &Group,
         det: &Arc<Detector>,
         di: usize,
         local_pattern: usize,
-        file: &Arc<FileCtx>,
-        m: &tree_sitter::QueryMatch<'_, '_>,
+        file: &'t Arc<FileCtx>,
+        m: &tree_sitter::QueryMatch<'_, 't>,
+        hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
         let map = &g.capture_map[di];
@@ -665,7 +681,7 @@ impl Engine {
                 .position(|c| *c == p.capture)
                 .and_then(captured);
             match node {
-                Some(n) => p.holds(file, n, &det.vocab, run.known_async),
+                Some(n) => p.holds(file, n, &det.vocab, hint),
                 None => p.negate,
             }
         });

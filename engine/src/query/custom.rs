@@ -35,6 +35,33 @@ pub(crate) struct CustomPredicate {
     pub negate: bool,
 }
 
+/// What the file walk knows at the node a query is anchored on.
+pub(crate) struct Hint<'a, 't> {
+    pub anchor: Node<'t>,
+    /// Whether the anchor is inside a coroutine.
+    pub in_async: bool,
+    /// The functions enclosing the anchor, outermost first.
+    pub functions: &'a [Node<'t>],
+    /// Whether the anchor is itself a function boundary (then its children have another scope).
+    pub anchor_is_function: bool,
+}
+
+impl<'a, 't> Hint<'a, 't> {
+    /// The enclosing functions of `node` when the walk's stack is valid for it: the anchor or a
+    /// direct child of it (a call's callee), and the anchor opens no scope of its own.
+    fn scope_for(&self, node: Node<'t>) -> Option<&'a [Node<'t>]> {
+        if self.anchor_is_function {
+            return None;
+        }
+        let direct = node.id() == self.anchor.id()
+            || self
+                .anchor
+                .child_with_descendant(node)
+                .is_some_and(|c| c.id() == node.id());
+        direct.then_some(self.functions)
+    }
+}
+
 /// Why a pattern's host predicates do not compile.
 #[derive(Debug)]
 pub(crate) struct CompileError {
@@ -135,14 +162,14 @@ impl CustomPredicate {
         matches!(self.test, Test::InAsyncFn) && !self.negate
     }
 
-    /// Evaluates the predicate on a captured node. `known_async` is what the walk already
-    /// knows: (node id, whether that node is inside a coroutine).
-    pub(crate) fn holds(
+    /// Evaluates the predicate on a captured node, using what the file walk already knows
+    /// about the node its query was anchored on.
+    pub(crate) fn holds<'t>(
         &self,
-        file: &FileCtx,
-        node: Node<'_>,
+        file: &'t FileCtx,
+        node: Node<'t>,
         vocab: &Vocabularies,
-        known_async: Option<(usize, bool)>,
+        hint: Option<&Hint<'_, 't>>,
     ) -> bool {
         let v = match &self.test {
             Test::ResolvesTo(name) => {
@@ -151,12 +178,13 @@ impl CustomPredicate {
                 } else {
                     node
                 };
-                vocab
-                    .get(name)
-                    .is_some_and(|voc| voc.contains(&semantics::resolve_shared(file, target)))
+                let scope = hint.and_then(|h| h.scope_for(node));
+                vocab.get(name).is_some_and(|voc| {
+                    voc.contains(&semantics::resolve_shared(file, target, scope))
+                })
             }
-            Test::InAsyncFn => match known_async {
-                Some((id, v)) if id == node.id() => v,
+            Test::InAsyncFn => match hint {
+                Some(h) if h.anchor.id() == node.id() => h.in_async,
                 _ => semantics::in_async_function(file, node),
             },
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),

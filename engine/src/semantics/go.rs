@@ -1,13 +1,13 @@
 //! Go bindings and resolution (P1): import specs with goimports' default names.
 
-use super::{resolve_depth, resolve_identifier, Binding, Bindings};
+use super::{resolve_depth, resolve_identifier, Binding, Bindings, Scope};
 use crate::file::FileCtx;
 use tree_sitter::Node;
 
-pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
     match node.kind() {
         "identifier" | "package_identifier" | "field_identifier" | "type_identifier" => {
-            resolve_identifier(file, node, file.text(node), hops)
+            resolve_identifier(file, node, file.text(node), hops, sc)
         }
         "selector_expression" => {
             let (Some(op), Some(field)) = (
@@ -16,14 +16,14 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
             ) else {
                 return "?".into();
             };
-            format!("{}.{}", resolve_depth(file, op, hops), file.text(field))
+            format!("{}.{}", resolve_depth(file, op, hops, sc), file.text(field))
         }
         "call_expression" => match node.child_by_field_name("function") {
-            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
         "parenthesized_expression" => match node.named_child(0) {
-            Some(inner) => resolve_depth(file, inner, hops),
+            Some(inner) => resolve_depth(file, inner, hops, sc),
             None => "?".into(),
         },
         _ => "?".into(),

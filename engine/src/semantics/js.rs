@@ -1,13 +1,13 @@
 //! JavaScript/TypeScript bindings and resolution (P1): ES imports and `require`.
 
-use super::{resolve_depth, resolve_identifier, Binding, Bindings};
+use super::{resolve_depth, resolve_identifier, Binding, Bindings, Scope};
 use crate::file::FileCtx;
 use tree_sitter::Node;
 
-pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
     match node.kind() {
         "identifier" | "shorthand_property_identifier" => {
-            resolve_identifier(file, node, file.text(node), hops)
+            resolve_identifier(file, node, file.text(node), hops, sc)
         }
         "this" => "this".into(),
         "member_expression" => {
@@ -17,14 +17,14 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
             ) else {
                 return "?".into();
             };
-            format!("{}.{}", resolve_depth(file, obj, hops), file.text(prop))
+            format!("{}.{}", resolve_depth(file, obj, hops, sc), file.text(prop))
         }
         "call_expression" => match node.child_by_field_name("function") {
-            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
         "new_expression" => match node.child_by_field_name("constructor") {
-            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
         // TypeScript wrappers are looked through (CHECKS.md §0).
@@ -32,7 +32,7 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
         | "as_expression"
         | "satisfies_expression"
         | "non_null_expression" => match node.named_child(0) {
-            Some(inner) => resolve_depth(file, inner, hops),
+            Some(inner) => resolve_depth(file, inner, hops, sc),
             None => "?".into(),
         },
         _ => "?".into(),

@@ -76,27 +76,39 @@ const MAX_HOPS: u8 = 4;
 
 /// The qualified name of an expression (see the module docs). Cached per node.
 pub fn resolve(file: &FileCtx, node: Node<'_>) -> String {
-    resolve_shared(file, node).to_string()
+    resolve_shared(file, node, None).to_string()
 }
 
-/// [`resolve`] without copying a cached answer (the hot path of `#resolves-to?`).
-pub(crate) fn resolve_shared(file: &FileCtx, node: Node<'_>) -> std::sync::Arc<str> {
+/// The enclosing functions of a node, outermost first, when a caller already knows them (the
+/// file walk keeps this stack). `None`: find them by descending from the root.
+pub(crate) type Scope<'a, 't> = Option<&'a [Node<'t>]>;
+
+/// [`resolve`] without copying a cached answer (the hot path of `#resolves-to?`). `scope` are
+/// the functions enclosing `node`, if known.
+pub(crate) fn resolve_shared(
+    file: &FileCtx,
+    node: Node<'_>,
+    scope: Scope<'_, '_>,
+) -> std::sync::Arc<str> {
     if let Some(r) = lock(&file.resolve_cache).get(&node.id()) {
         return std::sync::Arc::clone(r);
     }
-    let r: std::sync::Arc<str> = resolve_depth(file, node, 0).into();
+    let r: std::sync::Arc<str> = resolve_depth(file, node, 0, scope).into();
     lock(&file.resolve_cache).insert(node.id(), std::sync::Arc::clone(&r));
     r
 }
 
-fn resolve_depth(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+/// Resolution follows only attribute/call/parenthesis children of the node it started on, so the
+/// functions enclosing the start enclose every identifier reached: `sc` stays valid. Values of
+/// followed assignments lie elsewhere and are resolved with `None`.
+fn resolve_depth(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
     if hops > MAX_HOPS {
         return "?".into();
     }
     match file.language {
-        Language::Python => python::resolve(file, node, hops),
-        Language::Go => go::resolve(file, node, hops),
-        _ => js::resolve(file, node, hops),
+        Language::Python => python::resolve(file, node, hops, sc),
+        Language::Go => go::resolve(file, node, hops, sc),
+        _ => js::resolve(file, node, hops, sc),
     }
 }
 
@@ -121,21 +133,32 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The nearest binding of `name` seen from `at`: enclosing functions (nearest first), then the
 /// module.
-fn lookup(file: &FileCtx, at: Node<'_>, name: &str) -> Option<Binding> {
-    for f in ancestors(file, at)
-        .into_iter()
-        .filter(|n| is_function(file.language, *n))
-    {
-        if let Some(b) = scope_bindings(file, f).get(name) {
-            return Some(b.clone());
-        }
+fn lookup(file: &FileCtx, at: Node<'_>, name: &str, sc: Scope<'_, '_>) -> Option<Binding> {
+    let found = match sc {
+        Some(functions) => functions
+            .iter()
+            .rev()
+            .find_map(|f| scope_bindings(file, *f).get(name).cloned()),
+        None => ancestors(file, at)
+            .into_iter()
+            .filter(|n| is_function(file.language, *n))
+            .find_map(|f| scope_bindings(file, f).get(name).cloned()),
+    };
+    if found.is_some() {
+        return found;
     }
     file.bindings().get(name).cloned()
 }
 
 /// Resolves an identifier by scope.
-fn resolve_identifier(file: &FileCtx, at: Node<'_>, name: &str, hops: u8) -> String {
-    match lookup(file, at, name) {
+fn resolve_identifier(
+    file: &FileCtx,
+    at: Node<'_>,
+    name: &str,
+    hops: u8,
+    sc: Scope<'_, '_>,
+) -> String {
+    match lookup(file, at, name, sc) {
         Some(binding) => binding_value(file, name, &binding, hops),
         None => name.to_string(),
     }
@@ -145,7 +168,7 @@ fn resolve_identifier(file: &FileCtx, at: Node<'_>, name: &str, hops: u8) -> Str
 /// once (`rows = session.scalars(q)`); `None` for parameters, imports, loop targets and names
 /// assigned more than once.
 pub fn assigned_value<'t>(file: &'t FileCtx, ident: Node<'_>) -> Option<Node<'t>> {
-    match lookup(file, ident, file.text(ident))? {
+    match lookup(file, ident, file.text(ident), None)? {
         Binding::Alias(start, end) => {
             let node = file
                 .tree
@@ -192,7 +215,7 @@ fn binding_value(file: &FileCtx, name: &str, binding: &Binding, hops: u8) -> Str
                 Some(value) => {
                     // `descendant_for_byte_range` may return a wrapper with the same range;
                     // resolution treats wrappers transparently.
-                    let r = resolve_depth(file, value, hops + 1);
+                    let r = resolve_depth(file, value, hops + 1, None);
                     if r == "?" {
                         format!("${name}")
                     } else {

@@ -1,12 +1,12 @@
 //! Python bindings and resolution (P1) and literal loop sizes (P4).
 
-use super::{resolve_depth, resolve_identifier, Binding, Bindings};
+use super::{resolve_depth, resolve_identifier, Binding, Bindings, Scope};
 use crate::file::FileCtx;
 use tree_sitter::Node;
 
-pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
     match node.kind() {
-        "identifier" => resolve_identifier(file, node, file.text(node), hops),
+        "identifier" => resolve_identifier(file, node, file.text(node), hops, sc),
         "attribute" => {
             let (Some(obj), Some(attr)) = (
                 node.child_by_field_name("object"),
@@ -14,14 +14,14 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
             ) else {
                 return "?".into();
             };
-            format!("{}.{}", resolve_depth(file, obj, hops), file.text(attr))
+            format!("{}.{}", resolve_depth(file, obj, hops, sc), file.text(attr))
         }
         "call" => match node.child_by_field_name("function") {
-            Some(f) => format!("{}()", resolve_depth(file, f, hops)),
+            Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
         "parenthesized_expression" => match node.named_child(0) {
-            Some(inner) => resolve_depth(file, inner, hops),
+            Some(inner) => resolve_depth(file, inner, hops, sc),
             None => "?".into(),
         },
         _ => "?".into(),
