@@ -3,7 +3,7 @@
 
 use ppa_engine::catalog::Catalog;
 use ppa_engine::pack::EmbeddedSource;
-use ppa_engine::EngineBuilder;
+use ppa_engine::{Engine, EngineBuilder};
 
 const CATALOG: &str = r#"
 [[check]]
@@ -74,23 +74,22 @@ message = "{kind}|{resolved}|{sleep}|{in_vocab}|{fname}|{is_async}|{in_async}|{d
 
 const SOURCE: &str = "import time\nfrom time import sleep as zz\n\nclass Api:\n    @app.get(\"/x\")\n    async def handler(self):\n        total = compute()\n        for i in range(3):\n            zz(total)\n";
 
-#[test]
-fn every_host_function_is_callable_and_answers() {
+/// An engine with the test catalogue and one embedded pack; panics with the pack's errors.
+fn engine_with(name: &'static str, files: &'static [(&'static str, &'static str)]) -> Engine {
     let mut catalog = Catalog::default();
     catalog.add_toml("catalog.toml", CATALOG).unwrap();
     let mut b = EngineBuilder::new(catalog);
+    if let Err(e) = b.load_pack(&EmbeddedSource { name, files }) {
+        let errors: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
+        panic!("{errors:?}");
+    }
+    b.build().0
+}
+
+#[test]
+fn every_host_function_is_callable_and_answers() {
     static FILES: &[(&str, &str)] = &[("pack.toml", PACK)];
-    b.load_pack(&EmbeddedSource {
-        name: "probe",
-        files: FILES,
-    })
-    .unwrap_or_else(|e| {
-        panic!(
-            "{:?}",
-            e.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
-        )
-    });
-    let (engine, _) = b.build();
+    let engine = engine_with("probe", FILES);
     let report = engine.check_source("app/api.py", SOURCE);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert_eq!(report.findings.len(), 1);
@@ -123,21 +122,8 @@ predicate = '''
 '''
 message = "moved"
 "#;
-    let mut catalog = Catalog::default();
-    catalog.add_toml("catalog.toml", CATALOG).unwrap();
-    let mut b = EngineBuilder::new(catalog);
     static FILES: &[(&str, &str)] = &[("pack.toml", MOVE)];
-    b.load_pack(&EmbeddedSource {
-        name: "mover",
-        files: FILES,
-    })
-    .unwrap_or_else(|e| {
-        panic!(
-            "{:?}",
-            e.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
-        )
-    });
-    let (engine, _) = b.build();
+    let engine = engine_with("mover", FILES);
     let report = engine.check_source("x.py", "ok = any([u.admin for u in users])\n");
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert_eq!(report.findings.len(), 1);

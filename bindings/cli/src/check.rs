@@ -220,17 +220,19 @@ enum FileOutcome {
     Skipped(Diagnostic),
 }
 
+fn unreadable(name: &str, e: &std::io::Error) -> FileOutcome {
+    FileOutcome::Skipped(Diagnostic::new(
+        Level::Warning,
+        Some(name),
+        None,
+        format!("cannot read: {e}"),
+    ))
+}
+
 fn check_one(engine: &Engine, name: &str, path: &Path, max_size: u64) -> FileOutcome {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => {
-            return FileOutcome::Skipped(Diagnostic::new(
-                Level::Warning,
-                Some(name),
-                None,
-                format!("cannot read: {e}"),
-            ))
-        }
+        Err(e) => return unreadable(name, &e),
     };
     if meta.len() > max_size {
         return FileOutcome::Skipped(Diagnostic::note(
@@ -240,14 +242,7 @@ fn check_one(engine: &Engine, name: &str, path: &Path, max_size: u64) -> FileOut
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            return FileOutcome::Skipped(Diagnostic::new(
-                Level::Warning,
-                Some(name),
-                None,
-                format!("cannot read: {e}"),
-            ))
-        }
+        Err(e) => return unreadable(name, &e),
     };
     let text = match scope::decode(&bytes) {
         Ok(t) => t,

@@ -9,11 +9,10 @@ fn file(path: &str, src: &str) -> Arc<FileCtx> {
     Arc::new(FileCtx::new(path.into(), lang, src.into(), tree))
 }
 
-/// Resolves the callee of every call, in source order.
-fn callees(f: &FileCtx) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![f.tree.root_node()];
+/// Every call node of a file, in source order.
+fn calls(f: &FileCtx) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
+    let mut stack = vec![f.tree.root_node()];
     while let Some(n) = stack.pop() {
         if matches!(n.kind(), "call" | "call_expression") {
             nodes.push(n);
@@ -22,10 +21,19 @@ fn callees(f: &FileCtx) -> Vec<String> {
         stack.extend(n.named_children(&mut c));
     }
     nodes.sort_by_key(|n| n.start_byte());
-    for n in nodes {
-        out.push(resolve(f, n.child_by_field_name("function").unwrap()));
-    }
-    out
+    nodes
+}
+
+fn callee<'t>(n: Node<'t>) -> Node<'t> {
+    n.child_by_field_name("function").unwrap()
+}
+
+/// Resolves the callee of every call, in source order.
+fn callees(f: &FileCtx) -> Vec<String> {
+    calls(f)
+        .into_iter()
+        .map(|n| resolve(f, callee(n)))
+        .collect()
 }
 
 #[test]
@@ -85,18 +93,15 @@ fn python_relative_imports() {
 fn python_loops_and_comprehensions() {
     let src = "for x in load():\n    work(x)\nelse:\n    done()\nys = [f(y) for y in g()]\nwhile cond():\n    step()\n";
     let f = file("x.py", src);
-    let mut found = Vec::new();
-    let mut stack = vec![f.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "call" {
-            let name = f
-                .text(n.child_by_field_name("function").unwrap())
-                .to_string();
-            found.push((name, enclosing_loop(&f, n).is_some()));
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
+    let mut found: Vec<(String, bool)> = calls(&f)
+        .into_iter()
+        .map(|n| {
+            (
+                f.text(callee(n)).to_string(),
+                enclosing_loop(&f, n).is_some(),
+            )
+        })
+        .collect();
     found.sort();
     assert_eq!(
         found,
@@ -130,19 +135,16 @@ fn async_functions_and_boundaries() {
         "x.py",
         "async def a():\n    def b():\n        x()\n    y()\n    z = lambda: w()\n",
     );
-    let mut result = Vec::new();
-    let mut stack = vec![f.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "call" {
-            let name = f
-                .text(n.child_by_field_name("function").unwrap())
-                .to_string();
+    let mut result: Vec<(String, bool)> = calls(&f)
+        .into_iter()
+        .map(|n| {
             let fun = enclosing_function(&f, n).unwrap();
-            result.push((name, is_async(Language::Python, fun)));
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
+            (
+                f.text(callee(n)).to_string(),
+                is_async(Language::Python, fun),
+            )
+        })
+        .collect();
     result.sort();
     assert_eq!(
         result,
@@ -158,17 +160,13 @@ fn async_functions_and_boundaries() {
 fn offload_arguments() {
     let src = "import asyncio\nasync def f(p):\n    await asyncio.to_thread(lambda: p.read_bytes())\n    p.read_text()\n";
     let f = file("x.py", src);
-    let mut result = Vec::new();
-    let mut stack = vec![f.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "call" {
-            let name = resolve(&f, n.child_by_field_name("function").unwrap());
+    let mut result: Vec<(String, bool)> = calls(&f)
+        .into_iter()
+        .map(|n| {
             let inside = in_call_argument(&f, n, |q| q == "asyncio.to_thread");
-            result.push((name, inside));
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
+            (resolve(&f, callee(n)), inside)
+        })
+        .collect();
     result.sort();
     assert_eq!(
         result,
