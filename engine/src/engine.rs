@@ -829,6 +829,11 @@ impl Engine {
             pack: det.pack.to_string(),
             detector: det.qualified_name(),
             fingerprint: fingerprint_seed(&det.check.id, &file.path, &symbol, file.text(node)),
+            principle: format!("{} / {}", det.check.category.title(), det.check.title),
+            original_severity: severity,
+            context: Default::default(),
+            confidence: Default::default(),
+            advisory: false,
             symbol,
             byte_range: (node.start_byte(), node.end_byte()),
         };

@@ -15,12 +15,45 @@ pub struct Position {
     pub column: usize,
 }
 
+/// How sure the detector is. Detectors of the built-in packs report `high` unless their
+/// predicate says otherwise; packs may drop findings below a `min_confidence`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    #[default]
+    High,
+}
+
+/// Why the post-filter changed a finding (CHECKS.md §5): the JSON `context` object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Context {
+    /// `"R1"` (ADR / planned work) or `"R6"` (execution context) when that rule changed the
+    /// finding; `null` otherwise.
+    pub rule: Option<String>,
+    /// Rule 6 signals present (`S1` … `S4`), in order.
+    pub signals: Vec<String>,
+    /// What the rule matched: the ADR line, the function name, the safeguard text, the file size.
+    pub evidence: Option<String>,
+    /// The label shown with the finding: `[Planned: ADR-0007]`, `[Context: S1,S3,S4]` or
+    /// `↓ctx S2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Every change to the severity, in order, in words (`migration path: capped at LOW`,
+    /// `Rule 6: context=1 (S2), HIGH → MEDIUM`). Empty when nothing changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
 /// One defect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Check id, e.g. `runtime.sync_sleep_in_async`.
     pub check: String,
     pub category: Category,
+    /// The severity after the post-filter. Serialized as `"ADVISORY"` when [`Finding::advisory`].
+    #[serde(serialize_with = "serialize_severity_field")]
     pub severity: Severity,
     /// Path label of the file (repo-relative, `/`-separated in the CLI).
     pub file: String,
@@ -38,6 +71,17 @@ pub struct Finding {
     /// Stable across line shifts: SHA-256 over check, path, enclosing symbol, matched text
     /// (whitespace collapsed) and occurrence index; first 16 hex digits.
     pub fingerprint: String,
+    /// `<Category> / <Check title>`.
+    pub principle: String,
+    /// The severity the detector computed, before the post-filter.
+    pub original_severity: Severity,
+    /// Why the post-filter changed the finding.
+    pub context: Context,
+    pub confidence: Confidence,
+    /// Moved out of the scores by Rule 1 or Rule 6 (CHECKS.md §5.6). The JSON shows this as
+    /// `severity: "ADVISORY"`.
+    #[serde(skip)]
+    pub advisory: bool,
     /// Dotted names of the enclosing definitions (`Repo.load`), empty at top level.
     #[serde(skip)]
     pub symbol: String,
@@ -46,7 +90,33 @@ pub struct Finding {
     pub byte_range: (usize, usize),
 }
 
+/// `severity` is written as the JSON severity; advisory findings are rewritten by
+/// [`Finding::to_json`] (serde cannot see a sibling field here).
+fn serialize_severity_field<S: serde::Serializer>(sev: &Severity, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(sev.as_str())
+}
+
 impl Finding {
+    /// The JSON object of CHECKS.md §6.3, with `severity: "ADVISORY"` for advisory findings.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if self.advisory {
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("severity".into(), "ADVISORY".into());
+            }
+        }
+        v
+    }
+
+    /// The severity label used in tables: `ADVISORY` or the severity.
+    pub fn severity_label(&self) -> &'static str {
+        if self.advisory {
+            "ADVISORY"
+        } else {
+            self.severity.as_str()
+        }
+    }
+
     /// The §0 order: category, severity (highest first), path, line, column, check id.
     pub fn sort_key(
         &self,
