@@ -58,6 +58,10 @@ pub struct Check {
     /// Project facts the check cannot run without, e.g. `["F2"]` (triggers from migrations).
     #[serde(default)]
     pub requires_facts: Vec<String>,
+    /// Checks that own a construct this check may also see (CHECKS.md §3.7): a finding of this
+    /// check is dropped when one of theirs flags the same node, an ancestor or a descendant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub yields_to: Vec<String>,
     /// Extra words that let an architecture decision record refer to this check.
     #[serde(default)]
     pub topic_terms: Vec<String>,

@@ -23,7 +23,7 @@ use crate::error::PackErrors;
 use crate::file::FileCtx;
 use crate::finding::{Diagnostic, Finding, Level, Position};
 use crate::lang::Language;
-use crate::pack::{self, Detector, Pack, PackSource};
+use crate::pack::{self, Detector, Pack, PackSource, Role};
 use crate::query::custom;
 use crate::script::Outcome;
 use crate::semantics;
@@ -41,6 +41,7 @@ pub struct EngineBuilder {
     packs: Vec<Arc<Pack>>,
     select: Vec<String>,
     ignore: Vec<String>,
+    job_dirs: Vec<String>,
 }
 
 impl EngineBuilder {
@@ -76,6 +77,13 @@ impl EngineBuilder {
     }
 
     /// Runs only checks matching one of these ids or prefixes (`runtime`, `query.n_plus_one`).
+    /// Directory names that make a path a job location for Rule 6 (S2); empty: the defaults of
+    /// CHECKS.md §5.4.
+    pub fn job_dirs(mut self, dirs: &[String]) -> Self {
+        self.job_dirs = dirs.to_vec();
+        self
+    }
+
     pub fn select(mut self, ids: &[String]) -> Self {
         self.select = ids.to_vec();
         self
@@ -97,11 +105,12 @@ impl EngineBuilder {
     pub fn build(self) -> (Engine, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut plans = HashMap::new();
+        // Extractors always run: the facts they emit may serve any selected check.
         let active: Vec<Arc<Detector>> = self
             .packs
             .iter()
-            .flat_map(|p| p.detectors.iter().cloned())
-            .filter(|d| self.is_selected(&d.check.id))
+            .flat_map(|p| p.detectors.iter().chain(&p.extractors).cloned())
+            .filter(|d| d.role != Role::Detect || self.is_selected(&d.check.id))
             .collect();
         for lang in Language::ALL {
             let dets: Vec<Arc<Detector>> = active
@@ -118,13 +127,26 @@ impl EngineBuilder {
                 plans.insert(lang, plan);
             }
         }
-        let active_checks = active.iter().map(|d| d.check.id.clone()).collect();
+        let active_checks = active
+            .iter()
+            .filter(|d| d.role == Role::Detect)
+            .map(|d| d.check.id.clone())
+            .chain(
+                self.packs
+                    .iter()
+                    .flat_map(|p| p.project_detectors.iter())
+                    .map(|d| d.check.id.clone())
+                    .filter(|id| self.is_selected(id)),
+            )
+            .collect();
         (
             Engine {
                 catalog: Arc::new(self.catalog),
                 packs: self.packs,
                 plans,
                 active_checks,
+                job_dirs: self.job_dirs,
+                migrations: migration_globs(),
             },
             diagnostics,
         )
@@ -139,6 +161,19 @@ pub struct Engine {
     packs: Vec<Arc<Pack>>,
     plans: HashMap<Language, LangPlan>,
     active_checks: std::collections::BTreeSet<String>,
+    job_dirs: Vec<String>,
+    migrations: globset::GlobSet,
+}
+
+/// The §0 migration paths, compiled.
+pub fn migration_globs() -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in crate::scope::MIGRATION_GLOBS {
+        if let Ok(g) = globset::Glob::new(g) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 /// The detectors of one language, in merged queries.
@@ -442,6 +477,8 @@ struct FileRun {
     seen: std::collections::HashSet<(usize, usize, usize)>,
     dropped_broken: usize,
     broken: bool,
+    /// Only extractors run (a file excluded from checking).
+    facts_only: bool,
 }
 
 /// What checking one file produced.
@@ -451,6 +488,8 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings removed by inline suppressions.
     pub suppressed: usize,
+    /// Fact records emitted by extractors, in source order.
+    pub records: Vec<crate::project::FactRecord>,
 }
 
 impl Engine {
@@ -490,6 +529,26 @@ impl Engine {
 
     /// Checks one file of a known language.
     pub fn check_source_as(&self, path: &str, lang: Language, source: &str) -> FileReport {
+        self.run_file(path, lang, source, false)
+    }
+
+    /// Runs only the fact extractors over a file: for files excluded from checking whose facts
+    /// still count (migrations, CHECKS.md §0).
+    pub fn extract_source(&self, path: &str, source: &str) -> FileReport {
+        match Language::from_path(path) {
+            Some(lang) if self.has_extractors(lang) => self.run_file(path, lang, source, true),
+            _ => FileReport::default(),
+        }
+    }
+
+    /// Whether any fact extractor runs on files of this language.
+    pub fn has_extractors(&self, lang: Language) -> bool {
+        self.plans
+            .get(&lang)
+            .is_some_and(|p| p.detectors.iter().any(|d| d.role != Role::Detect))
+    }
+
+    fn run_file(&self, path: &str, lang: Language, source: &str, facts_only: bool) -> FileReport {
         let mut report = FileReport::default();
         let Some(plan) = self.plans.get(&lang) else {
             return report;
@@ -510,6 +569,7 @@ impl Engine {
             seen: Default::default(),
             dropped_broken: 0,
             broken,
+            facts_only,
         };
         let bytes = source.as_bytes();
         // Groups whose patterns start anywhere walk the tree with their own query.
@@ -583,6 +643,9 @@ impl Engine {
             dropped_broken,
             ..
         } = run;
+        if facts_only {
+            return report;
+        }
         if broken {
             let msg = if dropped_broken > 0 {
                 format!("file has syntax errors; {dropped_broken} finding(s) inside the broken code were dropped")
@@ -668,6 +731,9 @@ impl Engine {
         hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
+        if run.facts_only && det.role == Role::Detect {
+            return;
+        }
         let map = &g.capture_map[di];
         let captured = |i: usize| {
             let ci = map[i];
@@ -691,6 +757,10 @@ impl Engine {
         // Captured node per detector capture (first node of each).
         let nodes: Vec<Option<tree_sitter::Node<'_>>> =
             (0..det.captures.len()).map(captured).collect();
+        if let Role::Extract { fact } = &det.role {
+            self.extract(fact, det, di, file, &nodes, run);
+            return;
+        }
         let Some(mut report_node) = report_node(det, &nodes) else {
             return;
         };
@@ -773,6 +843,107 @@ impl Engine {
         run.report.findings.push(finding);
     }
 
+    /// Turns one extractor match into fact records.
+    fn extract(
+        &self,
+        fact: &str,
+        det: &Arc<Detector>,
+        di: usize,
+        file: &Arc<FileCtx>,
+        nodes: &[Option<tree_sitter::Node<'_>>],
+        run: &mut FileRun,
+    ) {
+        if let Some(paths) = &det.paths {
+            if !paths.is_match(&*file.path) {
+                return;
+            }
+        }
+        let Some(node) = report_node(det, nodes) else {
+            return;
+        };
+        if !run.seen.insert((di, node.start_byte(), node.end_byte())) {
+            return;
+        }
+        if run.broken && semantics::in_broken_region(file, node) {
+            return;
+        }
+        let values: Vec<serde_json::Map<String, serde_json::Value>> = match &det.predicate {
+            None => {
+                let mut m = serde_json::Map::new();
+                for (name, n) in det.captures.iter().zip(nodes) {
+                    if let Some(n) = n {
+                        m.insert(name.clone(), file.text(*n).into());
+                    }
+                }
+                vec![m]
+            }
+            Some(pred) => match pred.eval_value(file, nodes, &det.vocab) {
+                Ok(v) => match crate::project::dynamic_to_json(&v) {
+                    serde_json::Value::Object(m) => vec![m],
+                    serde_json::Value::Array(items) => {
+                        let mut out = Vec::new();
+                        for item in items {
+                            match item {
+                                serde_json::Value::Object(m) => out.push(m),
+                                other => {
+                                    run.report.diagnostics.push(self.extract_error(det, file, node, &format!("extractor returned an array item of type `{}`; each record is a map ({})", json_type(&other), pred.location())));
+                                    return;
+                                }
+                            }
+                        }
+                        out
+                    }
+                    serde_json::Value::Null | serde_json::Value::Bool(false) => Vec::new(),
+                    other => {
+                        run.report.diagnostics.push(self.extract_error(det, file, node, &format!("extractor returned a value of type `{}`; return a map (one record), an array of maps, or false ({})", json_type(&other), pred.location())));
+                        return;
+                    }
+                },
+                Err(e) => {
+                    run.report.diagnostics.push(self.extract_error(
+                        det,
+                        file,
+                        node,
+                        &format!(
+                            "{} ({}); no record was produced for this match",
+                            e.message, e.location
+                        ),
+                    ));
+                    return;
+                }
+            },
+        };
+        let (line, column) = crate::error::line_col(&file.source, node.start_byte());
+        for data in values {
+            run.report.records.push(crate::project::FactRecord {
+                fact: fact.to_string(),
+                file: file.path.to_string(),
+                line,
+                column,
+                pack: det.pack.to_string(),
+                extractor: det.qualified_name(),
+                data,
+            });
+        }
+    }
+
+    fn extract_error(
+        &self,
+        det: &Detector,
+        file: &FileCtx,
+        node: tree_sitter::Node<'_>,
+        message: &str,
+    ) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            file: Some(file.path.to_string()),
+            line: Some(node.start_position().row + 1),
+            message: message.to_string(),
+            pack: Some(det.pack.to_string()),
+            detector: Some(det.qualified_name()),
+        }
+    }
+
     fn finding(
         &self,
         file: &Arc<FileCtx>,
@@ -836,7 +1007,20 @@ impl Engine {
             advisory: false,
             symbol,
             byte_range: (node.start_byte(), node.end_byte()),
+            pending_signals: Vec::new(),
+            data_path: None,
         };
+        let mut finding = finding;
+        if det.check.context_rule.is_some() {
+            let migration = self.migrations.is_match(&*file.path);
+            let s = crate::context::signals(file, node, migration, &self.job_dirs);
+            finding.pending_signals = s
+                .found
+                .into_iter()
+                .map(|(n, e)| (n.to_string(), e))
+                .collect();
+            finding.data_path = s.data_path;
+        }
         let mut unknown = unknown.into_inner();
         unknown.sort();
         unknown.dedup();
@@ -940,6 +1124,54 @@ fn is_placeholder(name: &str) -> bool {
 /// added by [`assign_fingerprints`].
 fn fingerprint_seed(check: &str, path: &str, symbol: &str, text: &str) -> String {
     [check, path, symbol, &collapse_ws(text)].join("\0")
+}
+
+/// The fingerprint of a finding that is the only one of its seed.
+pub(crate) fn fingerprint_of(check: &str, path: &str, symbol: &str, text: &str) -> String {
+    let mut one = [Finding {
+        fingerprint: fingerprint_seed(check, path, symbol, text),
+        ..placeholder_finding()
+    }];
+    assign_fingerprints(&mut one);
+    std::mem::take(&mut one[0].fingerprint)
+}
+
+fn placeholder_finding() -> Finding {
+    Finding {
+        check: String::new(),
+        category: crate::model::Category::Query,
+        severity: crate::model::Severity::Low,
+        file: String::new(),
+        line: 0,
+        column: 0,
+        end: Position { line: 0, column: 0 },
+        message: String::new(),
+        recommendation: String::new(),
+        effort: crate::model::Effort::S,
+        pack: String::new(),
+        detector: String::new(),
+        fingerprint: String::new(),
+        principle: String::new(),
+        original_severity: crate::model::Severity::Low,
+        context: Default::default(),
+        confidence: Default::default(),
+        advisory: false,
+        symbol: String::new(),
+        byte_range: (0, 0),
+        pending_signals: Vec::new(),
+        data_path: None,
+    }
+}
+
+fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "()",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "map",
+    }
 }
 
 /// Turns seeds into fingerprints: identical tuples get their occurrence index (source order).

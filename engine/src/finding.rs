@@ -88,6 +88,13 @@ pub struct Finding {
     /// Byte range in the file, for snippets.
     #[serde(skip)]
     pub byte_range: (usize, usize),
+    /// Rule 6 signals found where the finding was made, (signal, evidence), for eligible checks;
+    /// the post-filter turns them into `context`.
+    #[serde(skip)]
+    pub pending_signals: Vec<(String, String)>,
+    /// A literal path the flagged call reads; the post-filter settles S4 by its size.
+    #[serde(skip)]
+    pub data_path: Option<String>,
 }
 
 /// `severity` is written as the JSON severity; advisory findings are rewritten by

@@ -24,6 +24,7 @@
 //! See `engine/README.md` for a map of the modules.
 
 pub mod catalog;
+pub mod context;
 mod engine;
 pub mod error;
 pub mod file;
@@ -31,6 +32,8 @@ pub mod finding;
 pub mod lang;
 pub mod model;
 pub mod pack;
+pub mod postfilter;
+pub mod project;
 mod query;
 pub mod scope;
 pub mod script;
@@ -39,7 +42,7 @@ mod suppress;
 pub mod testing;
 pub mod vocab;
 
-pub use engine::{parse, render_template, Engine, EngineBuilder, FileReport};
+pub use engine::{migration_globs, parse, render_template, Engine, EngineBuilder, FileReport};
 pub use finding::{Collect, Diagnostic, Finding, FindingSink, Level};
 pub use model::{Category, Effort, Exempt, Language, Severity};
 pub use pack::suggest;

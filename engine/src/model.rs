@@ -130,6 +130,16 @@ impl Effort {
             Effort::L => "L",
         }
     }
+
+    /// Parses `S`, `M`, `L` (any case).
+    pub fn parse(s: &str) -> Option<Effort> {
+        match s.to_ascii_uppercase().as_str() {
+            "S" => Some(Effort::S),
+            "M" => Some(Effort::M),
+            "L" => Some(Effort::L),
+            _ => None,
+        }
+    }
 }
 
 /// Whether the post-filter (ADR overrides, execution-context downgrades) may change a check's

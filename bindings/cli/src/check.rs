@@ -21,6 +21,8 @@ pub struct RunResult {
     /// Source text of files with findings, for snippets.
     pub sources: std::collections::BTreeMap<String, Arc<str>>,
     pub packs: Vec<String>,
+    /// The project model: fact records of every file (and migration), in path order.
+    pub facts: ppa_engine::project::Facts,
 }
 
 /// Builds the engine from `--pack` values (built-in names or directories; default: every
@@ -167,7 +169,7 @@ fn collect_files(
     default_excludes: bool,
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<(String, PathBuf)>, usize), CliError> {
+) -> Result<(Vec<(String, PathBuf, bool)>, usize), CliError> {
     let mut files = Vec::new();
     let mut skipped = 0;
     for p in paths {
@@ -203,11 +205,21 @@ fn collect_files(
             }
             // A file named explicitly on the command line is checked whatever its path says.
             let explicit = entry.depth() == 0;
-            if default_excludes && !explicit && scope.excluded(&name).is_some() {
-                skipped += 1;
-                continue;
+            if default_excludes && !explicit {
+                match scope.excluded(&name) {
+                    // Migrations are not checked, but their facts (triggers) count.
+                    Some(scope::Excluded::Migration) if engine.has_extractors(lang) => {
+                        files.push((name, abs, true));
+                        continue;
+                    }
+                    Some(_) => {
+                        skipped += 1;
+                        continue;
+                    }
+                    None => {}
+                }
             }
-            files.push((name, abs));
+            files.push((name, abs, false));
         }
     }
     files.sort();
@@ -217,6 +229,8 @@ fn collect_files(
 
 enum FileOutcome {
     Checked(ppa_engine::FileReport, Option<Arc<str>>),
+    /// A migration file: read for facts only.
+    FactsOnly(ppa_engine::FileReport),
     Skipped(Diagnostic),
 }
 
@@ -229,7 +243,13 @@ fn unreadable(name: &str, e: &std::io::Error) -> FileOutcome {
     ))
 }
 
-fn check_one(engine: &Engine, name: &str, path: &Path, max_size: u64) -> FileOutcome {
+fn check_one(
+    engine: &Engine,
+    name: &str,
+    path: &Path,
+    max_size: u64,
+    facts_only: bool,
+) -> FileOutcome {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return unreadable(name, &e),
@@ -248,6 +268,9 @@ fn check_one(engine: &Engine, name: &str, path: &Path, max_size: u64) -> FileOut
         Ok(t) => t,
         Err(skip) => return FileOutcome::Skipped(Diagnostic::note(name, skip.message())),
     };
+    if facts_only {
+        return FileOutcome::FactsOnly(engine.extract_source(name, text));
+    }
     let report = engine.check_source(name, text);
     let source = (!report.findings.is_empty()).then(|| Arc::from(text));
     FileOutcome::Checked(report, source)
@@ -274,18 +297,24 @@ pub fn check_paths(
     result.files_skipped = skipped;
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
-        .map(|(name, path)| check_one(engine, name, path, max_size))
+        .map(|(name, path, facts_only)| check_one(engine, name, path, max_size, *facts_only))
         .collect();
-    for ((name, _), outcome) in files.iter().zip(outcomes) {
+    let mut records = Vec::new();
+    for ((name, _, _), outcome) in files.iter().zip(outcomes) {
         match outcome {
             FileOutcome::Checked(report, source) => {
                 result.files_checked += 1;
                 result.suppressed += report.suppressed;
                 result.findings.extend(report.findings);
                 result.diagnostics.extend(report.diagnostics);
+                records.extend(report.records);
                 if let Some(s) = source {
                     result.sources.insert(name.clone(), s);
                 }
+            }
+            FileOutcome::FactsOnly(report) => {
+                result.diagnostics.extend(report.diagnostics);
+                records.extend(report.records);
             }
             FileOutcome::Skipped(d) => {
                 result.files_skipped += 1;
@@ -293,11 +322,54 @@ pub fn check_paths(
             }
         }
     }
+    // The project phase: facts of every file, merged in path order, then project detectors.
+    let facts = ppa_engine::project::Facts::from_records(records);
+    let project = engine.check_project(&facts, &ppa_engine::project::ProjectInfo::default());
+    result.diagnostics.extend(project.diagnostics);
+    for f in &project.findings {
+        if !result.sources.contains_key(&f.file) {
+            if let Ok(text) = std::fs::read_to_string(root.join(&f.file)) {
+                result
+                    .sources
+                    .insert(f.file.clone(), Arc::from(text.as_str()));
+            }
+        }
+    }
     result
         .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .extend(project.findings.into_iter().map(|mut f| {
+            // Project findings carry a line; snippets need the bytes of that line.
+            if let Some(src) = result.sources.get(&f.file) {
+                f.byte_range = line_range(src, f.line);
+            }
+            f
+        }));
+    let migrations = ppa_engine::migration_globs();
+    let filter = ppa_engine::postfilter::PostFilter {
+        catalog: engine.catalog(),
+        root: Some(root),
+        migrations: Some(&migrations),
+        adr: None,
+    };
+    let (findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
+    result.findings = findings;
+    result.facts = facts;
     result.packs = engine.packs().iter().map(|p| p.meta.name.clone()).collect();
     Ok(result)
+}
+
+/// Byte range of 1-based line `line` (without its newline).
+fn line_range(src: &str, line: usize) -> (usize, usize) {
+    let mut start = 0;
+    for (i, l) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let body = l.trim_end_matches(['\n', '\r']);
+            let lead = body.len() - body.trim_start().len();
+            return (start + lead, start + body.len());
+        }
+        start += l.len();
+    }
+    (0, 0)
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, CliError> {

@@ -16,7 +16,7 @@ use crate::model::{Language, Severity};
 use crate::query::custom::{self, CustomPredicate};
 use crate::script::{self, Predicate};
 use crate::vocab::{Vocabularies, Vocabulary};
-use raw::{EnabledBy, RawDetector, RawPackFile};
+use raw::{EnabledBy, RawDetector, RawExtractor, RawPackFile, RawProjectDetector};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use toml::Spanned;
@@ -43,7 +43,39 @@ pub struct Pack {
     pub meta: PackMeta,
     pub checks: Vec<Check>,
     pub detectors: Vec<Arc<Detector>>,
+    /// Fact extractors: compiled like detectors, with [`Role::Extract`].
+    pub extractors: Vec<Arc<Detector>>,
+    pub project_detectors: Vec<Arc<ProjectDetector>>,
     pub vocab: Arc<Vocabularies>,
+}
+
+/// What a compiled query-and-predicate unit produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Findings of its check.
+    Detect,
+    /// Records of a project fact.
+    Extract { fact: String },
+}
+
+/// A compiled `[[project_detector]]`.
+#[derive(Debug)]
+pub struct ProjectDetector {
+    pub pack: Arc<str>,
+    pub name: String,
+    pub check: Arc<Check>,
+    pub script: script::ProjectScript,
+    pub message: String,
+    pub recommendation: String,
+    pub severity: Severity,
+    pub vocab: Arc<Vocabularies>,
+}
+
+impl ProjectDetector {
+    /// `<pack>/<name>`, as shown in output.
+    pub fn qualified_name(&self) -> String {
+        format!("{}/{}", self.pack, self.name)
+    }
 }
 
 /// Where a compiled piece of text sits in its pack file, for mapping positions back.
@@ -109,6 +141,9 @@ pub struct Detector {
     /// The capture reported as the finding's location (`None`: the widest capture).
     pub report: Option<String>,
     pub vocab: Arc<Vocabularies>,
+    pub role: Role,
+    /// Repo-relative path globs the unit is limited to (extractors' `paths`).
+    pub paths: Option<globset::GlobSet>,
 }
 
 impl Detector {
@@ -279,8 +314,68 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
                 &vocab,
                 &invalid_checks,
                 &mut errors,
+                Role::Detect,
             ) {
                 detectors.push(Arc::new(det));
+            }
+        }
+    }
+
+    // Extractors: compiled like detectors, with a stand-in check per fact.
+    let mut extractors = Vec::new();
+    let mut extractor_names = BTreeSet::new();
+    for f in &files {
+        for e in &f.raw.extractor {
+            if !extractor_names.insert(e.name.get_ref().clone()) {
+                errors.push(PackError::new(
+                    &f.file,
+                    Span::from(e.name.span()),
+                    format!("extractor `{}` is defined twice", e.name.get_ref()),
+                    "extractor names are unique within a pack",
+                ));
+                continue;
+            }
+            if let Some(det) = compile_extractor(
+                e,
+                &f.file,
+                source,
+                &label,
+                &pack_arc,
+                &meta,
+                &local_catalog,
+                &vocab,
+                &mut errors,
+            ) {
+                extractors.push(Arc::new(det));
+            }
+        }
+    }
+
+    let mut project_detectors = Vec::new();
+    for f in &files {
+        for d in &f.raw.project_detector {
+            if !names.insert(d.name.get_ref().clone()) {
+                errors.push(PackError::new(
+                    &f.file,
+                    Span::from(d.name.span()),
+                    format!("detector `{}` is defined twice", d.name.get_ref()),
+                    "detector names are unique within a pack",
+                ));
+                continue;
+            }
+            if let Some(pd) = compile_project_detector(
+                d,
+                &f.file,
+                source,
+                &label,
+                &pack_arc,
+                &meta,
+                &local_catalog,
+                &vocab,
+                &invalid_checks,
+                &mut errors,
+            ) {
+                project_detectors.push(Arc::new(pd));
             }
         }
     }
@@ -290,6 +385,8 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             meta,
             checks,
             detectors,
+            extractors,
+            project_detectors,
             vocab,
         })
     } else {
@@ -492,6 +589,7 @@ fn compile_detector(
     vocab: &Arc<Vocabularies>,
     invalid_checks: &BTreeSet<String>,
     errors: &mut Vec<PackError>,
+    role: Role,
 ) -> Option<Detector> {
     let n_errors = errors.len();
     let name = d.name.get_ref();
@@ -506,6 +604,7 @@ fn compile_detector(
     }
     let check_id = d.check.get_ref();
     let check = match catalog.get(check_id) {
+        _ if role != Role::Detect => Some(Arc::new(fact_check(check_id))),
         Some(c) => Some(Arc::clone(c)),
         // Already reported where the check is defined.
         None if invalid_checks.contains(check_id) => None,
@@ -752,6 +851,213 @@ fn compile_detector(
         predicate,
         message,
         report: d.report.as_ref().map(|r| r.get_ref().clone()),
+        vocab: Arc::clone(vocab),
+        role,
+        paths: None,
+    })
+}
+
+/// The stand-in check an extractor carries: extractors report records, never findings.
+fn fact_check(id: &str) -> Check {
+    Check {
+        id: id.to_string(),
+        title: id.to_string(),
+        category: crate::model::Category::Query,
+        default_severity: Severity::Low,
+        effort: crate::model::Effort::S,
+        context_rule: None,
+        exempt: Default::default(),
+        issue: String::new(),
+        principle: String::new(),
+        severity_rules: String::new(),
+        recommendation: String::new(),
+        requires_facts: Vec::new(),
+        yields_to: Vec::new(),
+        topic_terms: Vec::new(),
+        references: Vec::new(),
+        docs: String::new(),
+    }
+}
+
+fn is_fact_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[allow(clippy::too_many_arguments)] // reason: one call site, mirrors compile_detector
+fn compile_extractor(
+    e: &RawExtractor,
+    file: &SourceFile,
+    source: &dyn PackSource,
+    label: &str,
+    pack: &Arc<str>,
+    meta: &PackMeta,
+    catalog: &Catalog,
+    vocab: &Arc<Vocabularies>,
+    errors: &mut Vec<PackError>,
+) -> Option<Detector> {
+    let n_errors = errors.len();
+    let fact = e.fact.get_ref();
+    if !is_fact_name(fact) {
+        errors.push(PackError::new(
+            file,
+            Span::from(e.fact.span()),
+            format!("fact name `{fact}` is not a valid name"),
+            "use lower-case letters, digits and `_`, e.g. `event_publishers`",
+        ));
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for p in &e.paths {
+        match globset::GlobBuilder::new(p).literal_separator(true).build() {
+            Ok(g) => {
+                builder.add(g);
+            }
+            Err(err) => errors.push(PackError::new(
+                file,
+                Span::from(e.name.span()),
+                format!(
+                    "extractor `{}`: invalid path glob `{p}`: {err}",
+                    e.name.get_ref()
+                ),
+                "globs use `*` within a segment and `**` across segments, e.g. `**/migrations/**`",
+            )),
+        }
+    }
+    let paths = if e.paths.is_empty() {
+        None
+    } else {
+        builder.build().ok()
+    };
+    // The detector compiler does the query, predicate and capture checks; the message is
+    // empty, so it has no placeholders to verify.
+    let as_detector = RawDetector {
+        name: e.name.clone(),
+        check: Spanned::new(e.fact.span(), format!("fact.{fact}")),
+        language: e.language,
+        query: e.query.clone(),
+        query_file: e.query_file.clone(),
+        predicate: e.predicate.clone(),
+        predicate_file: e.predicate_file.clone(),
+        message: Spanned::new(e.name.span(), String::new()),
+        recommendation: None,
+        severity: None,
+        report: e.report.clone(),
+    };
+    let mut det = compile_detector(
+        &as_detector,
+        file,
+        source,
+        label,
+        pack,
+        meta,
+        catalog,
+        vocab,
+        &BTreeSet::new(),
+        errors,
+        Role::Extract { fact: fact.clone() },
+    )?;
+    if errors.len() > n_errors {
+        return None;
+    }
+    det.paths = paths;
+    Some(det)
+}
+
+#[allow(clippy::too_many_arguments)] // reason: one call site, mirrors compile_detector
+fn compile_project_detector(
+    d: &RawProjectDetector,
+    file: &SourceFile,
+    source: &dyn PackSource,
+    label: &str,
+    pack: &Arc<str>,
+    meta: &PackMeta,
+    catalog: &Catalog,
+    vocab: &Arc<Vocabularies>,
+    invalid_checks: &BTreeSet<String>,
+    errors: &mut Vec<PackError>,
+) -> Option<ProjectDetector> {
+    let n_errors = errors.len();
+    let name = d.name.get_ref();
+    let name_span = Span::from(d.name.span());
+    if !is_slug(name) {
+        errors.push(PackError::new(
+            file,
+            name_span,
+            format!("detector name `{name}` is not a valid name"),
+            "use lower-case letters, digits, `-` and `_`, e.g. `channel-mismatch`",
+        ));
+    }
+    let check_id = d.check.get_ref();
+    let check = match catalog.get(check_id) {
+        Some(c) => Some(Arc::clone(c)),
+        None if invalid_checks.contains(check_id) => None,
+        None => {
+            let hint = match closest(check_id, catalog.iter().map(|c| c.id.as_str())) {
+                Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check id"),
+                None => "define the check in this pack with a `[[check]]` record, or use an id from `ppa rule --list`".into(),
+            };
+            errors.push(
+                PackError::new(
+                    file,
+                    Span::from(d.check.span()),
+                    format!("unknown check id `{check_id}`"),
+                    hint,
+                )
+                .with_kind(PackErrorKind::UnknownCheck),
+            );
+            None
+        }
+    };
+    let ctx = FileCtx {
+        file,
+        source,
+        label,
+    };
+    let predicate = inline_or_file(
+        TextField {
+            inline: &d.predicate,
+            from_file: &d.predicate_file,
+            what: "predicate",
+            ext: "rhai",
+            required_at: Some(name_span),
+        },
+        &ctx,
+        errors,
+    );
+    let script = predicate.and_then(|(text, origin)| {
+        match script::compile_project(&text, origin.clone(), meta.lib.as_ref()) {
+            Ok(p) => Some(p),
+            Err((line, col, msg)) => {
+                let off = origin.offset_of_line_col(&text, line, col);
+                errors.push(
+                    PackError::new(
+                        &origin.file,
+                        Span::new(off, 1),
+                        format!("predicate does not compile: {msg}"),
+                        "a project predicate sees `facts` and `project`; see docs/pack-format.md",
+                    )
+                    .with_kind(PackErrorKind::Script),
+                );
+                None
+            }
+        }
+    });
+    if errors.len() > n_errors {
+        return None;
+    }
+    let check = check?;
+    Some(ProjectDetector {
+        pack: Arc::clone(pack),
+        name: name.clone(),
+        recommendation: d
+            .recommendation
+            .clone()
+            .unwrap_or_else(|| check.recommendation.clone()),
+        severity: d.severity.unwrap_or(check.default_severity),
+        check,
+        script: script?,
+        message: d.message.get_ref().clone(),
         vocab: Arc::clone(vocab),
     })
 }

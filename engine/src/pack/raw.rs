@@ -30,6 +30,91 @@ pub struct RawPackFile {
     /// Detectors: how this pack finds the defect of a check.
     #[serde(default)]
     pub detector: Vec<RawDetector>,
+    /// Fact extractors: queries (and optional predicates) that emit records into the project
+    /// model before project-level detectors run (`[[extractor]]`).
+    #[serde(default)]
+    pub extractor: Vec<RawExtractor>,
+    /// Project-level detectors: a predicate that runs once per run over the project facts and
+    /// returns findings (`[[project_detector]]`).
+    #[serde(default)]
+    pub project_detector: Vec<RawProjectDetector>,
+}
+
+/// `[[extractor]]`: emits fact records from matches. A record is the map the predicate returns
+/// (or, without a predicate, the text of every capture), plus `file`, `line`, `column`, `pack`
+/// and `extractor`. Records of all files are merged in path order into the fact named `fact`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExtractor {
+    /// Unique within the pack's extractors. Lower-case letters, digits, `-`, `_`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// The fact the records join, e.g. `event_publishers`, `constants`. Lower-case letters,
+    /// digits and `_`.
+    #[schemars(with = "String")]
+    pub fact: Spanned<String>,
+    /// The language of the files it runs on.
+    pub language: Language,
+    /// A tree-sitter query, inline. Exactly one of `query` and `query_file`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub query: Option<Spanned<String>>,
+    /// A `.scm` file, relative to the pack directory, holding the query.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub query_file: Option<Spanned<String>>,
+    /// A rhai predicate, inline: returns a map (one record), an array of maps (several), or
+    /// `false` / `()` (none). At most one of `predicate` and `predicate_file`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate: Option<Spanned<String>>,
+    /// A `.rhai` file, relative to the pack directory, holding the predicate.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate_file: Option<Spanned<String>>,
+    /// The capture whose node gives the record's `line` and `column`; defaults to the capture
+    /// spanning the most text.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub report: Option<Spanned<String>>,
+    /// Globs over repo-relative paths; when set, the extractor runs only on matching files
+    /// (e.g. `["**/migrations/**", "**/alembic/versions/**"]`).
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+/// `[[project_detector]]`: runs once, after every file was read, over the project facts.
+///
+/// The predicate sees `facts` (a map: fact name -> array of records) and `project` (a map with
+/// `db`, the database kinds in use, and `config`, the `[facts]` table of `ppa.toml`). It returns
+/// an array of maps, one per finding, each with `file` and `line` (and optionally `column`,
+/// `severity`, `message`, `recommendation`, `effort`); other keys fill the message template.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawProjectDetector {
+    /// Unique within the pack's detectors. Lower-case letters, digits, `-`, `_`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// The check id it implements.
+    #[schemars(with = "String")]
+    pub check: Spanned<String>,
+    /// The predicate, inline. Exactly one of `predicate` and `predicate_file`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate: Option<Spanned<String>>,
+    /// A `.rhai` file, relative to the pack directory, holding the predicate.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub predicate_file: Option<Spanned<String>>,
+    /// The message template; a finding's `message` key replaces it.
+    #[schemars(with = "String")]
+    pub message: Spanned<String>,
+    /// The recommendation; defaults to the check's.
+    #[serde(default)]
+    pub recommendation: Option<String>,
+    /// Severity when a finding sets none; defaults to the check's `default_severity`.
+    #[serde(default)]
+    pub severity: Option<Severity>,
 }
 
 /// `[pack]`: who the pack is and when it applies.

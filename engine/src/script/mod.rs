@@ -31,20 +31,31 @@ pub const MAX_STRING_SIZE: usize = 2 * 1024 * 1024;
 pub const MAX_ARRAY_SIZE: usize = 100_000;
 pub const MAX_MAP_SIZE: usize = 10_000;
 
+/// Operations allowed to one project-level predicate: it runs once per run over every record of
+/// the project (pairs of publishers and subscribers, say), so it gets more room than a per-match
+/// predicate, and is still stopped in well under a second if it never ends.
+pub const MAX_PROJECT_OPERATIONS: u64 = 20_000_000;
+
 /// The shared, fully configured script engine.
 pub fn engine() -> &'static rhai::Engine {
     static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
-    ENGINE.get_or_init(build_engine)
+    ENGINE.get_or_init(|| build_engine(MAX_OPERATIONS))
 }
 
-fn build_engine() -> rhai::Engine {
+/// The engine of project-level predicates: the same sandbox with a larger operation budget.
+pub fn project_engine() -> &'static rhai::Engine {
+    static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| build_engine(MAX_PROJECT_OPERATIONS))
+}
+
+fn build_engine(max_operations: u64) -> rhai::Engine {
     let mut e = rhai::Engine::new();
     e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     e.disable_symbol("eval");
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
     e.set_strict_variables(true);
-    e.set_max_operations(MAX_OPERATIONS);
+    e.set_max_operations(max_operations);
     e.set_max_call_levels(MAX_CALL_LEVELS);
     e.set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH);
     e.set_max_string_size(MAX_STRING_SIZE);
@@ -194,6 +205,67 @@ pub fn compile(
     })
 }
 
+/// A compiled project-level predicate (`[[project_detector]]`).
+#[derive(Debug, Clone)]
+pub struct ProjectScript {
+    ast: AST,
+    pub origin: Origin,
+    text: String,
+}
+
+/// Compiles a project predicate with `facts` and `project` in scope.
+pub fn compile_project(
+    text: &str,
+    origin: Origin,
+    lib: Option<&AST>,
+) -> Result<ProjectScript, (usize, usize, String)> {
+    let mut scope = Scope::new();
+    scope.push_dynamic("facts", Dynamic::UNIT);
+    scope.push_dynamic("project", Dynamic::UNIT);
+    let ast = project_engine()
+        .compile_with_scope(&scope, text)
+        .map_err(|e| {
+            let pos = e.position();
+            (
+                pos.line().unwrap_or(1),
+                pos.position().unwrap_or(1),
+                e.err_type().to_string(),
+            )
+        })?;
+    let ast = match lib {
+        Some(lib) => lib.merge(&ast),
+        None => ast,
+    };
+    Ok(ProjectScript {
+        ast,
+        origin,
+        text: text.to_string(),
+    })
+}
+
+impl ProjectScript {
+    /// Runs the predicate; returns what it returned.
+    pub fn eval(
+        &self,
+        facts: rhai::Map,
+        project: rhai::Map,
+        vocab: &Arc<Vocabularies>,
+    ) -> Result<Dynamic, ScriptError> {
+        let mut scope = Scope::new();
+        scope.push("facts", facts);
+        scope.push("project", project);
+        VOCAB.with(|v| *v.borrow_mut() = Some(Arc::clone(vocab)));
+        let result = project_engine().eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast);
+        VOCAB.with(|v| *v.borrow_mut() = None);
+        result.map_err(|err| script_error(&self.origin, &self.text, &err, MAX_PROJECT_OPERATIONS))
+    }
+
+    /// `pack-file:line:col` of the script's first line, for errors about its result.
+    pub fn location(&self) -> String {
+        self.origin.describe(&self.text, 1, 1)
+    }
+}
+
 /// Compiles a pack's predicate library; only its `fn` definitions are kept. Errors are (line, column, message).
 pub fn compile_lib(text: &str) -> Result<AST, (usize, usize, String)> {
     let ast = engine().compile(text).map_err(|e| {
@@ -268,6 +340,33 @@ impl Predicate {
         }
     }
 
+    /// Evaluates the predicate for one match and returns its raw value (extractors).
+    pub fn eval_value(
+        &self,
+        file: &Arc<FileCtx>,
+        nodes: &[Option<Node<'_>>],
+        vocab: &Arc<Vocabularies>,
+    ) -> Result<Dynamic, ScriptError> {
+        let mut scope = Scope::new();
+        for ((_, var), node) in self.vars.iter().zip(nodes) {
+            let value = match node {
+                Some(n) => Dynamic::from(NodeRef::new(file, *n)),
+                None => Dynamic::UNIT,
+            };
+            scope.push_dynamic(var.as_str(), value);
+        }
+        scope.push("file", FileHandle(Arc::clone(file)));
+        VOCAB.with(|v| *v.borrow_mut() = Some(Arc::clone(vocab)));
+        let result = engine().eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast);
+        VOCAB.with(|v| *v.borrow_mut() = None);
+        result.map_err(|err| self.error(&err))
+    }
+
+    /// `pack-file:line:col` of the script's first line, for errors about its result.
+    pub fn location(&self) -> String {
+        self.origin.describe(&self.text, 1, 1)
+    }
+
     fn outcome(&self, value: Dynamic) -> Result<Outcome, ScriptError> {
         if let Some(b) = value.clone().try_cast::<bool>() {
             return Ok(if b {
@@ -327,6 +426,17 @@ impl Predicate {
     }
 
     fn error(&self, err: &rhai::EvalAltResult) -> ScriptError {
+        script_error(&self.origin, &self.text, err, MAX_OPERATIONS)
+    }
+}
+
+fn script_error(
+    origin: &Origin,
+    text: &str,
+    err: &rhai::EvalAltResult,
+    max_operations: u64,
+) -> ScriptError {
+    {
         let pos = err.position();
         let (line, col) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
         use rhai::EvalAltResult as E;
@@ -339,7 +449,7 @@ impl Predicate {
         );
         let message = match err {
             E::ErrorTooManyOperations(..) => format!(
-                "predicate stopped after {MAX_OPERATIONS} operations (an endless or very long loop?)"
+                "predicate stopped after {max_operations} operations (an endless or very long loop?)"
             ),
             E::ErrorStackOverflow(..) => {
                 format!("predicate exceeded {MAX_CALL_LEVELS} nested calls")
@@ -348,7 +458,7 @@ impl Predicate {
             other => format!("predicate failed: {}", strip_position(&other.to_string())),
         };
         ScriptError {
-            location: self.origin.describe(&self.text, line, col),
+            location: origin.describe(text, line, col),
             message,
             limit_hit,
         }
