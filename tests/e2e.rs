@@ -33,7 +33,17 @@ fn example_project_finds_the_defects_and_nothing_in_safe_files() {
         );
     };
     expect("app/api.py", 22, "runtime.missing_to_thread", "HIGH");
-    expect("app/api.py", 30, "runtime.blocking_io_in_async", "HIGH");
+    // `timeout=10` bounds the blocking call: Rule 6 (S3) lowers it one level, and says so.
+    expect("app/api.py", 30, "runtime.blocking_io_in_async", "MEDIUM");
+    let lowered = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["line"] == 30)
+        .unwrap();
+    assert_eq!(lowered["original_severity"], "HIGH");
+    assert_eq!(lowered["context"]["rule"], "R6");
+    assert_eq!(lowered["context"]["signals"][0], "S3");
     expect("app/api.py", 38, "runtime.blocking_io_in_async", "HIGH");
     expect("app/api.py", 46, "runtime.missing_to_thread", "MEDIUM");
     expect("app/api.py", 53, "runtime.sync_sleep_in_async", "HIGH");
