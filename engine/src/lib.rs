@@ -27,6 +27,7 @@ pub mod catalog;
 pub mod context;
 mod engine;
 pub mod error;
+pub mod facts;
 pub mod file;
 pub mod finding;
 pub mod lang;
