@@ -122,7 +122,173 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "uses_of(scope, name)",
         "identifier nodes named `name` inside `scope`, in document order",
     ),
+    (
+        "file.module",
+        "the file's dotted module name (Python: `app/events.py` is `app.events`, a package's `__init__.py` is the package)",
+    ),
+    (
+        "string_value(node)",
+        "the value of a string literal without quotes or prefixes, or `()` when it interpolates or is not a string",
+    ),
+    (
+        "string_template(node)",
+        "a string literal as a glob: interpolated parts (f-string fields, `${…}`) become `*`; `()` when not a string",
+    ),
+    (
+        "sql_channels(sql)",
+        "NOTIFY/LISTEN/pg_notify channels named by one SQL string: maps with `role` (`publish`/`subscribe`), `name` (normalized, or a glob for templates), `raw`, `name_kind` (`literal`/`template`), `via`, `line`",
+    ),
+    (
+        "edit_distance(a, b)",
+        "Levenshtein distance between two strings, in characters",
+    ),
+    (
+        "glob_match(pattern, text)",
+        "whether `text` matches a Redis-style glob (`*`, `?`, `[…]`, `\\` escapes)",
+    ),
 ];
+
+/// The dotted module name of a path: `app/events.py` -> `app.events`.
+pub fn module_name(path: &str) -> String {
+    let stem = match path.rsplit_once('.') {
+        Some((s, ext)) if !ext.contains('/') => s,
+        _ => path,
+    };
+    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+    stem.replace('/', ".")
+}
+
+/// String literal kinds of the four grammars.
+const STRING_KINDS: &[&str] = &[
+    "string",
+    "interpreted_string_literal",
+    "raw_string_literal",
+    "template_string",
+    "concatenated_string",
+];
+const INTERPOLATION_KINDS: &[&str] = &["interpolation", "template_substitution"];
+/// Quotes, longest first.
+const QUOTES: &[&str] = &["\"\"\"", "'''", "\"", "'", "`"];
+
+/// A string literal as a glob: interpolations become `*`; (glob, whether it interpolates).
+/// `None` when the node is not a string literal.
+pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(String, bool)> {
+    if !STRING_KINDS.contains(&node.kind()) {
+        return None;
+    }
+    if node.kind() == "concatenated_string" {
+        let mut out = String::new();
+        let mut templated = false;
+        let mut c = node.walk();
+        for part in node.named_children(&mut c) {
+            let (s, t) = string_glob(file, part)?;
+            out.push_str(&s);
+            templated |= t;
+        }
+        return Some((out, templated));
+    }
+    let mut templated = false;
+    let mut out = String::new();
+    let mut pos = node.start_byte();
+    let mut c = node.walk();
+    for child in node.named_children(&mut c) {
+        if INTERPOLATION_KINDS.contains(&child.kind()) {
+            out.push_str(&file.source[pos..child.start_byte()]);
+            out.push('*');
+            pos = child.end_byte();
+            templated = true;
+        }
+    }
+    out.push_str(&file.source[pos..node.end_byte()]);
+    // Strip a prefix (f, r, b, rb, …) and the quotes.
+    let body = out.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let q = QUOTES
+        .iter()
+        .find(|q| body.starts_with(**q) && body.len() >= 2 * q.len() && body.ends_with(**q))?;
+    Some((body[q.len()..body.len() - q.len()].to_string(), templated))
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Redis-style glob matching: `*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    /// A class after `[`: (matched, characters consumed including `]`), `None` if unclosed.
+    fn class(p: &[char], c: char) -> Option<(bool, usize)> {
+        let mut i = 0;
+        let negate = p.first() == Some(&'^');
+        if negate {
+            i += 1;
+        }
+        let mut hit = false;
+        while i < p.len() && p[i] != ']' {
+            if p[i] == '\\' && i + 1 < p.len() {
+                hit |= p[i + 1] == c;
+                i += 2;
+            } else if i + 2 < p.len() && p[i + 1] == '-' && p[i + 2] != ']' {
+                hit |= p[i] <= c && c <= p[i + 2];
+                i += 3;
+            } else {
+                hit |= p[i] == c;
+                i += 1;
+            }
+        }
+        (i < p.len()).then_some((hit != negate, i + 1))
+    }
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('*') => (0..=t.len()).any(|k| go(&p[1..], &t[k..])),
+            Some('?') => !t.is_empty() && go(&p[1..], &t[1..]),
+            Some('[') => match t.first() {
+                None => false,
+                Some(&c) => match class(&p[1..], c) {
+                    Some((true, n)) => go(&p[1 + n..], &t[1..]),
+                    Some((false, _)) => false,
+                    None => c == '[' && go(&p[1..], &t[1..]),
+                },
+            },
+            Some('\\') if p.len() > 1 => t.first() == Some(&p[1]) && go(&p[2..], &t[1..]),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    go(&p, &t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_distances() {
+        assert!(glob_match("job_events:*", "job_events:42"));
+        assert!(glob_match("h?llo", "hello"));
+        assert!(glob_match("h[ae]llo", "hallo"));
+        assert!(!glob_match("h[^e]llo", "hello"));
+        assert!(glob_match("a\\*b", "a*b"));
+        assert!(!glob_match("a\\*b", "axb"));
+        assert_eq!(edit_distance("job_events", "job_event"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(module_name("app/events.py"), "app.events");
+        assert_eq!(module_name("app/__init__.py"), "app");
+    }
+}
 
 fn unit_or(n: Option<NodeRef>) -> Dynamic {
     match n {
@@ -274,6 +440,27 @@ pub(super) fn register(e: &mut Engine) {
             .map(Dynamic::from)
             .collect::<Array>()
     });
+    e.register_get("module", |f: &mut FileHandle| module_name(&f.0.path));
+    e.register_fn("string_value", |n: NodeRef| {
+        match string_glob(n.file(), n.node()) {
+            Some((s, false)) => Dynamic::from(s),
+            _ => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("string_template", |n: NodeRef| {
+        match string_glob(n.file(), n.node()) {
+            Some((s, _)) => Dynamic::from(s),
+            None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("sql_channels", |sql: &str| {
+        crate::facts::sql::sql_channels(sql)
+            .iter()
+            .map(|c| crate::project::json_to_dynamic(&serde_json::to_value(c).unwrap_or_default()))
+            .collect::<Array>()
+    });
+    e.register_fn("edit_distance", |a: &str, b: &str| edit_distance(a, b) as i64);
+    e.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
         unit_or(v)
