@@ -343,10 +343,10 @@ fn literal_argument(file: &FileCtx, node: Node<'_>) -> Option<Literal> {
                 }
                 return Some(Literal::Data);
             }
-            "dictionary" | "list" | "tuple" | "object" | "array" => {
-                if first.named_child_count() == 0 || !has_identifier(first) {
-                    return Some(Literal::Data);
-                }
+            "dictionary" | "list" | "tuple" | "object" | "array"
+                if first.named_child_count() == 0 || !has_identifier(first) =>
+            {
+                return Some(Literal::Data);
             }
             _ => {}
         }

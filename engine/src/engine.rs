@@ -490,6 +490,8 @@ pub struct FileReport {
     pub suppressed: usize,
     /// Fact records emitted by extractors, in source order.
     pub records: Vec<crate::project::FactRecord>,
+    /// Check-level warnings of project detectors (check id, text): items they could not decide.
+    pub check_warnings: Vec<(String, String)>,
 }
 
 impl Engine {

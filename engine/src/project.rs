@@ -45,10 +45,25 @@ impl FactRecord {
         )
     }
 
-    /// The record as one JSON object: its data plus `file`, `line`, `column`, `pack`,
-    /// `extractor` (which win over data keys of the same name).
+    /// The record as one JSON object: `file`, `line`, `column`, `pack`, `extractor`, then its
+    /// data. A predicate's own `line` and `column` win (a channel inside a multi-line SQL
+    /// string is more precise than the string's start); `file`, `pack` and `extractor` cannot
+    /// be overridden.
     pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        let mut m = Map::new();
+        m.insert("file".into(), self.file.clone().into());
+        m.insert("line".into(), self.line.into());
+        m.insert("column".into(), self.column.into());
+        for (k, v) in &self.data {
+            if !matches!(k.as_str(), "file" | "pack" | "extractor") && !v.is_null() {
+                m.insert(k.clone(), v.clone());
+            } else if v.is_null() && !m.contains_key(k) {
+                m.insert(k.clone(), Value::Null);
+            }
+        }
+        m.insert("pack".into(), self.pack.clone().into());
+        m.insert("extractor".into(), self.extractor.clone().into());
+        Value::Object(m)
     }
 }
 
@@ -169,6 +184,15 @@ pub(crate) fn run_detector(
         return;
     };
     for item in items {
+        if let Some(map) = item.clone().try_cast::<rhai::Map>() {
+            if !map.contains_key("file") {
+                if let Some(w) = map.get("warning") {
+                    out.check_warnings
+                        .push((det.check.id.clone(), dynamic_text(w)));
+                    continue;
+                }
+            }
+        }
         match finding_from_map(det, item) {
             Ok(f) => out.findings.push(f),
             Err(msg) => out.diagnostics.push(Diagnostic {
@@ -301,6 +325,48 @@ fn dynamic_text(d: &Dynamic) -> String {
         Some(n) => n.text().to_string(),
         None => d.to_string(),
     }
+}
+
+/// Builds the `triggers` fact (F2) from SQL migration files, given as (repo-relative path, text),
+/// and the `migration_sql` records extractors found in migration code. Sources are applied in
+/// migration order (a leading version number compares numerically), so a later
+/// `CREATE OR REPLACE` or `DROP` wins; down migrations are ignored.
+pub fn add_sql_facts(facts: &mut Facts, sql_files: &[(String, String)]) {
+    use crate::facts::sql;
+    enum Src<'a> {
+        File(&'a str),
+        Code(String, usize),
+    }
+    let mut sources: Vec<(String, Src<'_>)> = sql_files
+        .iter()
+        .filter(|(p, _)| !sql::is_down_migration(p))
+        .map(|(p, t)| (p.clone(), Src::File(t)))
+        .collect();
+    for r in facts.get("migration_sql") {
+        let (Some(file), Some(text)) = (r["file"].as_str(), r["sql"].as_str()) else {
+            continue;
+        };
+        let line = r["sql_line"]
+            .as_u64()
+            .or_else(|| r["line"].as_u64())
+            .unwrap_or(1) as usize;
+        sources.push((file.to_string(), Src::Code(text.to_string(), line)));
+    }
+    // Stable: sources of one file keep their order.
+    sources.sort_by(|a, b| sql::compare_migration_paths(&a.0, &b.0));
+    let mut set = sql::TriggerSet::new();
+    for (path, src) in &sources {
+        match src {
+            Src::File(text) => set.apply_migration(path, text),
+            Src::Code(text, line) => set.apply_at(path, text, line.saturating_sub(1)),
+        }
+    }
+    let triggers: Vec<Value> = set
+        .triggers()
+        .iter()
+        .filter_map(|t| serde_json::to_value(t).ok())
+        .collect();
+    facts.insert("triggers", triggers);
 }
 
 impl crate::Engine {

@@ -136,15 +136,86 @@ impl FixtureOutcome {
 }
 
 /// Runs the engine on one fixture (scan scope does not apply) and compares with its annotations.
+/// Project-level detectors do not run; see [`run_fixtures`].
 pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome {
+    let Some(lang) = Language::from_path(path) else {
+        return FixtureOutcome {
+            path: path.to_string(),
+            ..Default::default()
+        };
+    };
+    let report = engine.check_source_as(path, lang, source);
+    compare(engine, path, source, report.findings, report.diagnostics)
+}
+
+/// Runs the engine on a set of fixtures that form one project: every file is checked, the facts
+/// of all of them (and of the `.sql` fixtures, read as migrations) are merged, the
+/// project-level detectors run, and each file's findings, its own and the project ones located
+/// in it, are compared with its annotations (`--` comments in SQL fixtures). Files are
+/// (path label, text); outcomes come back in the same order.
+pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureOutcome> {
+    let mut reports = Vec::new();
+    let mut records = Vec::new();
+    let mut sql_files = Vec::new();
+    for (path, text) in files {
+        if path.ends_with(".sql") {
+            sql_files.push((path.clone(), text.clone()));
+            reports.push(crate::FileReport::default());
+            continue;
+        }
+        let mut r = match Language::from_path(path) {
+            Some(lang) => engine.check_source_as(path, lang, text),
+            None => crate::FileReport::default(),
+        };
+        records.append(&mut r.records);
+        reports.push(r);
+    }
+    let mut facts = crate::project::Facts::from_records(records);
+    crate::project::add_sql_facts(&mut facts, &sql_files);
+    let project = engine.check_project(&facts, &crate::project::ProjectInfo::default());
+    let mut project_findings = project.findings;
+    let mut project_errors = project.diagnostics;
+    let mut outcomes = Vec::new();
+    for ((path, text), mut report) in files.iter().zip(reports) {
+        let (mine, rest): (Vec<_>, Vec<_>) =
+            project_findings.into_iter().partition(|f| f.file == *path);
+        project_findings = rest;
+        report.findings.extend(mine);
+        if outcomes.is_empty() {
+            report.diagnostics.append(&mut project_errors);
+        }
+        outcomes.push(compare(
+            engine,
+            path,
+            text,
+            report.findings,
+            report.diagnostics,
+        ));
+    }
+    // Project findings in files that are not fixtures are unexpected somewhere: keep them.
+    if let Some(first) = outcomes.first_mut() {
+        first.unexpected.extend(project_findings);
+    }
+    outcomes
+}
+
+fn compare(
+    engine: &Engine,
+    path: &str,
+    source: &str,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+) -> FixtureOutcome {
     let mut out = FixtureOutcome {
         path: path.to_string(),
         ..Default::default()
     };
-    let Some(lang) = Language::from_path(path) else {
-        return out;
+    let prefix = match Language::from_path(path) {
+        Some(lang) => lang.comment_prefix(),
+        None if path.ends_with(".sql") => "--",
+        None => return out,
     };
-    let annotations = parse_annotations(source, lang.comment_prefix());
+    let annotations = parse_annotations(source, prefix);
     for a in &annotations {
         if !engine.catalog().contains(&a.check) {
             out.errors.push(Diagnostic::new(
@@ -155,8 +226,7 @@ pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome 
             ));
         }
     }
-    let report = engine.check_source_as(path, lang, source);
-    for d in report.diagnostics {
+    for d in diagnostics {
         if d.level == Level::Error {
             out.errors.push(d);
         }
@@ -166,7 +236,7 @@ pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome 
             .iter()
             .any(|a| a.line == line && a.check == check && a.expect == e)
     };
-    for f in report.findings {
+    for f in findings {
         if expects(f.line, &f.check, Expect::Finding) {
             let wanted = annotations.iter().find_map(|a| {
                 (a.line == f.line && a.check == f.check && a.expect == Expect::Finding)

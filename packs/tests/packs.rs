@@ -1,7 +1,7 @@
 //! Runs every built-in pack's fixtures through the same harness as `ppa test`, and checks that
 //! every embedded pack loads through the normal loader.
 
-use ppa_engine::testing::{run_fixture, Expect};
+use ppa_engine::testing::{run_fixtures, Expect};
 use ppa_engine::EngineBuilder;
 use std::path::Path;
 
@@ -13,7 +13,10 @@ fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
         .map(|e| e.path())
-        .filter(|p| ppa_engine::Language::from_path(&p.to_string_lossy()).is_some())
+        .filter(|p| {
+            ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
+                || p.extension().is_some_and(|e| e == "sql")
+        })
         .collect();
     files.sort();
     files
@@ -42,18 +45,23 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         assert!(!files.is_empty(), "pack {} has no fixtures", src.name);
         let mut fired = std::collections::BTreeSet::new();
         let mut ok_checks = std::collections::BTreeSet::new();
-        for path in files {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let label = format!(
-                "{}/tests/{}",
-                src.name,
-                path.file_name().unwrap().to_string_lossy()
-            );
-            let out = run_fixture(&engine, &label, &text);
+        let inputs: Vec<(String, String)> = files
+            .iter()
+            .map(|path| {
+                let label = format!(
+                    "{}/tests/{}",
+                    src.name,
+                    path.file_name().unwrap().to_string_lossy()
+                );
+                (label, std::fs::read_to_string(path).unwrap())
+            })
+            .collect();
+        for ((label, text), out) in inputs.iter().zip(run_fixtures(&engine, &inputs)) {
             for f in &out.matched {
                 fired.insert(f.detector.clone());
             }
-            for a in ppa_engine::testing::parse_annotations(&text, "#") {
+            let prefix = if label.ends_with(".sql") { "--" } else { "#" };
+            for a in ppa_engine::testing::parse_annotations(text, prefix) {
                 if a.expect == Expect::Ok {
                     ok_checks.insert(a.check);
                 }
@@ -76,19 +84,21 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         }
         // Every detector is proven by at least one positive, and every check it implements by a
         // near miss that must stay quiet.
-        for d in &pack.detectors {
-            if !fired.contains(&d.qualified_name()) {
-                failures.push(format!(
-                    "{}: no fixture line is found by it",
-                    d.qualified_name()
-                ));
+        let units = pack
+            .detectors
+            .iter()
+            .map(|d| (d.qualified_name(), d.check.id.clone()))
+            .chain(
+                pack.project_detectors
+                    .iter()
+                    .map(|d| (d.qualified_name(), d.check.id.clone())),
+            );
+        for (name, check) in units {
+            if !fired.contains(&name) {
+                failures.push(format!("{name}: no fixture line is found by it"));
             }
-            if !ok_checks.contains(&d.check.id) {
-                failures.push(format!(
-                    "{}: no `ppa-ok: {}` near miss",
-                    d.qualified_name(),
-                    d.check.id
-                ));
+            if !ok_checks.contains(&check) {
+                failures.push(format!("{name}: no `ppa-ok: {check}` near miss"));
             }
         }
     }

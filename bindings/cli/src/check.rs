@@ -23,6 +23,8 @@ pub struct RunResult {
     pub packs: Vec<String>,
     /// The project model: fact records of every file (and migration), in path order.
     pub facts: ppa_engine::project::Facts,
+    /// Check-level warnings of project detectors: (check id, text).
+    pub check_warnings: Vec<(String, String)>,
 }
 
 /// Builds the engine from `--pack` values (built-in names or directories; default: every
@@ -31,6 +33,7 @@ pub fn build_engine(
     packs: &[String],
     select: &[String],
     ignore: &[String],
+    job_dirs: &[String],
 ) -> Result<(Engine, Vec<Diagnostic>), CliError> {
     let catalog = ppa_rules::catalog().map_err(|mut e| -> CliError { Box::new(e.remove(0)) })?;
     let mut builder = EngineBuilder::new(catalog);
@@ -119,7 +122,11 @@ pub fn build_engine(
             ));
         }
     }
-    let (engine, warnings) = builder.select(select).ignore(ignore).build();
+    let (engine, warnings) = builder
+        .select(select)
+        .ignore(ignore)
+        .job_dirs(job_dirs)
+        .build();
     Ok((engine, warnings))
 }
 
@@ -161,6 +168,9 @@ pub fn walker(path: &Path) -> ignore::Walk {
         .build()
 }
 
+/// (path label, path, facts only): a file to check, or a migration read only for its facts.
+type FileToCheck = (String, PathBuf, bool);
+
 /// Collects the files to check, sorted by label, with notes for what is skipped.
 fn collect_files(
     paths: &[PathBuf],
@@ -169,7 +179,9 @@ fn collect_files(
     default_excludes: bool,
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<(String, PathBuf, bool)>, usize), CliError> {
+    sql_files: &mut Vec<(String, PathBuf)>,
+) -> Result<(Vec<FileToCheck>, usize), CliError> {
+    let want_sql = engine.has_project_phase();
     let mut files = Vec::new();
     let mut skipped = 0;
     for p in paths {
@@ -198,6 +210,17 @@ fn collect_files(
             };
             let name = label(root, &abs);
             let Some(lang) = Language::from_path(&name) else {
+                // SQL migrations are read for facts (F2 triggers), never checked.
+                if want_sql
+                    && name.ends_with(".sql")
+                    && scope.selected(&name)
+                    && !matches!(
+                        scope.excluded(&name),
+                        Some(scope::Excluded::Vendored | scope::Excluded::Test)
+                    )
+                {
+                    sql_files.push((name, abs));
+                }
                 continue;
             };
             if !engine.handles(lang) || !scope.selected(&name) {
@@ -284,8 +307,10 @@ pub fn check_paths(
     scope: &Scope,
     default_excludes: bool,
     max_size: u64,
+    project_info: &ppa_engine::project::ProjectInfo,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
+    let mut sql_paths = Vec::new();
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -293,7 +318,25 @@ pub fn check_paths(
         default_excludes,
         engine,
         &mut result.diagnostics,
+        &mut sql_paths,
     )?;
+    sql_paths.sort();
+    sql_paths.dedup();
+    let mut sql_files = Vec::new();
+    for (name, path) in &sql_paths {
+        match std::fs::read(path).map(|b| scope::decode(&b).map(str::to_string)) {
+            Ok(Ok(text)) => sql_files.push((name.clone(), text)),
+            Ok(Err(skip)) => result
+                .diagnostics
+                .push(Diagnostic::note(name, skip.message())),
+            Err(e) => result.diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                Some(name),
+                None,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
     result.files_skipped = skipped;
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
@@ -323,9 +366,11 @@ pub fn check_paths(
         }
     }
     // The project phase: facts of every file, merged in path order, then project detectors.
-    let facts = ppa_engine::project::Facts::from_records(records);
-    let project = engine.check_project(&facts, &ppa_engine::project::ProjectInfo::default());
+    let mut facts = ppa_engine::project::Facts::from_records(records);
+    ppa_engine::project::add_sql_facts(&mut facts, &sql_files);
+    let project = engine.check_project(&facts, project_info);
     result.diagnostics.extend(project.diagnostics);
+    result.check_warnings = project.check_warnings;
     for f in &project.findings {
         if !result.sources.contains_key(&f.file) {
             if let Ok(text) = std::fs::read_to_string(root.join(&f.file)) {
@@ -391,7 +436,28 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             ))
         }
         None => {
-            let c = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
+            // The project of the first path checked (its nearest ancestor with ppa.toml or
+            // .git), so `ppa check services/api` from a monorepo root reads that service's
+            // ppa.toml, ADRs and report location.
+            let start = args
+                .paths
+                .first()
+                .map(|p| {
+                    if p.is_absolute() {
+                        p.clone()
+                    } else {
+                        cwd.join(p)
+                    }
+                })
+                .map(|p| {
+                    if p.is_dir() {
+                        p
+                    } else {
+                        p.parent().map(Path::to_path_buf).unwrap_or(p)
+                    }
+                })
+                .unwrap_or_else(|| cwd.clone());
+            let c = start.canonicalize().unwrap_or(start);
             project_root(&c)
         }
     };
@@ -432,7 +498,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         })?,
         (None, None) => FailOn::Low,
     };
-    let (engine, warnings) = build_engine(&packs, &select, &ignore)?;
+    let (engine, warnings) = build_engine(&packs, &select, &ignore, &config.context.job_dirs)?;
     let include = pick(&args.include, &config.scan.include);
     let mut exclude = config.scan.exclude.clone();
     exclude.extend(args.exclude.iter().cloned());
@@ -454,6 +520,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .map(|p| p.canonicalize().unwrap_or(p))
             .collect()
     };
+    let project_info = ppa_engine::project::ProjectInfo {
+        db: Vec::new(),
+        config: config.facts.clone(),
+    };
     let run = || {
         check_paths(
             &engine,
@@ -462,6 +532,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             &scope,
             !args.no_default_excludes,
             max_size,
+            &project_info,
         )
     };
     let mut result = match args.threads {

@@ -3,7 +3,7 @@
 use crate::args::{Format, PacksArgs, RuleArgs, TestArgs, TreeArgs};
 use crate::{output, usage, CliError, EXIT_FINDINGS, EXIT_OK};
 use ppa_engine::pack::DirSource;
-use ppa_engine::testing::run_fixture;
+use ppa_engine::testing::run_fixtures;
 use ppa_engine::{EngineBuilder, Language};
 use std::io::Write;
 use std::path::Path;
@@ -30,7 +30,7 @@ fn builtin_plus(
         .map(|p| p.name.to_string())
         .collect();
     all.extend(extra.iter().cloned());
-    crate::check::build_engine(&all, &[], &[])
+    crate::check::build_engine(&all, &[], &[], &[])
 }
 
 pub fn packs(args: &PacksArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -172,7 +172,9 @@ fn fixture_files(dir: &Path) -> Vec<std::path::PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if Language::from_path(&p.to_string_lossy()).is_some() {
+            } else if Language::from_path(&p.to_string_lossy()).is_some()
+                || p.extension().is_some_and(|e| e == "sql")
+            {
                 files.push(p);
             }
         }
@@ -210,22 +212,28 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     for d in &pack.detectors {
         per_detector.insert(d.qualified_name(), (0, 0));
     }
+    for d in &pack.project_detectors {
+        per_detector.insert(d.qualified_name(), (0, 0));
+    }
     let (mut found, mut ok, mut todo) = (0, 0, 0);
+    // The fixtures form one project: project-level detectors see the facts of all of them.
+    let mut inputs = Vec::new();
     for path in &files {
         let label = path
             .strip_prefix(dir)
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        match std::fs::read_to_string(path) {
+            Ok(t) => inputs.push((label, t)),
             Err(e) => {
                 let _ = writeln!(out, "FAIL {label}: cannot read: {e}");
                 failed += 1;
-                continue;
             }
-        };
-        let o = run_fixture(&engine, &label, &text);
+        }
+    }
+    for o in run_fixtures(&engine, &inputs) {
+        let label = o.path.clone();
         for f in &o.matched {
             per_detector.entry(f.detector.clone()).or_default().0 += 1;
         }

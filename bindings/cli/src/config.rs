@@ -11,6 +11,12 @@
 //! select = ["runtime"]
 //! ignore = ["runtime.redundant_data_copies"]
 //! fail_on = "medium"
+//!
+//! [context]
+//! job_dirs = ["tasks", "workers"]   # Rule 6 S2: directories of background work
+//!
+//! [facts.channels]
+//! external = ["billing_events"]     # channels consumed or published by another service
 //! ```
 
 use crate::CliError;
@@ -25,6 +31,21 @@ pub struct Config {
     pub scan: Scan,
     #[serde(default)]
     pub check: Check,
+    #[serde(default)]
+    pub context: ContextConfig,
+    /// Free-form settings that project-level detectors read (`project.config` in their
+    /// predicate), e.g. `[facts.channels] external = [...]`.
+    #[serde(default)]
+    pub facts: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `[context]`: Rule 6 settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextConfig {
+    /// Directory names of background work (S2); replaces the defaults.
+    #[serde(default)]
+    pub job_dirs: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -123,7 +123,7 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "identifier nodes named `name` inside `scope`, in document order",
     ),
     (
-        "file.module",
+        "file.module_name",
         "the file's dotted module name (Python: `app/events.py` is `app.events`, a package's `__init__.py` is the package)",
     ),
     (
@@ -269,25 +269,6 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     go(&p, &t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn globs_and_distances() {
-        assert!(glob_match("job_events:*", "job_events:42"));
-        assert!(glob_match("h?llo", "hello"));
-        assert!(glob_match("h[ae]llo", "hallo"));
-        assert!(!glob_match("h[^e]llo", "hello"));
-        assert!(glob_match("a\\*b", "a*b"));
-        assert!(!glob_match("a\\*b", "axb"));
-        assert_eq!(edit_distance("job_events", "job_event"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(module_name("app/events.py"), "app.events");
-        assert_eq!(module_name("app/__init__.py"), "app");
-    }
 }
 
 fn unit_or(n: Option<NodeRef>) -> Dynamic {
@@ -440,7 +421,7 @@ pub(super) fn register(e: &mut Engine) {
             .map(Dynamic::from)
             .collect::<Array>()
     });
-    e.register_get("module", |f: &mut FileHandle| module_name(&f.0.path));
+    e.register_get("module_name", |f: &mut FileHandle| module_name(&f.0.path));
     e.register_fn("string_value", |n: NodeRef| {
         match string_glob(n.file(), n.node()) {
             Some((s, false)) => Dynamic::from(s),
@@ -459,7 +440,9 @@ pub(super) fn register(e: &mut Engine) {
             .map(|c| crate::project::json_to_dynamic(&serde_json::to_value(c).unwrap_or_default()))
             .collect::<Array>()
     });
-    e.register_fn("edit_distance", |a: &str, b: &str| edit_distance(a, b) as i64);
+    e.register_fn("edit_distance", |a: &str, b: &str| {
+        edit_distance(a, b) as i64
+    });
     e.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
@@ -555,4 +538,23 @@ pub(super) fn register(e: &mut Engine) {
             Ok(out)
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_distances() {
+        assert!(glob_match("job_events:*", "job_events:42"));
+        assert!(glob_match("h?llo", "hello"));
+        assert!(glob_match("h[ae]llo", "hallo"));
+        assert!(!glob_match("h[^e]llo", "hello"));
+        assert!(glob_match("a\\*b", "a*b"));
+        assert!(!glob_match("a\\*b", "axb"));
+        assert_eq!(edit_distance("job_events", "job_event"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(module_name("app/events.py"), "app.events");
+        assert_eq!(module_name("app/__init__.py"), "app");
+    }
 }
