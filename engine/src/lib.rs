@@ -32,6 +32,7 @@ pub mod lang;
 pub mod model;
 pub mod pack;
 mod query;
+pub mod report;
 pub mod scope;
 pub mod script;
 pub mod semantics;
