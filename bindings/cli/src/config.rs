@@ -11,6 +11,9 @@
 //! select = ["runtime"]
 //! ignore = ["runtime.redundant_data_copies"]
 //! fail_on = "medium"
+//!
+//! [results_log]
+//! skill = "ln-650"              # the Skill column of docs/project/.audit/results_log.md
 //! ```
 
 use crate::CliError;
@@ -25,6 +28,15 @@ pub struct Config {
     pub scan: Scan,
     #[serde(default)]
     pub check: Check,
+    #[serde(default)]
+    pub results_log: ResultsLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsLog {
+    /// The Skill column of the results log rows ppa writes (default `ln-650`).
+    pub skill: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,7 +83,7 @@ impl miette::Diagnostic for ConfigError {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(
-            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on",
+            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on; [results_log] skill",
         ))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
