@@ -36,6 +36,7 @@ pub mod pack;
 pub mod postfilter;
 pub mod project;
 mod query;
+pub mod report;
 pub mod scope;
 pub mod script;
 pub mod semantics;

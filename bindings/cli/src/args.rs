@@ -45,11 +45,17 @@ Examples:
   ppa check --pack ./ci/our-pack --pack asyncio
   ppa check --select runtime --ignore runtime.redundant_data_copies
   ppa check --format json > ppa.json
+  ppa check --report                         also write docs/project/persistence_audit.md
+  ppa check src/ --report=audit.md --no-results-log
   ppa check --fail-on high                   exit 1 only for HIGH and CRITICAL findings
 
 Scope: files ignored by .gitignore/.ignore, hidden files, tests, vendored and generated code and
 migrations are skipped; --include/--exclude narrow further. Files over 1 MiB,
 binary and non-UTF-8 files are skipped with a note.
+
+The report date is today (UTC), or the day of SOURCE_DATE_EPOCH when it is set. Each run with
+--report appends a row (date, overall score, delta, key finding, commit) to
+docs/project/.audit/results_log.md; a log whose header ppa cannot read is left untouched.
 
 Suppress a finding with a comment on its line or the line above:
   time.sleep(1)  # ppa: ignore[runtime.sync_sleep_in_async] startup only, before the loop runs
@@ -126,6 +132,15 @@ pub struct CheckArgs {
     /// Colour: auto, always or never.
     #[arg(long, default_value = "auto", value_name = "WHEN")]
     pub color: String,
+    /// Also write the Markdown audit report (scores, findings by category, advisory findings,
+    /// recommended actions) to PATH, default docs/project/persistence_audit.md under the project
+    /// root, and append the overall score to docs/project/.audit/results_log.md. A word right
+    /// after --report is its PATH: write `ppa check src/ --report` or `--report=PATH`.
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub report: Option<Option<PathBuf>>,
+    /// With --report: do not append a row to the results log.
+    #[arg(long)]
+    pub no_results_log: bool,
 }
 
 #[derive(Debug, clap::Args)]

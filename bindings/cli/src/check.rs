@@ -25,6 +25,8 @@ pub struct RunResult {
     pub facts: ppa_engine::project::Facts,
     /// Check-level warnings of project detectors: (check id, text).
     pub check_warnings: Vec<(String, String)>,
+    /// Languages of the files checked.
+    pub languages: std::collections::BTreeSet<Language>,
 }
 
 /// Builds the engine from `--pack` values (built-in names or directories; default: every
@@ -347,6 +349,7 @@ pub fn check_paths(
         match outcome {
             FileOutcome::Checked(report, source) => {
                 result.files_checked += 1;
+                result.languages.extend(Language::from_path(name));
                 result.suppressed += report.suppressed;
                 result.findings.extend(report.findings);
                 result.diagnostics.extend(report.diagnostics);
@@ -549,9 +552,29 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         "never" => false,
         _ => std::env::var_os("NO_COLOR").is_none() && output::stdout_is_terminal(),
     };
+    let audit = crate::audit::Audit::new(&engine, &result, &root, &select, &ignore)?;
+    let written = match &args.report {
+        Some(flag) => {
+            let path = crate::audit::report_path(flag.as_deref(), &root, &cwd)?;
+            let skill = config.results_log.skill.as_deref();
+            let skill = skill.unwrap_or(ppa_engine::report::results_log::DEFAULT_SKILL);
+            let report = audit.report(&engine, &result);
+            let notes = crate::audit::write(&report, &path, &root, !args.no_results_log, skill)?;
+            result.diagnostics.extend(notes);
+            Some(path)
+        }
+        None => None,
+    };
+    let report = audit.report(&engine, &result);
     match args.format {
-        Format::Text => output::text::write(&result, out, err, color)?,
-        Format::Json => output::json::write(&result, out)?,
+        Format::Text => {
+            output::text::write(&result, out, err, color)?;
+            let _ = writeln!(out, "{}", crate::audit::score_line(&report));
+            if let Some(path) = &written {
+                let _ = writeln!(out, "report written to {}", label(&root, path));
+            }
+        }
+        Format::Json => output::json::write(&report, &result.diagnostics, out)?,
     }
     let failed_predicates = result
         .diagnostics

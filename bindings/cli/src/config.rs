@@ -17,6 +17,9 @@
 //!
 //! [facts.channels]
 //! external = ["billing_events"]     # channels consumed or published by another service
+//!
+//! [results_log]
+//! skill = "ln-650"              # the Skill column of docs/project/.audit/results_log.md
 //! ```
 
 use crate::CliError;
@@ -37,6 +40,8 @@ pub struct Config {
     /// predicate), e.g. `[facts.channels] external = [...]`.
     #[serde(default)]
     pub facts: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub results_log: ResultsLog,
 }
 
 /// `[context]`: Rule 6 settings.
@@ -46,6 +51,13 @@ pub struct ContextConfig {
     /// Directory names of background work (S2); replaces the defaults.
     #[serde(default)]
     pub job_dirs: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsLog {
+    /// The Skill column of the results log rows ppa writes (default `ln-650`).
+    pub skill: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,7 +104,7 @@ impl miette::Diagnostic for ConfigError {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(
-            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on",
+            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on; [results_log] skill",
         ))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

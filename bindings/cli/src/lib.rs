@@ -5,6 +5,7 @@
 //! disk, threads or terminals.
 
 pub mod args;
+pub mod audit;
 pub mod check;
 mod commands;
 pub mod config;
