@@ -36,7 +36,16 @@ impl Audit {
         ignore: &[String],
     ) -> Result<Audit, CliError> {
         let languages: Vec<Language> = result.languages.iter().copied().collect();
-        let runs = check_runs(engine, select, ignore, &result.languages);
+        let mut runs = check_runs(engine, select, ignore, &result.languages);
+        // What project detectors could not decide (env-sourced channel names, say).
+        for (check, warning) in &result.check_warnings {
+            if let Some(run) = runs
+                .iter_mut()
+                .find(|r| r.id == *check && r.skipped.is_none())
+            {
+                run.warnings.push(warning.clone());
+            }
+        }
         let packs: Vec<PackRef> = engine
             .packs()
             .iter()
@@ -122,7 +131,8 @@ pub fn check_runs(
                 .filter(|p| {
                     p.detectors.iter().any(|d| {
                         d.check.id == check.id && langs.iter().any(|&l| d.language.runs_on(l))
-                    })
+                    }) || (!langs.is_empty()
+                        && p.project_detectors.iter().any(|d| d.check.id == check.id))
                 })
                 .map(|p| p.meta.name.clone())
                 .collect();

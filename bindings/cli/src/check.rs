@@ -587,7 +587,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         FailOn::Critical => Some(Severity::Critical),
         FailOn::Never => None,
     };
-    let over = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
+    // Advisory findings (Rule 1, Rule 6) never fail a run.
+    let over = threshold.is_some_and(|t| {
+        result
+            .findings
+            .iter()
+            .any(|f| !f.advisory && f.severity >= t)
+    });
     Ok(if failed_predicates {
         EXIT_ERROR
     } else if over {

@@ -20,7 +20,20 @@ impl std::fmt::Debug for FindingView<'_> {
 
 impl std::fmt::Display for FindingView<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.finding.severity, self.finding.message)
+        let fd = self.finding;
+        if fd.advisory {
+            write!(f, "ADVISORY (was {}) {}", fd.original_severity, fd.message)?;
+        } else {
+            write!(f, "{} {}", fd.severity, fd.message)?;
+        }
+        // Why the severity changed: `[Planned: ADR-0007]`, `↓ctx S1,S4 (fn `init`; …)`.
+        if let Some(label) = &fd.context.label {
+            write!(f, " {label}")?;
+            if let Some(e) = &fd.context.evidence {
+                write!(f, " ({e})")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -31,6 +44,9 @@ impl miette::Diagnostic for FindingView<'_> {
         Some(Box::new(&self.finding.check))
     }
     fn severity(&self) -> Option<MSeverity> {
+        if self.finding.advisory {
+            return Some(MSeverity::Advice);
+        }
         Some(match self.finding.severity {
             Severity::Critical | Severity::High => MSeverity::Error,
             Severity::Medium => MSeverity::Warning,
@@ -101,17 +117,25 @@ pub fn write(
             .unwrap_or_default();
         let _ = writeln!(err, "{level}: {at}{}{who}", d.message);
     }
-    let count = |s: Severity| result.findings.iter().filter(|f| f.severity == s).count();
-    let n = result.findings.len();
+    let count = |s: Severity| {
+        result
+            .findings
+            .iter()
+            .filter(|f| !f.advisory && f.severity == s)
+            .count()
+    };
+    let advisory = result.findings.iter().filter(|f| f.advisory).count();
+    let n = result.findings.len() - advisory;
     let _ = writeln!(
         out,
-        "{} finding{} (critical {}, high {}, medium {}, low {}) in {} file{} checked; {} suppressed; {} skipped; packs: {}",
+        "{} finding{} (critical {}, high {}, medium {}, low {}; {} advisory) in {} file{} checked; {} suppressed; {} skipped; packs: {}",
         n,
         if n == 1 { "" } else { "s" },
         count(Severity::Critical),
         count(Severity::High),
         count(Severity::Medium),
         count(Severity::Low),
+        advisory,
         result.files_checked,
         if result.files_checked == 1 { "" } else { "s" },
         result.suppressed,
