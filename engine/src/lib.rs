@@ -26,6 +26,7 @@
 pub mod catalog;
 mod engine;
 pub mod error;
+pub mod facts;
 pub mod file;
 pub mod finding;
 pub mod lang;
