@@ -410,6 +410,34 @@ fn statements(tokens: &[Token]) -> impl Iterator<Item = &[Token]> {
         .filter(|s| !s.is_empty())
 }
 
+/// One statement of a SQL text, without its `;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// From the first token to the end of the last one (leading comments excluded).
+    pub text: &'a str,
+    /// Byte offset of `text` in the input.
+    pub offset: usize,
+    /// 1-based line of the first token.
+    pub line: usize,
+}
+
+/// Splits SQL text into statements on `;` outside quotes, dollar quotes and comments (F2 rule
+/// 1); empty statements are dropped. For other SQL fact readers (tables, indexes, policies).
+pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
+    let toks = tokenize(sql);
+    let lines = Lines::new(sql);
+    statements(&toks)
+        .map(|s| {
+            let (start, end) = (s[0].start, s[s.len() - 1].end);
+            Statement {
+                text: &sql[start..end],
+                offset: start,
+                line: lines.line(start),
+            }
+        })
+        .collect()
+}
+
 /// 1-based line numbers of byte offsets.
 struct Lines {
     starts: Vec<usize>,
@@ -1104,7 +1132,8 @@ fn read_function(
         if cur.eat_kw("returns") {
             cur.eat_kw("setof");
             let ty = cur.name();
-            returns_trigger = ty.is_some_and(|n| n.name == "trigger");
+            // `|=`: a later `RETURNS NULL ON NULL INPUT` is not the return type.
+            returns_trigger |= ty.is_some_and(|n| n.name == "trigger");
         } else if cur.eat_kw("as") {
             if let Some(b) = cur
                 .peek()
@@ -1865,6 +1894,36 @@ CREATE TRIGGER legacy AFTER INSERT ON t FOR EACH ROW EXECUTE PROCEDURE legacy();
         let sql = "INSERT INTO settings VALUES ('a;b', E'c\\';d', $$e;f$$);\n-- ; in a comment\n/* ; */\ncreate function g() returns trigger as $$ begin notify z; end $$ language plpgsql;\ncreate trigger t after truncate on jobs execute function g();";
         let t = one(sql);
         assert_eq!((t.line, t.events[0].kind.as_str()), (5, "TRUNCATE"));
+    }
+
+    #[test]
+    fn statement_splitting() {
+        let sql = "-- header; not a statement\nSET x = 'a;b';\n\nCREATE FUNCTION f() RETURNS trigger AS $x$ a; $y$ b; $y$ $x$ LANGUAGE plpgsql\n/* ; */;;\nSELECT E'\\';' ";
+        let got: Vec<_> = split_statements(sql)
+            .into_iter()
+            .map(|s| (s.line, s.text))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "SET x = 'a;b'"),
+                (
+                    4,
+                    "CREATE FUNCTION f() RETURNS trigger AS $x$ a; $y$ b; $y$ $x$ LANGUAGE plpgsql"
+                ),
+                (6, "SELECT E'\\';'"),
+            ]
+        );
+    }
+
+    #[test]
+    fn returns_null_on_null_input_keeps_the_trigger_type() {
+        let mut set = TriggerSet::new();
+        set.apply(
+            "s.sql",
+            "create function f() returns trigger returns null on null input language plpgsql as $$ begin notify c; end $$;",
+        );
+        assert_eq!(set.functions().len(), 1);
     }
 
     #[test]
