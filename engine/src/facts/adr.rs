@@ -407,8 +407,10 @@ fn path_tokens(line: &str) -> Vec<String> {
     let mut text = line.to_string();
     while let Some(p) = text.find("://") {
         let start = text[..p]
-            .rfind(|c: char| !c.is_ascii_alphanumeric())
-            .map_or(0, |s| s + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_ascii_alphanumeric())
+            .map_or(0, |(s, c)| s + c.len_utf8());
         let end = text[p..]
             .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | ']'))
             .map_or(text.len(), |e| p + e);
@@ -641,7 +643,7 @@ fn status_line_value(line: &str) -> Option<&str> {
         .unwrap_or(s)
         .trim_start_matches(['*', '_'])
         .trim_start();
-    if s.len() < 6 || !s[..6].eq_ignore_ascii_case("status") {
+    if !s.get(..6).is_some_and(|w| w.eq_ignore_ascii_case("status")) {
         return None;
     }
     let rest = s[6..].trim_start_matches(['*', '_']);
@@ -1594,6 +1596,19 @@ The importer in `src/sync/importer.py` writes row by row (update loop), which is
         assert!(hits("the Scope-Too-Wide case", "scope_too_wide"));
         assert!(!hits("use try / finally", "try/finally"));
         assert!(hits("use try/finally blocks", "try/finally"));
+    }
+
+    #[test]
+    fn non_ascii_text_is_safe() {
+        let doc = "# ADR-0050: Überblick\n\nab日本 Status: 接受\nStatus→https://例え.jp/src/x.py ok\n- 日本語 [ ] — `Clé.méthode`\n";
+        let a = parse_adr("docs/adr/0050-ü.md", doc);
+        assert_eq!(a.id.as_deref(), Some("ADR-0050"));
+        assert!(a.mentions.paths.is_empty());
+        assert_eq!(a.mentions.symbols, ["Clé.méthode"]);
+        let f = query("query.n_plus_one", &["n+1"], "src/x.py", "Clé.méthode");
+        let idx = AdrIndex::from_documents([("docs/adr/0050-ü.md", doc)]);
+        assert!(idx.match_finding(&f, &RepoIndex::new()).is_none());
+        assert!(parse_directive("ppa: allow 日本", 1).is_none());
     }
 
     #[test]

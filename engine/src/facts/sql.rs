@@ -1344,7 +1344,16 @@ pub fn sql_channels(sql: &str) -> Vec<SqlChannel> {
             let run_end = sql[next.start..]
                 .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
                 .map_or(sql.len(), |p| next.start + p);
-            if let (Some(name), true) = (normalize_ident(next, sql), next.end == run_end) {
+            // A quoted name with host placeholders inside (`"Job_{t}"` in an f-string) is a
+            // template too.
+            // `:x`, `?` and `$1` are not host placeholders there: `"orders:created"` is a name.
+            let placeholders = matches!(&next.kind, Kind::Quoted(q)
+                if q.contains('{') || q.contains("%s") || q.contains("%("));
+            if let (Some(name), true, false) = (
+                normalize_ident(next, sql),
+                next.end == run_end,
+                placeholders,
+            ) {
                 out.push(SqlChannel {
                     role,
                     name,
@@ -1394,6 +1403,8 @@ pub fn sql_channels(sql: &str) -> Vec<SqlChannel> {
 /// Replaces host-language placeholders in a channel written in place of a name with `*`:
 /// `{x}`, `${x}`, `%s`, `%(x)s`, `$1`, `?`, `:name`.
 fn placeholder_pattern(raw: &str) -> String {
+    // Quoted names are exact; unquoted ones fold ASCII letters, as PostgreSQL does.
+    let fold = !raw.starts_with('"');
     let raw = raw.trim_matches('"');
     let b = raw.as_bytes();
     let mut out = String::new();
@@ -1427,7 +1438,7 @@ fn placeholder_pattern(raw: &str) -> String {
             }
             None => {
                 let ch = raw[i..].chars().next().unwrap_or_default();
-                out.extend(ch.to_lowercase());
+                out.push(if fold { ch.to_ascii_lowercase() } else { ch });
                 i += ch.len_utf8();
             }
         }
@@ -1917,6 +1928,25 @@ CREATE TRIGGER legacy AFTER INSERT ON t FOR EACH ROW EXECUTE PROCEDURE legacy();
     }
 
     #[test]
+    fn unterminated_and_non_ascii_input_is_safe() {
+        let mut set = TriggerSet::new();
+        set.apply(
+            "a.sql",
+            "create trigger t after insert on \"日本\" execute function f('é', 'x",
+        );
+        set.apply(
+            "b.sql",
+            "create function g() returns trigger as $tag$ notify 日本; /* open",
+        );
+        set.apply("c.sql", "select E'\\");
+        assert_eq!(set.triggers()[0].table.name, "日本");
+        assert_eq!(set.functions()[0].channels.len(), 1);
+        let c = sql_channels("LISTEN 日本; NOTIFY é{x}; LISTEN $1");
+        let names: Vec<_> = c.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["日本", "é*", "*"]);
+    }
+
+    #[test]
     fn returns_null_on_null_input_keeps_the_trigger_type() {
         let mut set = TriggerSet::new();
         set.apply(
@@ -2040,6 +2070,14 @@ DROP FUNCTION notify_job();
         );
         assert_eq!(chans("NOTIFY %s"), [(Publish, "*".into(), Template)]);
         assert_eq!(chans("LISTEN ${name}"), [(Subscribe, "*".into(), Template)]);
+        assert_eq!(
+            chans("LISTEN Job_{t}"),
+            [(Subscribe, "job_*".into(), Template)]
+        );
+        assert_eq!(
+            chans(r#"LISTEN "Job_{t}""#),
+            [(Subscribe, "Job_*".into(), Template)]
+        );
         // Comments and strings are not commands; UNLISTEN and column names are not either.
         assert!(chans("-- LISTEN old\nSELECT 'NOTIFY x', notify FROM t; UNLISTEN *").is_empty());
         let c = &sql_channels("BEGIN;\nLISTEN a;\nLISTEN b;")[1];
