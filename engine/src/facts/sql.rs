@@ -410,6 +410,34 @@ fn statements(tokens: &[Token]) -> impl Iterator<Item = &[Token]> {
         .filter(|s| !s.is_empty())
 }
 
+/// One statement of a SQL text, without its `;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// From the first token to the end of the last one (leading comments excluded).
+    pub text: &'a str,
+    /// Byte offset of `text` in the input.
+    pub offset: usize,
+    /// 1-based line of the first token.
+    pub line: usize,
+}
+
+/// Splits SQL text into statements on `;` outside quotes, dollar quotes and comments (F2 rule
+/// 1); empty statements are dropped. For other SQL fact readers (tables, indexes, policies).
+pub fn split_statements(sql: &str) -> Vec<Statement<'_>> {
+    let toks = tokenize(sql);
+    let lines = Lines::new(sql);
+    statements(&toks)
+        .map(|s| {
+            let (start, end) = (s[0].start, s[s.len() - 1].end);
+            Statement {
+                text: &sql[start..end],
+                offset: start,
+                line: lines.line(start),
+            }
+        })
+        .collect()
+}
+
 /// 1-based line numbers of byte offsets.
 struct Lines {
     starts: Vec<usize>,
@@ -1104,7 +1132,8 @@ fn read_function(
         if cur.eat_kw("returns") {
             cur.eat_kw("setof");
             let ty = cur.name();
-            returns_trigger = ty.is_some_and(|n| n.name == "trigger");
+            // `|=`: a later `RETURNS NULL ON NULL INPUT` is not the return type.
+            returns_trigger |= ty.is_some_and(|n| n.name == "trigger");
         } else if cur.eat_kw("as") {
             if let Some(b) = cur
                 .peek()
@@ -1315,7 +1344,16 @@ pub fn sql_channels(sql: &str) -> Vec<SqlChannel> {
             let run_end = sql[next.start..]
                 .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
                 .map_or(sql.len(), |p| next.start + p);
-            if let (Some(name), true) = (normalize_ident(next, sql), next.end == run_end) {
+            // A quoted name with host placeholders inside (`"Job_{t}"` in an f-string) is a
+            // template too.
+            // `:x`, `?` and `$1` are not host placeholders there: `"orders:created"` is a name.
+            let placeholders = matches!(&next.kind, Kind::Quoted(q)
+                if q.contains('{') || q.contains("%s") || q.contains("%("));
+            if let (Some(name), true, false) = (
+                normalize_ident(next, sql),
+                next.end == run_end,
+                placeholders,
+            ) {
                 out.push(SqlChannel {
                     role,
                     name,
@@ -1365,6 +1403,8 @@ pub fn sql_channels(sql: &str) -> Vec<SqlChannel> {
 /// Replaces host-language placeholders in a channel written in place of a name with `*`:
 /// `{x}`, `${x}`, `%s`, `%(x)s`, `$1`, `?`, `:name`.
 fn placeholder_pattern(raw: &str) -> String {
+    // Quoted names are exact; unquoted ones fold ASCII letters, as PostgreSQL does.
+    let fold = !raw.starts_with('"');
     let raw = raw.trim_matches('"');
     let b = raw.as_bytes();
     let mut out = String::new();
@@ -1398,7 +1438,7 @@ fn placeholder_pattern(raw: &str) -> String {
             }
             None => {
                 let ch = raw[i..].chars().next().unwrap_or_default();
-                out.extend(ch.to_lowercase());
+                out.push(if fold { ch.to_ascii_lowercase() } else { ch });
                 i += ch.len_utf8();
             }
         }
@@ -1868,6 +1908,55 @@ CREATE TRIGGER legacy AFTER INSERT ON t FOR EACH ROW EXECUTE PROCEDURE legacy();
     }
 
     #[test]
+    fn statement_splitting() {
+        let sql = "-- header; not a statement\nSET x = 'a;b';\n\nCREATE FUNCTION f() RETURNS trigger AS $x$ a; $y$ b; $y$ $x$ LANGUAGE plpgsql\n/* ; */;;\nSELECT E'\\';' ";
+        let got: Vec<_> = split_statements(sql)
+            .into_iter()
+            .map(|s| (s.line, s.text))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "SET x = 'a;b'"),
+                (
+                    4,
+                    "CREATE FUNCTION f() RETURNS trigger AS $x$ a; $y$ b; $y$ $x$ LANGUAGE plpgsql"
+                ),
+                (6, "SELECT E'\\';'"),
+            ]
+        );
+    }
+
+    #[test]
+    fn unterminated_and_non_ascii_input_is_safe() {
+        let mut set = TriggerSet::new();
+        set.apply(
+            "a.sql",
+            "create trigger t after insert on \"日本\" execute function f('é', 'x",
+        );
+        set.apply(
+            "b.sql",
+            "create function g() returns trigger as $tag$ notify 日本; /* open",
+        );
+        set.apply("c.sql", "select E'\\");
+        assert_eq!(set.triggers()[0].table.name, "日本");
+        assert_eq!(set.functions()[0].channels.len(), 1);
+        let c = sql_channels("LISTEN 日本; NOTIFY é{x}; LISTEN $1");
+        let names: Vec<_> = c.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["日本", "é*", "*"]);
+    }
+
+    #[test]
+    fn returns_null_on_null_input_keeps_the_trigger_type() {
+        let mut set = TriggerSet::new();
+        set.apply(
+            "s.sql",
+            "create function f() returns trigger returns null on null input language plpgsql as $$ begin notify c; end $$;",
+        );
+        assert_eq!(set.functions().len(), 1);
+    }
+
+    #[test]
     fn embedded_sql_uses_line_offset() {
         // An Alembic migration: the SQL string starts on line 12 of the Python file.
         let sql = "\nCREATE TRIGGER jobs_notify AFTER INSERT ON jobs\nFOR EACH ROW EXECUTE FUNCTION notify_job();\n";
@@ -1981,6 +2070,14 @@ DROP FUNCTION notify_job();
         );
         assert_eq!(chans("NOTIFY %s"), [(Publish, "*".into(), Template)]);
         assert_eq!(chans("LISTEN ${name}"), [(Subscribe, "*".into(), Template)]);
+        assert_eq!(
+            chans("LISTEN Job_{t}"),
+            [(Subscribe, "job_*".into(), Template)]
+        );
+        assert_eq!(
+            chans(r#"LISTEN "Job_{t}""#),
+            [(Subscribe, "Job_*".into(), Template)]
+        );
         // Comments and strings are not commands; UNLISTEN and column names are not either.
         assert!(chans("-- LISTEN old\nSELECT 'NOTIFY x', notify FROM t; UNLISTEN *").is_empty());
         let c = &sql_channels("BEGIN;\nLISTEN a;\nLISTEN b;")[1];
