@@ -392,12 +392,44 @@ pub fn check_paths(
             }
             f
         }));
+    // F15 and Rule 1: ADRs and planned items of the project cover findings they name.
+    use ppa_engine::facts::adr::{read_documents, AdrIndex, FindingQuery, RepoIndex};
+    let docs = read_documents(root);
+    let adrs = AdrIndex::from_documents(docs.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    facts.insert(
+        "adrs",
+        adrs.adrs().filter_map(|a| serde_json::to_value(a).ok()),
+    );
+    let repo = RepoIndex::from_paths(files.iter().map(|f| f.0.as_str()));
+    let sources = &result.sources;
+    let matcher = |f: &Finding| -> Option<(String, String)> {
+        let check = engine.catalog().get(&f.check)?;
+        let mut q = FindingQuery::for_check(check, &f.file, &f.symbol);
+        q.comment_prefix = Language::from_path(&f.file)
+            .map_or("#", |l| l.comment_prefix())
+            .to_string();
+        if let Some(src) = sources.get(&f.file) {
+            // M4: an `ADR-<n>` comment on the finding line or the line above.
+            q.source_lines = src
+                .lines()
+                .skip(f.line.saturating_sub(2))
+                .take(if f.line > 1 { 2 } else { 1 })
+                .map(str::to_string)
+                .collect();
+        }
+        adrs.match_finding(&q, &repo)
+            .map(|m| (m.source, m.evidence))
+    };
     let migrations = ppa_engine::migration_globs();
     let filter = ppa_engine::postfilter::PostFilter {
         catalog: engine.catalog(),
         root: Some(root),
         migrations: Some(&migrations),
-        adr: None,
+        adr: if docs.is_empty() {
+            None
+        } else {
+            Some(&matcher)
+        },
     };
     let (findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
     result.findings = findings;
