@@ -24,6 +24,7 @@
 //! See `engine/README.md` for a map of the modules.
 
 pub mod catalog;
+pub mod discover;
 mod engine;
 pub mod error;
 pub mod file;
