@@ -11,6 +11,10 @@
 //! select = ["runtime"]
 //! ignore = ["runtime.redundant_data_copies"]
 //! fail_on = "medium"
+//!
+//! [packs]                       # adjusts the packs discovery enables (`ppa discover`)
+//! enable = ["asyncio"]
+//! disable = ["python-core"]
 //! ```
 
 use crate::CliError;
@@ -25,6 +29,18 @@ pub struct Config {
     pub scan: Scan,
     #[serde(default)]
     pub check: Check,
+    #[serde(default)]
+    pub packs: Packs,
+}
+
+/// `[packs]`: adjustments to the automatic pack set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packs {
+    #[serde(default)]
+    pub enable: Vec<String>,
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,7 +87,7 @@ impl miette::Diagnostic for ConfigError {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(
-            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on",
+            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on; [packs] enable, disable",
         ))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
