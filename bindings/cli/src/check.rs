@@ -374,7 +374,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut chosen: Vec<String> = Vec::new();
     if packs.is_empty() || args.auto {
         let triggers = crate::discover::builtin_triggers()?;
-        let d = crate::discover::discover_project(&root, &paths, &config, &triggers)?;
+        let d = crate::discover::discover_project(&root, &paths, &config, &triggers, false)?;
         chosen.clone_from(&d.packs);
         discovery = Some(d);
     }

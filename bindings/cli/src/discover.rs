@@ -22,12 +22,14 @@ pub fn builtin_triggers() -> Result<Vec<PackTriggers>, CliError> {
 /// Discovers the project at `root` for a check of `paths` (all under the root, usually): each
 /// path is walked, and the manifests of its ancestor directories up to the root are read, so
 /// `ppa check src/` sees the root's `pyproject.toml`. Packs are selected among `packs` with the
-/// `[packs]` adjustments of `ppa.toml`.
+/// `[packs]` adjustments of `ppa.toml`. Without `record_all_imports`, only imports that some
+/// trigger names are looked for (cheaper; enough to choose packs).
 pub fn discover_project(
     root: &Path,
     paths: &[PathBuf],
     config: &Config,
     packs: &[PackTriggers],
+    record_all_imports: bool,
 ) -> Result<Discovery, CliError> {
     let stacks = ppa_rules::stacks().map_err(|e| usage(e, ""))?;
     let scope = Scope::new(&config.scan.include, &config.scan.exclude)
@@ -40,6 +42,13 @@ pub fn discover_project(
         .flat_map(|p| p.enabled_by.files.iter().cloned())
         .collect();
     d.watch_files(&globs);
+    if !record_all_imports {
+        let triggers = packs
+            .iter()
+            .flat_map(|p| p.enabled_by.imports.iter().cloned())
+            .chain(stacks.stack.iter().flat_map(|s| s.imports.iter().cloned()));
+        d.only_imports_of(triggers);
+    }
     // Walk each path once (a path inside another one is covered by it).
     let walked: Vec<&PathBuf> = paths
         .iter()
@@ -114,7 +123,7 @@ pub fn run(args: &DiscoverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Res
     let root = project_dir(args)?;
     let config = crate::config::load(&root)?;
     let packs = builtin_triggers()?;
-    let d = discover_project(&root, std::slice::from_ref(&root), &config, &packs)?;
+    let d = discover_project(&root, std::slice::from_ref(&root), &config, &packs, true)?;
     for diag in &d.diagnostics {
         let _ = writeln!(err, "{}", diagnostic_line(diag));
     }

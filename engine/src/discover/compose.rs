@@ -80,7 +80,7 @@ fn max_connections(text: &str) -> Option<u64> {
     let mut from = 0;
     while let Some(i) = lower[from..].find("max_connections") {
         let after = &lower[from + i + "max_connections".len()..];
-        let rest = after.trim_start_matches(|c: char| matches!(c, '=' | ':' | ' ' | '"' | '\''));
+        let rest = after.trim_start_matches(['=', ':', ' ', '"', '\'']);
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
         if let Ok(n) = digits.parse() {
             return Some(n);

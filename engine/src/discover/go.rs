@@ -39,11 +39,9 @@ pub(crate) fn go_mod(acc: &mut Acc, label: &str, text: &str) -> GoModule {
         if code.is_empty() {
             continue;
         }
-        if block.is_some() {
-            if code == ")" {
-                block = None;
-                continue;
-            }
+        if block.is_some() && code == ")" {
+            block = None;
+            continue;
         }
         let (verb, rest) = match &block {
             Some(b) => (b.as_str(), code),

@@ -334,6 +334,8 @@ pub struct Discoverer<'a> {
     matched_globs: BTreeMap<String, String>,
     manifests: BTreeSet<String>,
     supabase_file: bool,
+    /// Import triggers not yet seen, when only those matter (see `only_imports_of`).
+    interest: Option<Vec<String>>,
 }
 
 fn glob_set(globs: &[String], diagnostics: &mut Vec<Diagnostic>) -> Option<GlobSet> {
@@ -377,6 +379,7 @@ impl<'a> Discoverer<'a> {
             matched_globs: BTreeMap::new(),
             manifests: BTreeSet::new(),
             supabase_file: false,
+            interest: None,
         }
     }
 
@@ -391,6 +394,17 @@ impl<'a> Discoverer<'a> {
     pub fn max_file_size(mut self, max: u64) -> Self {
         self.max_file_size = max;
         self
+    }
+
+    /// Records only the imports that match one of these triggers, and stops parsing source
+    /// files for imports once each has been seen (a file is parsed only when its text contains
+    /// a trigger not seen yet). `ppa check` uses it with the pack and dictionary triggers, so
+    /// discovery costs little more than reading the files; `ppa discover` records every import.
+    pub fn only_imports_of(&mut self, triggers: impl IntoIterator<Item = String>) {
+        let mut t: Vec<String> = triggers.into_iter().collect();
+        t.sort();
+        t.dedup();
+        self.interest = Some(t);
     }
 
     /// Records which of these globs (pack `files` triggers) any file of the project matches.
@@ -481,26 +495,25 @@ impl<'a> Discoverer<'a> {
 
     /// One file found by a walk.
     fn visit(&mut self, label: &str, path: &Path) {
-        match self.scope.excluded(label) {
-            Some(Excluded::Vendored | Excluded::Test) => return,
-            excluded => {
-                self.add_path(label);
-                let manifest = manifest_kind(label).filter(|_| excluded.is_none());
-                let lang = Language::from_path(label).filter(|_| self.scope.selected(label));
-                let ext = label.rsplit_once('.').map_or("", |(_, e)| e);
-                let config = CONFIG_EXTENSIONS.contains(&ext) && excluded.is_none();
-                if manifest.is_none() && lang.is_none() && !config {
-                    return;
-                }
-                match read_text(path, self.max_file_size) {
-                    Ok(text) => self.add_file(label, &text),
-                    Err(e) if manifest.is_some() => {
-                        self.acc
-                            .warn(label, None, format!("cannot read: {e}; skipped"))
-                    }
-                    Err(_) => {}
-                }
+        let excluded = self.scope.excluded(label);
+        if matches!(excluded, Some(Excluded::Vendored | Excluded::Test)) {
+            return;
+        }
+        self.add_path(label);
+        let manifest = manifest_kind(label).filter(|_| excluded.is_none());
+        let lang = Language::from_path(label).filter(|_| self.scope.selected(label));
+        let ext = label.rsplit_once('.').map_or("", |(_, e)| e);
+        let config = CONFIG_EXTENSIONS.contains(&ext) && excluded.is_none();
+        if manifest.is_none() && lang.is_none() && !config {
+            return;
+        }
+        match read_text(path, self.max_file_size) {
+            Ok(text) => self.add_file(label, &text),
+            Err(e) if manifest.is_some() => {
+                self.acc
+                    .warn(label, None, format!("cannot read: {e}; skipped"))
             }
+            Err(_) => {}
         }
     }
 
@@ -556,7 +569,21 @@ impl<'a> Discoverer<'a> {
         }
         if let Some(lang) = Language::from_path(label) {
             self.languages.insert(lang);
-            self.imports.extend(imports::imports(lang, text));
+            match &mut self.interest {
+                None => self.imports.extend(imports::imports(lang, text)),
+                // Parse only a file that could import a trigger not seen yet: an import of
+                // `t` (or of a sub-module) always contains the text `t`.
+                Some(left) if left.iter().any(|t| text.contains(t.as_str())) => {
+                    let found = imports::imports(lang, text);
+                    let hits: Vec<String> = found
+                        .into_iter()
+                        .filter(|m| left.iter().any(|t| imports::module_matches(m, t)))
+                        .collect();
+                    left.retain(|t| !hits.iter().any(|m| imports::module_matches(m, t)));
+                    self.imports.extend(hits);
+                }
+                Some(_) => {}
+            }
         }
         if text.contains("://") {
             self.dsn_kinds.extend(docs::dsn_kinds(text, self.stacks));
@@ -929,6 +956,20 @@ dependencies = ["celery"]
             Some("15")
         );
         assert_eq!(ts.orm, vec!["sqlalchemy@2.0"]);
+    }
+
+    #[test]
+    fn imports_of_interest_only() {
+        let stacks = stacks();
+        let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
+        d.only_imports_of(["asyncio".to_string(), "github.com/lib/pq".to_string()]);
+        d.add_file("a.py", "import os\nimport asyncio.tasks\n");
+        d.add_file("b.py", "import asyncio\nimport json\n");
+        d.add_file("c.go", "package c\nimport _ \"github.com/lib/pq\"\n");
+        let got = d.finish();
+        let imports: Vec<&str> = got.imports.iter().map(String::as_str).collect();
+        assert_eq!(imports, ["asyncio.tasks", "github.com/lib/pq"]);
+        assert_eq!(got.languages.len(), 2);
     }
 
     #[test]
