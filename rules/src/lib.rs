@@ -139,7 +139,7 @@ mod tests {
             s.db.iter()
                 .flat_map(|d| &d.docs)
                 .chain(s.stack.iter().flat_map(|x| &x.docs))
-                .chain(&s.supabase.docs)
+                .chain(s.flag.iter().flat_map(|f| &f.docs))
                 .chain(&s.pooler.docs)
                 .map(String::as_str)
                 .collect();

@@ -167,8 +167,9 @@ fn write_text(d: &Discovery, out: &mut dyn Write) {
     let _ = writeln!(out, "Web:        {}", or_none(spaced(&ts.web)));
     let _ = writeln!(out, "Async:      {}", or_none(spaced(&ts.async_)));
     let _ = writeln!(out, "Tasks:      {}", or_none(spaced(&ts.tasks)));
-    if d.supabase {
-        let _ = writeln!(out, "Supabase:   yes");
+    if !d.flags.is_empty() {
+        let flags: Vec<String> = d.flags.iter().cloned().collect();
+        let _ = writeln!(out, "Platform:   {}", flags.join(", "));
     }
     if d.external_pooler {
         let _ = writeln!(out, "Pooler:     external (compose or tech_stack.md)");

@@ -165,8 +165,8 @@ pub struct Discovery {
     pub stacks: Vec<DetectedStack>,
     /// Database kinds and their versions (major, from compose or tech_stack.md).
     pub db: BTreeMap<String, Option<String>>,
-    /// Supabase is used (implies postgresql).
-    pub supabase: bool,
+    /// Platform flags of the dictionary's `[[flag]]` entries that hold (`supabase`).
+    pub flags: BTreeSet<String>,
     /// An external connection pooler (pgbouncer …) runs in front of the database.
     pub external_pooler: bool,
     /// Watched file globs (pack `files` triggers) that some file matches, with the first match.
@@ -323,7 +323,8 @@ pub struct Discoverer<'a> {
     scope: Scope,
     max_file_size: u64,
     watch: Option<(GlobSet, Vec<String>)>,
-    supabase_files: Option<GlobSet>,
+    /// Each flag's file globs.
+    flag_files: Vec<(String, GlobSet)>,
     acc: Acc,
     languages: BTreeSet<Language>,
     imports: BTreeSet<String>,
@@ -333,7 +334,8 @@ pub struct Discoverer<'a> {
     tech_doc: Option<String>,
     matched_globs: BTreeMap<String, String>,
     manifests: BTreeSet<String>,
-    supabase_file: bool,
+    /// Flags set by a file.
+    file_flags: BTreeSet<String>,
     /// Import triggers not yet seen, when only those matter (see `only_imports_of`).
     interest: Option<Vec<String>>,
 }
@@ -360,7 +362,11 @@ impl<'a> Discoverer<'a> {
     /// Discovery for the project at `root` (labels are relative to it) with a dictionary.
     pub fn new(root: &Path, stacks: &'a Stacks) -> Discoverer<'a> {
         let mut acc = Acc::default();
-        let supabase_files = glob_set(&stacks.supabase.files, &mut acc.diagnostics);
+        let flag_files = stacks
+            .flag
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), glob_set(&f.files, &mut acc.diagnostics)?)))
+            .collect();
         Discoverer {
             stacks,
             root: root.to_path_buf(),
@@ -368,7 +374,7 @@ impl<'a> Discoverer<'a> {
             scope: Scope::new(&[], &[]).unwrap_or_else(|_| unreachable!()),
             max_file_size: scope::MAX_FILE_SIZE,
             watch: None,
-            supabase_files,
+            flag_files,
             acc,
             languages: BTreeSet::new(),
             imports: BTreeSet::new(),
@@ -378,7 +384,7 @@ impl<'a> Discoverer<'a> {
             tech_doc: None,
             matched_globs: BTreeMap::new(),
             manifests: BTreeSet::new(),
-            supabase_file: false,
+            file_flags: BTreeSet::new(),
             interest: None,
         }
     }
@@ -517,7 +523,7 @@ impl<'a> Discoverer<'a> {
         }
     }
 
-    /// A file's path, without its content: supabase layout and watched globs.
+    /// A file's path, without its content: flag file layouts and watched globs.
     pub fn add_path(&mut self, label: &str) {
         if let Some((set, globs)) = &self.watch {
             for i in set.matches(label) {
@@ -526,12 +532,10 @@ impl<'a> Discoverer<'a> {
                     .or_insert_with(|| label.to_string());
             }
         }
-        if self
-            .supabase_files
-            .as_ref()
-            .is_some_and(|s| s.is_match(label))
-        {
-            self.supabase_file = true;
+        for (name, set) in &self.flag_files {
+            if set.is_match(label) {
+                self.file_flags.insert(name.clone());
+            }
         }
     }
 
@@ -644,12 +648,19 @@ impl<'a> Discoverer<'a> {
             }
         }
         d.stacks.sort_by(|a, b| a.name.cmp(&b.name));
-        // Supabase and poolers.
-        let runtime_has =
-            |names: &[String]| d.runtime().any(|dep| names.iter().any(|t| dep.matches(t)));
-        d.supabase = self.supabase_file
-            || runtime_has(&stacks.supabase.dependencies)
-            || docs::mentioned(doc, &stacks.supabase.docs).0;
+        // Platform flags and poolers.
+        let flags: BTreeSet<String> = stacks
+            .flag
+            .iter()
+            .filter(|f| {
+                self.file_flags.contains(&f.name)
+                    || d.runtime()
+                        .any(|dep| f.dependencies.iter().any(|t| dep.matches(t)))
+                    || docs::mentioned(doc, &f.docs).0
+            })
+            .map(|f| f.name.clone())
+            .collect();
+        d.flags = flags;
         d.external_pooler =
             d.services.iter().any(|s| s.pooler) || docs::mentioned(doc, &stacks.pooler.docs).0;
         // Database kinds; a version from compose first, then tech_stack.md.
@@ -671,8 +682,8 @@ impl<'a> Discoverer<'a> {
                 db.entry(kind).or_default();
             }
         }
-        if d.supabase {
-            if let Some(kind) = &stacks.supabase.db {
+        for f in stacks.flag.iter().filter(|f| d.flags.contains(&f.name)) {
+            if let Some(kind) = &f.db {
                 db.entry(kind.clone()).or_default();
             }
         }
@@ -794,7 +805,8 @@ images = ["redis"]
 dsn = ["redis"]
 docs = ["Redis"]
 
-[supabase]
+[[flag]]
+name = "supabase"
 db = "postgresql"
 dependencies = ["supabase"]
 files = ["**/supabase/config.toml"]
@@ -919,7 +931,7 @@ dependencies = ["celery"]
         );
         d.add_path("infra/supabase/config.toml");
         let mut discovery = d.finish();
-        assert!(discovery.supabase);
+        assert!(discovery.flags.contains("supabase"));
         discovery.select_packs(&[], &[], &[]);
         let ts = discovery.tech_stack();
         assert_eq!(ts.db, vec!["postgresql", "redis"]);

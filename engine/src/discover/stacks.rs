@@ -14,9 +14,9 @@ pub struct Stacks {
     /// Technologies (ORMs, web frameworks, async libraries, task runners, drivers).
     #[serde(default)]
     pub stack: Vec<Stack>,
-    /// What sets the supabase flag.
+    /// Platform flags (`supabase`): set by dependencies, files or docs words.
     #[serde(default)]
-    pub supabase: Supabase,
+    pub flag: Vec<Flag>,
     /// External connection poolers.
     #[serde(default)]
     pub pooler: Pooler,
@@ -79,11 +79,12 @@ fn yes() -> bool {
     true
 }
 
-/// `[supabase]`.
+/// `[[flag]]`: a platform the project runs on, shown as a flag.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Supabase {
-    /// The database kind supabase implies.
+pub struct Flag {
+    pub name: String,
+    /// The database kind the flag implies.
     #[serde(default)]
     pub db: Option<String>,
     #[serde(default)]
@@ -136,11 +137,14 @@ impl Stacks {
                 return Err(format!("{origin}: stack `{}` has no roles", s.name));
             }
         }
-        if let Some(db) = &stacks.supabase.db {
-            if !stacks.db.iter().any(|d| &d.kind == db) {
-                return Err(format!(
-                    "{origin}: [supabase] names db `{db}`, which no [[db]] defines"
-                ));
+        for f in &stacks.flag {
+            if let Some(db) = &f.db {
+                if !stacks.db.iter().any(|d| &d.kind == db) {
+                    return Err(format!(
+                        "{origin}: flag `{}` names db `{db}`, which no [[db]] defines",
+                        f.name
+                    ));
+                }
             }
         }
         Ok(stacks)
