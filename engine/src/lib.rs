@@ -25,6 +25,7 @@
 
 pub mod catalog;
 pub mod context;
+pub mod discover;
 mod engine;
 pub mod error;
 pub mod facts;

@@ -3,8 +3,23 @@
 //! Each `catalog/<category>.toml` holds one `[[check]]` record per check of CHECKS.md §4. This
 //! crate is data: it embeds the files and loads them through the engine's normal catalogue loader,
 //! so a broken record fails `cargo test` here rather than a user's run.
+//!
+//! `discovery/stacks.toml` is the technology dictionary of discovery (CHECKS.md §1.2–1.3): which
+//! dependencies, imports, images and words mean which database, ORM or framework.
 
 use ppa_engine::catalog::Catalog;
+use ppa_engine::discover::Stacks;
+
+/// The embedded technology dictionary: (path label, TOML text).
+pub const STACKS: (&str, &str) = (
+    "rules/discovery/stacks.toml",
+    include_str!("../discovery/stacks.toml"),
+);
+
+/// Loads the built-in technology dictionary (tested, so it cannot fail at run time).
+pub fn stacks() -> Result<Stacks, String> {
+    Stacks::from_toml(STACKS.0, STACKS.1)
+}
 
 /// The embedded catalogue files: (path label, TOML text), in category report order.
 pub const FILES: &[(&str, &str)] = &[
@@ -81,6 +96,86 @@ mod tests {
         let mut expected = EXPECTED.to_vec();
         expected.sort_unstable();
         assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn the_stack_dictionary_loads_and_covers_the_spec() {
+        let s = stacks().unwrap_or_else(|e| panic!("{e}"));
+        let kinds: Vec<&str> = s.db.iter().map(|d| d.kind.as_str()).collect();
+        assert_eq!(kinds, ["mongodb", "mysql", "postgresql", "redis", "sqlite"]);
+        // CHECKS.md §1.3: driver dependencies and the DB kind they imply.
+        for (dep, kind) in [
+            ("psycopg", "postgresql"),
+            ("psycopg2-binary", "postgresql"),
+            ("asyncpg", "postgresql"),
+            ("pg", "postgresql"),
+            ("github.com/jackc/pgx", "postgresql"),
+            ("github.com/lib/pq", "postgresql"),
+            ("pymysql", "mysql"),
+            ("mysqlclient", "mysql"),
+            ("aiomysql", "mysql"),
+            ("mysql2", "mysql"),
+            ("github.com/go-sql-driver/mysql", "mysql"),
+            ("aiosqlite", "sqlite"),
+            ("better-sqlite3", "sqlite"),
+            ("github.com/mattn/go-sqlite3", "sqlite"),
+            ("pymongo", "mongodb"),
+            ("motor", "mongodb"),
+            ("mongoose", "mongodb"),
+            ("redis", "redis"),
+            ("ioredis", "redis"),
+            ("github.com/redis/go-redis", "redis"),
+        ] {
+            assert!(
+                s.stack
+                    .iter()
+                    .any(|x| x.db.as_deref() == Some(kind)
+                        && x.dependencies.iter().any(|d| d == dep)),
+                "{dep} should imply {kind}"
+            );
+        }
+        // The tech_stack.md dictionary of §1.1 row 9.
+        let mut words: Vec<&str> =
+            s.db.iter()
+                .flat_map(|d| &d.docs)
+                .chain(s.stack.iter().flat_map(|x| &x.docs))
+                .chain(s.flag.iter().flat_map(|f| &f.docs))
+                .chain(&s.pooler.docs)
+                .map(String::as_str)
+                .collect();
+        words.sort_unstable();
+        for w in [
+            "PostgreSQL",
+            "MySQL",
+            "SQLite",
+            "MongoDB",
+            "Redis",
+            "Supabase",
+            "PgBouncer",
+            "SQLAlchemy",
+            "SQLModel",
+            "Django",
+            "FastAPI",
+            "Starlette",
+            "asyncio",
+            "Celery",
+            "Prisma",
+            "Sequelize",
+            "TypeORM",
+            "Knex",
+            "Mongoose",
+            "GORM",
+            "sqlx",
+            "pgx",
+            "Express",
+            "Fastify",
+            "NestJS",
+        ] {
+            assert!(
+                words.binary_search(&w).is_ok(),
+                "tech_stack.md word {w} missing"
+            );
+        }
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum Command {
     /// Check files or directories (default: the current directory).
     #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Show what a project is built with and which packs `ppa check` enables for it.
+    #[command(after_long_help = DISCOVER_HELP)]
+    Discover(DiscoverArgs),
     /// List the built-in packs.
     Packs(PacksArgs),
     /// Show a check's documentation, or list every check.
@@ -40,9 +43,10 @@ pub enum Command {
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
-  ppa check                                  check the current directory with every built-in pack
+  ppa check                                  check the current directory with the packs its
+                                             manifests and imports enable (`ppa discover`)
   ppa check --pack asyncio src/              only the asyncio pack, only src/
-  ppa check --pack ./ci/our-pack --pack asyncio
+  ppa check --pack ./ci/our-pack --auto      your pack plus the discovered ones
   ppa check --select runtime --ignore runtime.redundant_data_copies
   ppa check --format json > ppa.json
   ppa check --report                         also write docs/project/persistence_audit.md
@@ -65,6 +69,20 @@ Exit codes:
   1  findings at or above --fail-on
   2  usage, configuration or pack error (including a predicate that failed while running;
      findings are still printed)";
+
+const DISCOVER_HELP: &str = "\
+Reads requirements*.txt, pyproject.toml, Pipfile, setup.cfg, setup.py (never run), package.json,
+go.mod, compose files, docs/project/tech_stack.md and the imports of source files (tests and
+vendored code excluded). A pack is enabled when one of its `enabled_by` triggers holds: a runtime
+(not dev) dependency, an import, a file of its languages, a file glob. Adjust the automatic set in
+ppa.toml:
+  [packs]
+  enable = [\"asyncio\"]
+  disable = [\"python-core\"]
+
+Examples:
+  ppa discover                               the project of the current directory
+  ppa discover services/api --format json    the tech_stack object";
 
 const TEST_HELP: &str = "\
 Fixture annotations (a comment above the line they are about):
@@ -97,9 +115,13 @@ pub enum FailOn {
 pub struct CheckArgs {
     /// Files or directories to check.
     pub paths: Vec<PathBuf>,
-    /// A built-in pack name or a pack directory; repeatable. Default: every built-in pack.
+    /// A built-in pack name or a pack directory; repeatable. Default: the packs discovery
+    /// enables for the project (`ppa discover`).
     #[arg(long = "pack", value_name = "NAME|PATH")]
     pub packs: Vec<String>,
+    /// With --pack: also enable the discovered packs.
+    #[arg(long)]
+    pub auto: bool,
     /// Only these checks: ids or category prefixes, comma-separated (`runtime,query.n_plus_one`).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub select: Vec<String>,
@@ -141,6 +163,15 @@ pub struct CheckArgs {
     /// With --report: do not append a row to the results log.
     #[arg(long)]
     pub no_results_log: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiscoverArgs {
+    /// The project directory (default: the project root of the working directory).
+    pub path: Option<PathBuf>,
+    /// Output format: a readable summary, or the `tech_stack` JSON object.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]

@@ -68,7 +68,43 @@ impl Audit {
         );
         let mut lang_ids: Vec<&str> = languages.iter().map(|l| l.name()).collect();
         lang_ids.dedup();
-        let tech_stack = serde_json::json!({ "languages": lang_ids });
+        let mut tech_stack = serde_json::json!({ "languages": lang_ids });
+        let mut tech_stack_line = tech_stack_line;
+        // Discovery's view when it chose the packs: `postgresql 16 · sqlalchemy 2.0 · … —
+        // packs: … — detected, no pack: …` (CHECKS.md §6.2).
+        if let Some(d) = &result.discovery {
+            let ts = d.tech_stack();
+            let mut parts: Vec<String> = ts
+                .db
+                .iter()
+                .map(|db| match ts.db_versions.get(db) {
+                    Some(v) => format!("{db} {v}"),
+                    None => db.clone(),
+                })
+                .collect();
+            for list in [&ts.orm, &ts.web, &ts.async_, &ts.tasks] {
+                parts.extend(list.iter().map(|x| x.replace('@', " ")));
+            }
+            parts.dedup();
+            let or_none = |v: &[String]| {
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            tech_stack_line = format!(
+                "{} — packs: {} — detected, no pack: {}",
+                if parts.is_empty() {
+                    langs.clone()
+                } else {
+                    parts.join(" · ")
+                },
+                or_none(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                or_none(&ts.unpacked)
+            );
+            tech_stack = serde_json::to_value(&ts).unwrap_or(tech_stack);
+        }
         Ok(Audit {
             date: report_date()?,
             commit: git_commit(root),

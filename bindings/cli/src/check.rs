@@ -27,10 +27,12 @@ pub struct RunResult {
     pub check_warnings: Vec<(String, String)>,
     /// Languages of the files checked.
     pub languages: std::collections::BTreeSet<Language>,
+    /// What discovery found, when it chose packs (no `--pack`, or `--auto`).
+    pub discovery: Option<ppa_engine::discover::Discovery>,
 }
 
-/// Builds the engine from `--pack` values (built-in names or directories; default: every
-/// built-in pack) and `--select`/`--ignore`. Pack errors are all rendered, then returned.
+/// Builds the engine from pack names or directories (exactly these, plus what they require) and
+/// `--select`/`--ignore`. Pack errors are all rendered, then returned.
 pub fn build_engine(
     packs: &[String],
     select: &[String],
@@ -40,15 +42,7 @@ pub fn build_engine(
     let catalog = ppa_rules::catalog().map_err(|mut e| -> CliError { Box::new(e.remove(0)) })?;
     let mut builder = EngineBuilder::new(catalog);
     let mut errors = Vec::new();
-    let requested: Vec<String> = if packs.is_empty() {
-        ppa_packs::PACKS
-            .iter()
-            .map(|p| p.name.to_string())
-            .collect()
-    } else {
-        packs.to_vec()
-    };
-    for spec in &requested {
+    for spec in packs {
         let path = Path::new(spec);
         let result =
             if path.join("pack.toml").is_file() || spec.contains('/') || spec.contains('\\') {
@@ -533,13 +527,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         })?,
         (None, None) => FailOn::Low,
     };
-    let (engine, warnings) = build_engine(&packs, &select, &ignore, &config.context.job_dirs)?;
-    let include = pick(&args.include, &config.scan.include);
-    let mut exclude = config.scan.exclude.clone();
-    exclude.extend(args.exclude.iter().cloned());
-    let scope = Scope::new(&include, &exclude)
-        .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
-    let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![cwd.canonicalize().unwrap_or_else(|_| cwd.clone())]
     } else {
@@ -555,8 +542,32 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .map(|p| p.canonicalize().unwrap_or(p))
             .collect()
     };
+    // No --pack (nor `[check] packs`), or --auto: discovery chooses the packs (CHECKS.md §1.2).
+    let mut discovery = None;
+    let mut chosen: Vec<String> = Vec::new();
+    if packs.is_empty() || args.auto {
+        let triggers = crate::discover::builtin_triggers()?;
+        let d = crate::discover::discover_project(&root, &paths, &config, &triggers, false)?;
+        chosen.clone_from(&d.packs);
+        discovery = Some(d);
+    }
+    for p in packs {
+        if !chosen.contains(&p) {
+            chosen.push(p);
+        }
+    }
+    let (engine, warnings) = build_engine(&chosen, &select, &ignore, &config.context.job_dirs)?;
+    let include = pick(&args.include, &config.scan.include);
+    let mut exclude = config.scan.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
+    let scope = Scope::new(&include, &exclude)
+        .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
+    let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
     let project_info = ppa_engine::project::ProjectInfo {
-        db: Vec::new(),
+        db: discovery
+            .as_ref()
+            .map(|d| d.tech_stack().db.clone())
+            .unwrap_or_default(),
         config: config.facts.clone(),
     };
     let run = || {
@@ -579,6 +590,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         None => run()?,
     };
     result.diagnostics.splice(0..0, warnings);
+    if let Some(d) = &discovery {
+        result.diagnostics.extend(d.diagnostics.iter().cloned());
+    }
+    result.discovery = discovery;
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,

@@ -20,6 +20,10 @@
 //!
 //! [results_log]
 //! skill = "ln-650"              # the Skill column of docs/project/.audit/results_log.md
+//!
+//! [packs]                       # adjusts the packs discovery enables (`ppa discover`)
+//! enable = ["asyncio"]
+//! disable = ["python-core"]
 //! ```
 
 use crate::CliError;
@@ -36,6 +40,8 @@ pub struct Config {
     pub check: Check,
     #[serde(default)]
     pub context: ContextConfig,
+    #[serde(default)]
+    pub packs: Packs,
     /// Free-form settings that project-level detectors read (`project.config` in their
     /// predicate), e.g. `[facts.channels] external = [...]`.
     #[serde(default)]
@@ -58,6 +64,16 @@ pub struct ContextConfig {
 pub struct ResultsLog {
     /// The Skill column of the results log rows ppa writes (default `ln-650`).
     pub skill: Option<String>,
+}
+
+/// `[packs]`: adjustments to the automatic pack set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packs {
+    #[serde(default)]
+    pub enable: Vec<String>,
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,7 +120,7 @@ impl miette::Diagnostic for ConfigError {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(
-            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on; [results_log] skill",
+            "accepted keys: [scan] include, exclude, max_file_size; [check] packs, select, ignore, fail_on; [packs] enable, disable; [context] job_dirs; [facts]; [results_log] skill",
         ))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod check;
 mod commands;
 pub mod config;
+pub mod discover;
 pub mod output;
 
 use args::{Cli, Command};
@@ -43,6 +44,7 @@ where
     };
     let result = match cli.command {
         Command::Check(a) => check::run(&a, out, err),
+        Command::Discover(a) => discover::run(&a, out, err),
         Command::Packs(a) => commands::packs(&a, out),
         Command::Rule(a) => commands::rule(&a, out, err),
         Command::Test(a) => commands::test(&a, out, err),

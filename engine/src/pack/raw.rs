@@ -152,16 +152,23 @@ pub struct RawMeta {
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnabledBy {
-    /// Always enabled for projects containing one of the pack's languages.
+    /// Enabled for projects containing a source file of one of the pack's languages.
     #[serde(default)]
     pub always: bool,
-    /// Dependency names in manifests (`requirements.txt`, `pyproject.toml`, `package.json`,
-    /// `go.mod`), e.g. `sqlalchemy`, `github.com/jackc/pgx/v5`.
+    /// Runtime dependency names in manifests (`requirements.txt`, `pyproject.toml`, `Pipfile`,
+    /// `setup.cfg`, `setup.py`, `package.json`, `go.mod`), e.g. `sqlalchemy`,
+    /// `sqlalchemy[asyncio]` (with the extra), `github.com/jackc/pgx/v5`.
     #[serde(default)]
     pub dependencies: Vec<String>,
-    /// Top-level modules imported by source files, e.g. `asyncio`.
+    /// Modules imported by non-test source files, e.g. `asyncio`; a sub-module matches too
+    /// (`sqlalchemy` matches `sqlalchemy.orm`, `github.com/jackc/pgx/v5` matches
+    /// `github.com/jackc/pgx/v5/pgxpool`).
     #[serde(default)]
     pub imports: Vec<String>,
+    /// Globs over repo-relative paths (`**/migrations/**/*.sql`): any file of the project
+    /// matching one enables the pack, even in paths that checks skip (migrations).
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 /// `[[detector]]`: one way a framework shows the defect of a check.
