@@ -164,6 +164,23 @@ pub fn is_generated(text: &str) -> bool {
     })
 }
 
+/// The file walk shared by `ppa check`, discovery and the benchmark: `.gitignore`/`.ignore`
+/// honoured (also outside a git repository), hidden entries skipped, no symlinks followed, in
+/// path order. Callers add filters and build it.
+pub fn walk_builder(path: &std::path::Path) -> ignore::WalkBuilder {
+    let mut b = ignore::WalkBuilder::new(path);
+    b.hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .ignore(true)
+        .parents(true)
+        .follow_links(false)
+        .sort_by_file_path(|a, b| a.cmp(b));
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

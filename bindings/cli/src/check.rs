@@ -151,17 +151,7 @@ pub fn label(root: &Path, path: &Path) -> String {
 /// repository), hidden entries skipped, no symlinks followed, in path order. The benchmark uses
 /// the same walk.
 pub fn walker(path: &Path) -> ignore::Walk {
-    ignore::WalkBuilder::new(path)
-        .hidden(true)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .ignore(true)
-        .parents(true)
-        .follow_links(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .build()
+    scope::walk_builder(path).build()
 }
 
 /// (path label, path, facts only): a file to check, or a migration read only for its facts.

@@ -433,16 +433,7 @@ impl<'a> Discoverer<'a> {
     pub fn walk(&mut self, dir: &Path) {
         let root = self.root.clone();
         let scope = self.scope.clone();
-        let walk = ignore::WalkBuilder::new(dir)
-            .hidden(true)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .require_git(false)
-            .ignore(true)
-            .parents(true)
-            .follow_links(false)
-            .sort_by_file_path(|a, b| a.cmp(b))
+        let walk = crate::scope::walk_builder(dir)
             .filter_entry(move |e| {
                 if !e.file_type().is_some_and(|t| t.is_dir()) || e.depth() == 0 {
                     return true;

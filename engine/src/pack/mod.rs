@@ -603,27 +603,10 @@ fn compile_detector(
         ));
     }
     let check_id = d.check.get_ref();
-    let check = match catalog.get(check_id) {
-        _ if role != Role::Detect => Some(Arc::new(fact_check(check_id))),
-        Some(c) => Some(Arc::clone(c)),
-        // Already reported where the check is defined.
-        None if invalid_checks.contains(check_id) => None,
-        None => {
-            let hint = match closest(check_id, catalog.iter().map(|c| c.id.as_str())) {
-                Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check id"),
-                None => "define the check in this pack with a `[[check]]` record, or use an id from `ppa rule --list`".into(),
-            };
-            errors.push(
-                PackError::new(
-                    file,
-                    Span::from(d.check.span()),
-                    format!("unknown check id `{check_id}`"),
-                    hint,
-                )
-                .with_kind(PackErrorKind::UnknownCheck),
-            );
-            None
-        }
+    let check = if role == Role::Detect {
+        lookup_check(&d.check, file, catalog, invalid_checks, errors)
+    } else {
+        Some(Arc::new(fact_check(check_id)))
     };
     if !meta.languages.contains(&d.language) {
         errors.push(PackError::new(
@@ -857,6 +840,38 @@ fn compile_detector(
     })
 }
 
+/// The catalogue check a detector names; an unknown id is an error with a suggestion. A check
+/// that failed validation in this pack was already reported where it is defined.
+fn lookup_check(
+    id: &Spanned<String>,
+    file: &SourceFile,
+    catalog: &Catalog,
+    invalid_checks: &BTreeSet<String>,
+    errors: &mut Vec<PackError>,
+) -> Option<Arc<Check>> {
+    let check_id = id.get_ref();
+    if let Some(c) = catalog.get(check_id) {
+        return Some(Arc::clone(c));
+    }
+    if invalid_checks.contains(check_id) {
+        return None;
+    }
+    let hint = match closest(check_id, catalog.iter().map(|c| c.id.as_str())) {
+        Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check id"),
+        None => "define the check in this pack with a `[[check]]` record, or use an id from `ppa rule --list`".into(),
+    };
+    errors.push(
+        PackError::new(
+            file,
+            Span::from(id.span()),
+            format!("unknown check id `{check_id}`"),
+            hint,
+        )
+        .with_kind(PackErrorKind::UnknownCheck),
+    );
+    None
+}
+
 /// The stand-in check an extractor carries: extractors report records, never findings.
 fn fact_check(id: &str) -> Check {
     Check {
@@ -988,27 +1003,7 @@ fn compile_project_detector(
             "use lower-case letters, digits, `-` and `_`, e.g. `channel-mismatch`",
         ));
     }
-    let check_id = d.check.get_ref();
-    let check = match catalog.get(check_id) {
-        Some(c) => Some(Arc::clone(c)),
-        None if invalid_checks.contains(check_id) => None,
-        None => {
-            let hint = match closest(check_id, catalog.iter().map(|c| c.id.as_str())) {
-                Some(s) => format!("did you mean `{s}`? `ppa rule --list` shows every check id"),
-                None => "define the check in this pack with a `[[check]]` record, or use an id from `ppa rule --list`".into(),
-            };
-            errors.push(
-                PackError::new(
-                    file,
-                    Span::from(d.check.span()),
-                    format!("unknown check id `{check_id}`"),
-                    hint,
-                )
-                .with_kind(PackErrorKind::UnknownCheck),
-            );
-            None
-        }
-    };
+    let check = lookup_check(&d.check, file, catalog, invalid_checks, errors);
     let ctx = FileCtx {
         file,
         source,

@@ -322,22 +322,7 @@ impl Predicate {
         nodes: &[Option<Node<'_>>],
         vocab: &Arc<Vocabularies>,
     ) -> Result<Outcome, ScriptError> {
-        let mut scope = Scope::new();
-        for ((_, var), node) in self.vars.iter().zip(nodes) {
-            let value = match node {
-                Some(n) => Dynamic::from(NodeRef::new(file, *n)),
-                None => Dynamic::UNIT,
-            };
-            scope.push_dynamic(var.as_str(), value);
-        }
-        scope.push("file", FileHandle(Arc::clone(file)));
-        VOCAB.with(|v| *v.borrow_mut() = Some(Arc::clone(vocab)));
-        let result = engine().eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast);
-        VOCAB.with(|v| *v.borrow_mut() = None);
-        match result {
-            Ok(value) => self.outcome(value),
-            Err(err) => Err(self.error(&err)),
-        }
+        self.outcome(self.eval_value(file, nodes, vocab)?)
     }
 
     /// Evaluates the predicate for one match and returns its raw value (extractors).
