@@ -104,3 +104,69 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The guards the engine reads off query patterns only skip queries that would match nothing:
+/// every fixture and example source file gives the same findings and fact records with and
+/// without them, with every built-in pack on.
+#[test]
+fn query_guards_change_no_result() {
+    let build = |guards: bool| {
+        let mut b = EngineBuilder::new(ppa_rules::catalog().expect("catalogue"));
+        for src in ppa_packs::PACKS {
+            b.load_pack(src).expect("built-in pack loads");
+        }
+        let b = if guards { b } else { b.without_guards() };
+        b.build().0
+    };
+    let (with, without) = (build(true), build(false));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for src in ppa_packs::PACKS {
+        files.extend(fixtures(src.name));
+    }
+    let mut stack = vec![root.join("examples"), root.join("tests").join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if ppa_engine::Language::from_path(&p.to_string_lossy()).is_some() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() > 20,
+        "too few files to compare: {}",
+        files.len()
+    );
+    let summary = |r: &ppa_engine::FileReport| {
+        let findings: Vec<String> = r
+            .findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{} {} {}",
+                    f.detector, f.line, f.column, f.severity, f.message
+                )
+            })
+            .collect();
+        (findings, format!("{:?}", r.records))
+    };
+    let mut compared = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let label = path.to_string_lossy().replace('\\', "/");
+        let a = summary(&with.check_source(&label, &text));
+        let b = summary(&without.check_source(&label, &text));
+        assert_eq!(a, b, "{label}: guards changed the result");
+        compared += usize::from(!a.0.is_empty() || a.1 != "[]");
+    }
+    assert!(compared > 10, "only {compared} files produced anything");
+}
