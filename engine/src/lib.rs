@@ -23,6 +23,7 @@
 //! (`#resolves-to?` …) → sandboxed rhai predicate → finding → suppressions and fingerprints.
 //! See `engine/README.md` for a map of the modules.
 
+pub mod callgraph;
 pub mod catalog;
 pub mod context;
 pub mod discover;

@@ -10,7 +10,7 @@
 
 mod host;
 
-pub use host::{FileHandle, HOST_FUNCTIONS};
+pub use host::{module_name, FileHandle, HOST_FUNCTIONS};
 
 use crate::file::{FileCtx, NodeRef};
 use crate::model::Severity;
