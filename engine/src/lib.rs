@@ -29,6 +29,7 @@ pub mod context;
 pub mod discover;
 mod engine;
 pub mod error;
+pub mod exec_context;
 pub mod facts;
 pub mod file;
 pub mod finding;

@@ -166,6 +166,7 @@ fn collect_files(
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
     sql_files: &mut Vec<(String, PathBuf)>,
+    go_mods: &mut Vec<(String, PathBuf)>,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
     let want_sql = engine.has_project_phase();
     let mut files = Vec::new();
@@ -195,6 +196,11 @@ fn collect_files(
                 std::env::current_dir().map(|d| d.join(&abs)).unwrap_or(abs)
             };
             let name = label(root, &abs);
+            // Go modules map import paths to package directories (F11).
+            if (name == "go.mod" || name.ends_with("/go.mod")) && engine.handles(Language::Go) {
+                go_mods.push((name, abs));
+                continue;
+            }
             let Some(lang) = Language::from_path(&name) else {
                 // SQL migrations are read for facts (F2 triggers), never checked.
                 if want_sql
@@ -297,6 +303,7 @@ pub fn check_paths(
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
     let mut sql_paths = Vec::new();
+    let mut go_mods = Vec::new();
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -305,6 +312,7 @@ pub fn check_paths(
         engine,
         &mut result.diagnostics,
         &mut sql_paths,
+        &mut go_mods,
     )?;
     sql_paths.sort();
     sql_paths.dedup();
@@ -329,9 +337,11 @@ pub fn check_paths(
         .map(|(name, path, facts_only)| check_one(engine, name, path, max_size, *facts_only))
         .collect();
     let mut records = Vec::new();
+    let mut graphs = Vec::new();
     for ((name, _, _), outcome) in files.iter().zip(outcomes) {
         match outcome {
-            FileOutcome::Checked(report, source) => {
+            FileOutcome::Checked(mut report, source) => {
+                graphs.extend(report.graph.take());
                 result.files_checked += 1;
                 result.languages.extend(Language::from_path(name));
                 result.suppressed += report.suppressed;
@@ -342,7 +352,8 @@ pub fn check_paths(
                     result.sources.insert(name.clone(), s);
                 }
             }
-            FileOutcome::FactsOnly(report) => {
+            FileOutcome::FactsOnly(mut report) => {
+                graphs.extend(report.graph.take());
                 result.diagnostics.extend(report.diagnostics);
                 records.extend(report.records);
             }
@@ -355,7 +366,20 @@ pub fn check_paths(
     // The project phase: facts of every file, merged in path order, then project detectors.
     let mut facts = ppa_engine::project::Facts::from_records(records);
     ppa_engine::project::add_sql_facts(&mut facts, &sql_files);
-    let project = engine.check_project(&facts, project_info);
+    // F10 + F11: execution contexts of every function, for severities, exemptions and Rule 6.
+    let exec = (!graphs.is_empty()).then(|| {
+        let opts = ppa_engine::exec_context::Options {
+            classify_tests: true,
+            go_modules: read_go_modules(&go_mods),
+        };
+        Arc::new(ppa_engine::exec_context::ExecContext::build(
+            &graphs, &facts, &opts,
+        ))
+    });
+    drop(graphs);
+    let mut project_info = project_info.clone();
+    project_info.exec.clone_from(&exec);
+    let project = engine.check_project(&facts, &project_info);
     result.diagnostics.extend(project.diagnostics);
     result.check_warnings = project.check_warnings;
     for f in &project.findings {
@@ -414,12 +438,35 @@ pub fn check_paths(
         } else {
             Some(&matcher)
         },
+        exec: exec.as_deref(),
     };
     let (findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
     result.findings = findings;
     result.facts = facts;
     result.packs = engine.packs().iter().map(|p| p.meta.name.clone()).collect();
     Ok(result)
+}
+
+/// (directory of the `go.mod`, module path) of each readable `go.mod`.
+fn read_go_modules(files: &[(String, PathBuf)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, path) in files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let module = text.lines().find_map(|l| {
+            let l = l.split("//").next().unwrap_or("").trim();
+            l.strip_prefix("module")
+                .filter(|r| r.starts_with(char::is_whitespace))
+                .map(|r| r.trim().trim_matches('"').to_string())
+        });
+        if let Some(m) = module.filter(|m| !m.is_empty()) {
+            let dir = name.strip_suffix("go.mod").unwrap_or("");
+            out.push((dir.trim_end_matches('/').to_string(), m));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Byte range of 1-based line `line` (without its newline).
@@ -559,6 +606,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .map(|d| d.tech_stack().db.clone())
             .unwrap_or_default(),
         config: config.facts.clone(),
+        exec: None,
     };
     let run = || {
         check_paths(

@@ -154,6 +154,36 @@ pub fn qualified_name(file: &FileCtx, node: Node<'_>) -> String {
     format!("{}{}{symbol}", module_key(file), separator(file.language))
 }
 
+/// Qualified names of the functions enclosing a node, innermost first (empty at module level).
+pub fn enclosing_functions(file: &FileCtx, node: Node<'_>) -> Vec<String> {
+    let mut nodes: Vec<Node<'_>> = crate::semantics::ancestors(file, node)
+        .into_iter()
+        .rev()
+        .collect();
+    if crate::semantics::is_function(file.language, node) {
+        nodes.push(node);
+    }
+    let prefix = format!("{}{}", module_key(file), separator(file.language));
+    let mut symbol = String::new();
+    let mut out = Vec::new();
+    for i in 0..nodes.len() {
+        let n = nodes[i];
+        if !is_definition(file.language, n) {
+            continue;
+        }
+        let parent = if i > 0 { Some(nodes[i - 1]) } else { None };
+        if !symbol.is_empty() {
+            symbol.push('.');
+        }
+        symbol.push_str(&segment(file, n, parent));
+        if crate::semantics::is_function(file.language, n) {
+            out.push(format!("{prefix}{symbol}"));
+        }
+    }
+    out.reverse();
+    out
+}
+
 /// The target an expression names (`target_name(expr)` in predicates): a function or method
 /// referenced by name (`views.list_jobs`, `s.handleJobs`, `listUsers`), as the qualified name
 /// the project phase resolves. `None` when the file cannot name it.
@@ -887,6 +917,16 @@ impl<'t> Indexer<'t> {
             };
             let chain = chain_of(caller);
             let Some(mut target) = absolutize(file, &c.raw, &chain, &k) else {
+                // Go: a server started on an untyped value still tells that `main` serves.
+                if let (Language::Go, Raw::Resolved(r)) = (lang, &c.raw) {
+                    if let Some(m) = r.rsplit('.').next().filter(|m| m.starts_with("ListenAndServe")) {
+                        calls.push(CallSite {
+                            caller: c.caller,
+                            target: format!("?.{m}"),
+                            line: c.line,
+                        });
+                    }
+                }
                 continue;
             };
             if c.constructor {

@@ -144,6 +144,8 @@ pub struct Detector {
     pub role: Role,
     /// Repo-relative path globs the unit is limited to (extractors' `paths`).
     pub paths: Option<globset::GlobSet>,
+    /// Severity by execution context, settled after the project phase.
+    pub severity_by_context: Option<crate::exec_context::SeverityByContext>,
 }
 
 impl Detector {
@@ -608,6 +610,19 @@ fn compile_detector(
     } else {
         Some(Arc::new(fact_check(check_id)))
     };
+    let severity_by_context = match &d.severity_by_context {
+        Some(t) if t.get_ref().is_empty() => {
+            errors.push(PackError::new(
+                file,
+                Span::from(t.span()),
+                "`severity_by_context` sets no severity",
+                "give at least one of `request`, `background`, `init`, `cli`, `other`, e.g. `{ request = \"HIGH\", other = \"MEDIUM\" }`",
+            ));
+            None
+        }
+        Some(t) => Some(t.get_ref().clone()),
+        None => None,
+    };
     if !meta.languages.contains(&d.language) {
         errors.push(PackError::new(
             file,
@@ -837,6 +852,7 @@ fn compile_detector(
         vocab: Arc::clone(vocab),
         role,
         paths: None,
+        severity_by_context,
     })
 }
 
@@ -957,6 +973,7 @@ fn compile_extractor(
         message: Spanned::new(e.name.span(), String::new()),
         recommendation: None,
         severity: None,
+        severity_by_context: None,
         report: e.report.clone(),
     };
     let mut det = compile_detector(
