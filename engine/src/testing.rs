@@ -263,6 +263,8 @@ pub struct FixtureOutcome {
     pub context_todo: Vec<(usize, String)>,
     /// `ppa-context-todo:` lines that now hold: (line, expected).
     pub context_todo_fixed: Vec<(usize, String)>,
+    /// Fact records the pack's extractors emitted from this file.
+    pub records: Vec<crate::project::FactRecord>,
 }
 
 impl FixtureOutcome {
@@ -295,7 +297,40 @@ pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome 
             cx.settle(f);
         }
     }
-    compare(engine, path, source, report.findings, report.diagnostics, cx.as_ref())
+    let mut outcome = compare(
+        engine,
+        path,
+        source,
+        report.findings,
+        report.diagnostics,
+        cx.as_ref(),
+    );
+    outcome.records = facts_records(&facts);
+    outcome
+}
+
+/// The records of every fact, for a single-fixture outcome.
+fn facts_records(facts: &crate::project::Facts) -> Vec<crate::project::FactRecord> {
+    let mut out = Vec::new();
+    for name in facts.names() {
+        for v in facts.get(name) {
+            let Some(m) = v.as_object() else {
+                continue;
+            };
+            let text = |k: &str| m.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+            let num = |k: &str| m.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
+            out.push(crate::project::FactRecord {
+                fact: name.to_string(),
+                file: text("file"),
+                line: num("line"),
+                column: num("column"),
+                pack: text("pack"),
+                extractor: text("extractor"),
+                data: m.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Runs the engine on a set of fixtures that form one project: every file is checked, the facts
@@ -317,7 +352,7 @@ pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureO
             Some(lang) => engine.check_source_as(path, lang, text),
             None => crate::FileReport::default(),
         };
-        records.append(&mut r.records);
+        records.extend(r.records.iter().cloned());
         reports.push(r);
     }
     let mut facts = crate::project::Facts::from_records(records);
@@ -355,14 +390,16 @@ pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureO
         if outcomes.is_empty() {
             report.diagnostics.append(&mut project_errors);
         }
-        outcomes.push(compare(
+        let mut outcome = compare(
             engine,
             path,
             text,
             report.findings,
             report.diagnostics,
             cx.as_deref(),
-        ));
+        );
+        outcome.records = report.records;
+        outcomes.push(outcome);
     }
     // Project findings in files that are not fixtures are unexpected somewhere: keep them.
     if let Some(first) = outcomes.first_mut() {

@@ -44,6 +44,7 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         let files = fixtures(src.name);
         assert!(!files.is_empty(), "pack {} has no fixtures", src.name);
         let mut fired = std::collections::BTreeSet::new();
+        let mut emitted = std::collections::BTreeSet::new();
         let mut ok_checks = std::collections::BTreeSet::new();
         let inputs: Vec<(String, String)> = files
             .iter()
@@ -59,6 +60,9 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         for ((label, text), out) in inputs.iter().zip(run_fixtures(&engine, &inputs)) {
             for f in &out.matched {
                 fired.insert(f.detector.clone());
+            }
+            for r in &out.records {
+                emitted.insert(r.extractor.clone());
             }
             let prefix = if label.ends_with(".sql") { "--" } else { "#" };
             for a in ppa_engine::testing::parse_annotations(text, prefix) {
@@ -80,6 +84,9 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                         .collect::<Vec<_>>(),
                     out.errors.iter().map(|d| &d.message).collect::<Vec<_>>()
                 ));
+                for (line, want, got) in &out.context_mismatch {
+                    failures.push(format!("{label}:{line}: context: expected {want}; got {got}"));
+                }
             }
         }
         // Every detector is proven by at least one positive, and every check it implements by a
@@ -93,6 +100,16 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                     .iter()
                     .map(|d| (d.qualified_name(), d.check.id.clone())),
             );
+        // Every extractor is proven by a record in the fixtures (those limited to migration
+        // paths by `paths` cannot see fixtures under `tests/`).
+        for e in pack.extractors.iter().filter(|e| e.paths.is_none()) {
+            if !emitted.contains(&e.qualified_name()) {
+                failures.push(format!(
+                    "{}: no fixture line produces a record",
+                    e.qualified_name()
+                ));
+            }
+        }
         for (name, check) in units {
             if !fired.contains(&name) {
                 failures.push(format!("{name}: no fixture line is found by it"));
