@@ -9,15 +9,24 @@ fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(pack)
         .join("tests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
+    // Fixtures may sit in sub-directories (framework layouts such as `app/api/x/route.ts`).
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
                 || p.extension().is_some_and(|e| e == "sql")
-        })
-        .collect();
+            {
+                files.push(p);
+            }
+        }
+    }
     files.sort();
     files
 }
@@ -49,11 +58,12 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         let inputs: Vec<(String, String)> = files
             .iter()
             .map(|path| {
-                let label = format!(
-                    "{}/tests/{}",
-                    src.name,
-                    path.file_name().unwrap().to_string_lossy()
-                );
+                let rel = path
+                    .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join(src.name))
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let label = format!("{}/{rel}", src.name);
                 (label, std::fs::read_to_string(path).unwrap())
             })
             .collect();
@@ -64,7 +74,11 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
             for r in &out.records {
                 emitted.insert(r.extractor.clone());
             }
-            let prefix = if label.ends_with(".sql") { "--" } else { "#" };
+            let prefix = if label.ends_with(".sql") {
+                "--"
+            } else {
+                ppa_engine::Language::from_path(label).map_or("#", |l| l.comment_prefix())
+            };
             for a in ppa_engine::testing::parse_annotations(text, prefix) {
                 if a.expect == Expect::Ok {
                     ok_checks.insert(a.check);

@@ -695,7 +695,14 @@ impl<'t> Indexer<'t> {
         let outer = self.innermost_fn();
         let start = match parent {
             Some(p) if p.kind() == "decorated_definition" => p.start_position().row + 1,
-            _ => node.start_position().row + 1,
+            // TypeScript class members: decorators are the class body's children before them.
+            _ => {
+                let mut first = node;
+                while let Some(d) = first.prev_named_sibling().filter(|d| d.kind() == "decorator") {
+                    first = d;
+                }
+                first.start_position().row + 1
+            }
         };
         let info = fn_info(file, node, parent, qname.clone(), class.clone());
         let decorators = match file.language {
