@@ -348,7 +348,7 @@ pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureO
             reports.push(crate::FileReport::default());
             continue;
         }
-        let mut r = match Language::from_path(path) {
+        let r = match Language::from_path(path) {
             Some(lang) => engine.check_source_as(path, lang, text),
             None => crate::FileReport::default(),
         };

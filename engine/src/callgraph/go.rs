@@ -4,6 +4,31 @@ use super::{FnInfo, Raw};
 use crate::file::FileCtx;
 use tree_sitter::Node;
 
+/// `a.b.c` as a chain; a call in the chain is looked through (`NewStore().Save`).
+pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
+    let mut path = Vec::new();
+    let mut n = node;
+    for _ in 0..16 {
+        match n.kind() {
+            "identifier" | "package_identifier" | "type_identifier" => {
+                path.reverse();
+                return Some(Raw::Chain {
+                    root: file.text(n).to_string(),
+                    path,
+                });
+            }
+            "selector_expression" => {
+                path.push(file.text(n.child_by_field_name("field")?).to_string());
+                n = n.child_by_field_name("operand")?;
+            }
+            "call_expression" => n = n.child_by_field_name("function")?,
+            "parenthesized_expression" => n = n.named_child(0)?,
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// The package clause's name.
 pub(super) fn package_name(file: &FileCtx) -> Option<String> {
     let root = file.tree.root_node();
@@ -93,10 +118,12 @@ pub(super) fn type_target(file: &FileCtx, ty: Node<'_>, module: &str) -> Option<
             "qualified_type" => {
                 let pkg = ty.child_by_field_name("package")?;
                 let name = ty.child_by_field_name("name")?;
-                let path = crate::semantics::resolve(file, pkg);
-                if path.starts_with('$') || path.contains('?') {
+                // Package names are bound at file level: no scope to search.
+                let crate::semantics::Binding::Import(path) =
+                    file.bindings().get(file.text(pkg))?
+                else {
                     return None;
-                }
+                };
                 return Some(format!("{path}.{}", file.text(name)));
             }
             _ => return None,
@@ -144,25 +171,39 @@ pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Local variables whose type is evident: `s := &Store{…}`, `s := Store{…}`, `var s Store`.
-pub(super) fn local_types(file: &FileCtx, node: Node<'_>, module: &str) -> Vec<(String, String)> {
+/// Local variables a declaration binds, and those whose type is evident: `s := &Store{…}`,
+/// `s := Store{…}`, `var s Store`; `for k, v := range xs` binds k and v.
+#[allow(clippy::type_complexity)] // reason: a private pair, read once by the indexer
+pub(super) fn local_types(
+    file: &FileCtx,
+    node: Node<'_>,
+    module: &str,
+) -> (Vec<String>, Vec<(String, String)>) {
+    let mut names = Vec::new();
     let mut out = Vec::new();
     match node.kind() {
-        "short_var_declaration" => {
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
-                return out;
+        "short_var_declaration" | "range_clause" => {
+            let Some(left) = node.child_by_field_name("left") else {
+                return (names, out);
             };
             let mut c1 = left.walk();
-            let mut c2 = right.walk();
-            let names: Vec<Node<'_>> = left.named_children(&mut c1).collect();
-            let values: Vec<Node<'_>> = right.named_children(&mut c2).collect();
-            if names.len() != values.len() {
-                return out;
+            let ids: Vec<Node<'_>> = left
+                .named_children(&mut c1)
+                .filter(|n| n.kind() == "identifier")
+                .collect();
+            names.extend(ids.iter().map(|n| file.text(*n).to_string()));
+            if node.kind() == "range_clause" {
+                return (names, out);
             }
-            for (n, v) in names.iter().zip(values) {
+            let Some(right) = node.child_by_field_name("right") else {
+                return (names, out);
+            };
+            let mut c2 = right.walk();
+            let values: Vec<Node<'_>> = right.named_children(&mut c2).collect();
+            if ids.len() != values.len() {
+                return (names, out);
+            }
+            for (n, v) in ids.iter().zip(values) {
                 let lit = match v.kind() {
                     "composite_literal" => Some(v),
                     "unary_expression" => v
@@ -179,19 +220,20 @@ pub(super) fn local_types(file: &FileCtx, node: Node<'_>, module: &str) -> Vec<(
             }
         }
         "var_spec" => {
-            if let Some(t) = node
+            let ty = node
                 .child_by_field_name("type")
-                .and_then(|t| type_target(file, t, module))
-            {
-                let mut c = node.walk();
-                for n in node.children_by_field_name("name", &mut c) {
+                .and_then(|t| type_target(file, t, module));
+            let mut c = node.walk();
+            for n in node.children_by_field_name("name", &mut c) {
+                names.push(file.text(n).to_string());
+                if let Some(t) = &ty {
                     out.push((file.text(n).to_string(), t.clone()));
                 }
             }
         }
         _ => {}
     }
-    out
+    (names, out)
 }
 
 /// Named struct types of a type declaration: (name, embedded types, fields → types).

@@ -207,7 +207,7 @@ pub fn target_name(file: &FileCtx, node: Node<'_>) -> Option<String> {
     }
     let chain: Vec<&FnInfo> = infos.iter().collect();
     let ctx = FileKnowledge::from_tree(file);
-    let raw = raw_reference(file, node, &functions)?;
+    let raw = raw_reference(file, node)?;
     absolutize(file, &raw, &chain, &ctx)
 }
 
@@ -275,6 +275,8 @@ pub(crate) struct FnInfo {
     pub types: Vec<(String, Raw)>,
     /// Nested definitions: name → qualified name.
     pub nested: Vec<(String, String)>,
+    /// Other local variables (assigned in the function): they shadow module-level names.
+    pub locals: Vec<String>,
     /// JavaScript arrow functions do not bind `this`.
     pub is_arrow: bool,
     /// TypeScript parameter properties (`constructor(private repo: Repo)`): name → type.
@@ -284,16 +286,22 @@ pub(crate) struct FnInfo {
 /// A reference as the file writes it, before it is made absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Raw {
-    /// A P1-resolved name (Python, Go): `app.jobs.reset`, `$self.repo.save`, `helper`.
+    /// A P1-resolved name (the value of a module-level assignment): `fastapi.APIRouter()`,
+    /// `$JobService()`.
     Resolved(Arc<str>),
     /// An absolute target already (a Go type computed from a parameter's type).
     Absolute(String),
-    /// A JavaScript chain: root identifier (or `this`) and property names.
+    /// A chain of names as written: root identifier (or `this`) and attribute names
+    /// (`self.repo.save` is `self` + [repo, save]). Resolved at the end of the file against
+    /// the enclosing functions and the module's bindings, without building per-function
+    /// binding tables.
     Chain { root: String, path: Vec<String> },
 }
 
-/// What the whole file knows: module-level definitions and (JavaScript) relative imports.
-pub(crate) struct FileKnowledge {
+/// What the whole file knows: module-level definitions and bindings, and (JavaScript) relative
+/// imports.
+pub(crate) struct FileKnowledge<'f> {
+    pub file: &'f FileCtx,
     pub module: String,
     /// Module-level function and class names.
     pub defs: Vec<String>,
@@ -301,8 +309,8 @@ pub(crate) struct FileKnowledge {
     pub imports: Vec<(String, String, Option<String>)>,
 }
 
-impl FileKnowledge {
-    fn from_tree(file: &FileCtx) -> FileKnowledge {
+impl<'f> FileKnowledge<'f> {
+    fn from_tree(file: &'f FileCtx) -> FileKnowledge<'f> {
         let root = file.tree.root_node();
         let mut defs = Vec::new();
         let mut imports = Vec::new();
@@ -315,6 +323,7 @@ impl FileKnowledge {
             }
         }
         FileKnowledge {
+            file,
             module: module_key(file),
             defs,
             imports,
@@ -385,19 +394,28 @@ fn nested_definitions(file: &FileCtx, f: Node<'_>) -> Vec<(String, String)> {
 }
 
 /// The raw reference of an expression naming a function (host `target_name`).
-fn raw_reference(file: &FileCtx, node: Node<'_>, functions: &[Node<'_>]) -> Option<Raw> {
+fn raw_reference(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
+    chain_of(file, node)
+}
+
+/// The chain of names an expression is (`a.b.c`; a call inside it is looked through:
+/// `Repo(db).save` is `Repo` + [save], a method of an instance).
+pub(crate) fn chain_of(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
     match file.language {
-        Language::Python | Language::Go => {
-            let r = crate::semantics::resolve_shared(file, node, Some(functions));
-            Some(Raw::Resolved(r))
-        }
+        Language::Python => python::chain(file, node),
+        Language::Go => go::chain(file, node),
         _ => js::chain(file, node),
     }
 }
 
 /// Makes a raw reference absolute: `chain` are the functions enclosing the reference, innermost
 /// first.
-fn absolutize(file: &FileCtx, raw: &Raw, chain: &[&FnInfo], k: &FileKnowledge) -> Option<String> {
+fn absolutize(
+    file: &FileCtx,
+    raw: &Raw,
+    chain: &[&FnInfo],
+    k: &FileKnowledge<'_>,
+) -> Option<String> {
     absolutize_lang(file.language, raw, chain, k, 0)
 }
 
@@ -405,7 +423,7 @@ fn absolutize_lang(
     lang: Language,
     raw: &Raw,
     chain: &[&FnInfo],
-    k: &FileKnowledge,
+    k: &FileKnowledge<'_>,
     depth: u8,
 ) -> Option<String> {
     if depth > 3 {
@@ -458,8 +476,81 @@ fn absolutize_lang(
                 },
             }
         }
-        Raw::Chain { root, path } => js::absolutize(root, path, chain, k),
+        Raw::Chain { root, path } => match lang {
+            Language::Python | Language::Go => chain_target(lang, root, path, chain, k, depth),
+            _ => js::absolutize(root, path, chain, k),
+        },
     }
+}
+
+/// A Python or Go chain made absolute: the enclosing functions first (receiver, typed
+/// parameters and locals, nested definitions; an untyped local ends it), then the module's
+/// bindings (imports, definitions, assigned values).
+fn chain_target(
+    lang: Language,
+    root: &str,
+    path: &[String],
+    chain: &[&FnInfo],
+    k: &FileKnowledge<'_>,
+    depth: u8,
+) -> Option<String> {
+    let join = |base: String| {
+        let mut s = base;
+        for p in path {
+            s.push('.');
+            s.push_str(p);
+        }
+        s
+    };
+    for f in chain {
+        if f.self_name.as_deref() == Some(root) {
+            return f.class.clone().map(join);
+        }
+        if let Some((_, t)) = f.types.iter().rev().find(|(n, _)| n == root) {
+            return absolutize_lang(lang, t, chain, k, depth + 1).map(join);
+        }
+        if let Some((_, q)) = f.nested.iter().find(|(n, _)| n == root) {
+            return Some(join(q.clone()));
+        }
+        if f.params.iter().any(|p| p == root) || f.locals.iter().any(|p| p == root) {
+            return None;
+        }
+    }
+    use crate::semantics::Binding;
+    match k.file.bindings().get(root) {
+        Some(Binding::Import(q)) => Some(join(q.clone())),
+        Some(Binding::Local) => k
+            .defines(root)
+            .then(|| join(format!("{}.{root}", k.module))),
+        Some(Binding::Alias(start, end)) => {
+            let value = outermost(k.file, *start, *end)?;
+            if k.defines(root) {
+                return Some(join(format!("{}.{root}", k.module)));
+            }
+            let r = crate::semantics::resolve_shared(k.file, value, Some(&[]));
+            let mut full = r.to_string();
+            for p in path {
+                full.push('.');
+                full.push_str(p);
+            }
+            absolutize_lang(lang, &Raw::Resolved(full.into()), &[], k, depth + 1)
+        }
+        // Python: a builtin; Go: a function of the same package in another file.
+        None => (lang == Language::Go).then(|| join(format!("{}.{root}", k.module))),
+    }
+}
+
+/// The outermost node spanning exactly `start..end` (a call rather than its callee).
+fn outermost(file: &FileCtx, start: usize, end: usize) -> Option<Node<'_>> {
+    let mut best = file.tree.root_node().descendant_for_byte_range(start, end)?;
+    while let Some(p) = best.parent() {
+        if p.start_byte() == start && p.end_byte() == end {
+            best = p;
+        } else {
+            break;
+        }
+    }
+    Some(best)
 }
 
 /// Node roles the indexer acts on, by kind id.
@@ -507,12 +598,12 @@ fn roles(lang: Language) -> &'static [Role] {
             Language::Python => {
                 set(&["call"], Role::Call);
                 set(&["decorated_definition"], Role::Decorated);
-                set(&["assignment"], Role::Assign);
+                set(&["assignment", "for_statement"], Role::Assign);
                 set(&["if_statement"], Role::If);
             }
             Language::Go => {
                 set(&["call_expression"], Role::Call);
-                set(&["short_var_declaration", "var_spec"], Role::Assign);
+                set(&["short_var_declaration", "var_spec", "range_clause"], Role::Assign);
                 set(&["type_declaration"], Role::Class);
             }
             _ => {
@@ -560,8 +651,6 @@ pub(crate) struct Indexer<'t> {
     /// The node at each depth of the walk's current path.
     path: Vec<Node<'t>>,
     frames: Vec<Frame>,
-    /// Enclosing function nodes, outermost first (the scope P1 resolution takes).
-    fn_nodes: Vec<Node<'t>>,
     functions: Vec<Function>,
     infos: Vec<FnInfo>,
     classes: Vec<ClassBuild>,
@@ -578,7 +667,6 @@ impl<'t> Indexer<'t> {
             module: module_key(file),
             path: Vec::with_capacity(64),
             frames: Vec::new(),
-            fn_nodes: Vec::new(),
             functions: Vec::new(),
             infos: Vec::new(),
             classes: Vec::new(),
@@ -593,9 +681,7 @@ impl<'t> Indexer<'t> {
         self.path.truncate(depth as usize);
         self.path.push(node);
         while self.frames.last().is_some_and(|f| f.depth >= depth) {
-            if let Some(Frame { def: Def::Fn(_), .. }) = self.frames.pop() {
-                self.fn_nodes.pop();
-            }
+            self.frames.pop();
         }
         let role = self
             .roles
@@ -739,7 +825,6 @@ impl<'t> Indexer<'t> {
             depth,
             def: Def::Fn(idx),
         });
-        self.fn_nodes.push(node);
     }
 
     fn class(&mut self, node: Node<'t>, depth: u32) {
@@ -760,7 +845,7 @@ impl<'t> Indexer<'t> {
         let seg = segment(file, node, parent);
         let qname = self.qualify(&seg);
         let bases = match file.language {
-            Language::Python => python::bases(file, node, &self.fn_nodes),
+            Language::Python => python::bases(file, node),
             _ => js::bases(file, node),
         };
         let scope = self.chain_indices();
@@ -772,7 +857,7 @@ impl<'t> Indexer<'t> {
             scope,
         });
         if file.language == Language::Python {
-            let attrs = python::class_annotations(file, node, &self.fn_nodes);
+            let attrs = python::class_annotations(file, node);
             self.classes[idx].attrs.extend(attrs);
         }
         self.frames.push(Frame {
@@ -808,24 +893,8 @@ impl<'t> Indexer<'t> {
         let Some(callee) = node.child_by_field_name(field) else {
             return;
         };
-        let raw = match file.language {
-            Language::Python | Language::Go => {
-                if !matches!(
-                    callee.kind(),
-                    "identifier" | "attribute" | "selector_expression"
-                ) {
-                    return;
-                }
-                Raw::Resolved(crate::semantics::resolve_shared(
-                    file,
-                    callee,
-                    Some(&self.fn_nodes),
-                ))
-            }
-            _ => match js::chain(file, callee) {
-                Some(r) => r,
-                None => return,
-            },
+        let Some(raw) = chain_of(file, callee) else {
+            return;
         };
         self.calls.push(RawCall {
             caller: self.caller(node.start_byte()),
@@ -839,17 +908,24 @@ impl<'t> Indexer<'t> {
         let file = self.file;
         match file.language {
             Language::Python => {
-                // `self.x = X(…)` / `self.x: T = …` in a method: an attribute type of the class.
                 let Some(f) = self.innermost_fn() else {
                     return;
                 };
-                let (Some(self_name), Some(class)) =
-                    (self.infos[f].self_name.clone(), self.infos[f].class.clone())
-                else {
+                // Locals (and their type, when a constructor call assigns them).
+                let (locals, typed) = python::assigned_names(file, node);
+                let info = &mut self.infos[f];
+                for n in locals {
+                    if !info.locals.contains(&n) {
+                        info.locals.push(n);
+                    }
+                }
+                info.types.extend(typed);
+                // `self.x = X(…)` / `self.x: T = …` in a method: an attribute type of the class.
+                let (Some(self_name), Some(class)) = (&info.self_name, &info.class) else {
                     return;
                 };
-                if let Some((attr, raw)) = python::self_attribute(file, node, &self_name, &self.fn_nodes)
-                {
+                if let Some((attr, raw)) = python::self_attribute(file, node, self_name) {
+                    let class = class.clone();
                     if let Some(c) = self.classes.iter_mut().rev().find(|c| c.qname == class) {
                         c.attrs.push((attr, raw));
                     }
@@ -859,9 +935,15 @@ impl<'t> Indexer<'t> {
                 let Some(f) = self.innermost_fn() else {
                     return;
                 };
-                let module = self.module.clone();
-                for (name, ty) in go::local_types(file, node, &module) {
-                    self.infos[f].types.push((name, Raw::Absolute(ty)));
+                let (names, typed) = go::local_types(file, node, &self.module);
+                let info = &mut self.infos[f];
+                for n in names {
+                    if !info.locals.contains(&n) {
+                        info.locals.push(n);
+                    }
+                }
+                for (name, ty) in typed {
+                    info.types.push((name, Raw::Absolute(ty)));
                 }
             }
             _ => {
@@ -925,8 +1007,9 @@ impl<'t> Indexer<'t> {
             let chain = chain_of(caller);
             let Some(mut target) = absolutize(file, &c.raw, &chain, &k) else {
                 // Go: a server started on an untyped value still tells that `main` serves.
-                if let (Language::Go, Raw::Resolved(r)) = (lang, &c.raw) {
-                    if let Some(m) = r.rsplit('.').next().filter(|m| m.starts_with("ListenAndServe")) {
+                if let (Language::Go, Raw::Chain { root, path }) = (lang, &c.raw) {
+                    let last = path.last().unwrap_or(root);
+                    if let Some(m) = Some(last).filter(|m| m.starts_with("ListenAndServe")) {
                         calls.push(CallSite {
                             caller: c.caller,
                             target: format!("?.{m}"),

@@ -2,8 +2,73 @@
 
 use super::{FnInfo, Raw};
 use crate::file::FileCtx;
-use crate::semantics::resolve_shared;
 use tree_sitter::Node;
+
+/// `a.b.c` as a chain; a call in the chain is looked through (`Repo(db).save`).
+pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
+    let mut path = Vec::new();
+    let mut n = node;
+    for _ in 0..16 {
+        match n.kind() {
+            "identifier" => {
+                path.reverse();
+                return Some(Raw::Chain {
+                    root: file.text(n).to_string(),
+                    path,
+                });
+            }
+            "attribute" => {
+                path.push(file.text(n.child_by_field_name("attribute")?).to_string());
+                n = n.child_by_field_name("object")?;
+            }
+            "call" => n = n.child_by_field_name("function")?,
+            "parenthesized_expression" => n = n.named_child(0)?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Names an assignment (or a `for` target) binds in a function, and the type of those a
+/// constructor-like call or an annotation gives: `repo = JobRepo(db)`, `x: JobRepo = …`.
+pub(super) fn assigned_names(file: &FileCtx, node: Node<'_>) -> (Vec<String>, Vec<(String, Raw)>) {
+    let mut names = Vec::new();
+    let mut typed = Vec::new();
+    let left = node.child_by_field_name("left");
+    if let Some(l) = left {
+        target_names(file, l, &mut names);
+    }
+    if node.kind() == "assignment" {
+        if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+            let name = file.text(l).to_string();
+            if let Some(t) = node.child_by_field_name("type").and_then(|t| annotation(file, t)) {
+                typed.push((name, t));
+            } else if let Some(callee) = node
+                .child_by_field_name("right")
+                .filter(|r| r.kind() == "call")
+                .and_then(|r| r.child_by_field_name("function"))
+            {
+                if let Some(c) = chain(file, callee) {
+                    typed.push((name, c));
+                }
+            }
+        }
+    }
+    (names, typed)
+}
+
+fn target_names(file: &FileCtx, t: Node<'_>, out: &mut Vec<String>) {
+    match t.kind() {
+        "identifier" => out.push(file.text(t).to_string()),
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
+            let mut c = t.walk();
+            for k in t.named_children(&mut c) {
+                target_names(file, k, out);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The name of a definition: `def`/`class` names; a lambda assigned to a name takes it.
 pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
@@ -61,10 +126,7 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
     for _ in 0..4 {
         match n.kind() {
             "type" => n = n.named_child(0)?,
-            "identifier" | "attribute" => {
-                // Annotations name module-level things (imports, classes): module scope.
-                return Some(Raw::Resolved(resolve_shared(file, n, Some(&[]))));
-            }
+            "identifier" | "attribute" => return chain(file, n),
             "generic_type" | "subscript" => {
                 let head = n.named_child(0)?;
                 let head_text = file.text(head);
@@ -124,23 +186,19 @@ pub(super) fn is_main_guard(file: &FileCtx, node: Node<'_>) -> bool {
 }
 
 /// Base classes of a class definition (positional arguments that name something).
-pub(super) fn bases(file: &FileCtx, class: Node<'_>, scope: &[Node<'_>]) -> Vec<Raw> {
+pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
     let Some(args) = class.child_by_field_name("superclasses") else {
         return Vec::new();
     };
     let mut c = args.walk();
     args.named_children(&mut c)
         .filter(|a| matches!(a.kind(), "identifier" | "attribute"))
-        .map(|a| Raw::Resolved(resolve_shared(file, a, Some(scope))))
+        .filter_map(|a| chain(file, a))
         .collect()
 }
 
 /// Class-level annotations `repo: JobRepo` (dataclasses, pydantic models, declared attributes).
-pub(super) fn class_annotations(
-    file: &FileCtx,
-    class: Node<'_>,
-    _scope: &[Node<'_>],
-) -> Vec<(String, Raw)> {
+pub(super) fn class_annotations(file: &FileCtx, class: Node<'_>) -> Vec<(String, Raw)> {
     let Some(body) = class.child_by_field_name("body") else {
         return Vec::new();
     };
@@ -171,8 +229,10 @@ pub(super) fn self_attribute(
     file: &FileCtx,
     assign: Node<'_>,
     self_name: &str,
-    scope: &[Node<'_>],
 ) -> Option<(String, Raw)> {
+    if assign.kind() != "assignment" {
+        return None;
+    }
     let left = assign.child_by_field_name("left")?;
     if left.kind() != "attribute" {
         return None;
@@ -193,10 +253,7 @@ pub(super) fn self_attribute(
     if !matches!(callee.kind(), "identifier" | "attribute") {
         return None;
     }
-    Some((
-        attr,
-        Raw::Resolved(resolve_shared(file, callee, Some(scope))),
-    ))
+    Some((attr, chain(file, callee)?))
 }
 
 /// Names of module-level functions and classes.
