@@ -248,7 +248,10 @@ fn without_the_framework_packs_nothing_is_hot() {
     let doc = check(&dir, &[]);
     let jobs = finding(&doc, "app/services/reset.py", "acme.query.write_loop");
     assert_eq!(jobs["context"]["execution"]["hot"], false);
-    assert_eq!(jobs["severity"], "MEDIUM", "`other` without a known handler");
+    assert_eq!(
+        jobs["severity"], "MEDIUM",
+        "`other` without a known handler"
+    );
     // No pack declares the startup hook: `warm_cache` is library code, no S1.
     let startup = finding(&doc, "app/main.py", "acme.query.write_loop");
     assert_eq!(startup["context"]["execution"]["class"], "library");

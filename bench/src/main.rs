@@ -203,7 +203,10 @@ fn run(args: Args) -> Result<(), String> {
     // The project phase of the last round: facts merged in path order, then execution contexts
     // (F10 entry points, F11 call graph) built from the files' function indexes.
     let (project_ms, (functions, hot)) = timed(|| {
-        let records = reports.iter().flat_map(|r| r.records.iter().cloned()).collect();
+        let records = reports
+            .iter()
+            .flat_map(|r| r.records.iter().cloned())
+            .collect();
         let facts = ppa_engine::project::Facts::from_records(records);
         let graphs: Vec<_> = reports.iter_mut().filter_map(|r| r.graph.take()).collect();
         if graphs.is_empty() {
@@ -239,7 +242,6 @@ fn run(args: Args) -> Result<(), String> {
                 .any(|d| d.message.starts_with("file has syntax errors")) as usize;
     }
     let findings: usize = per_check.values().sum();
-
 
     let separate = if args.compare_separate {
         let make = || builder(&packs).expect("the packs loaded once already");

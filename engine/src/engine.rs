@@ -870,8 +870,7 @@ impl Engine {
             run.dropped_broken += 1;
             return;
         }
-        let (mut finding, unknown) =
-            self.finding(file, det, report_node, severity, &nodes, &vars);
+        let (mut finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
         finding.severity_by_context = by_context.cloned();
         for name in unknown {
             {

@@ -130,7 +130,9 @@ impl SeverityByContext {
             }
             let s = v.to_string();
             let sev = Severity::parse(&s).ok_or_else(|| {
-                format!("`severity_by_context.{k}` is `{s}`; expected LOW, MEDIUM, HIGH or CRITICAL")
+                format!(
+                    "`severity_by_context.{k}` is `{s}`; expected LOW, MEDIUM, HIGH or CRITICAL"
+                )
             })?;
             match k.as_str() {
                 "request" => out.request = Some(sev),
@@ -603,9 +605,7 @@ impl ExecContext {
     pub fn is_hot(&self, f: &Finding) -> bool {
         match &f.context.execution {
             Some(e) => e.hot,
-            None => self
-                .execution(&f.file, &f.functions)
-                .is_some_and(|e| e.hot),
+            None => self.execution(&f.file, &f.functions).is_some_and(|e| e.hot),
         }
     }
 
@@ -718,16 +718,14 @@ fn is_admin(f: &FunctionContext) -> bool {
     if dirs.split('/').any(|s| s == "admin") || name == "admin.py" {
         return true;
     }
-    if f
-        .route
-        .as_deref()
-        .is_some_and(|r| route_is_admin(r))
-    {
+    if f.route.as_deref().is_some_and(route_is_admin) {
         return true;
     }
     let marker = |t: &str| {
         let t = t.to_ascii_lowercase();
-        ["admin", "staff", "superuser"].iter().any(|w| t.contains(w))
+        ["admin", "staff", "superuser"]
+            .iter()
+            .any(|w| t.contains(w))
     };
     if f.decorators.iter().any(|d| marker(d)) {
         return true;
@@ -893,7 +891,9 @@ impl Resolver {
                 }
                 // Without go.mod: a unique package directory the import path ends with, for
                 // paths that are not the standard library's (a dot in the first segment).
-                if self.go_modules.is_empty() && path.split('/').next().is_some_and(|s| s.contains('.')) {
+                if self.go_modules.is_empty()
+                    && path.split('/').next().is_some_and(|s| s.contains('.'))
+                {
                     let mut hits = self
                         .go_dirs
                         .iter()

@@ -174,11 +174,16 @@ pub fn parse_context_annotations(
         for w in words {
             // `key=value` pairs; the first other word starts the explanation.
             match w.split_once('=') {
-                Some((k, v)) if CONTEXT_KEYS.contains(&k) => props.push((k.to_string(), v.to_string())),
+                Some((k, v)) if CONTEXT_KEYS.contains(&k) => {
+                    props.push((k.to_string(), v.to_string()))
+                }
                 Some((k, _)) if k.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
                     errors.push((
                         i + 1,
-                        format!("`ppa-context:` has no key `{k}`; keys: {}", CONTEXT_KEYS.join(", ")),
+                        format!(
+                            "`ppa-context:` has no key `{k}`; keys: {}",
+                            CONTEXT_KEYS.join(", ")
+                        ),
                     ));
                 }
                 _ => break,
@@ -289,9 +294,10 @@ pub fn run_fixture(engine: &Engine, path: &str, source: &str) -> FixtureOutcome 
     };
     let mut report = engine.check_source_as(path, lang, source);
     let facts = crate::project::Facts::from_records(std::mem::take(&mut report.records));
-    let cx = report.graph.take().map(|g| {
-        ExecContext::build(&[g], &facts, &crate::exec_context::Options::default())
-    });
+    let cx = report
+        .graph
+        .take()
+        .map(|g| ExecContext::build(&[g], &facts, &crate::exec_context::Options::default()));
     if let Some(cx) = &cx {
         for f in &mut report.findings {
             cx.settle(f);
@@ -483,8 +489,12 @@ fn compare(
     out.todo_fixed.dedup();
     let (contexts, errors) = parse_context_annotations(source, prefix);
     for (line, message) in errors {
-        out.errors
-            .push(Diagnostic::new(Level::Error, Some(path), Some(line), message));
+        out.errors.push(Diagnostic::new(
+            Level::Error,
+            Some(path),
+            Some(line),
+            message,
+        ));
     }
     for a in &contexts {
         let mut expected = a.class.as_str().to_string();

@@ -99,7 +99,9 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                     out.errors.iter().map(|d| &d.message).collect::<Vec<_>>()
                 ));
                 for (line, want, got) in &out.context_mismatch {
-                    failures.push(format!("{label}:{line}: context: expected {want}; got {got}"));
+                    failures.push(format!(
+                        "{label}:{line}: context: expected {want}; got {got}"
+                    ));
                 }
             }
         }

@@ -158,6 +158,15 @@ pub fn walker(path: &Path) -> ignore::Walk {
 type FileToCheck = (String, PathBuf, bool);
 
 /// Collects the files to check, sorted by label, with notes for what is skipped.
+/// Files read for the project phase besides sources: (label, path).
+#[derive(Default)]
+struct SideFiles {
+    /// SQL migrations (F2 triggers).
+    sql: Vec<(String, PathBuf)>,
+    /// `go.mod` files (Go import paths → package directories, F11).
+    go_mods: Vec<(String, PathBuf)>,
+}
+
 fn collect_files(
     paths: &[PathBuf],
     root: &Path,
@@ -165,8 +174,7 @@ fn collect_files(
     default_excludes: bool,
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
-    sql_files: &mut Vec<(String, PathBuf)>,
-    go_mods: &mut Vec<(String, PathBuf)>,
+    side: &mut SideFiles,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
     let want_sql = engine.has_project_phase();
     let mut files = Vec::new();
@@ -198,7 +206,7 @@ fn collect_files(
             let name = label(root, &abs);
             // Go modules map import paths to package directories (F11).
             if (name == "go.mod" || name.ends_with("/go.mod")) && engine.handles(Language::Go) {
-                go_mods.push((name, abs));
+                side.go_mods.push((name, abs));
                 continue;
             }
             let Some(lang) = Language::from_path(&name) else {
@@ -211,7 +219,7 @@ fn collect_files(
                         Some(scope::Excluded::Vendored | scope::Excluded::Test)
                     )
                 {
-                    sql_files.push((name, abs));
+                    side.sql.push((name, abs));
                 }
                 continue;
             };
@@ -302,8 +310,7 @@ pub fn check_paths(
     project_info: &ppa_engine::project::ProjectInfo,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
-    let mut sql_paths = Vec::new();
-    let mut go_mods = Vec::new();
+    let mut side = SideFiles::default();
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -311,9 +318,12 @@ pub fn check_paths(
         default_excludes,
         engine,
         &mut result.diagnostics,
-        &mut sql_paths,
-        &mut go_mods,
+        &mut side,
     )?;
+    let SideFiles {
+        sql: mut sql_paths,
+        go_mods,
+    } = side;
     sql_paths.sort();
     sql_paths.dedup();
     let mut sql_files = Vec::new();

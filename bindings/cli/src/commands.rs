@@ -321,9 +321,15 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         };
         let _ = writeln!(out, "{d:<33} {f:>5}  {u:>10}{flag}");
     }
+    // Packs without entry points keep the summary they always had.
+    let context_note = if contexts > 0 {
+        format!(", {contexts} contexts as expected")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet, {contexts} contexts as expected, {todo} todo",
+        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet{context_note}, {todo} todo",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         files.len() - failed,

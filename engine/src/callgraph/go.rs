@@ -66,7 +66,9 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
             }
             let decl = list.parent()?;
             let left = match decl.kind() {
-                "short_var_declaration" | "assignment_statement" => decl.child_by_field_name("left")?,
+                "short_var_declaration" | "assignment_statement" => {
+                    decl.child_by_field_name("left")?
+                }
                 "var_spec" => decl.child_by_field_name("name")?,
                 _ => return None,
             };

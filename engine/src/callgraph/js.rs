@@ -5,9 +5,7 @@ use super::{FileKnowledge, FnInfo, Raw};
 use crate::file::FileCtx;
 use tree_sitter::Node;
 
-const EXTENSIONS: &[&str] = &[
-    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx",
-];
+const EXTENSIONS: &[&str] = &[".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"];
 
 /// A module is its path without the extension: `src/routes/users.ts` → `src/routes/users`.
 pub(super) fn module_of_path(path: &str) -> String {
@@ -223,7 +221,9 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 path.push(file.text(prop).to_string());
                 n = n.child_by_field_name("object")?;
             }
-            "parenthesized_expression" | "non_null_expression" | "as_expression"
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
             | "satisfies_expression" => n = n.named_child(0)?,
             _ => return None,
         }
@@ -342,9 +342,10 @@ pub(super) fn relative_imports(
                     if d.kind() != "variable_declarator" {
                         continue;
                     }
-                    let (Some(name), Some(value)) =
-                        (d.child_by_field_name("name"), d.child_by_field_name("value"))
-                    else {
+                    let (Some(name), Some(value)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) else {
                         continue;
                     };
                     let Some(module) = required(file, value) else {
@@ -470,8 +471,10 @@ pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, Strin
             else {
                 continue;
             };
-            let (Some(l), Some(r)) = (a.child_by_field_name("left"), a.child_by_field_name("right"))
-            else {
+            let (Some(l), Some(r)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
                 continue;
             };
             if file.text(l) == "module.exports" && r.kind() == "identifier" {

@@ -542,7 +542,10 @@ fn chain_target(
 
 /// The outermost node spanning exactly `start..end` (a call rather than its callee).
 fn outermost(file: &FileCtx, start: usize, end: usize) -> Option<Node<'_>> {
-    let mut best = file.tree.root_node().descendant_for_byte_range(start, end)?;
+    let mut best = file
+        .tree
+        .root_node()
+        .descendant_for_byte_range(start, end)?;
     while let Some(p) = best.parent() {
         if p.start_byte() == start && p.end_byte() == end {
             best = p;
@@ -586,7 +589,9 @@ fn roles(lang: Language) -> &'static [Role] {
         let mut set = |names: &[&str], role: Role| {
             for id in 0..grammar.node_kind_count() as u16 {
                 if grammar.node_kind_is_named(id)
-                    && grammar.node_kind_for_id(id).is_some_and(|k| names.contains(&k))
+                    && grammar
+                        .node_kind_for_id(id)
+                        .is_some_and(|k| names.contains(&k))
                 {
                     table[usize::from(id)] = role;
                 }
@@ -603,7 +608,10 @@ fn roles(lang: Language) -> &'static [Role] {
             }
             Language::Go => {
                 set(&["call_expression"], Role::Call);
-                set(&["short_var_declaration", "var_spec", "range_clause"], Role::Assign);
+                set(
+                    &["short_var_declaration", "var_spec", "range_clause"],
+                    Role::Assign,
+                );
                 set(&["type_declaration"], Role::Class);
             }
             _ => {
@@ -747,11 +755,7 @@ impl<'t> Indexer<'t> {
     fn qualify(&self, seg: &str) -> String {
         match self.symbol_prefix() {
             Some(p) => format!("{p}.{seg}"),
-            None => format!(
-                "{}{}{seg}",
-                self.module,
-                separator(self.file.language)
-            ),
+            None => format!("{}{}{seg}", self.module, separator(self.file.language)),
         }
     }
 
@@ -784,7 +788,10 @@ impl<'t> Indexer<'t> {
             // TypeScript class members: decorators are the class body's children before them.
             _ => {
                 let mut first = node;
-                while let Some(d) = first.prev_named_sibling().filter(|d| d.kind() == "decorator") {
+                while let Some(d) = first
+                    .prev_named_sibling()
+                    .filter(|d| d.kind() == "decorator")
+                {
                     first = d;
                 }
                 first.start_position().row + 1
@@ -889,7 +896,11 @@ impl<'t> Indexer<'t> {
 
     fn call(&mut self, node: Node<'t>, constructor: bool) {
         let file = self.file;
-        let field = if constructor { "constructor" } else { "function" };
+        let field = if constructor {
+            "constructor"
+        } else {
+            "function"
+        };
         let Some(callee) = node.child_by_field_name(field) else {
             return;
         };
@@ -1061,7 +1072,9 @@ impl<'t> Indexer<'t> {
             calls,
             classes,
             aliases,
-            package: (lang == Language::Go).then(|| go::package_name(file)).flatten(),
+            package: (lang == Language::Go)
+                .then(|| go::package_name(file))
+                .flatten(),
         }
     }
 }

@@ -41,7 +41,10 @@ pub(super) fn assigned_names(file: &FileCtx, node: Node<'_>) -> (Vec<String>, Ve
     if node.kind() == "assignment" {
         if let Some(l) = left.filter(|l| l.kind() == "identifier") {
             let name = file.text(l).to_string();
-            if let Some(t) = node.child_by_field_name("type").and_then(|t| annotation(file, t)) {
+            if let Some(t) = node
+                .child_by_field_name("type")
+                .and_then(|t| annotation(file, t))
+            {
                 typed.push((name, t));
             } else if let Some(callee) = node
                 .child_by_field_name("right")
@@ -241,7 +244,9 @@ pub(super) fn self_attribute(
     if obj.kind() != "identifier" || file.text(obj) != self_name {
         return None;
     }
-    let attr = file.text(left.child_by_field_name("attribute")?).to_string();
+    let attr = file
+        .text(left.child_by_field_name("attribute")?)
+        .to_string();
     if let Some(ty) = assign.child_by_field_name("type") {
         return Some((attr, annotation(file, ty)?));
     }

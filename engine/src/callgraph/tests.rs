@@ -107,17 +107,25 @@ if __name__ == "__main__":
         "app.workers.worker.Worker.run.f",
         "app.workers.worker.helper"
     ));
-    assert!(!c.iter().any(|(_, t)| t == "len"), "builtins have no target");
+    assert!(
+        !c.iter().any(|(_, t)| t == "len"),
+        "builtins have no target"
+    );
     assert!(has(
         &c,
         "app.workers.worker.Worker.build",
         "app.workers.worker.Worker"
     ));
-    assert!(has(&c, "app.workers.worker.typed", "app.workers.repo.JobRepo.update"));
+    assert!(has(
+        &c,
+        "app.workers.worker.typed",
+        "app.workers.repo.JobRepo.update"
+    ));
     assert_eq!(
         c.iter()
-            .filter(|(a, t)| a == "app.workers.worker.typed"
-                && t == "app.workers.repo.JobRepo.update")
+            .filter(
+                |(a, t)| a == "app.workers.worker.typed" && t == "app.workers.repo.JobRepo.update"
+            )
             .count(),
         1,
         "one edge per (caller, target)"
@@ -128,7 +136,11 @@ if __name__ == "__main__":
         .iter()
         .find(|c| c.qname == "app.workers.worker.Worker")
         .unwrap();
-    assert_eq!(worker.bases, Vec::<String>::new(), "Base is unbound: no target");
+    assert_eq!(
+        worker.bases,
+        Vec::<String>::new(),
+        "Base is unbound: no target"
+    );
     assert!(worker
         .attrs
         .contains(&("repo".into(), "app.workers.repo.JobRepo".into())));
@@ -164,7 +176,11 @@ fn python_qualified_name_and_target_name_match_the_index() {
         target_name(&f, node).as_deref(),
         Some("shop.urls.outer.inner")
     );
-    assert_eq!(target_name(&f, find("path")), None, "unbound builtin-like name");
+    assert_eq!(
+        target_name(&f, find("path")),
+        None,
+        "unbound builtin-like name"
+    );
 }
 
 #[test]
@@ -220,10 +236,7 @@ func Routes(s *Server) {
             "internal/api.Routes.handler",
         ]
     );
-    assert_eq!(
-        g.functions[0].class.as_deref(),
-        Some("internal/api.Server")
-    );
+    assert_eq!(g.functions[0].class.as_deref(), Some("internal/api.Server"));
     let c = calls(&g);
     let h = "internal/api.Server.handleReset";
     assert!(has(&c, h, "internal/api.Server.store.ResetAll"), "{c:?}");
@@ -236,7 +249,11 @@ func Routes(s *Server) {
         "internal/api.Server.handleReset.<anonymous@22:5>",
         "internal/api.Server.audit"
     ));
-    assert!(has(&c, "internal/api.Routes.handler", "internal/api.helper"));
+    assert!(has(
+        &c,
+        "internal/api.Routes.handler",
+        "internal/api.helper"
+    ));
     let server = &g.classes[0];
     assert_eq!(server.qname, "internal/api.Server");
     assert_eq!(
@@ -318,7 +335,10 @@ export default helperFn;
     );
     let c = calls(&g);
     let anon = "src/routes/index:<anonymous@11:22>";
-    assert!(has(&c, anon, "src/routes/handlers/users:listUsers"), "{c:?}");
+    assert!(
+        has(&c, anon, "src/routes/handlers/users:listUsers"),
+        "{c:?}"
+    );
     assert!(has(&c, anon, "src/jobs:reset"));
     assert!(has(&c, anon, "src/routes/audit:audit"));
     assert!(has(&c, anon, "src/routes/svc:run"));

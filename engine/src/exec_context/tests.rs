@@ -167,7 +167,10 @@ fn hot_path_follows_resolved_calls_across_files() {
     );
     assert_eq!(
         cx.callers("app.repo.JobRepo.mark_all"),
-        ["app.services.reset.nightly", "app.services.reset.reset_stale"]
+        [
+            "app.services.reset.nightly",
+            "app.services.reset.reset_stale"
+        ]
     );
 }
 
@@ -184,7 +187,10 @@ fn background_init_cli_and_admin() {
     let mark = ctx(&cx, "app.repo.JobRepo.mark_all");
     assert!(mark.hot && !mark.background);
     // Init by name, and by a pack's record.
-    assert_eq!(ctx(&cx, "app.jobs.tasks.setup_schedules").class, ExecClass::Init);
+    assert_eq!(
+        ctx(&cx, "app.jobs.tasks.setup_schedules").class,
+        ExecClass::Init
+    );
     let warm = ctx(&cx, "app.jobs.tasks.warm_cache");
     assert_eq!(warm.class, ExecClass::Init);
     assert_eq!(
@@ -217,17 +223,35 @@ fn severity_tables_pick_by_context() {
         admin,
         via: Vec::new(),
     };
-    assert_eq!(pick(&t, &e(ExecClass::HttpHandler, true, false, false)), Some(Severity::High));
-    assert_eq!(pick(&t, &e(ExecClass::HttpHandler, true, false, true)), Some(Severity::Medium));
-    assert_eq!(pick(&t, &e(ExecClass::Library, false, true, false)), Some(Severity::Medium));
+    assert_eq!(
+        pick(&t, &e(ExecClass::HttpHandler, true, false, false)),
+        Some(Severity::High)
+    );
+    assert_eq!(
+        pick(&t, &e(ExecClass::HttpHandler, true, false, true)),
+        Some(Severity::Medium)
+    );
+    assert_eq!(
+        pick(&t, &e(ExecClass::Library, false, true, false)),
+        Some(Severity::Medium)
+    );
     // Init beats the request path: a check's "class init → LOW" rule.
-    assert_eq!(pick(&t, &e(ExecClass::Init, true, false, false)), Some(Severity::Low));
-    assert_eq!(pick(&t, &e(ExecClass::Cli, false, false, false)), Some(Severity::Medium));
+    assert_eq!(
+        pick(&t, &e(ExecClass::Init, true, false, false)),
+        Some(Severity::Low)
+    );
+    assert_eq!(
+        pick(&t, &e(ExecClass::Cli, false, false, false)),
+        Some(Severity::Medium)
+    );
     let only_request = SeverityByContext {
         request: Some(Severity::High),
         ..Default::default()
     };
-    assert_eq!(pick(&only_request, &e(ExecClass::Library, false, false, false)), None);
+    assert_eq!(
+        pick(&only_request, &e(ExecClass::Library, false, false, false)),
+        None
+    );
 }
 
 #[test]
@@ -249,7 +273,10 @@ fn settle_sets_severity_and_execution() {
     // Module level: init.
     let mut top = crate::project::tests_support::finding("app/repo.py");
     cx.settle(&mut top);
-    assert_eq!(top.context.execution.as_ref().unwrap().class, ExecClass::Init);
+    assert_eq!(
+        top.context.execution.as_ref().unwrap().class,
+        ExecClass::Init
+    );
     assert_eq!(top.context.execution.as_ref().unwrap().function, "app.repo");
 }
 
@@ -278,11 +305,15 @@ fn cli_entry_points_without_packs() {
     assert_eq!(ctx(&cx, "app.tool.run").class, ExecClass::Cli);
     assert_eq!(ctx(&cx, "app.tool.other").class, ExecClass::Library);
     assert_eq!(
-        cx.function(Some("cmd/migrate/main.go"), "cmd/migrate.main").unwrap().class,
+        cx.function(Some("cmd/migrate/main.go"), "cmd/migrate.main")
+            .unwrap()
+            .class,
         ExecClass::Cli
     );
     assert_eq!(
-        cx.function(Some("cmd/api/main.go"), "cmd/api.main").unwrap().class,
+        cx.function(Some("cmd/api/main.go"), "cmd/api.main")
+            .unwrap()
+            .class,
         ExecClass::Library,
         "a main that serves HTTP is not a command"
     );
@@ -348,7 +379,10 @@ fn js_modules_resolve_through_relative_imports() {
 fn python_src_layout_and_packages() {
     let graphs = vec![
         graph("src/app/__init__.py", ""),
-        graph("src/app/api.py", "from app.jobs import work\n\ndef handler():\n    work()\n"),
+        graph(
+            "src/app/api.py",
+            "from app.jobs import work\n\ndef handler():\n    work()\n",
+        ),
         graph("src/app/jobs.py", "def work():\n    pass\n"),
     ];
     let facts = Facts::from_records(vec![entry(

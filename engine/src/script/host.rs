@@ -483,12 +483,13 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("qualified_name", |n: NodeRef| {
         crate::callgraph::qualified_name(n.file(), n.node())
     });
-    e.register_fn("target_name", |n: NodeRef| {
-        match crate::callgraph::target_name(n.file(), n.node()) {
+    e.register_fn(
+        "target_name",
+        |n: NodeRef| match crate::callgraph::target_name(n.file(), n.node()) {
             Some(t) => Dynamic::from(t),
             None => Dynamic::UNIT,
-        }
-    });
+        },
+    );
     e.register_fn("function_context", |name: &str| {
         let Some(x) = super::exec_context() else {
             return Dynamic::UNIT;
@@ -498,15 +499,25 @@ pub(super) fn register(e: &mut Engine) {
             None => Dynamic::UNIT,
         }
     });
-    e.register_fn("callers", |name: &str| {
+    e.register_fn("callers", |name: &str| -> Array {
         super::exec_context()
-            .map(|x| x.callers(name).into_iter().map(|s| Dynamic::from(s.to_string())).collect())
-            .unwrap_or_else(Array::new)
+            .map(|x| {
+                x.callers(name)
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
     });
-    e.register_fn("callees", |name: &str| {
+    e.register_fn("callees", |name: &str| -> Array {
         super::exec_context()
-            .map(|x| x.callees(name).into_iter().map(|s| Dynamic::from(s.to_string())).collect())
-            .unwrap_or_else(Array::new)
+            .map(|x| {
+                x.callees(name)
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
     });
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
