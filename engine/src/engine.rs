@@ -171,11 +171,11 @@ pub struct Engine {
 }
 
 /// Whether any pack consumes execution contexts: an extractor of the `entrypoints` fact (F10),
-/// a detector whose severity depends on the context, or a project detector (which may ask for
-/// the call graph).
+/// a detector whose severity depends on the context, or a project detector that asks for
+/// execution contexts or call edges.
 fn needs_call_graph(packs: &[Arc<Pack>]) -> bool {
     packs.iter().any(|p| {
-        !p.project_detectors.is_empty()
+        p.project_detectors.iter().any(|d| d.uses_call_graph)
             || p.detectors.iter().any(|d| d.severity_by_context.is_some())
             || p.extractors.iter().any(|d| {
                 matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)

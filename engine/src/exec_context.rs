@@ -601,6 +601,14 @@ impl ExecContext {
         f.context.execution = Some(exec);
     }
 
+    /// Whether the project has any request handler or streaming endpoint: without one, hot(f)
+    /// is unknown rather than false (no pack classifies the project's framework).
+    pub fn knows_request_path(&self) -> bool {
+        self.functions
+            .iter()
+            .any(|f| matches!(f.class, ExecClass::Streaming | ExecClass::HttpHandler))
+    }
+
     /// Whether a finding is on the request path (hot(f)).
     pub fn is_hot(&self, f: &Finding) -> bool {
         match &f.context.execution {

@@ -31,8 +31,8 @@ pub struct PostFilter<'a> {
     pub adr: Option<&'a AdrMatcher<'a>>,
     /// Execution contexts of the project (F10, F11). With them, severities stated per context
     /// are settled, `exempt = "hot_path"` checks are exempt only on the request path, and S1
-    /// comes from execution classes (pack-declared init hooks included). Without them,
-    /// `"hot_path"` is treated as always exempt.
+    /// comes from execution classes (pack-declared init hooks included). Without them (or
+    /// when no request handler is known), `"hot_path"` is treated as always exempt.
     pub exec: Option<&'a crate::exec_context::ExecContext>,
 }
 
@@ -106,12 +106,15 @@ impl PostFilter<'_> {
         };
         // CRITICAL and LOW never change; exempt checks never do (§5.5). A check exempt on the
         // request path is exempt when the finding's function is hot(f); without execution
-        // contexts it is treated as exempt everywhere: hiding a hot-path finding would be worse
-        // than keeping a cold one.
+        // contexts, or in a project where no pack found a request handler, it is treated as
+        // exempt everywhere: hiding a hot-path finding would be worse than keeping a cold one.
         let exempt = match check.exempt {
             Exempt::No => false,
             Exempt::Always => true,
-            Exempt::HotPath => self.exec.is_none_or(|x| x.is_hot(f)),
+            Exempt::HotPath => self
+                .exec
+                .filter(|x| x.knows_request_path())
+                .is_none_or(|x| x.is_hot(f)),
         };
         let eligible = matches!(f.severity, Severity::High | Severity::Medium) && !exempt;
         if !eligible {

@@ -33,6 +33,8 @@ pub struct PackMeta {
     pub references: Vec<Reference>,
     /// Compiled predicate library, merged into every predicate of the pack.
     pub(crate) lib: Option<rhai::AST>,
+    /// Whether the library calls the call-graph host functions of project predicates.
+    pub(crate) lib_uses_call_graph: bool,
     /// Where it was loaded from (`packs/asyncio`, or a user's directory).
     pub origin: String,
 }
@@ -58,6 +60,13 @@ pub enum Role {
     Extract { fact: String },
 }
 
+/// Whether a script calls the host functions that need the project's call graph.
+fn uses_call_graph(text: &str) -> bool {
+    ["function_context(", "callers(", "callees("]
+        .iter()
+        .any(|f| text.contains(f))
+}
+
 /// A compiled `[[project_detector]]`.
 #[derive(Debug)]
 pub struct ProjectDetector {
@@ -69,6 +78,9 @@ pub struct ProjectDetector {
     pub recommendation: String,
     pub severity: Severity,
     pub vocab: Arc<Vocabularies>,
+    /// Whether its predicate (or the pack's library) asks for execution contexts or call
+    /// edges: the engine then indexes functions while it walks the files.
+    pub uses_call_graph: bool,
 }
 
 impl ProjectDetector {
@@ -210,6 +222,11 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             (Some(m), 0) => {
                 let mut compiled = compile_meta(m, &f.file, &label, &mut errors);
                 compiled.lib = compile_lib(m, &f.file, source, &label, &mut errors);
+                compiled.lib_uses_call_graph = m
+                    .predicate_lib
+                    .as_ref()
+                    .and_then(|p| source.read(p.get_ref()).ok())
+                    .is_some_and(|t| uses_call_graph(&t));
                 meta = Some(compiled);
             }
             (Some(m), _) => errors.push(PackError::new(
@@ -428,6 +445,7 @@ fn compile_meta(
         requires: m.requires.clone(),
         references: m.references.clone(),
         lib: None,
+        lib_uses_call_graph: false,
         origin: label.to_string(),
     }
 }
@@ -1037,7 +1055,9 @@ fn compile_project_detector(
         &ctx,
         errors,
     );
+    let mut graph = meta.lib_uses_call_graph;
     let script = predicate.and_then(|(text, origin)| {
+        graph |= uses_call_graph(&text);
         match script::compile_project(&text, origin.clone(), meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
@@ -1071,6 +1091,7 @@ fn compile_project_detector(
         script: script?,
         message: d.message.get_ref().clone(),
         vocab: Arc::clone(vocab),
+        uses_call_graph: graph,
     })
 }
 
