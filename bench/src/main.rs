@@ -204,6 +204,27 @@ fn run(args: Args) -> Result<(), String> {
     });
     let peak = status_mb("VmHWM");
 
+    // The project phase of the last round: facts merged in path order, then execution contexts
+    // (F10 entry points, F11 call graph) built from the files' function indexes.
+    let (project_ms, (functions, hot)) = timed(|| {
+        let records = reports
+            .iter()
+            .flat_map(|r| r.records.iter().cloned())
+            .collect();
+        let facts = ppa_engine::project::Facts::from_records(records);
+        let graphs: Vec<_> = reports.iter_mut().filter_map(|r| r.graph.take()).collect();
+        if graphs.is_empty() {
+            return (0, 0);
+        }
+        let opts = ppa_engine::exec_context::Options {
+            classify_tests: true,
+            go_modules: Vec::new(),
+        };
+        let cx = ppa_engine::exec_context::ExecContext::build(&graphs, &facts, &opts);
+        let hot = cx.functions().iter().filter(|f| f.hot).count();
+        (cx.functions().len(), hot)
+    });
+
     // What the last check run found.
     let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
     let mut per_detector: BTreeMap<&str, usize> = BTreeMap::new();
@@ -261,6 +282,11 @@ fn run(args: Args) -> Result<(), String> {
         "check": stats(&check_ms),
         "ratio": ratio,
         "ratio_target": RATIO_TARGET,
+        "project_phase": {
+            "ms": project_ms,
+            "functions": functions,
+            "hot_functions": hot,
+        },
         "findings": {
             "total": findings,
             "per_check": per_check,
@@ -368,6 +394,12 @@ fn run(args: Args) -> Result<(), String> {
             "NOT met"
         }
     );
+    if functions > 0 {
+        let _ = writeln!(
+            o,
+            "project      {project_ms:>8.1} ms  (facts and execution contexts: {functions} functions, {hot} hot)"
+        );
+    }
     let _ = writeln!(
         o,
         "findings     {findings}{}",

@@ -149,6 +149,7 @@ impl EngineBuilder {
                     .filter(|id| self.is_selected(id)),
             )
             .collect();
+        let index_functions = needs_call_graph(&self.packs);
         (
             Engine {
                 catalog: Arc::new(self.catalog),
@@ -157,6 +158,7 @@ impl EngineBuilder {
                 active_checks,
                 job_dirs: self.job_dirs,
                 migrations: migration_globs(),
+                index_functions,
             },
             diagnostics,
         )
@@ -173,6 +175,22 @@ pub struct Engine {
     active_checks: std::collections::BTreeSet<String>,
     job_dirs: Vec<String>,
     migrations: globset::GlobSet,
+    /// Whether files are indexed for the call graph (F11): some pack classifies entry points
+    /// (F10) or states severities by execution context.
+    index_functions: bool,
+}
+
+/// Whether any pack consumes execution contexts: an extractor of the `entrypoints` fact (F10),
+/// a detector whose severity depends on the context, or a project detector that asks for
+/// execution contexts or call edges.
+fn needs_call_graph(packs: &[Arc<Pack>]) -> bool {
+    packs.iter().any(|p| {
+        p.project_detectors.iter().any(|d| d.uses_call_graph)
+            || p.detectors.iter().any(|d| d.severity_by_context.is_some())
+            || p.extractors.iter().any(|d| {
+                matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)
+            })
+    })
 }
 
 /// The §0 migration paths, compiled.
@@ -567,6 +585,8 @@ pub struct FileReport {
     pub records: Vec<crate::project::FactRecord>,
     /// Check-level warnings of project detectors (check id, text): items they could not decide.
     pub check_warnings: Vec<(String, String)>,
+    /// The file's functions and call sites (F11), when a pack needs execution contexts.
+    pub graph: Option<crate::callgraph::FileGraph>,
 }
 
 impl Engine {
@@ -665,6 +685,10 @@ impl Engine {
             active,
         };
         let bytes = source.as_bytes();
+        // F11: the function index rides on the dispatching walk (`crate::callgraph`).
+        let mut indexer = self
+            .index_functions
+            .then(|| crate::callgraph::Indexer::new(&file));
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
             if g.start_kinds.is_none() && group_on[gi] {
@@ -690,6 +714,9 @@ impl Engine {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
                 let in_async = functions.last().is_some_and(|f| f.1);
+                if let Some(ix) = indexer.as_mut() {
+                    ix.visit(node, depth);
+                }
                 let mut memo = FieldMemo::new(node);
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
@@ -742,6 +769,12 @@ impl Engine {
             dropped_broken,
             ..
         } = run;
+        report.graph = indexer.map(|mut ix| {
+            if !plan.groups.iter().any(|g| g.start_kinds.is_some()) {
+                ix.walk(root);
+            }
+            ix.finish()
+        });
         if facts_only {
             return report;
         }
@@ -870,7 +903,9 @@ impl Engine {
             return;
         }
         let mut severity = det.severity;
+        let mut by_context = det.severity_by_context.as_ref();
         let mut vars: Vec<(String, String)> = Vec::new();
+        let returned_table;
         if let Some(pred) = &det.predicate {
             match pred.eval(file, &nodes, &det.vocab) {
                 Ok(Outcome::Drop) => return,
@@ -878,9 +913,17 @@ impl Engine {
                     severity: s,
                     vars: v,
                     report,
+                    severity_by_context: t,
                 }) => {
+                    // The predicate's answer wins over the detector's table: a fixed severity
+                    // ends it, a table of its own replaces it.
                     if let Some(s) = s {
                         severity = s;
+                        by_context = None;
+                    }
+                    returned_table = t;
+                    if let Some(t) = &returned_table {
+                        by_context = Some(t);
                     }
                     vars = v;
                     // The predicate moved the finding (to the call around a captured argument,
@@ -924,7 +967,8 @@ impl Engine {
             run.dropped_broken += 1;
             return;
         }
-        let (finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
+        let (mut finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
+        finding.severity_by_context = by_context.cloned();
         for name in unknown {
             {
                 run.report.diagnostics.push(Diagnostic {
@@ -1104,8 +1148,13 @@ impl Engine {
             byte_range: (node.start_byte(), node.end_byte()),
             pending_signals: Vec::new(),
             data_path: None,
+            functions: Vec::new(),
+            severity_by_context: None,
         };
         let mut finding = finding;
+        if self.index_functions {
+            finding.functions = crate::callgraph::enclosing_functions(file, node);
+        }
         if det.check.context_rule.is_some() {
             let migration = self.migrations.is_match(&*file.path);
             let s = crate::context::signals(file, node, migration, &self.job_dirs);
@@ -1255,6 +1304,8 @@ fn placeholder_finding() -> Finding {
         byte_range: (0, 0),
         pending_signals: Vec::new(),
         data_path: None,
+        functions: Vec::new(),
+        severity_by_context: None,
     }
 }
 

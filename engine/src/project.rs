@@ -121,6 +121,9 @@ pub struct ProjectInfo {
     pub db: Vec<String>,
     /// The `[facts]` table of the project configuration (`ppa.toml`), as JSON.
     pub config: Map<String, Value>,
+    /// Execution contexts and the call graph (F10, F11), for the host functions
+    /// `function_context`, `callers` and `callees`.
+    pub exec: Option<Arc<crate::exec_context::ExecContext>>,
 }
 
 impl ProjectInfo {
@@ -268,6 +271,8 @@ fn finding_from_map(det: &ProjectDetector, item: Dynamic) -> Result<Finding, Str
         byte_range: (0, 0),
         pending_signals: Vec::new(),
         data_path: None,
+        functions: Vec::new(),
+        severity_by_context: None,
     })
 }
 
@@ -384,15 +389,54 @@ impl crate::Engine {
             return out;
         }
         let facts = facts.to_rhai();
+        let exec = project.exec.clone();
         let project = project.to_rhai();
-        for d in dets {
-            run_detector(d, &facts, &project, &mut out);
-        }
+        crate::script::with_exec(exec, || {
+            for d in dets {
+                run_detector(d, &facts, &project, &mut out);
+            }
+        });
         out
     }
 
     /// Whether any enabled pack has a project-level detector or an extractor.
     pub fn has_project_phase(&self) -> bool {
         self.packs().iter().any(|p| !p.project_detectors.is_empty())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use crate::finding::{Finding, Position};
+    use crate::model::{Category, Effort, Severity};
+
+    /// A finding of a placeholder check in `file`, for unit tests.
+    pub(crate) fn finding(file: &str) -> Finding {
+        Finding {
+            check: "query.n_update_delete_loop".into(),
+            category: Category::Query,
+            severity: Severity::High,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            end: Position { line: 1, column: 2 },
+            message: String::new(),
+            recommendation: String::new(),
+            effort: Effort::M,
+            pack: "test".into(),
+            detector: "test/x".into(),
+            fingerprint: String::new(),
+            principle: String::new(),
+            original_severity: Severity::High,
+            context: Default::default(),
+            confidence: Default::default(),
+            advisory: false,
+            symbol: String::new(),
+            byte_range: (0, 0),
+            pending_signals: Vec::new(),
+            data_path: None,
+            functions: Vec::new(),
+            severity_by_context: None,
+        }
     }
 }

@@ -9,15 +9,24 @@ fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(pack)
         .join("tests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
+    // Fixtures may sit in sub-directories (framework layouts such as `app/api/x/route.ts`).
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
                 || p.extension().is_some_and(|e| e == "sql")
-        })
-        .collect();
+            {
+                files.push(p);
+            }
+        }
+    }
     files.sort();
     files
 }
@@ -44,15 +53,17 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         let files = fixtures(src.name);
         assert!(!files.is_empty(), "pack {} has no fixtures", src.name);
         let mut fired = std::collections::BTreeSet::new();
+        let mut emitted = std::collections::BTreeSet::new();
         let mut ok_checks = std::collections::BTreeSet::new();
         let inputs: Vec<(String, String)> = files
             .iter()
             .map(|path| {
-                let label = format!(
-                    "{}/tests/{}",
-                    src.name,
-                    path.file_name().unwrap().to_string_lossy()
-                );
+                let rel = path
+                    .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join(src.name))
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let label = format!("{}/{rel}", src.name);
                 (label, std::fs::read_to_string(path).unwrap())
             })
             .collect();
@@ -60,7 +71,14 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
             for f in &out.matched {
                 fired.insert(f.detector.clone());
             }
-            let prefix = if label.ends_with(".sql") { "--" } else { "#" };
+            for r in &out.records {
+                emitted.insert(r.extractor.clone());
+            }
+            let prefix = if label.ends_with(".sql") {
+                "--"
+            } else {
+                ppa_engine::Language::from_path(label).map_or("#", |l| l.comment_prefix())
+            };
             for a in ppa_engine::testing::parse_annotations(text, prefix) {
                 if a.expect == Expect::Ok {
                     ok_checks.insert(a.check);
@@ -80,6 +98,11 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                         .collect::<Vec<_>>(),
                     out.errors.iter().map(|d| &d.message).collect::<Vec<_>>()
                 ));
+                for (line, want, got) in &out.context_mismatch {
+                    failures.push(format!(
+                        "{label}:{line}: context: expected {want}; got {got}"
+                    ));
+                }
             }
         }
         // Every detector is proven by at least one positive, and every check it implements by a
@@ -93,6 +116,16 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                     .iter()
                     .map(|d| (d.qualified_name(), d.check.id.clone())),
             );
+        // Every extractor is proven by a record in the fixtures (those limited to migration
+        // paths by `paths` cannot see fixtures under `tests/`).
+        for e in pack.extractors.iter().filter(|e| e.paths.is_none()) {
+            if !emitted.contains(&e.qualified_name()) {
+                failures.push(format!(
+                    "{}: no fixture line produces a record",
+                    e.qualified_name()
+                ));
+            }
+        }
         for (name, check) in units {
             if !fired.contains(&name) {
                 failures.push(format!("{name}: no fixture line is found by it"));

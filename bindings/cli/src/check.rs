@@ -158,6 +158,15 @@ pub fn walker(path: &Path) -> ignore::Walk {
 type FileToCheck = (String, PathBuf, bool);
 
 /// Collects the files to check, sorted by label, with notes for what is skipped.
+/// Files read for the project phase besides sources: (label, path).
+#[derive(Default)]
+struct SideFiles {
+    /// SQL migrations (F2 triggers).
+    sql: Vec<(String, PathBuf)>,
+    /// `go.mod` files (Go import paths → package directories, F11).
+    go_mods: Vec<(String, PathBuf)>,
+}
+
 fn collect_files(
     paths: &[PathBuf],
     root: &Path,
@@ -165,7 +174,7 @@ fn collect_files(
     default_excludes: bool,
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
-    sql_files: &mut Vec<(String, PathBuf)>,
+    side: &mut SideFiles,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
     let want_sql = engine.has_project_phase();
     let mut files = Vec::new();
@@ -195,6 +204,11 @@ fn collect_files(
                 std::env::current_dir().map(|d| d.join(&abs)).unwrap_or(abs)
             };
             let name = label(root, &abs);
+            // Go modules map import paths to package directories (F11).
+            if (name == "go.mod" || name.ends_with("/go.mod")) && engine.handles(Language::Go) {
+                side.go_mods.push((name, abs));
+                continue;
+            }
             let Some(lang) = Language::from_path(&name) else {
                 // SQL migrations are read for facts (F2 triggers), never checked.
                 if want_sql
@@ -205,7 +219,7 @@ fn collect_files(
                         Some(scope::Excluded::Vendored | scope::Excluded::Test)
                     )
                 {
-                    sql_files.push((name, abs));
+                    side.sql.push((name, abs));
                 }
                 continue;
             };
@@ -296,7 +310,7 @@ pub fn check_paths(
     project_info: &ppa_engine::project::ProjectInfo,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
-    let mut sql_paths = Vec::new();
+    let mut side = SideFiles::default();
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -304,8 +318,12 @@ pub fn check_paths(
         default_excludes,
         engine,
         &mut result.diagnostics,
-        &mut sql_paths,
+        &mut side,
     )?;
+    let SideFiles {
+        sql: mut sql_paths,
+        go_mods,
+    } = side;
     sql_paths.sort();
     sql_paths.dedup();
     let mut sql_files = Vec::new();
@@ -329,9 +347,11 @@ pub fn check_paths(
         .map(|(name, path, facts_only)| check_one(engine, name, path, max_size, *facts_only))
         .collect();
     let mut records = Vec::new();
+    let mut graphs = Vec::new();
     for ((name, _, _), outcome) in files.iter().zip(outcomes) {
         match outcome {
-            FileOutcome::Checked(report, source) => {
+            FileOutcome::Checked(mut report, source) => {
+                graphs.extend(report.graph.take());
                 result.files_checked += 1;
                 result.languages.extend(Language::from_path(name));
                 result.suppressed += report.suppressed;
@@ -342,7 +362,8 @@ pub fn check_paths(
                     result.sources.insert(name.clone(), s);
                 }
             }
-            FileOutcome::FactsOnly(report) => {
+            FileOutcome::FactsOnly(mut report) => {
+                graphs.extend(report.graph.take());
                 result.diagnostics.extend(report.diagnostics);
                 records.extend(report.records);
             }
@@ -355,7 +376,20 @@ pub fn check_paths(
     // The project phase: facts of every file, merged in path order, then project detectors.
     let mut facts = ppa_engine::project::Facts::from_records(records);
     ppa_engine::project::add_sql_facts(&mut facts, &sql_files);
-    let project = engine.check_project(&facts, project_info);
+    // F10 + F11: execution contexts of every function, for severities, exemptions and Rule 6.
+    let exec = (!graphs.is_empty()).then(|| {
+        let opts = ppa_engine::exec_context::Options {
+            classify_tests: true,
+            go_modules: read_go_modules(&go_mods),
+        };
+        Arc::new(ppa_engine::exec_context::ExecContext::build(
+            &graphs, &facts, &opts,
+        ))
+    });
+    drop(graphs);
+    let mut project_info = project_info.clone();
+    project_info.exec.clone_from(&exec);
+    let project = engine.check_project(&facts, &project_info);
     result.diagnostics.extend(project.diagnostics);
     result.check_warnings = project.check_warnings;
     for f in &project.findings {
@@ -414,12 +448,35 @@ pub fn check_paths(
         } else {
             Some(&matcher)
         },
+        exec: exec.as_deref(),
     };
     let (findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
     result.findings = findings;
     result.facts = facts;
     result.packs = engine.packs().iter().map(|p| p.meta.name.clone()).collect();
     Ok(result)
+}
+
+/// (directory of the `go.mod`, module path) of each readable `go.mod`.
+fn read_go_modules(files: &[(String, PathBuf)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, path) in files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let module = text.lines().find_map(|l| {
+            let l = l.split("//").next().unwrap_or("").trim();
+            l.strip_prefix("module")
+                .filter(|r| r.starts_with(char::is_whitespace))
+                .map(|r| r.trim().trim_matches('"').to_string())
+        });
+        if let Some(m) = module.filter(|m| !m.is_empty()) {
+            let dir = name.strip_suffix("go.mod").unwrap_or("");
+            out.push((dir.trim_end_matches('/').to_string(), m));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Byte range of 1-based line `line` (without its newline).
@@ -559,6 +616,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .map(|d| d.tech_stack().db.clone())
             .unwrap_or_default(),
         config: config.facts.clone(),
+        exec: None,
     };
     let run = || {
         check_paths(

@@ -215,7 +215,7 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     for d in &pack.project_detectors {
         per_detector.insert(d.qualified_name(), (0, 0));
     }
-    let (mut found, mut ok, mut todo) = (0, 0, 0);
+    let (mut found, mut ok, mut todo, mut contexts) = (0, 0, 0, 0);
     // The fixtures form one project: project-level detectors see the facts of all of them.
     let mut inputs = Vec::new();
     for path in &files {
@@ -242,7 +242,8 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         }
         found += o.matched.len();
         ok += o.ok_held;
-        todo += o.todo.len();
+        todo += o.todo.len() + o.context_todo.len();
+        contexts += o.context_held;
         let status = if o.passed() { "ok  " } else { "FAIL" };
         if !o.passed() {
             failed += 1;
@@ -282,9 +283,24 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
                 "  fixed todo  {label}:{line} {check}: now found; change `ppa-todo:` to `ppa:`"
             );
         }
+        for (line, want, got) in &o.context_mismatch {
+            let _ = writeln!(
+                out,
+                "  context     {label}:{line} expected {want}; got {got}"
+            );
+        }
+        for (line, want) in &o.context_todo_fixed {
+            let _ = writeln!(
+                out,
+                "  fixed todo  {label}:{line} context {want}: now holds; change `ppa-context-todo:` to `ppa-context:`"
+            );
+        }
         if args.verbose {
             for (line, check) in &o.todo {
                 let _ = writeln!(out, "  todo        {label}:{line} {check}");
+            }
+            for (line, want) in &o.context_todo {
+                let _ = writeln!(out, "  todo        {label}:{line} context {want}");
             }
         }
         for e in &o.errors {
@@ -305,9 +321,15 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         };
         let _ = writeln!(out, "{d:<33} {f:>5}  {u:>10}{flag}");
     }
+    // Packs without entry points keep the summary they always had.
+    let context_note = if contexts > 0 {
+        format!(", {contexts} contexts as expected")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet, {todo} todo",
+        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet{context_note}, {todo} todo",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         files.len() - failed,

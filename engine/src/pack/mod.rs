@@ -33,6 +33,8 @@ pub struct PackMeta {
     pub references: Vec<Reference>,
     /// Compiled predicate library, merged into every predicate of the pack.
     pub(crate) lib: Option<rhai::AST>,
+    /// Whether the library calls the call-graph host functions of project predicates.
+    pub(crate) lib_uses_call_graph: bool,
     /// Where it was loaded from (`packs/asyncio`, or a user's directory).
     pub origin: String,
 }
@@ -58,6 +60,13 @@ pub enum Role {
     Extract { fact: String },
 }
 
+/// Whether a script calls the host functions that need the project's call graph.
+fn uses_call_graph(text: &str) -> bool {
+    ["function_context(", "callers(", "callees("]
+        .iter()
+        .any(|f| text.contains(f))
+}
+
 /// A compiled `[[project_detector]]`.
 #[derive(Debug)]
 pub struct ProjectDetector {
@@ -69,6 +78,9 @@ pub struct ProjectDetector {
     pub recommendation: String,
     pub severity: Severity,
     pub vocab: Arc<Vocabularies>,
+    /// Whether its predicate (or the pack's library) asks for execution contexts or call
+    /// edges: the engine then indexes functions while it walks the files.
+    pub uses_call_graph: bool,
 }
 
 impl ProjectDetector {
@@ -144,6 +156,8 @@ pub struct Detector {
     pub role: Role,
     /// Repo-relative path globs the unit is limited to (extractors' `paths`).
     pub paths: Option<globset::GlobSet>,
+    /// Severity by execution context, settled after the project phase.
+    pub severity_by_context: Option<crate::exec_context::SeverityByContext>,
 }
 
 impl Detector {
@@ -208,6 +222,11 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             (Some(m), 0) => {
                 let mut compiled = compile_meta(m, &f.file, &label, &mut errors);
                 compiled.lib = compile_lib(m, &f.file, source, &label, &mut errors);
+                compiled.lib_uses_call_graph = m
+                    .predicate_lib
+                    .as_ref()
+                    .and_then(|p| source.read(p.get_ref()).ok())
+                    .is_some_and(|t| uses_call_graph(&t));
                 meta = Some(compiled);
             }
             (Some(m), _) => errors.push(PackError::new(
@@ -426,6 +445,7 @@ fn compile_meta(
         requires: m.requires.clone(),
         references: m.references.clone(),
         lib: None,
+        lib_uses_call_graph: false,
         origin: label.to_string(),
     }
 }
@@ -607,6 +627,19 @@ fn compile_detector(
         lookup_check(&d.check, file, catalog, invalid_checks, errors)
     } else {
         Some(Arc::new(fact_check(check_id)))
+    };
+    let severity_by_context = match &d.severity_by_context {
+        Some(t) if t.get_ref().is_empty() => {
+            errors.push(PackError::new(
+                file,
+                Span::from(t.span()),
+                "`severity_by_context` sets no severity",
+                "give at least one of `request`, `background`, `init`, `cli`, `other`, e.g. `{ request = \"HIGH\", other = \"MEDIUM\" }`",
+            ));
+            None
+        }
+        Some(t) => Some(t.get_ref().clone()),
+        None => None,
     };
     if !meta.languages.contains(&d.language) {
         errors.push(PackError::new(
@@ -837,6 +870,7 @@ fn compile_detector(
         vocab: Arc::clone(vocab),
         role,
         paths: None,
+        severity_by_context,
     })
 }
 
@@ -957,6 +991,7 @@ fn compile_extractor(
         message: Spanned::new(e.name.span(), String::new()),
         recommendation: None,
         severity: None,
+        severity_by_context: None,
         report: e.report.clone(),
     };
     let mut det = compile_detector(
@@ -1020,7 +1055,9 @@ fn compile_project_detector(
         &ctx,
         errors,
     );
+    let mut graph = meta.lib_uses_call_graph;
     let script = predicate.and_then(|(text, origin)| {
+        graph |= uses_call_graph(&text);
         match script::compile_project(&text, origin.clone(), meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
@@ -1054,6 +1091,7 @@ fn compile_project_detector(
         script: script?,
         message: d.message.get_ref().clone(),
         vocab: Arc::clone(vocab),
+        uses_call_graph: graph,
     })
 }
 

@@ -5,6 +5,7 @@
 //! compile error points into the pack file.
 
 use crate::catalog::{Check, Reference};
+use crate::exec_context::SeverityByContext;
 use crate::model::{Language, Severity};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -212,6 +213,12 @@ pub struct RawDetector {
     /// Severity when the predicate sets none; defaults to the check's `default_severity`.
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// Severity by execution context (`request`, `background`, `init`, `cli`, `other`,
+    /// `lower_in_admin`), settled after every file was read, when the project's entry points
+    /// and call graph are known. A predicate's own `severity` or `severity_by_context` wins.
+    #[serde(default)]
+    #[schemars(with = "Option<SeverityByContext>")]
+    pub severity_by_context: Option<Spanned<SeverityByContext>>,
     /// The capture whose node is the finding's location; defaults to the capture spanning the
     /// most text.
     #[serde(default)]

@@ -143,6 +143,22 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "Levenshtein distance between two strings, in characters",
     ),
     (
+        "qualified_name(fn)",
+        "the qualified name of a function or class definition node (F11): `app.jobs.Worker.run`, `internal/jobs.Store.Save`, `src/routes/users:listUsers`",
+    ),
+    (
+        "target_name(expr)",
+        "the qualified name an expression that names a function refers to (`views.list_jobs`, `s.handleJobs`, `listUsers`), or `()` when the file cannot tell",
+    ),
+    (
+        "function_context(name)",
+        "project predicates: the execution context of a function by qualified name, a map with `function`, `file`, `line`, `class`, `hot`, `background`, `admin`, `async`, `framework`, `route`, `method`, `reason`; `()` when unknown",
+    ),
+    (
+        "callers(name) / callees(name)",
+        "project predicates: qualified names of the functions that call, or are called by, a function (resolved call edges, F11)",
+    ),
+    (
         "glob_match(pattern, text)",
         "whether `text` matches a Redis-style glob (`*`, `?`, `[…]`, `\\` escapes)",
     ),
@@ -269,6 +285,26 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     go(&p, &t)
+}
+
+/// A function's execution context as a predicate map.
+fn function_map(f: &crate::exec_context::FunctionContext) -> rhai::Map {
+    let mut m = rhai::Map::new();
+    let text = |s: &str| Dynamic::from(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Dynamic::UNIT, text);
+    m.insert("function".into(), text(&f.qname));
+    m.insert("file".into(), text(&f.file));
+    m.insert("line".into(), Dynamic::from(f.line as i64));
+    m.insert("class".into(), text(f.class.as_str()));
+    m.insert("hot".into(), Dynamic::from(f.hot));
+    m.insert("background".into(), Dynamic::from(f.background));
+    m.insert("admin".into(), Dynamic::from(f.admin));
+    m.insert("async".into(), Dynamic::from(f.is_async));
+    m.insert("framework".into(), opt(&f.framework));
+    m.insert("route".into(), opt(&f.route));
+    m.insert("method".into(), opt(&f.method));
+    m.insert("reason".into(), text(&f.reason));
+    m
 }
 
 fn unit_or(n: Option<NodeRef>) -> Dynamic {
@@ -444,6 +480,45 @@ pub(super) fn register(e: &mut Engine) {
         edit_distance(a, b) as i64
     });
     e.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
+    e.register_fn("qualified_name", |n: NodeRef| {
+        crate::callgraph::qualified_name(n.file(), n.node())
+    });
+    e.register_fn(
+        "target_name",
+        |n: NodeRef| match crate::callgraph::target_name(n.file(), n.node()) {
+            Some(t) => Dynamic::from(t),
+            None => Dynamic::UNIT,
+        },
+    );
+    e.register_fn("function_context", |name: &str| {
+        let Some(x) = super::exec_context() else {
+            return Dynamic::UNIT;
+        };
+        match x.function(None, name) {
+            Some(f) => Dynamic::from_map(function_map(f)),
+            None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("callers", |name: &str| -> Array {
+        super::exec_context()
+            .map(|x| {
+                x.callers(name)
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    e.register_fn("callees", |name: &str| -> Array {
+        super::exec_context()
+            .map(|x| {
+                x.callees(name)
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
         unit_or(v)

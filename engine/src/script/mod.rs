@@ -10,7 +10,7 @@
 
 mod host;
 
-pub use host::{FileHandle, HOST_FUNCTIONS};
+pub use host::{module_name, FileHandle, HOST_FUNCTIONS};
 
 use crate::file::{FileCtx, NodeRef};
 use crate::model::Severity;
@@ -292,6 +292,9 @@ pub enum Outcome {
         vars: Vec<(String, String)>,
         /// `report: node`: report the finding at this node instead of the query's.
         report: Option<NodeRef>,
+        /// `severity_by_context: #{ request: "HIGH", other: "MEDIUM" }`: settled after the
+        /// project phase.
+        severity_by_context: Option<crate::exec_context::SeverityByContext>,
     },
 }
 
@@ -307,6 +310,26 @@ pub struct ScriptError {
 thread_local! {
     /// The vocabularies of the detector whose predicate is running on this thread.
     static VOCAB: RefCell<Option<Arc<Vocabularies>>> = const { RefCell::new(None) };
+}
+
+thread_local! {
+    /// The project's execution contexts while project predicates run on this thread.
+    static EXEC: RefCell<Option<Arc<crate::exec_context::ExecContext>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the execution contexts visible to the host functions of project predicates.
+pub(crate) fn with_exec<R>(
+    exec: Option<Arc<crate::exec_context::ExecContext>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    EXEC.with(|e| *e.borrow_mut() = exec);
+    let r = f();
+    EXEC.with(|e| *e.borrow_mut() = None);
+    r
+}
+
+pub(crate) fn exec_context() -> Option<Arc<crate::exec_context::ExecContext>> {
+    EXEC.with(|e| e.borrow().clone())
 }
 
 pub(crate) fn with_vocab<R>(f: impl FnOnce(Option<&Vocabularies>) -> R) -> R {
@@ -359,6 +382,7 @@ impl Predicate {
                     severity: None,
                     vars: Vec::new(),
                     report: None,
+                    severity_by_context: None,
                 }
             } else {
                 Outcome::Drop
@@ -368,6 +392,7 @@ impl Predicate {
             let mut severity = None;
             let mut vars = Vec::new();
             let mut report = None;
+            let mut by_context = None;
             for (k, v) in map {
                 if k == "report" {
                     report = Some(v.clone().try_cast::<NodeRef>().ok_or_else(|| ScriptError {
@@ -387,6 +412,23 @@ impl Predicate {
                         ),
                         limit_hit: false,
                     })?);
+                } else if k == "severity_by_context" {
+                    let table = v
+                        .clone()
+                        .try_cast::<rhai::Map>()
+                        .ok_or_else(|| {
+                            format!(
+                                "predicate returned `severity_by_context` of type `{}`; it must be a map such as #{{ request: \"HIGH\", other: \"MEDIUM\" }}",
+                                v.type_name()
+                            )
+                        })
+                        .and_then(|m| crate::exec_context::SeverityByContext::from_map(&m))
+                        .map_err(|message| ScriptError {
+                            location: self.origin.describe(&self.text, 1, 1),
+                            message,
+                            limit_hit: false,
+                        })?;
+                    by_context = Some(table);
                 } else if let Some(n) = v.clone().try_cast::<NodeRef>() {
                     vars.push((k.to_string(), n.text().to_string()));
                 } else {
@@ -398,6 +440,7 @@ impl Predicate {
                 severity,
                 vars,
                 report,
+                severity_by_context: by_context,
             });
         }
         Err(ScriptError {
