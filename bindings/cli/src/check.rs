@@ -553,12 +553,24 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let scope = Scope::new(&include, &exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
     let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
-    let project_info = ppa_engine::project::ProjectInfo {
-        db: discovery
-            .as_ref()
-            .map(|d| d.tech_stack().db.clone())
-            .unwrap_or_default(),
-        config: config.facts.clone(),
+    // Project-level detectors read the database kinds and the deployment (F9) of discovery.
+    // With explicit packs discovery did not run for the pack choice; run it for these facts
+    // alone (the packs stay as given).
+    let facts_discovery = match &discovery {
+        None if engine.has_project_phase() => {
+            let triggers = crate::discover::builtin_triggers()?;
+            Some(crate::discover::discover_project(
+                &root, &paths, &config, &triggers, false,
+            )?)
+        }
+        _ => None,
+    };
+    let project_info = match discovery.as_ref().or(facts_discovery.as_ref()) {
+        Some(d) => ppa_engine::project::ProjectInfo::from_discovery(d, config.facts.clone()),
+        None => ppa_engine::project::ProjectInfo {
+            config: config.facts.clone(),
+            ..Default::default()
+        },
     };
     let run = || {
         check_paths(
@@ -580,7 +592,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         None => run()?,
     };
     result.diagnostics.splice(0..0, warnings);
-    if let Some(d) = &discovery {
+    if let Some(d) = discovery.as_ref().or(facts_discovery.as_ref()) {
         result.diagnostics.extend(d.diagnostics.iter().cloned());
     }
     result.discovery = discovery;

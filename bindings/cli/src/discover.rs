@@ -171,8 +171,21 @@ fn write_text(d: &Discovery, out: &mut dyn Write) {
         let flags: Vec<String> = d.flags.iter().cloned().collect();
         let _ = writeln!(out, "Platform:   {}", flags.join(", "));
     }
-    if d.external_pooler {
-        let _ = writeln!(out, "Pooler:     external (compose or tech_stack.md)");
+    let dep = &d.deployment;
+    let evidence = |marker: &str| -> String {
+        dep.evidence
+            .get(marker)
+            .map(|e| e.join("; "))
+            .unwrap_or_default()
+    };
+    if dep.serverless {
+        let _ = writeln!(out, "Serverless: yes ({})", evidence("serverless"));
+    }
+    if dep.external_pooler {
+        let _ = writeln!(out, "Pooler:     external ({})", evidence("external_pooler"));
+    }
+    if let Some(n) = dep.web_workers {
+        let _ = writeln!(out, "Workers:    {n} ({})", evidence("web_workers"));
     }
     let _ = writeln!(out, "\nPacks (in order):");
     if d.packs.is_empty() {
