@@ -1,26 +1,9 @@
 //! Runs every built-in pack's fixtures through the same harness as `ppa test`, and checks that
 //! every embedded pack loads through the normal loader.
 
-use ppa_engine::testing::{run_fixtures, Expect};
+use ppa_engine::testing::{read_fixture_projects, run_project, Expect};
 use ppa_engine::EngineBuilder;
 use std::path::Path;
-
-fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(pack)
-        .join("tests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
-                || p.extension().is_some_and(|e| e == "sql")
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 fn every_builtin_pack_loads_and_passes_its_fixtures() {
@@ -41,22 +24,21 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         };
         let (engine, warnings) = b.build();
         assert!(warnings.is_empty(), "{}: {warnings:?}", src.name);
-        let files = fixtures(src.name);
-        assert!(!files.is_empty(), "pack {} has no fixtures", src.name);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(src.name)
+            .join("tests");
+        let stacks = ppa_rules::stacks().expect("stack dictionary");
+        let projects = read_fixture_projects(&dir, &format!("{}/tests", src.name), &stacks);
+        assert!(!projects.is_empty(), "pack {} has no fixtures", src.name);
         let mut fired = std::collections::BTreeSet::new();
         let mut ok_checks = std::collections::BTreeSet::new();
-        let inputs: Vec<(String, String)> = files
-            .iter()
-            .map(|path| {
-                let label = format!(
-                    "{}/tests/{}",
-                    src.name,
-                    path.file_name().unwrap().to_string_lossy()
-                );
-                (label, std::fs::read_to_string(path).unwrap())
-            })
-            .collect();
-        for ((label, text), out) in inputs.iter().zip(run_fixtures(&engine, &inputs)) {
+        let runs = projects.iter().flat_map(|p| {
+            p.fixtures
+                .iter()
+                .zip(run_project(&engine, p))
+                .collect::<Vec<_>>()
+        });
+        for ((label, text), out) in runs {
             for f in &out.matched {
                 fired.insert(f.detector.clone());
             }
