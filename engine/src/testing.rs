@@ -427,13 +427,15 @@ fn compare(
     };
     for f in findings {
         if expects(f.line, &f.check, Expect::Finding) {
-            let wanted = annotations.iter().find_map(|a| {
-                (a.line == f.line && a.check == f.check && a.expect == Expect::Finding)
-                    .then_some(a.severity)
-                    .flatten()
-            });
-            if let Some(w) = wanted.filter(|w| *w != f.severity) {
-                out.wrong_severity.push((f.clone(), w));
+            // Several `ppa:` lines with severities may stack above one line that gets several
+            // findings (one per gap): each finding must have one of them.
+            let wanted: Vec<Severity> = annotations
+                .iter()
+                .filter(|a| a.line == f.line && a.check == f.check && a.expect == Expect::Finding)
+                .filter_map(|a| a.severity)
+                .collect();
+            if !wanted.is_empty() && !wanted.contains(&f.severity) {
+                out.wrong_severity.push((f.clone(), wanted[0]));
             }
             out.matched.push(f);
         } else if expects(f.line, &f.check, Expect::Todo) {
@@ -446,6 +448,20 @@ fn compare(
         let found = |list: &[Finding]| list.iter().any(|f| f.line == a.line && f.check == a.check);
         match a.expect {
             Expect::Finding if !found(&out.matched) => out.missing.push((a.line, a.check.clone())),
+            // Each annotated severity needs a finding of its own.
+            Expect::Finding
+                if a.severity.is_some_and(|s| {
+                    !out.matched.iter().any(|f| {
+                        f.line == a.line && f.check == a.check && f.severity == s
+                    }) && !out
+                        .wrong_severity
+                        .iter()
+                        .any(|(f, _)| f.line == a.line && f.check == a.check)
+                }) =>
+            {
+                let s = a.severity.map(|s| s.to_string()).unwrap_or_default();
+                out.missing.push((a.line, format!("{} {s}", a.check)));
+            }
             Expect::Todo
                 if !out
                     .todo_fixed

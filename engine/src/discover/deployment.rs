@@ -11,6 +11,7 @@
 //! in Procfiles, Dockerfiles and compose `command`s, and worker-count environment variables.
 
 use super::stacks::{DeploymentMarkers, Pooler, Stacks, WorkerMarkers};
+use crate::facts::dsn::Dsn;
 use crate::finding::Diagnostic;
 use globset::GlobSet;
 use serde::Serialize;
@@ -232,67 +233,12 @@ pub fn workers_in_env(line: &str, env: &[String]) -> Option<u64> {
     None
 }
 
-/// One literal DSN: scheme, host, port and query parameters (credentials are never kept).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dsn {
-    pub scheme: String,
-    pub host: String,
-    pub port: Option<u16>,
-    pub params: Vec<(String, String)>,
-}
-
-/// The DSNs (`<scheme>://[user[:password]@]host[:port][/path][?query]`) in a text whose scheme
-/// names a database kind of the dictionary.
+/// The DSNs in a text whose scheme names a database kind of the dictionary.
 pub fn dsns(text: &str, stacks: &Stacks) -> Vec<Dsn> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("://") {
-        let at = from + i;
-        from = at + 3;
-        let mut s = at;
-        while s > 0
-            && (bytes[s - 1].is_ascii_alphanumeric() || matches!(bytes[s - 1], b'+' | b'-' | b'.'))
-        {
-            s -= 1;
-        }
-        let scheme = text[s..at].to_ascii_lowercase();
-        let base = scheme.split('+').next().unwrap_or("");
-        if base.is_empty() || !stacks.db.iter().any(|d| d.dsn.iter().any(|x| x == base)) {
-            continue;
-        }
-        let rest = &text[at + 3..];
-        let end = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '>' | ')' | ','))
-            .unwrap_or(rest.len());
-        let url = &rest[..end];
-        let (before_query, query) = url.split_once('?').unwrap_or((url, ""));
-        let authority = before_query.split('/').next().unwrap_or("");
-        let hostport = authority.rsplit('@').next().unwrap_or("");
-        // `[::1]:6543`: an IPv6 host is bracketed.
-        let (host, port) = match hostport.strip_prefix('[').and_then(|h| h.split_once(']')) {
-            Some((h, p)) => (format!("[{h}]"), p.strip_prefix(':').and_then(|p| p.parse().ok())),
-            None => match hostport.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), p.parse().ok()),
-                None => (hostport.to_string(), None),
-            },
-        };
-        let params = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (k.to_string(), v.to_string())
-            })
-            .collect();
-        out.push(Dsn {
-            scheme,
-            host: host.to_ascii_lowercase(),
-            port,
-            params,
-        });
-    }
-    out
+    crate::facts::dsn::find_all(text)
+        .into_iter()
+        .filter(|d| stacks.db.iter().any(|k| k.dsn.iter().any(|x| *x == d.base)))
+        .collect()
 }
 
 /// What in the literal DSNs of a text says a pooler is in the way, as evidence strings.
@@ -474,8 +420,8 @@ env = ["WEB_CONCURRENCY"]
             Some(7)
         );
         assert_eq!(workers_in_env("WEB_CONCURRENCY 7", &m.env), None);
-        let d = &dsns("x = 'postgres://u:p@[::1]:6543/db?a=b'", &stacks())[0];
-        assert_eq!((d.host.as_str(), d.port), ("[::1]", Some(6543)));
-        assert_eq!(d.params, vec![("a".to_string(), "b".to_string())]);
+        let found = dsns("x = 'postgres://u:p@[::1]:6543/db?a=b' y = 'https://h:6543'", &stacks());
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].host.as_str(), found[0].port), ("[::1]", Some(6543)));
     }
 }

@@ -11,6 +11,7 @@
 mod host;
 
 pub use host::{FileHandle, HOST_FUNCTIONS};
+pub(crate) use host::string_glob;
 
 use crate::file::{FileCtx, NodeRef};
 use crate::model::Severity;
