@@ -194,7 +194,12 @@ pub fn read_fixture_projects(
 ) -> Vec<FixtureProject> {
     let mut projects = vec![read_project(tests_dir, "", label_root, stacks, false)];
     let mut subdirs: Vec<std::path::PathBuf> = std::fs::read_dir(tests_dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     subdirs.sort();
     for dir in subdirs {
@@ -265,12 +270,9 @@ fn read_project(
         if rel == STUB_FACTS_FILE {
             match stub_facts(&text, label_root) {
                 Ok(records) => project.stub_facts = records,
-                Err(e) => project.errors.push(Diagnostic::new(
-                    Level::Error,
-                    Some(&label),
-                    None,
-                    e,
-                )),
+                Err(e) => project
+                    .errors
+                    .push(Diagnostic::new(Level::Error, Some(&label), None, e)),
             }
         } else if Language::from_path(&rel).is_some() || rel.ends_with(".sql") {
             project.fixtures.push((label, text));
@@ -451,12 +453,13 @@ fn compare(
             // Each annotated severity needs a finding of its own.
             Expect::Finding
                 if a.severity.is_some_and(|s| {
-                    !out.matched.iter().any(|f| {
-                        f.line == a.line && f.check == a.check && f.severity == s
-                    }) && !out
-                        .wrong_severity
+                    !out.matched
                         .iter()
-                        .any(|(f, _)| f.line == a.line && f.check == a.check)
+                        .any(|f| f.line == a.line && f.check == a.check && f.severity == s)
+                        && !out
+                            .wrong_severity
+                            .iter()
+                            .any(|(f, _)| f.line == a.line && f.check == a.check)
                 }) =>
             {
                 let s = a.severity.map(|s| s.to_string()).unwrap_or_default();

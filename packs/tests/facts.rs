@@ -13,7 +13,9 @@ fn facts_of(pack: &str, project: &str, facts: &[&str]) -> serde_json::Value {
     let src = ppa_packs::find(pack).expect("built-in pack");
     b.load_pack(src).expect("pack loads");
     let (engine, _) = b.build();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(pack).join("tests");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(pack)
+        .join("tests");
     let stacks = ppa_rules::stacks().expect("stack dictionary");
     let projects = read_fixture_projects(&dir, &format!("{pack}/tests"), &stacks);
     let p = projects
@@ -61,4 +63,90 @@ fn pretty(v: &serde_json::Value) -> String {
 fn sqlalchemy_facts() {
     let v = facts_of("sqlalchemy", "", &["models", "session_factories", "pools"]);
     insta::assert_snapshot!("sqlalchemy", pretty(&v));
+}
+
+#[test]
+fn sqlmodel_facts() {
+    let v = facts_of("sqlmodel", "", &["models", "session_factories"]);
+    insta::assert_snapshot!("sqlmodel", pretty(&v));
+}
+
+/// The record of `fact` whose `key` is `value`.
+fn record<'a>(
+    v: &'a serde_json::Value,
+    fact: &str,
+    key: &str,
+    value: &str,
+) -> &'a serde_json::Value {
+    v[fact]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[key] == value)
+        .unwrap_or_else(|| panic!("no {fact} record with {key} = {value}"))
+}
+
+#[test]
+fn sqlalchemy_fact_semantics() {
+    let v = facts_of("sqlalchemy", "", &["models", "session_factories", "pools"]);
+    // F5: the models of every declarative style, and none of the bases, mixins or plain classes.
+    let names: Vec<&str> = v["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["User", "Tenant", "Post", "Tag", "Comment", "Event"]);
+    let user = record(&v, "models", "name", "User");
+    let rel = |m: &serde_json::Value, n: &str| {
+        m["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == n)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(rel(user, "posts")["lazy"], "selectin");
+    assert_eq!(rel(user, "posts")["kind"], "reverse");
+    assert_eq!(rel(user, "tenant")["kind"], "fk");
+    let post = record(&v, "models", "name", "Post");
+    assert_eq!(rel(post, "tags")["kind"], "m2m");
+    assert_eq!(rel(post, "comments")["lazy"], "dynamic");
+    let body = &post["columns"].as_array().unwrap()[3];
+    assert_eq!(
+        (&body["name"], &body["deferred"], &body["large"]),
+        (&"body".into(), &true.into(), &true.into())
+    );
+    // F6: options and kinds.
+    let async_local = record(&v, "session_factories", "name", "AsyncSessionLocal");
+    assert_eq!(async_local["kind"], "async");
+    assert_eq!(async_local["expire_on_commit"], false);
+    let legacy = record(&v, "session_factories", "name", "LegacyAsync");
+    assert_eq!(legacy["kind"], "async", "sessionmaker(class_=AsyncSession)");
+    let cached = record(&v, "session_factories", "name", "get_session_factory");
+    assert_eq!(
+        (&cached["scope"], &cached["cached"]),
+        (&"return".into(), &true.into())
+    );
+    assert_eq!(
+        record(&v, "session_factories", "name", "Unbound")["bind"],
+        "sync_engine"
+    );
+    // F8: sites with their URL (password masked) and options, listeners with their targets.
+    let engine = record(&v, "pools", "name", "engine");
+    assert_eq!(engine["dsn"], "postgresql+asyncpg://app:***@db:5432/app");
+    assert_eq!(
+        (&engine["dialect"], &engine["kind"]),
+        (&"postgresql".into(), &"async".into())
+    );
+    let recycled = record(&v, "pools", "name", "recycled");
+    assert_eq!(recycled["options"]["pool_recycle"]["value"], 1800);
+    let text = serde_json::to_string(&v).unwrap();
+    assert!(!text.contains("secret"), "a password leaked into the facts");
+    let listener = record(&v, "pools", "target", "self.engine.sync_engine");
+    assert_eq!(
+        listener["target_refs"][0],
+        "sqlalchemy.tests.engines.Database.engine"
+    );
 }

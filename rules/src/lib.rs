@@ -199,11 +199,18 @@ mod tests {
         for p in ["pgbouncer", "pgcat", "odyssey", "supavisor"] {
             assert!(s.pooler.names.iter().any(|x| x == p), "{p}");
         }
-        assert!(s.pooler.dsn_hosts.iter().any(|h| h == "pooler.supabase.com"));
+        assert!(s
+            .pooler
+            .dsn_hosts
+            .iter()
+            .any(|h| h == "pooler.supabase.com"));
         assert!(s.pooler.dsn_ports.contains(&6543));
         assert!(s.pooler.dsn_params.iter().any(|p| p == "pgbouncer=true"));
         let w = &d.workers;
-        assert!(w.config_files.iter().any(|g| g.ends_with("gunicorn.conf.py")));
+        assert!(w
+            .config_files
+            .iter()
+            .any(|g| g.ends_with("gunicorn.conf.py")));
         assert!(w.settings.iter().any(|x| x == "workers"));
         for f in ["Procfile", "Dockerfile"] {
             assert!(w.command_files.iter().any(|g| g.ends_with(f)), "{f}");

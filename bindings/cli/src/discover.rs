@@ -182,7 +182,11 @@ fn write_text(d: &Discovery, out: &mut dyn Write) {
         let _ = writeln!(out, "Serverless: yes ({})", evidence("serverless"));
     }
     if dep.external_pooler {
-        let _ = writeln!(out, "Pooler:     external ({})", evidence("external_pooler"));
+        let _ = writeln!(
+            out,
+            "Pooler:     external ({})",
+            evidence("external_pooler")
+        );
     }
     if let Some(n) = dep.web_workers {
         let _ = writeln!(out, "Workers:    {n} ({})", evidence("web_workers"));

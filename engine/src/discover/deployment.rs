@@ -113,7 +113,11 @@ impl Scan {
             }
         }
         let workers = &stacks.deployment.workers;
-        if self.worker_config.as_ref().is_some_and(|s| s.is_match(label)) {
+        if self
+            .worker_config
+            .as_ref()
+            .is_some_and(|s| s.is_match(label))
+        {
             for (n, line) in text.lines().enumerate() {
                 match setting_value(line, &workers.settings) {
                     Some(Some(count)) => self
@@ -146,7 +150,8 @@ impl Scan {
         }
         if text.contains("://") {
             for e in pooler_dsns(text, stacks) {
-                self.found.note("external_pooler", format!("{e} in {label}"));
+                self.found
+                    .note("external_pooler", format!("{e} in {label}"));
             }
         }
     }
@@ -400,7 +405,10 @@ env = ["WEB_CONCURRENCY"]
         assert_eq!(d.evidence["web_workers"].len(), 1);
         // `-w` of another program, and a comparison, are not worker settings.
         let d = scan(&[
-            ("Dockerfile", "RUN grep -w 4 x.txt\n# CMD gunicorn -w 9 app\n"),
+            (
+                "Dockerfile",
+                "RUN grep -w 4 x.txt\n# CMD gunicorn -w 9 app\n",
+            ),
             ("gunicorn.conf.py", "if workers == 3:\n    pass\n"),
         ]);
         assert_eq!(d, Deployment::default());
@@ -415,13 +423,16 @@ env = ["WEB_CONCURRENCY"]
         );
         assert_eq!(workers_in_command("gunicorn app:app", &m), None);
         assert_eq!(workers_in_command("python -m uvicorn a:b -w x", &m), None);
-        assert_eq!(
-            workers_in_env("export WEB_CONCURRENCY=7", &m.env),
-            Some(7)
-        );
+        assert_eq!(workers_in_env("export WEB_CONCURRENCY=7", &m.env), Some(7));
         assert_eq!(workers_in_env("WEB_CONCURRENCY 7", &m.env), None);
-        let found = dsns("x = 'postgres://u:p@[::1]:6543/db?a=b' y = 'https://h:6543'", &stacks());
+        let found = dsns(
+            "x = 'postgres://u:p@[::1]:6543/db?a=b' y = 'https://h:6543'",
+            &stacks(),
+        );
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].host.as_str(), found[0].port), ("[::1]", Some(6543)));
+        assert_eq!(
+            (found[0].host.as_str(), found[0].port),
+            ("[::1]", Some(6543))
+        );
     }
 }

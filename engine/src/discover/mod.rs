@@ -1032,9 +1032,12 @@ flags = ["--workers"]
         )
         .unwrap();
         let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
-        d.add_file("requirements.txt", "mangum>=0.17
+        d.add_file(
+            "requirements.txt",
+            "mangum>=0.17
 sqlalchemy
-");
+",
+        );
         d.add_file(
             "compose.yaml",
             "services:
@@ -1048,8 +1051,11 @@ sqlalchemy
     command: gunicorn app:app --workers 3
 ",
         );
-        d.add_file("Procfile", "web: gunicorn app:app --workers 5
-");
+        d.add_file(
+            "Procfile",
+            "web: gunicorn app:app --workers 5
+",
+        );
         let got = d.finish();
         let dep = &got.deployment;
         assert!(dep.serverless && dep.external_pooler);
@@ -1075,15 +1081,21 @@ sqlalchemy
 
         // The docs alone name the pooler; a file alone makes it serverless.
         let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
-        d.add_file("docs/project/tech_stack.md", "PostgreSQL behind PgBouncer
-");
+        d.add_file(
+            "docs/project/tech_stack.md",
+            "PostgreSQL behind PgBouncer
+",
+        );
         d.add_path("web/vercel.json");
         let dep = d.finish().deployment;
         assert!(dep.external_pooler && dep.serverless && dep.web_workers.is_none());
         // Dev dependencies never count.
         let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
-        d.add_file("requirements-dev.txt", "mangum
-");
+        d.add_file(
+            "requirements-dev.txt",
+            "mangum
+",
+        );
         assert!(!d.finish().deployment.serverless);
     }
 

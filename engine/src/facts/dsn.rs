@@ -56,10 +56,7 @@ pub fn parse(url: &str) -> Option<Dsn> {
         None => (None, false),
     };
     // `[::1]:6543`: an IPv6 host is bracketed.
-    let (host, port) = match hostport
-        .strip_prefix('[')
-        .and_then(|h| h.split_once(']'))
-    {
+    let (host, port) = match hostport.strip_prefix('[').and_then(|h| h.split_once(']')) {
         Some((h, p)) => (
             format!("[{h}]"),
             p.strip_prefix(':').and_then(|p| p.parse().ok()),
@@ -128,10 +125,15 @@ mod tests {
 
     #[test]
     fn parts_and_masking() {
-        let d = parse("postgresql+asyncpg://app:s3cret@DB.internal:5433/shop?ssl=require&pgbouncer=true")
-            .unwrap();
+        let d = parse(
+            "postgresql+asyncpg://app:s3cret@DB.internal:5433/shop?ssl=require&pgbouncer=true",
+        )
+        .unwrap();
         assert_eq!(d.scheme, "postgresql+asyncpg");
-        assert_eq!((d.base.as_str(), d.driver.as_deref()), ("postgresql", Some("asyncpg")));
+        assert_eq!(
+            (d.base.as_str(), d.driver.as_deref()),
+            ("postgresql", Some("asyncpg"))
+        );
         assert_eq!(d.user.as_deref(), Some("app"));
         assert_eq!((d.host.as_str(), d.port), ("db.internal", Some(5433)));
         assert_eq!(d.database.as_deref(), Some("shop"));
@@ -158,7 +160,8 @@ mod tests {
 
     #[test]
     fn urls_inside_text() {
-        let text = "A = 'mysql+pymysql://u:p@h/db'\nB = \"https://example.com/x\"\n(redis://cache:6379/0)";
+        let text =
+            "A = 'mysql+pymysql://u:p@h/db'\nB = \"https://example.com/x\"\n(redis://cache:6379/0)";
         let got: Vec<String> = find_all(text).into_iter().map(|d| d.scheme).collect();
         assert_eq!(got, ["mysql+pymysql", "https", "redis"]);
     }

@@ -496,20 +496,22 @@ pub(super) fn register(e: &mut Engine) {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
         unit_or(t)
     });
-    e.register_fn("parse_dsn", |text: &str| match crate::facts::dsn::parse(text) {
-        Some(d) => {
-            let mut v = serde_json::to_value(&d).unwrap_or_default();
-            if let Some(m) = v.as_object_mut() {
-                let params: serde_json::Map<String, serde_json::Value> = d
-                    .params
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone().into()))
-                    .collect();
-                m.insert("params".into(), params.into());
+    e.register_fn("parse_dsn", |text: &str| {
+        match crate::facts::dsn::parse(text) {
+            Some(d) => {
+                let mut v = serde_json::to_value(&d).unwrap_or_default();
+                if let Some(m) = v.as_object_mut() {
+                    let params: serde_json::Map<String, serde_json::Value> = d
+                        .params
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone().into()))
+                        .collect();
+                    m.insert("params".into(), params.into());
+                }
+                crate::project::json_to_dynamic(&v)
             }
-            crate::project::json_to_dynamic(&v)
+            None => Dynamic::UNIT,
         }
-        None => Dynamic::UNIT,
     });
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));

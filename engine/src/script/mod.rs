@@ -10,8 +10,8 @@
 
 mod host;
 
-pub use host::{FileHandle, HOST_FUNCTIONS};
 pub(crate) use host::string_glob;
+pub use host::{FileHandle, HOST_FUNCTIONS};
 
 use crate::file::{FileCtx, NodeRef};
 use crate::model::Severity;

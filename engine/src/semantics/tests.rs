@@ -271,7 +271,10 @@ fn literals_fold_constants_and_arithmetic() {
             Some(Int(5)),
         ]
     );
-    let js = file("x.js", "const MAX = 20;\nnew Pool({}); f(MAX, -3, null, `x${y}`, 'a');\n");
+    let js = file(
+        "x.js",
+        "const MAX = 20;\nnew Pool({}); f(MAX, -3, null, `x${y}`, 'a');\n",
+    );
     assert_eq!(
         first_call_values(&js),
         vec![
@@ -333,7 +336,10 @@ fn assignment_targets() {
     );
     let t = assignment_target(calls(&go)[0]).map(|t| go.text(t).to_string());
     assert_eq!(t.as_deref(), Some("db"));
-    let js = file("x.js", "const pool = new Pool(cfg);\nlet c; c = await pool.connect();\n");
+    let js = file(
+        "x.js",
+        "const pool = new Pool(cfg);\nlet c; c = await pool.connect();\n",
+    );
     let t: Vec<Option<String>> = calls(&js)
         .into_iter()
         .map(|c| assignment_target(c).map(|t| js.text(t).to_string()))

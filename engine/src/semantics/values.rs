@@ -29,10 +29,11 @@ fn literal_at(file: &FileCtx, node: Node<'_>, hops: u8) -> Option<Literal> {
         "true" => Some(Literal::Bool(true)),
         "false" => Some(Literal::Bool(false)),
         "none" | "null" | "undefined" | "nil" => Some(Literal::Null),
-        "integer" | "int_literal" | "number" | "float" | "float_literal" => {
-            number(file.text(node))
-        }
-        "string" | "concatenated_string" | "interpreted_string_literal" | "raw_string_literal"
+        "integer" | "int_literal" | "number" | "float" | "float_literal" => number(file.text(node)),
+        "string"
+        | "concatenated_string"
+        | "interpreted_string_literal"
+        | "raw_string_literal"
         | "template_string" => match crate::script::string_glob(file, node) {
             Some((s, false)) => Some(Literal::Str(s)),
             _ => None,
@@ -79,8 +80,15 @@ fn number(text: &str) -> Option<Literal> {
     let t: String = text.chars().filter(|c| *c != '_').collect();
     let t = t.trim_end_matches(['n', 'l', 'L', 'j', 'J']);
     let lower = t.to_ascii_lowercase();
-    let radix = |p: &str, r: u32| lower.strip_prefix(p).and_then(|d| i64::from_str_radix(d, r).ok());
-    if let Some(i) = radix("0x", 16).or_else(|| radix("0o", 8)).or_else(|| radix("0b", 2)) {
+    let radix = |p: &str, r: u32| {
+        lower
+            .strip_prefix(p)
+            .and_then(|d| i64::from_str_radix(d, r).ok())
+    };
+    if let Some(i) = radix("0x", 16)
+        .or_else(|| radix("0o", 8))
+        .or_else(|| radix("0b", 2))
+    {
         return Some(Literal::Int(i));
     }
     if let Ok(i) = t.parse::<i64>() {
@@ -99,7 +107,10 @@ fn binary(op: &str, l: Literal, r: Literal) -> Option<Literal> {
             "//" if b != 0 => Some(Int(a.div_euclid(b))),
             "%" if b != 0 => Some(Int(a.rem_euclid(b))),
             "/" if b != 0 => Some(Float(a as f64 / b as f64)),
-            "**" => u32::try_from(b).ok().and_then(|e| a.checked_pow(e)).map(Int),
+            "**" => u32::try_from(b)
+                .ok()
+                .and_then(|e| a.checked_pow(e))
+                .map(Int),
             _ => None,
         },
         (Str(a), Str(b)) if op == "+" => Some(Str(format!("{a}{b}"))),
@@ -150,9 +161,10 @@ pub fn call_args<'t>(file: &FileCtx, call: Node<'t>) -> CallArgs<'t> {
         match a.kind() {
             "comment" => {}
             "keyword_argument" => {
-                if let (Some(n), Some(v)) =
-                    (a.child_by_field_name("name"), a.child_by_field_name("value"))
-                {
+                if let (Some(n), Some(v)) = (
+                    a.child_by_field_name("name"),
+                    a.child_by_field_name("value"),
+                ) {
                     out.keywords.push((file.text(n).to_string(), v));
                 }
             }
@@ -175,8 +187,12 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
     let mut p = n.parent()?;
     while matches!(
         p.kind(),
-        "await" | "await_expression" | "parenthesized_expression" | "as_expression"
-            | "non_null_expression" | "satisfies_expression"
+        "await"
+            | "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
     ) {
         n = p;
         p = p.parent()?;
@@ -203,17 +219,24 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
             ) {
                 return None;
             }
-            let right = stmt.child_by_field_name("right").or_else(|| stmt.child_by_field_name("value"))?;
+            let right = stmt
+                .child_by_field_name("right")
+                .or_else(|| stmt.child_by_field_name("value"))?;
             if right.id() != p.id() {
                 return None;
             }
             let mut c = p.walk();
             let index = p.named_children(&mut c).position(|x| x.id() == n.id())?;
-            let left = stmt.child_by_field_name("left").or_else(|| stmt.child_by_field_name("name"))?;
+            let left = stmt
+                .child_by_field_name("left")
+                .or_else(|| stmt.child_by_field_name("name"))?;
             if left.kind() == "expression_list" {
                 let mut c = left.walk();
                 let targets: Vec<Node<'t>> = left.named_children(&mut c).collect();
-                targets.get(index).copied().or_else(|| targets.first().copied())
+                targets
+                    .get(index)
+                    .copied()
+                    .or_else(|| targets.first().copied())
             } else {
                 Some(left)
             }

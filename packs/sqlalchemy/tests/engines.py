@@ -54,6 +54,16 @@ zero = create_engine(
 )
 event.listen(zero, "invalidate", lambda dbapi_connection, record, exc: None)
 
+# A `connect` listener sets session parameters; it does not monitor the pool.
+# ppa: resource.pool_configuration MEDIUM
+tz_engine = create_engine(DSN, pool_pre_ping=True, pool_size=10, max_overflow=5)
+
+
+@event.listens_for(tz_engine, "connect")
+def set_timezone(dbapi_connection, connection_record):
+    dbapi_connection.cursor().execute("SET TIME ZONE 'UTC'")
+
+
 # Recycling alone is liveness enough (RECYCLE is a constant: 1800 s); POOL_SIZE is not a default.
 # ppa-ok: resource.pool_configuration
 recycled = create_engine(DSN, pool_recycle=RECYCLE, pool_size=POOL_SIZE, max_overflow=0)
