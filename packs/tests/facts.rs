@@ -150,3 +150,14 @@ fn sqlalchemy_fact_semantics() {
         "sqlalchemy.tests.engines.Database.engine"
     );
 }
+
+#[test]
+fn py_drivers_facts() {
+    let v = facts_of("py-drivers", "", &["pools"]);
+    insta::assert_snapshot!("py_drivers", pretty(&v));
+    let legacy = record(&v, "pools", "name", "legacy");
+    assert_eq!(legacy["library"], "psycopg2");
+    assert_eq!(legacy["options"]["maxconn"]["value"], 10);
+    let in_with = record(&v, "pools", "name", "pool");
+    assert_eq!(in_with["library"], "asyncpg");
+}

@@ -160,7 +160,7 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ),
     (
         "assignment_target(node)",
-        "the target an expression is assigned to (through `await` and parentheses), e.g. `engine` or `self.engine` in `engine = create_engine(…)`; `()` when it is not assigned",
+        "the target an expression is assigned to (through `await` and parentheses), e.g. `engine` or `self.engine` in `engine = create_engine(…)`, `pool` in `with create_pool(…) as pool`; `()` when it is not assigned",
     ),
     (
         "parse_dsn(text)",

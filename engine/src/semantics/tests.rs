@@ -314,7 +314,7 @@ fn call_arguments_by_role() {
 fn assignment_targets() {
     let f = file(
         "x.py",
-        "engine = create_engine(u)\nclass D:\n    def __init__(self):\n        self.pool = (await create_pool(u))\nprint(create_engine(u))\nx = y = make()\n",
+        "engine = create_engine(u)\nclass D:\n    def __init__(self):\n        self.pool = (await create_pool(u))\nprint(create_engine(u))\nx = y = make()\nasync def f():\n    async with create_pool(u) as pool, open(p):\n        pass\n",
     );
     let targets: Vec<Option<String>> = calls(&f)
         .into_iter()
@@ -327,7 +327,9 @@ fn assignment_targets() {
             Some("self.pool".into()),
             None,
             None,
-            Some("y".into())
+            Some("y".into()),
+            Some("pool".into()),
+            None,
         ]
     );
     let go = file(

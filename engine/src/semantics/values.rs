@@ -179,7 +179,8 @@ pub fn call_args<'t>(file: &FileCtx, call: Node<'t>) -> CallArgs<'t> {
 }
 
 /// The target an expression is assigned to (looking through `await` and parentheses): the left
-/// side of a Python assignment (`engine` in `engine = create_engine(…)`, `self.engine`), a
+/// side of a Python assignment (`engine` in `engine = create_engine(…)`, `self.engine`) or the
+/// `as` target of a `with` item, a
 /// JavaScript declarator's name or assignment's left side, or the Go variable at the same
 /// position of a `:=`/`=`/`var` statement.
 pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
@@ -203,6 +204,14 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
             (right.id() == n.id())
                 .then(|| p.child_by_field_name("left"))
                 .flatten()
+        }
+        // Python `with create_pool(…) as pool:` / `async with …`.
+        "as_pattern" => {
+            let first = p.named_child(0)?;
+            if first.id() != n.id() {
+                return None;
+            }
+            p.child_by_field_name("alias")?.named_child(0)
         }
         "variable_declarator" => {
             let value = p.child_by_field_name("value")?;
