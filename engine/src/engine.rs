@@ -536,9 +536,12 @@ impl Engine {
 
     /// Runs only the fact extractors over a file: for files excluded from checking whose facts
     /// still count (migrations, CHECKS.md §0).
+    /// Only the extractors that read migrations run (`migrations`, default: those with `paths`).
     pub fn extract_source(&self, path: &str, source: &str) -> FileReport {
         match Language::from_path(path) {
-            Some(lang) if self.has_extractors(lang) => self.run_file(path, lang, source, true),
+            Some(lang) if self.has_migration_extractors(lang) => {
+                self.run_file(path, lang, source, true)
+            }
             _ => FileReport::default(),
         }
     }
@@ -548,6 +551,15 @@ impl Engine {
         self.plans
             .get(&lang)
             .is_some_and(|p| p.detectors.iter().any(|d| d.role != Role::Detect))
+    }
+
+    /// Whether any fact extractor reads migration files of this language.
+    pub fn has_migration_extractors(&self, lang: Language) -> bool {
+        self.plans.get(&lang).is_some_and(|p| {
+            p.detectors
+                .iter()
+                .any(|d| d.role != Role::Detect && d.reads_migrations)
+        })
     }
 
     fn run_file(&self, path: &str, lang: Language, source: &str, facts_only: bool) -> FileReport {
@@ -855,6 +867,9 @@ impl Engine {
         nodes: &[Option<tree_sitter::Node<'_>>],
         run: &mut FileRun,
     ) {
+        if run.facts_only && !det.reads_migrations {
+            return;
+        }
         if let Some(paths) = &det.paths {
             if !paths.is_match(&*file.path) {
                 return;

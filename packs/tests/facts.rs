@@ -161,3 +161,47 @@ fn py_drivers_facts() {
     let in_with = record(&v, "pools", "name", "pool");
     assert_eq!(in_with["library"], "asyncpg");
 }
+
+/// The check warnings of the project-level detectors of `pack` over one fixture project.
+fn project_warnings(pack: &str, project: &str) -> Vec<(String, String)> {
+    let mut b = EngineBuilder::new(ppa_rules::catalog().expect("catalogue"));
+    b.load_pack(ppa_packs::find(pack).expect("built-in pack"))
+        .expect("pack loads");
+    let (engine, _) = b.build();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(pack)
+        .join("tests");
+    let stacks = ppa_rules::stacks().expect("stack dictionary");
+    let projects = read_fixture_projects(&dir, &format!("{pack}/tests"), &stacks);
+    let p = projects
+        .iter()
+        .find(|p| p.name == project)
+        .expect("project");
+    let records = p
+        .fixtures
+        .iter()
+        .filter_map(|(label, text)| {
+            ppa_engine::Language::from_path(label).map(|l| engine.check_source_as(label, l, text))
+        })
+        .flat_map(|r| r.records)
+        .collect();
+    let facts = ppa_engine::project::Facts::from_records(records);
+    engine.check_project(&facts, &p.info).check_warnings
+}
+
+#[test]
+fn undecidable_pool_sites_are_a_check_warning() {
+    // engines.py: `create_engine(url, **kwargs, **tuning)` and an engine_from_config of a
+    // settings object.
+    assert_eq!(
+        project_warnings("sqlalchemy", ""),
+        [(
+            "resource.pool_configuration".to_string(),
+            "2 engine site(s) take their options from **kwargs or a configuration that is not a literal and could not be checked".to_string()
+        )]
+    );
+    // pools.py: `ConnectionPool(DSN, **os.environ.get(…))`.
+    assert_eq!(project_warnings("py-drivers", "").len(), 1);
+    // A project without such sites has no warning.
+    assert!(project_warnings("sqlalchemy", "sizing").is_empty());
+}

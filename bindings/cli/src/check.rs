@@ -217,7 +217,7 @@ fn collect_files(
             if default_excludes && !explicit {
                 match scope.excluded(&name) {
                     // Migrations are not checked, but their facts (triggers) count.
-                    Some(scope::Excluded::Migration) if engine.has_extractors(lang) => {
+                    Some(scope::Excluded::Migration) if engine.has_migration_extractors(lang) => {
                         files.push((name, abs, true));
                         continue;
                     }

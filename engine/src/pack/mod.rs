@@ -144,6 +144,8 @@ pub struct Detector {
     pub role: Role,
     /// Repo-relative path globs the unit is limited to (extractors' `paths`).
     pub paths: Option<globset::GlobSet>,
+    /// An extractor that also reads migration files (`migrations`, default: it has `paths`).
+    pub reads_migrations: bool,
 }
 
 impl Detector {
@@ -837,6 +839,7 @@ fn compile_detector(
         vocab: Arc::clone(vocab),
         role,
         paths: None,
+        reads_migrations: false,
     })
 }
 
@@ -975,6 +978,7 @@ fn compile_extractor(
     if errors.len() > n_errors {
         return None;
     }
+    det.reads_migrations = e.migrations.unwrap_or(paths.is_some());
     det.paths = paths;
     Some(det)
 }

@@ -81,6 +81,10 @@ pub struct RawExtractor {
     /// (e.g. `["**/migrations/**", "**/alembic/versions/**"]`).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Whether the extractor also reads files in migration paths, which checks skip (CHECKS.md
+    /// §0). Default: `true` when `paths` is set (an extractor aimed at migrations), else `false`.
+    #[serde(default)]
+    pub migrations: Option<bool>,
 }
 
 /// `[[project_detector]]`: runs once, after every file was read, over the project facts.
