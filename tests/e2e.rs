@@ -668,9 +668,11 @@ fn discover_reads_every_manifest_and_prints_the_tech_stack() {
         "web": ["django", "express@4.19", "fastapi@0.115"],
         "async": ["asyncio"],
         "tasks": ["celery@5.3"],
-        // asyncpg and redis enable the channel-consistency pack (F3/F4 facts).
-        "packs": ["asyncio", "event-channels", "python-core"],
-        "unpacked": ["celery", "django", "express", "pg", "pgx", "sqlalchemy"]
+        // asyncpg and redis enable the channel-consistency pack (F3/F4 facts) and the driver
+        // pack; packs come in the order of `requires` (py-drivers and sqlalchemy after
+        // python-core).
+        "packs": ["asyncio", "event-channels", "python-core", "py-drivers", "sqlalchemy"],
+        "unpacked": ["celery", "django", "express", "pg", "pgx"]
     });
     assert_eq!(out.json(), expected);
     // Field order is part of the contract.
@@ -703,7 +705,7 @@ fn discover_reads_every_manifest_and_prints_the_tech_stack() {
         "Databases:  postgresql 16, redis 7",
         "  asyncio              dependency fastapi (pyproject.toml)",
         "  python-core          python files",
-        "Detected, no pack: celery, django, express, pg, pgx, sqlalchemy",
+        "Detected, no pack: celery, django, express, pg, pgx",
         "  sqlalchemy[asyncio] 2.0.25",
         "  aiosqlite 0.20",
     ] {

@@ -370,9 +370,10 @@ pub fn check_paths(
     result
         .findings
         .extend(project.findings.into_iter().map(|mut f| {
-            // Project findings carry a line; snippets need the bytes of that line.
+            // Project findings carry a line and column; snippets need bytes: from the column to
+            // the end of the line.
             if let Some(src) = result.sources.get(&f.file) {
-                f.byte_range = line_range(src, f.line);
+                f.byte_range = line_range(src, f.line, f.column);
             }
             f
         }));
@@ -422,14 +423,19 @@ pub fn check_paths(
     Ok(result)
 }
 
-/// Byte range of 1-based line `line` (without its newline).
-fn line_range(src: &str, line: usize) -> (usize, usize) {
+/// Byte range of 1-based line `line` (without its newline), from 1-based character `column`
+/// (or its first non-blank character, whichever comes later).
+fn line_range(src: &str, line: usize, column: usize) -> (usize, usize) {
     let mut start = 0;
     for (i, l) in src.split_inclusive('\n').enumerate() {
         if i + 1 == line {
             let body = l.trim_end_matches(['\n', '\r']);
             let lead = body.len() - body.trim_start().len();
-            return (start + lead, start + body.len());
+            let at = body
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(body.len(), |(b, _)| b);
+            return (start + lead.max(at), start + body.len());
         }
         start += l.len();
     }
