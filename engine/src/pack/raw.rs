@@ -90,7 +90,9 @@ pub struct RawExtractor {
 /// `[[project_detector]]`: runs once, after every file was read, over the project facts.
 ///
 /// The predicate sees `facts` (a map: fact name -> array of records) and `project` (a map with
-/// `db`, the database kinds in use, and `config`, the `[facts]` table of `ppa.toml`). It returns
+/// `db`, the database kinds in use; `deployment`, the F9 fact: `serverless`, `external_pooler`,
+/// `web_workers`, `evidence`; `max_connections` of the database server when known; and
+/// `config`, the `[facts]` table of `ppa.toml`). It returns
 /// an array of maps, one per finding, each with `file` and `line` (and optionally `column`,
 /// `severity`, `message`, `recommendation`, `effort`); other keys fill the message template.
 #[derive(Debug, Deserialize, JsonSchema)]
