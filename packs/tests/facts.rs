@@ -96,7 +96,10 @@ fn sqlalchemy_fact_semantics() {
         .iter()
         .map(|m| m["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["User", "Tenant", "Post", "Tag", "Comment", "Event"]);
+    assert_eq!(
+        names,
+        ["User", "Tenant", "Post", "Tag", "Comment", "Event", "Admin"]
+    );
     let user = record(&v, "models", "name", "User");
     let rel = |m: &serde_json::Value, n: &str| {
         m["relationships"]

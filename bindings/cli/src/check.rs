@@ -564,10 +564,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     // alone (the packs stay as given).
     let facts_discovery = match &discovery {
         None if engine.has_project_phase() => {
-            let triggers = crate::discover::builtin_triggers()?;
-            Some(crate::discover::discover_project(
-                &root, &paths, &config, &triggers, false,
-            )?)
+            Some(crate::discover::discover_facts(&root, &paths, &config)?)
         }
         _ => None,
     };

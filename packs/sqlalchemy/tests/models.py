@@ -130,3 +130,20 @@ class NotAModel:
 
     def relationship(self):
         return None
+
+
+class AuditMixin:
+    created_by_fk = Column(Integer, ForeignKey("users.id"))
+
+
+class Queryable(AuditMixin):
+    """Columns over mixins only, and a `__tablename__` of None: a base for subclasses."""
+
+    __tablename__: Optional[str] = None
+    description = Column(Text)
+
+
+class Admin(User):
+    """Single-table inheritance from a model of this file: a model without a table of its own."""
+
+    level: Mapped[int] = mapped_column(default=0)
