@@ -41,6 +41,11 @@ pool = ConnectionPool(DSN)
 # ppa-ok: resource.pool_configuration
 checked = ConnectionPool(DSN, min_size=2, max_size=10, check=ConnectionPool.check_connection)
 
+# Sized later with resize(): no default-size gap.
+# ppa-ok: resource.pool_configuration
+resized = ConnectionPool(DSN, check=ConnectionPool.check_connection, open=False)
+resized.resize(4, 16)
+
 # ppa: resource.pool_configuration MEDIUM
 apool = AsyncConnectionPool(conninfo=DSN, max_size=10, open=False)
 
