@@ -242,7 +242,7 @@ pub fn workers_in_env(line: &str, env: &[String]) -> Option<u64> {
 pub fn dsns(text: &str, stacks: &Stacks) -> Vec<Dsn> {
     crate::facts::dsn::find_all(text)
         .into_iter()
-        .filter(|d| stacks.db.iter().any(|k| k.dsn.iter().any(|x| *x == d.base)))
+        .filter(|d| stacks.db.iter().any(|k| k.dsn.contains(&d.base)))
         .collect()
 }
 
