@@ -631,9 +631,12 @@ impl Engine {
 
     /// Runs only the fact extractors over a file: for files excluded from checking whose facts
     /// still count (migrations, CHECKS.md §0).
+    /// Only the extractors that read migrations run (`migrations`, default: those with `paths`).
     pub fn extract_source(&self, path: &str, source: &str) -> FileReport {
         match Language::from_path(path) {
-            Some(lang) if self.has_extractors(lang) => self.run_file(path, lang, source, true),
+            Some(lang) if self.has_migration_extractors(lang) => {
+                self.run_file(path, lang, source, true)
+            }
             _ => FileReport::default(),
         }
     }
@@ -643,6 +646,15 @@ impl Engine {
         self.plans
             .get(&lang)
             .is_some_and(|p| p.detectors.iter().any(|d| d.role != Role::Detect))
+    }
+
+    /// Whether any fact extractor reads migration files of this language.
+    pub fn has_migration_extractors(&self, lang: Language) -> bool {
+        self.plans.get(&lang).is_some_and(|p| {
+            p.detectors
+                .iter()
+                .any(|d| d.role != Role::Detect && d.reads_migrations)
+        })
     }
 
     fn run_file(&self, path: &str, lang: Language, source: &str, facts_only: bool) -> FileReport {
@@ -662,13 +674,14 @@ impl Engine {
         let broken = root.has_error();
 
         // Detectors that run on this file at all: extractors limited to some paths (migration
-        // directories) and, in a facts-only pass, every detector that is not an extractor are
-        // off; a query none of whose detectors is on does not run.
+        // directories) and, in a facts-only pass (a migration file), detectors and extractors
+        // that do not read migrations are off; a query none of whose detectors is on does not
+        // run.
         let active: Vec<bool> = plan
             .detectors
             .iter()
             .map(|d| {
-                !(facts_only && d.role == Role::Detect)
+                !(facts_only && (d.role == Role::Detect || !d.reads_migrations))
                     && d.paths.as_ref().is_none_or(|p| p.is_match(path))
             })
             .collect();

@@ -124,9 +124,30 @@ pub struct ProjectInfo {
     /// Execution contexts and the call graph (F10, F11), for the host functions
     /// `function_context`, `callers` and `callees`.
     pub exec: Option<Arc<crate::exec_context::ExecContext>>,
+    /// F9: serverless, external pooler, web workers (from discovery).
+    pub deployment: crate::discover::Deployment,
+    /// The database server's `max_connections`, when a compose file sets it (the smallest one
+    /// when several do).
+    pub max_connections: Option<u64>,
 }
 
 impl ProjectInfo {
+    /// What discovery learned, with the `[facts]` table of `ppa.toml`.
+    pub fn from_discovery(d: &crate::discover::Discovery, config: Map<String, Value>) -> Self {
+        ProjectInfo {
+            db: d.db.keys().cloned().collect(),
+            config,
+            deployment: d.deployment.clone(),
+            max_connections: d
+                .services
+                .iter()
+                .filter(|s| s.db.is_some())
+                .filter_map(|s| s.max_connections)
+                .min(),
+            exec: None,
+        }
+    }
+
     fn to_rhai(&self) -> rhai::Map {
         let mut m = rhai::Map::new();
         m.insert(
@@ -136,6 +157,13 @@ impl ProjectInfo {
         m.insert(
             "config".into(),
             json_to_dynamic(&Value::Object(self.config.clone())),
+        );
+        let deployment = serde_json::to_value(&self.deployment).unwrap_or(Value::Null);
+        m.insert("deployment".into(), json_to_dynamic(&deployment));
+        m.insert(
+            "max_connections".into(),
+            self.max_connections
+                .map_or(Dynamic::UNIT, |n| Dynamic::from(n as i64)),
         );
         m
     }

@@ -21,12 +21,20 @@
 //! # ppa-context: library hot=true              reached from a handler
 //! # ppa-context-todo: background               a known gap
 //! ```
+//!
+//! **Fixture projects.** Project-level detectors see the facts of one project. The files
+//! directly in `tests/` form one project; each sub-directory of `tests/` is another one (all
+//! files below it). Besides source and SQL fixtures, a project's other files describe it as
+//! discovery would (manifests, `serverless.yml`, compose files, a `Procfile`: the database
+//! kinds and the F9 deployment), and an optional `ppa-facts.toml` adds fact records that other
+//! packs would provide (`[[entrypoints]]` tables, `file` relative to the project directory).
 
 use crate::engine::Engine;
 use crate::exec_context::{ExecClass, ExecContext};
 use crate::finding::{Diagnostic, Finding, Level};
 use crate::lang::Language;
 use crate::model::Severity;
+use crate::project::ProjectInfo;
 
 /// What an annotation expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,8 +351,188 @@ fn facts_records(facts: &crate::project::Facts) -> Vec<crate::project::FactRecor
 /// of all of them (and of the `.sql` fixtures, read as migrations) are merged, the
 /// project-level detectors run, and each file's findings, its own and the project ones located
 /// in it, are compared with its annotations (`--` comments in SQL fixtures). Files are
-/// (path label, text); outcomes come back in the same order.
+/// (path label, text); outcomes come back in the same order. The project knows nothing beyond
+/// its files; see [`run_project`] for fixture projects with a deployment and stub facts.
 pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureOutcome> {
+    run_with(engine, files, &ProjectInfo::default(), Vec::new())
+}
+
+/// The name of the file of stub facts in a fixture project.
+pub const STUB_FACTS_FILE: &str = "ppa-facts.toml";
+
+/// One fixture project (see the module documentation).
+#[derive(Debug, Clone, Default)]
+pub struct FixtureProject {
+    /// `""` for the files directly in `tests/`, else the sub-directory's name.
+    pub name: String,
+    /// Source and SQL fixtures: (path label, text), sorted.
+    pub fixtures: Vec<(String, String)>,
+    /// What discovery says about the project's files: database kinds, F9 deployment.
+    pub info: ProjectInfo,
+    /// Records of `ppa-facts.toml`: (fact, record).
+    pub stub_facts: Vec<(String, serde_json::Value)>,
+    /// Problems reading the project (an invalid `ppa-facts.toml`, an unreadable file).
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Reads the fixture projects of a pack's `tests/` directory. Labels are `label_root` followed
+/// by the path below `tests_dir` (`tests/x.py` for `ppa test`). The stack dictionary gives the
+/// meaning of the projects' manifests and deployment files.
+pub fn read_fixture_projects(
+    tests_dir: &std::path::Path,
+    label_root: &str,
+    stacks: &crate::discover::Stacks,
+) -> Vec<FixtureProject> {
+    let mut projects = vec![read_project(tests_dir, "", label_root, stacks, false)];
+    let mut subdirs: Vec<std::path::PathBuf> = std::fs::read_dir(tests_dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    subdirs.sort();
+    for dir in subdirs {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let root = format!("{label_root}/{name}");
+        projects.push(read_project(&dir, &name, &root, stacks, true));
+    }
+    projects.retain(|p| !p.fixtures.is_empty() || !p.errors.is_empty());
+    projects
+}
+
+fn read_project(
+    dir: &std::path::Path,
+    name: &str,
+    label_root: &str,
+    stacks: &crate::discover::Stacks,
+    recursive: bool,
+) -> FixtureProject {
+    let mut project = FixtureProject {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if recursive {
+                    stack.push(p);
+                }
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut discoverer = crate::discover::Discoverer::new(dir, stacks);
+    for path in files {
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let label = format!("{label_root}/{rel}");
+        let text = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            // Binary or non-UTF-8 files say nothing to discovery.
+            Ok(Err(_)) => continue,
+            Err(e) => {
+                project.errors.push(Diagnostic::new(
+                    Level::Error,
+                    Some(&label),
+                    None,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        discoverer.add_path(&rel);
+        discoverer.add_file(&rel, &text);
+        if rel == STUB_FACTS_FILE {
+            match stub_facts(&text, label_root) {
+                Ok(records) => project.stub_facts = records,
+                Err(e) => project
+                    .errors
+                    .push(Diagnostic::new(Level::Error, Some(&label), None, e)),
+            }
+        } else if Language::from_path(&rel).is_some() || rel.ends_with(".sql") {
+            project.fixtures.push((label, text));
+        }
+    }
+    project.info = ProjectInfo::from_discovery(&discoverer.finish(), Default::default());
+    project
+}
+
+/// Parses `ppa-facts.toml`: each array of tables is a fact, each table one record. A record's
+/// `file` is relative to the project directory and becomes a fixture label.
+fn stub_facts(text: &str, label_root: &str) -> Result<Vec<(String, serde_json::Value)>, String> {
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| format!("{STUB_FACTS_FILE}: {}", e.message().trim()))?;
+    let mut out = Vec::new();
+    for (fact, value) in table {
+        let toml::Value::Array(items) = value else {
+            return Err(format!(
+                "{STUB_FACTS_FILE}: `{fact}` must be an array of tables (`[[{fact}]]`)"
+            ));
+        };
+        for item in items {
+            let mut record = serde_json::to_value(&item).map_err(|e| e.to_string())?;
+            let Some(map) = record.as_object_mut() else {
+                return Err(format!(
+                    "{STUB_FACTS_FILE}: each `{fact}` record must be a table"
+                ));
+            };
+            if let Some(f) = map.get("file").and_then(|f| f.as_str()) {
+                let label = format!("{label_root}/{f}");
+                map.insert("file".into(), label.into());
+            }
+            map.entry("line").or_insert(1.into());
+            map.entry("column").or_insert(1.into());
+            map.insert("pack".into(), "fixture".into());
+            map.insert("extractor".into(), STUB_FACTS_FILE.into());
+            out.push((fact.clone(), record));
+        }
+    }
+    Ok(out)
+}
+
+/// Runs one fixture project: [`run_fixtures`] with the project's deployment, database kinds
+/// and stub facts. Reading errors of the project are reported on its first fixture.
+pub fn run_project(engine: &Engine, project: &FixtureProject) -> Vec<FixtureOutcome> {
+    let mut out = run_with(
+        engine,
+        &project.fixtures,
+        &project.info,
+        project.stub_facts.clone(),
+    );
+    match out.first_mut() {
+        Some(first) => first.errors.extend(project.errors.iter().cloned()),
+        None if !project.errors.is_empty() => out.push(FixtureOutcome {
+            path: project.name.clone(),
+            errors: project.errors.clone(),
+            ..Default::default()
+        }),
+        None => {}
+    }
+    out
+}
+
+fn run_with(
+    engine: &Engine,
+    files: &[(String, String)],
+    info: &ProjectInfo,
+    stub_facts: Vec<(String, serde_json::Value)>,
+) -> Vec<FixtureOutcome> {
     let mut reports = Vec::new();
     let mut records = Vec::new();
     let mut sql_files = Vec::new();
@@ -363,6 +551,9 @@ pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureO
     }
     let mut facts = crate::project::Facts::from_records(records);
     crate::project::add_sql_facts(&mut facts, &sql_files);
+    for (fact, record) in stub_facts {
+        facts.insert(&fact, [record]);
+    }
     // Fixtures live under `tests/`: test files are not classified as such here.
     let graphs: Vec<crate::callgraph::FileGraph> =
         reports.iter_mut().filter_map(|r| r.graph.take()).collect();
@@ -380,9 +571,9 @@ pub fn run_fixtures(engine: &Engine, files: &[(String, String)]) -> Vec<FixtureO
             }
         }
     }
-    let info = crate::project::ProjectInfo {
+    let info = ProjectInfo {
         exec: cx.clone(),
-        ..Default::default()
+        ..info.clone()
     };
     let project = engine.check_project(&facts, &info);
     let mut project_findings = project.findings;
@@ -454,13 +645,15 @@ fn compare(
     };
     for f in findings {
         if expects(f.line, &f.check, Expect::Finding) {
-            let wanted = annotations.iter().find_map(|a| {
-                (a.line == f.line && a.check == f.check && a.expect == Expect::Finding)
-                    .then_some(a.severity)
-                    .flatten()
-            });
-            if let Some(w) = wanted.filter(|w| *w != f.severity) {
-                out.wrong_severity.push((f.clone(), w));
+            // Several `ppa:` lines with severities may stack above one line that gets several
+            // findings (one per gap): each finding must have one of them.
+            let wanted: Vec<Severity> = annotations
+                .iter()
+                .filter(|a| a.line == f.line && a.check == f.check && a.expect == Expect::Finding)
+                .filter_map(|a| a.severity)
+                .collect();
+            if !wanted.is_empty() && !wanted.contains(&f.severity) {
+                out.wrong_severity.push((f.clone(), wanted[0]));
             }
             out.matched.push(f);
         } else if expects(f.line, &f.check, Expect::Todo) {
@@ -473,6 +666,21 @@ fn compare(
         let found = |list: &[Finding]| list.iter().any(|f| f.line == a.line && f.check == a.check);
         match a.expect {
             Expect::Finding if !found(&out.matched) => out.missing.push((a.line, a.check.clone())),
+            // Each annotated severity needs a finding of its own.
+            Expect::Finding
+                if a.severity.is_some_and(|s| {
+                    !out.matched
+                        .iter()
+                        .any(|f| f.line == a.line && f.check == a.check && f.severity == s)
+                        && !out
+                            .wrong_severity
+                            .iter()
+                            .any(|(f, _)| f.line == a.line && f.check == a.check)
+                }) =>
+            {
+                let s = a.severity.map(|s| s.to_string()).unwrap_or_default();
+                out.missing.push((a.line, format!("{} {s}", a.check)));
+            }
             Expect::Todo
                 if !out
                     .todo_fixed

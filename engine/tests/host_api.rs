@@ -299,3 +299,53 @@ severity_by_context = { lower_in_admin = true }
         err.errors[0]
     );
 }
+
+/// The configuration helpers: literal values, call arguments, assignment targets, DSNs.
+#[test]
+fn configuration_helpers_read_calls_and_urls() {
+    const CONFIG: &str = r#"
+[pack]
+name = "config"
+version = "0"
+languages = ["python"]
+description = "reads pool configuration"
+
+[[detector]]
+name = "config"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#eq? @callee "create_engine"))
+'''
+predicate = '''
+let a = call_args(site);
+let kw = a.keywords;
+let dsn = parse_dsn(literal_value(a.positional[0]));
+#{
+  target: assignment_target(site),
+  recycle: literal_value(kw.pool_recycle),
+  pre_ping: literal_value(kw.pool_pre_ping),
+  none_known: is_literal(kw.echo) && literal_value(kw.echo) == (),
+  dynamic: is_literal(kw.pool_size),
+  splat: a.dict_splats[0],
+  base: dsn.base,
+  driver: dsn.driver,
+  port: dsn.port,
+  masked: dsn.masked,
+  param: dsn.params.sslmode,
+  not_url: parse_dsn("plain") == (),
+}
+'''
+message = "{target}|{recycle}|{pre_ping}|{none_known}|{dynamic}|{splat}|{base}|{driver}|{port}|{masked}|{param}|{not_url}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", CONFIG)];
+    let engine = engine_with("config", FILES);
+    let src = "URL = 'postgresql+psycopg://app:pw@db:5432/shop?sslmode=require'\nengine = create_engine(URL, pool_recycle=30 * 60, pool_pre_ping=True, echo=None, pool_size=settings.SIZE, **opts)\n";
+    let report = engine.check_source("app/db.py", src);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        "engine|1800|true|true|false|opts|postgresql|psycopg|5432|postgresql+psycopg://app:***@db:5432/shop?sslmode=require|require|true"
+    );
+}

@@ -1,7 +1,7 @@
 //! Runs every built-in pack's fixtures through the same harness as `ppa test`, and checks that
 //! every embedded pack loads through the normal loader.
 
-use ppa_engine::testing::{run_fixtures, Expect};
+use ppa_engine::testing::{read_fixture_projects, run_project, Expect};
 use ppa_engine::EngineBuilder;
 use std::path::Path;
 
@@ -50,24 +50,22 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         };
         let (engine, warnings) = b.build();
         assert!(warnings.is_empty(), "{}: {warnings:?}", src.name);
-        let files = fixtures(src.name);
-        assert!(!files.is_empty(), "pack {} has no fixtures", src.name);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(src.name)
+            .join("tests");
+        let stacks = ppa_rules::stacks().expect("stack dictionary");
+        let projects = read_fixture_projects(&dir, &format!("{}/tests", src.name), &stacks);
+        assert!(!projects.is_empty(), "pack {} has no fixtures", src.name);
         let mut fired = std::collections::BTreeSet::new();
         let mut emitted = std::collections::BTreeSet::new();
         let mut ok_checks = std::collections::BTreeSet::new();
-        let inputs: Vec<(String, String)> = files
-            .iter()
-            .map(|path| {
-                let rel = path
-                    .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join(src.name))
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let label = format!("{}/{rel}", src.name);
-                (label, std::fs::read_to_string(path).unwrap())
-            })
-            .collect();
-        for ((label, text), out) in inputs.iter().zip(run_fixtures(&engine, &inputs)) {
+        let runs = projects.iter().flat_map(|p| {
+            p.fixtures
+                .iter()
+                .zip(run_project(&engine, p))
+                .collect::<Vec<_>>()
+        });
+        for ((label, text), out) in runs {
             for f in &out.matched {
                 fired.insert(f.detector.clone());
             }

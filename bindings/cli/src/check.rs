@@ -231,7 +231,7 @@ fn collect_files(
             if default_excludes && !explicit {
                 match scope.excluded(&name) {
                     // Migrations are not checked, but their facts (triggers) count.
-                    Some(scope::Excluded::Migration) if engine.has_extractors(lang) => {
+                    Some(scope::Excluded::Migration) if engine.has_migration_extractors(lang) => {
                         files.push((name, abs, true));
                         continue;
                     }
@@ -404,9 +404,10 @@ pub fn check_paths(
     result
         .findings
         .extend(project.findings.into_iter().map(|mut f| {
-            // Project findings carry a line; snippets need the bytes of that line.
+            // Project findings carry a line and column; snippets need bytes: from the column to
+            // the end of the line.
             if let Some(src) = result.sources.get(&f.file) {
-                f.byte_range = line_range(src, f.line);
+                f.byte_range = line_range(src, f.line, f.column);
             }
             f
         }));
@@ -479,14 +480,19 @@ fn read_go_modules(files: &[(String, PathBuf)]) -> Vec<(String, String)> {
     out
 }
 
-/// Byte range of 1-based line `line` (without its newline).
-fn line_range(src: &str, line: usize) -> (usize, usize) {
+/// Byte range of 1-based line `line` (without its newline), from 1-based character `column`
+/// (or its first non-blank character, whichever comes later).
+fn line_range(src: &str, line: usize, column: usize) -> (usize, usize) {
     let mut start = 0;
     for (i, l) in src.split_inclusive('\n').enumerate() {
         if i + 1 == line {
             let body = l.trim_end_matches(['\n', '\r']);
             let lead = body.len() - body.trim_start().len();
-            return (start + lead, start + body.len());
+            let at = body
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(body.len(), |(b, _)| b);
+            return (start + lead.max(at), start + body.len());
         }
         start += l.len();
     }
@@ -610,13 +616,21 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let scope = Scope::new(&include, &exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
     let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
-    let project_info = ppa_engine::project::ProjectInfo {
-        db: discovery
-            .as_ref()
-            .map(|d| d.tech_stack().db.clone())
-            .unwrap_or_default(),
-        config: config.facts.clone(),
-        exec: None,
+    // Project-level detectors read the database kinds and the deployment (F9) of discovery.
+    // With explicit packs discovery did not run for the pack choice; run it for these facts
+    // alone (the packs stay as given).
+    let facts_discovery = match &discovery {
+        None if engine.has_project_phase() => {
+            Some(crate::discover::discover_facts(&root, &paths, &config)?)
+        }
+        _ => None,
+    };
+    let project_info = match discovery.as_ref().or(facts_discovery.as_ref()) {
+        Some(d) => ppa_engine::project::ProjectInfo::from_discovery(d, config.facts.clone()),
+        None => ppa_engine::project::ProjectInfo {
+            config: config.facts.clone(),
+            ..Default::default()
+        },
     };
     let run = || {
         check_paths(
@@ -638,7 +652,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         None => run()?,
     };
     result.diagnostics.splice(0..0, warnings);
-    if let Some(d) = &discovery {
+    if let Some(d) = discovery.as_ref().or(facts_discovery.as_ref()) {
         result.diagnostics.extend(d.diagnostics.iter().cloned());
     }
     result.discovery = discovery;

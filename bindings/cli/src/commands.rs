@@ -3,10 +3,9 @@
 use crate::args::{Format, PacksArgs, RuleArgs, TestArgs, TreeArgs};
 use crate::{output, usage, CliError, EXIT_FINDINGS, EXIT_OK};
 use ppa_engine::pack::DirSource;
-use ppa_engine::testing::run_fixtures;
+use ppa_engine::testing::{read_fixture_projects, run_project};
 use ppa_engine::{EngineBuilder, Language};
 use std::io::Write;
-use std::path::Path;
 
 fn builtin_builder() -> Result<EngineBuilder, CliError> {
     let catalog = ppa_rules::catalog().map_err(|mut e| -> CliError { Box::new(e.remove(0)) })?;
@@ -160,29 +159,6 @@ pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     Ok(EXIT_OK)
 }
 
-/// Fixture files under `dir`, sorted.
-fn fixture_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if Language::from_path(&p.to_string_lossy()).is_some()
-                || p.extension().is_some_and(|e| e == "sql")
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<i32, CliError> {
     let dir = &args.pack_dir;
     if !dir.join("pack.toml").is_file() {
@@ -200,8 +176,10 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     for w in warnings {
         let _ = writeln!(out, "warning: {}", w.message);
     }
-    let files = fixture_files(&dir.join("tests"));
-    if files.is_empty() {
+    let stacks = ppa_rules::stacks().map_err(|e| usage(e, ""))?;
+    let projects = read_fixture_projects(&dir.join("tests"), "tests", &stacks);
+    let files: usize = projects.iter().map(|p| p.fixtures.len()).sum();
+    if files == 0 {
         return Err(usage(
             format!("no fixtures under `{}`", dir.join("tests").display()),
             "add source files with `ppa:` / `ppa-ok:` annotations to tests/ (see `ppa test --help`)",
@@ -216,23 +194,10 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         per_detector.insert(d.qualified_name(), (0, 0));
     }
     let (mut found, mut ok, mut todo, mut contexts) = (0, 0, 0, 0);
-    // The fixtures form one project: project-level detectors see the facts of all of them.
-    let mut inputs = Vec::new();
-    for path in &files {
-        let label = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read_to_string(path) {
-            Ok(t) => inputs.push((label, t)),
-            Err(e) => {
-                let _ = writeln!(out, "FAIL {label}: cannot read: {e}");
-                failed += 1;
-            }
-        }
-    }
-    for o in run_fixtures(&engine, &inputs) {
+    // Each fixture project (tests/ itself, each sub-directory) is checked as one project:
+    // project-level detectors see the facts of all its files.
+    let outcomes = projects.iter().flat_map(|p| run_project(&engine, p));
+    for o in outcomes {
         let label = o.path.clone();
         for f in &o.matched {
             per_detector.entry(f.detector.clone()).or_default().0 += 1;
@@ -330,9 +295,9 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     let _ = writeln!(
         out,
         "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet{context_note}, {todo} todo",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        files.len() - failed,
+        files,
+        if files == 1 { "" } else { "s" },
+        files.saturating_sub(failed),
         failed
     );
     // A predicate error fails its fixture, so it is counted in `failed` (exit 1).

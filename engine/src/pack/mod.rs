@@ -158,6 +158,8 @@ pub struct Detector {
     pub paths: Option<globset::GlobSet>,
     /// Severity by execution context, settled after the project phase.
     pub severity_by_context: Option<crate::exec_context::SeverityByContext>,
+    /// An extractor that also reads migration files (`migrations`, default: it has `paths`).
+    pub reads_migrations: bool,
 }
 
 impl Detector {
@@ -871,6 +873,7 @@ fn compile_detector(
         role,
         paths: None,
         severity_by_context,
+        reads_migrations: false,
     })
 }
 
@@ -1010,6 +1013,7 @@ fn compile_extractor(
     if errors.len() > n_errors {
         return None;
     }
+    det.reads_migrations = e.migrations.unwrap_or(paths.is_some());
     det.paths = paths;
     Some(det)
 }

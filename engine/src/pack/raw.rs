@@ -82,12 +82,18 @@ pub struct RawExtractor {
     /// (e.g. `["**/migrations/**", "**/alembic/versions/**"]`).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Whether the extractor also reads files in migration paths, which checks skip (CHECKS.md
+    /// §0). Default: `true` when `paths` is set (an extractor aimed at migrations), else `false`.
+    #[serde(default)]
+    pub migrations: Option<bool>,
 }
 
 /// `[[project_detector]]`: runs once, after every file was read, over the project facts.
 ///
 /// The predicate sees `facts` (a map: fact name -> array of records) and `project` (a map with
-/// `db`, the database kinds in use, and `config`, the `[facts]` table of `ppa.toml`). It returns
+/// `db`, the database kinds in use; `deployment`, the F9 fact: `serverless`, `external_pooler`,
+/// `web_workers`, `evidence`; `max_connections` of the database server when known; and
+/// `config`, the `[facts]` table of `ppa.toml`). It returns
 /// an array of maps, one per finding, each with `file` and `line` (and optionally `column`,
 /// `severity`, `message`, `recommendation`, `effort`); other keys fill the message template.
 #[derive(Debug, Deserialize, JsonSchema)]

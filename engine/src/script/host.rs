@@ -162,6 +162,26 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "glob_match(pattern, text)",
         "whether `text` matches a Redis-style glob (`*`, `?`, `[…]`, `\\` escapes)",
     ),
+    (
+        "literal_value(node)",
+        "the value of an expression made of literals (bool, integer, float, string), following constants and folding arithmetic: `30 * 60` is 1800; `()` for `None`/`null`/`nil` and for anything not literal",
+    ),
+    (
+        "is_literal(node)",
+        "whether `literal_value(node)` is known (true for `None` too)",
+    ),
+    (
+        "call_args(call)",
+        "a call's arguments: a map with `positional` (nodes), `keywords` (name -> node, Python), `list_splats` and `dict_splats` (the expressions of `*a`/`...a` and `**kw`)",
+    ),
+    (
+        "assignment_target(node)",
+        "the target an expression is assigned to (through `await` and parentheses), e.g. `engine` or `self.engine` in `engine = create_engine(…)`, `pool` in `with create_pool(…) as pool`; `()` when it is not assigned",
+    ),
+    (
+        "parse_dsn(text)",
+        "a database URL's parts: a map with `scheme`, `base` (before `+`), `driver`, `user`, `host`, `port`, `database`, `params` (a map) and `masked` (password as `***`); `()` when the text is not a URL",
+    ),
 ];
 
 /// The dotted module name of a path: `app/events.py` -> `app.events`.
@@ -518,6 +538,55 @@ pub(super) fn register(e: &mut Engine) {
                     .collect()
             })
             .unwrap_or_default()
+    });
+    e.register_fn("literal_value", |n: NodeRef| {
+        match semantics::literal(n.file(), n.node()) {
+            Some(semantics::Literal::Bool(b)) => Dynamic::from(b),
+            Some(semantics::Literal::Int(i)) => Dynamic::from(i),
+            Some(semantics::Literal::Float(f)) => Dynamic::from(f),
+            Some(semantics::Literal::Str(s)) => Dynamic::from(s),
+            Some(semantics::Literal::Null) | None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("is_literal", |n: NodeRef| {
+        semantics::literal(n.file(), n.node()).is_some()
+    });
+    e.register_fn("call_args", |n: NodeRef| {
+        let a = semantics::call_args(n.file(), n.node());
+        let nodes = |v: Vec<tree_sitter::Node<'_>>| {
+            Dynamic::from_array(v.into_iter().map(|x| Dynamic::from(n.with(x))).collect())
+        };
+        let mut keywords = rhai::Map::new();
+        for (name, v) in a.keywords {
+            keywords.insert(name.into(), Dynamic::from(n.with(v)));
+        }
+        let mut m = rhai::Map::new();
+        m.insert("positional".into(), nodes(a.positional));
+        m.insert("keywords".into(), Dynamic::from_map(keywords));
+        m.insert("list_splats".into(), nodes(a.list_splats));
+        m.insert("dict_splats".into(), nodes(a.dict_splats));
+        m
+    });
+    e.register_fn("assignment_target", |n: NodeRef| {
+        let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
+        unit_or(t)
+    });
+    e.register_fn("parse_dsn", |text: &str| {
+        match crate::facts::dsn::parse(text) {
+            Some(d) => {
+                let mut v = serde_json::to_value(&d).unwrap_or_default();
+                if let Some(m) = v.as_object_mut() {
+                    let params: serde_json::Map<String, serde_json::Value> = d
+                        .params
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone().into()))
+                        .collect();
+                    m.insert("params".into(), params.into());
+                }
+                crate::project::json_to_dynamic(&v)
+            }
+            None => Dynamic::UNIT,
+        }
     });
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));

@@ -10,6 +10,7 @@
 
 mod host;
 
+pub(crate) use host::string_glob;
 pub use host::{module_name, FileHandle, HOST_FUNCTIONS};
 
 use crate::file::{FileCtx, NodeRef};
@@ -36,19 +37,33 @@ pub const MAX_MAP_SIZE: usize = 10_000;
 /// predicate, and is still stopped in well under a second if it never ends.
 pub const MAX_PROJECT_OPERATIONS: u64 = 20_000_000;
 
+/// Array and map sizes allowed to a project-level predicate. rhai counts the elements of nested
+/// arrays and maps together, and `facts` holds every record of the project (a few hundred models
+/// with their columns already pass 10,000 entries), so the per-match limits would stop honest
+/// predicates on large repositories. The facts are built by the engine and already in memory.
+pub const MAX_PROJECT_ARRAY_SIZE: usize = 5_000_000;
+pub const MAX_PROJECT_MAP_SIZE: usize = 5_000_000;
+
 /// The shared, fully configured script engine.
 pub fn engine() -> &'static rhai::Engine {
     static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| build_engine(MAX_OPERATIONS))
+    ENGINE.get_or_init(|| build_engine(MAX_OPERATIONS, MAX_ARRAY_SIZE, MAX_MAP_SIZE))
 }
 
-/// The engine of project-level predicates: the same sandbox with a larger operation budget.
+/// The engine of project-level predicates: the same sandbox with a larger operation budget and
+/// room for the project's facts.
 pub fn project_engine() -> &'static rhai::Engine {
     static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| build_engine(MAX_PROJECT_OPERATIONS))
+    ENGINE.get_or_init(|| {
+        build_engine(
+            MAX_PROJECT_OPERATIONS,
+            MAX_PROJECT_ARRAY_SIZE,
+            MAX_PROJECT_MAP_SIZE,
+        )
+    })
 }
 
-fn build_engine(max_operations: u64) -> rhai::Engine {
+fn build_engine(max_operations: u64, max_array: usize, max_map: usize) -> rhai::Engine {
     let mut e = rhai::Engine::new();
     e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     e.disable_symbol("eval");
@@ -59,8 +74,8 @@ fn build_engine(max_operations: u64) -> rhai::Engine {
     e.set_max_call_levels(MAX_CALL_LEVELS);
     e.set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH);
     e.set_max_string_size(MAX_STRING_SIZE);
-    e.set_max_array_size(MAX_ARRAY_SIZE);
-    e.set_max_map_size(MAX_MAP_SIZE);
+    e.set_max_array_size(max_array);
+    e.set_max_map_size(max_map);
     host::register(&mut e);
     e
 }
