@@ -26,7 +26,7 @@ if [ ! -d "$dir" ]; then
 fi
 command -v valgrind >/dev/null || { echo "valgrind not found" >&2; exit 1; }
 cargo build --release -q -p ppa-bench --manifest-path "$here/../Cargo.toml"
-bin="$here/../target/release/ppa-bench"
+bin="${CARGO_TARGET_DIR:-$here/../target}/release/ppa-bench"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" \
