@@ -479,6 +479,10 @@ struct FileRun {
     broken: bool,
     /// Only extractors run (a file excluded from checking).
     facts_only: bool,
+    /// Per detector of the plan: whether its `paths` (extractors) admit this file. Tested once
+    /// per file, so a path-limited extractor costs nothing, not even its engine predicates
+    /// (name resolution), in the files it does not read.
+    path_ok: Vec<bool>,
 }
 
 /// What checking one file produced.
@@ -572,6 +576,11 @@ impl Engine {
             dropped_broken: 0,
             broken,
             facts_only,
+            path_ok: plan
+                .detectors
+                .iter()
+                .map(|d| d.paths.as_ref().is_none_or(|p| p.is_match(path)))
+                .collect(),
         };
         let bytes = source.as_bytes();
         // Groups whose patterns start anywhere walk the tree with their own query.
@@ -733,7 +742,7 @@ impl Engine {
         hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
-        if run.facts_only && det.role == Role::Detect {
+        if (run.facts_only && det.role == Role::Detect) || !run.path_ok[di] {
             return;
         }
         let map = &g.capture_map[di];
@@ -855,11 +864,6 @@ impl Engine {
         nodes: &[Option<tree_sitter::Node<'_>>],
         run: &mut FileRun,
     ) {
-        if let Some(paths) = &det.paths {
-            if !paths.is_match(&*file.path) {
-                return;
-            }
-        }
         let Some(node) = report_node(det, nodes) else {
             return;
         };
