@@ -6,18 +6,28 @@ use ppa_engine::EngineBuilder;
 use std::path::Path;
 
 fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
+    // Anywhere under tests/, as `ppa test` reads them (a migration fixture needs its
+    // directories: `tests/alembic/versions/…`).
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(pack)
         .join("tests");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if ppa_engine::Language::from_path(&p.to_string_lossy()).is_some()
                 || p.extension().is_some_and(|e| e == "sql")
-        })
-        .collect();
+            {
+                files.push(p);
+            }
+        }
+    }
     files.sort();
     files
 }
@@ -48,11 +58,9 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
         let inputs: Vec<(String, String)> = files
             .iter()
             .map(|path| {
-                let label = format!(
-                    "{}/tests/{}",
-                    src.name,
-                    path.file_name().unwrap().to_string_lossy()
-                );
+                let base = Path::new(env!("CARGO_MANIFEST_DIR")).join(src.name);
+                let rel = path.strip_prefix(&base).unwrap_or(path);
+                let label = format!("{}/{}", src.name, rel.to_string_lossy().replace('\\', "/"));
                 (label, std::fs::read_to_string(path).unwrap())
             })
             .collect();

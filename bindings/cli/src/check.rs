@@ -29,6 +29,9 @@ pub struct RunResult {
     pub languages: std::collections::BTreeSet<Language>,
     /// What discovery found, when it chose packs (no `--pack`, or `--auto`).
     pub discovery: Option<ppa_engine::discover::Discovery>,
+    /// The gate of each active check that requires project facts (CHECKS.md §2, §5.7): skipped
+    /// for an absent technology, or warnings for missing sources.
+    pub gates: std::collections::BTreeMap<String, ppa_engine::facts::gate::Gate>,
 }
 
 /// Builds the engine from pack names or directories (exactly these, plus what they require) and
@@ -166,8 +169,10 @@ fn collect_files(
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
     sql_files: &mut Vec<(String, PathBuf)>,
+    fact_sources: &mut ppa_engine::facts::gate::SourcesSeen,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
     let want_sql = engine.has_project_phase();
+    let facts = engine.catalog().facts();
     let mut files = Vec::new();
     let mut skipped = 0;
     for p in paths {
@@ -195,6 +200,15 @@ fn collect_files(
                 std::env::current_dir().map(|d| d.join(&abs)).unwrap_or(abs)
             };
             let name = label(root, &abs);
+            // Sources of required facts (F2: migrations), whatever is checked.
+            if scope.selected(&name)
+                && !matches!(
+                    scope.excluded(&name),
+                    Some(scope::Excluded::Vendored | scope::Excluded::Test)
+                )
+            {
+                facts.observe(&name, fact_sources);
+            }
             let Some(lang) = Language::from_path(&name) else {
                 // SQL migrations are read for facts (F2 triggers), never checked.
                 if want_sql
@@ -297,6 +311,7 @@ pub fn check_paths(
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
     let mut sql_paths = Vec::new();
+    let mut fact_sources = engine.catalog().facts().sources_seen();
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -305,7 +320,29 @@ pub fn check_paths(
         engine,
         &mut result.diagnostics,
         &mut sql_paths,
+        &mut fact_sources,
     )?;
+    // Checks gated on their required facts: the technology (database kinds of discovery) and
+    // the sources seen by the walk.
+    let mut project_info = project_info.clone();
+    for id in engine.active_checks() {
+        let Some(check) = engine.catalog().get(id) else {
+            continue;
+        };
+        if check.requires_facts.is_empty() {
+            continue;
+        }
+        let gate = engine.catalog().facts().gate(
+            &check.requires_facts,
+            project_info.db_known.then_some(project_info.db.as_slice()),
+            &fact_sources,
+        );
+        if matches!(gate, ppa_engine::facts::gate::Gate::Skip(_)) {
+            project_info.skipped_checks.insert(id.clone());
+        }
+        result.gates.insert(id.clone(), gate);
+    }
+    let project_info = &project_info;
     sql_paths.sort();
     sql_paths.dedup();
     let mut sql_files = Vec::new();
@@ -415,7 +452,9 @@ pub fn check_paths(
             Some(&matcher)
         },
     };
-    let (findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
+    let (mut findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
+    // A check skipped for its facts reports nothing, from file detectors either.
+    findings.retain(|f| !project_info.skipped_checks.contains(&f.check));
     result.findings = findings;
     result.facts = facts;
     result.packs = engine.packs().iter().map(|p| p.meta.name.clone()).collect();
@@ -553,12 +592,29 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let scope = Scope::new(&include, &exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
     let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
+    // The database kinds gate checks that require project facts (CHECKS.md §5.7). Discovery
+    // knows them; when `--pack` chose the packs, it runs for them alone (imports only of the
+    // triggers, as `ppa check` always does), and only if such a check is active.
+    let needs_db = engine.active_checks().iter().any(|id| {
+        engine
+            .catalog()
+            .get(id)
+            .is_some_and(|c| !c.requires_facts.is_empty())
+    });
+    let db: Option<Vec<String>> = match &discovery {
+        Some(d) => Some(d.tech_stack().db.clone()),
+        None if needs_db => {
+            let triggers = crate::discover::builtin_triggers()?;
+            let d = crate::discover::discover_project(&root, &paths, &config, &triggers, false)?;
+            Some(d.tech_stack().db.clone())
+        }
+        None => None,
+    };
     let project_info = ppa_engine::project::ProjectInfo {
-        db: discovery
-            .as_ref()
-            .map(|d| d.tech_stack().db.clone())
-            .unwrap_or_default(),
+        db_known: db.is_some(),
+        db: db.unwrap_or_default(),
         config: config.facts.clone(),
+        ..Default::default()
     };
     let run = || {
         check_paths(
