@@ -100,10 +100,14 @@ impl EngineBuilder {
             && !self.ignore.iter().any(|s| suppress::covers(s, check))
     }
 
-    /// Compiles one merged query per language. Warnings (a JavaScript detector that does not
-    /// compile for the TypeScript grammar, say) are returned as diagnostics.
+    /// Builds the engine. The merged query of each language is compiled the first time a file
+    /// of that language is checked (or by [`Engine::prepare`]): compiling queries is the costly
+    /// part of a build, and a project rarely holds every language the packs know. Warnings of
+    /// that compilation (a JavaScript detector that does not compile for the TypeScript grammar,
+    /// say) come from [`Engine::plan_warnings`] or [`Engine::prepare`]; the diagnostics returned
+    /// here are those of the build itself.
     pub fn build(self) -> (Engine, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
+        let diagnostics = Vec::new();
         let mut plans = HashMap::new();
         // Extractors always run: the facts they emit may serve any selected check.
         let active: Vec<Arc<Detector>> = self
@@ -118,13 +122,15 @@ impl EngineBuilder {
                 .filter(|d| d.language.runs_on(lang))
                 .cloned()
                 .collect();
-            if dets.is_empty() {
-                continue;
-            }
-            let (plan, warnings) = LangPlan::build(lang, dets);
-            diagnostics.extend(warnings);
-            if let Some(plan) = plan {
-                plans.insert(lang, plan);
+            if !dets.is_empty() {
+                plans.insert(
+                    lang,
+                    PlanSlot {
+                        lang,
+                        detectors: dets,
+                        compiled: std::sync::OnceLock::new(),
+                    },
+                );
             }
         }
         let active_checks = active
@@ -159,7 +165,7 @@ impl EngineBuilder {
 pub struct Engine {
     catalog: Arc<Catalog>,
     packs: Vec<Arc<Pack>>,
-    plans: HashMap<Language, LangPlan>,
+    plans: HashMap<Language, PlanSlot>,
     active_checks: std::collections::BTreeSet<String>,
     job_dirs: Vec<String>,
     migrations: globset::GlobSet,
@@ -174,6 +180,33 @@ pub fn migration_globs() -> globset::GlobSet {
         }
     }
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+/// The active detectors of one language and, once a file of it is checked, their plan.
+struct PlanSlot {
+    lang: Language,
+    detectors: Vec<Arc<Detector>>,
+    /// The plan (`None`: no detector compiles for this grammar) and the warnings of compiling it.
+    compiled: std::sync::OnceLock<(Option<LangPlan>, Vec<Diagnostic>)>,
+}
+
+impl std::fmt::Debug for PlanSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanSlot")
+            .field("lang", &self.lang)
+            .field("detectors", &self.detectors.len())
+            .field("compiled", &self.compiled.get().is_some())
+            .finish()
+    }
+}
+
+impl PlanSlot {
+    fn plan(&self) -> Option<&LangPlan> {
+        self.compiled
+            .get_or_init(|| LangPlan::build(self.lang, self.detectors.clone()))
+            .0
+            .as_ref()
+    }
 }
 
 /// The detectors of one language, in merged queries.
@@ -215,15 +248,29 @@ impl std::fmt::Debug for LangPlan {
 }
 
 impl LangPlan {
+    /// The plan of one language. Every detector compiled for its own grammar when its pack
+    /// loaded, so the merged queries are compiled straight away; only when that fails (a
+    /// JavaScript detector naming a node the TypeScript grammar lacks) are the detectors compiled
+    /// one by one for this grammar, to skip the ones that do not fit. Query compilation is the
+    /// costly part of building an engine (tree-sitter analyses every pattern against the
+    /// grammar), so each query is compiled as few times as possible.
     fn build(lang: Language, dets: Vec<Arc<Detector>>) -> (Option<LangPlan>, Vec<Diagnostic>) {
         let grammar = lang.grammar();
         let mut warnings = Vec::new();
-        // Keep the detectors whose query compiles for this grammar (a JavaScript detector may
-        // name a node TypeScript lacks) and count their patterns.
+        if dets.is_empty() {
+            return (None, warnings);
+        }
+        if let Ok(plan) = LangPlan::merge(lang, &grammar, &dets) {
+            return (Some(plan), warnings);
+        }
         let mut kept = Vec::new();
         for d in dets {
+            if d.language.grammar() == grammar {
+                kept.push(d);
+                continue;
+            }
             match Query::new(&grammar, &d.query) {
-                Ok(q) => kept.push((d, q)),
+                Ok(_) => kept.push(d),
                 Err(e) => warnings.push(Diagnostic {
                     level: Level::Warning,
                     file: None,
@@ -240,17 +287,38 @@ impl LangPlan {
         if kept.is_empty() {
             return (None, warnings);
         }
-        // Split every detector's query into its patterns and sort them by gate.
+        match LangPlan::merge(lang, &grammar, &kept) {
+            Ok(plan) => (Some(plan), warnings),
+            Err(e) => {
+                // Cannot happen when every part compiled on its own; report, don't panic.
+                warnings.push(Diagnostic::new(
+                    Level::Error,
+                    None,
+                    None,
+                    format!("merged {lang} query failed to compile: {e}"),
+                ));
+                (None, warnings)
+            }
+        }
+    }
+
+    /// Splits every detector's query into its patterns, sorts them by gate and merges each
+    /// gate's patterns into one query.
+    fn merge(
+        lang: Language,
+        grammar: &tree_sitter::Language,
+        dets: &[Arc<Detector>],
+    ) -> Result<LangPlan, String> {
         let mut gated: [Vec<(usize, usize, String)>; 2] = [Vec::new(), Vec::new()];
-        for (di, (d, q)) in kept.iter().enumerate() {
-            let n = q.pattern_count();
+        for (di, d) in dets.iter().enumerate() {
+            let n = d.pattern_starts.len();
             for p in 0..n {
-                let start = q.start_byte_for_pattern(p);
-                let end = if p + 1 < n {
-                    q.start_byte_for_pattern(p + 1)
-                } else {
-                    d.query.len()
-                };
+                let start = d.pattern_starts[p];
+                let end = d
+                    .pattern_starts
+                    .get(p + 1)
+                    .copied()
+                    .unwrap_or(d.query.len());
                 let text = &d.query[start..end];
                 let roots = root_captures(text);
                 let async_only = d.custom.get(p).is_some_and(|preds| {
@@ -261,34 +329,17 @@ impl LangPlan {
                 gated[usize::from(async_only)].push((di, p, text.to_string()));
             }
         }
-        let dets: Vec<Arc<Detector>> = kept.iter().map(|(d, _)| Arc::clone(d)).collect();
         let mut groups = Vec::new();
         for (i, entries) in gated.iter().enumerate() {
-            if entries.is_empty() {
-                continue;
-            }
-            match Group::build(&grammar, &dets, entries, i == 1) {
-                Ok(g) => groups.push(g),
-                Err(e) => {
-                    // Cannot happen when every part compiled on its own; report, don't panic.
-                    warnings.push(Diagnostic::new(
-                        Level::Error,
-                        None,
-                        None,
-                        format!("merged {lang} query failed to compile: {e}"),
-                    ));
-                    return (None, warnings);
-                }
+            if !entries.is_empty() {
+                groups.push(Group::build(grammar, dets, entries, i == 1)?);
             }
         }
-        (
-            Some(LangPlan {
-                detectors: dets,
-                groups,
-                function_kinds: kind_table(&grammar, lang.function_kinds()),
-            }),
-            warnings,
-        )
+        Ok(LangPlan {
+            detectors: dets.to_vec(),
+            groups,
+            function_kinds: kind_table(grammar, lang.function_kinds()),
+        })
     }
 }
 
@@ -519,6 +570,36 @@ impl Engine {
         self.plans.contains_key(&lang)
     }
 
+    /// Compiles the plans of these languages now (otherwise the first file of a language
+    /// compiles its plan) and returns their warnings.
+    pub fn prepare(&self, languages: &[Language]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for lang in languages {
+            if let Some(slot) = self.plans.get(lang) {
+                slot.plan();
+                out.extend(slot.compiled.get().into_iter().flat_map(|c| c.1.clone()));
+            }
+        }
+        out
+    }
+
+    /// Compiles every language's plan (a pack's tests want all its problems) and returns the
+    /// warnings.
+    pub fn prepare_all(&self) -> Vec<Diagnostic> {
+        self.prepare(&self.languages())
+    }
+
+    /// Warnings of the plans compiled so far, in language order.
+    pub fn plan_warnings(&self) -> Vec<Diagnostic> {
+        let mut langs: Vec<&Language> = self.plans.keys().collect();
+        langs.sort();
+        langs
+            .into_iter()
+            .filter_map(|l| self.plans[l].compiled.get())
+            .flat_map(|c| c.1.clone())
+            .collect()
+    }
+
     /// Check ids that have an active detector.
     pub fn active_checks(&self) -> &std::collections::BTreeSet<String> {
         &self.active_checks
@@ -556,7 +637,7 @@ impl Engine {
 
     fn run_file(&self, path: &str, lang: Language, source: &str, facts_only: bool) -> FileReport {
         let mut report = FileReport::default();
-        let Some(plan) = self.plans.get(&lang) else {
+        let Some(plan) = self.plans.get(&lang).and_then(PlanSlot::plan) else {
             return report;
         };
         let Some(tree) = parse(lang, source) else {

@@ -130,3 +130,50 @@ message = "moved"
     assert_eq!((report.findings[0].line, report.findings[0].column), (1, 6));
     assert_eq!(report.findings[0].end.column, 35);
 }
+
+/// Plans compile per language on first use; a JavaScript detector that names a node the
+/// TypeScript grammar lacks is skipped there with a warning and still runs on JavaScript and TSX.
+#[test]
+fn plans_compile_lazily_and_skip_detectors_a_grammar_lacks() {
+    static FILES: &[(&str, &str)] = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "jsx"
+version = "0.1.0"
+languages = ["javascript"]
+description = "x"
+
+[[detector]]
+name = "jsx-element"
+check = "test.runtime.probe"
+language = "javascript"
+query = '''(jsx_element) @el'''
+message = "jsx"
+
+[[detector]]
+name = "any-call"
+check = "test.runtime.probe"
+language = "javascript"
+query = '''(call_expression function: (identifier) @f (#eq? @f "sleep")) @call_site'''
+message = "sleep"
+"#,
+    )];
+    let engine = engine_with("jsx", FILES);
+    assert!(engine.plan_warnings().is_empty(), "nothing compiled yet");
+    let ts = engine.check_source("a.ts", "sleep(1);\n");
+    assert_eq!(ts.findings.len(), 1, "{:?}", ts.diagnostics);
+    let warnings = engine.plan_warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .message
+            .contains("does not compile for typescript"),
+        "{warnings:?}"
+    );
+    assert_eq!(warnings[0].detector.as_deref(), Some("jsx/jsx-element"));
+    let tsx = engine.check_source("a.tsx", "const x = <div>{sleep(1)}</div>;\n");
+    assert_eq!(tsx.findings.len(), 2, "{:?}", tsx.findings);
+    let all = engine.prepare_all();
+    assert_eq!(all.len(), 1, "only TypeScript lacks jsx_element: {all:?}");
+}

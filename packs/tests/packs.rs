@@ -49,7 +49,8 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                 );
             }
         };
-        let (engine, warnings) = b.build();
+        let (engine, mut warnings) = b.build();
+        warnings.extend(engine.prepare_all());
         assert!(warnings.is_empty(), "{}: {warnings:?}", src.name);
         let files = fixtures(src.name);
         assert!(!files.is_empty(), "pack {} has no fixtures", src.name);

@@ -635,6 +635,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .install(run)?,
         None => run()?,
     };
+    // Warnings of the queries compiled for the languages met (CHECKS.md: a JavaScript detector
+    // that does not fit the TypeScript grammar), with those of the build.
+    let mut warnings = warnings;
+    warnings.extend(engine.plan_warnings());
     result.diagnostics.splice(0..0, warnings);
     if let Some(d) = &discovery {
         result.diagnostics.extend(d.diagnostics.iter().cloned());

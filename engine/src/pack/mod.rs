@@ -144,6 +144,9 @@ pub struct Detector {
     pub role: Role,
     /// Repo-relative path globs the unit is limited to (extractors' `paths`).
     pub paths: Option<globset::GlobSet>,
+    /// Byte offset in `query` where each pattern starts. The query's syntax decides them, not a
+    /// grammar, so the engine splits the query for every grammar without compiling it again.
+    pub(crate) pattern_starts: Vec<usize>,
 }
 
 impl Detector {
@@ -638,10 +641,14 @@ fn compile_detector(
     );
     let mut captures = Vec::new();
     let mut custom_preds = Vec::new();
+    let mut pattern_starts = Vec::new();
     if let Some((text, origin)) = &query {
         match tree_sitter::Query::new(&d.language.grammar(), text) {
             Ok(q) => {
                 captures = q.capture_names().iter().map(|s| s.to_string()).collect();
+                pattern_starts = (0..q.pattern_count())
+                    .map(|p| q.start_byte_for_pattern(p))
+                    .collect();
                 if captures.is_empty() {
                     errors.push(
                         PackError::new(
@@ -837,6 +844,7 @@ fn compile_detector(
         vocab: Arc::clone(vocab),
         role,
         paths: None,
+        pattern_starts,
     })
 }
 

@@ -128,7 +128,7 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ),
     (
         "string_value(node)",
-        "the value of a string literal without quotes or prefixes, or `()` when it interpolates or is not a string",
+        "the value of a string literal without quotes or prefixes, escape sequences decoded (`\\\"` is `\"`; raw strings keep theirs), or `()` when it interpolates or is not a string",
     ),
     (
         "string_template(node)",
