@@ -236,6 +236,9 @@ struct Group {
     /// a wildcard or an alternation, so the query walks the whole tree itself.
     start_kinds: Option<Vec<bool>>,
     async_only: bool,
+    /// The detectors of a filtered group (`paths`, `file_contains`): it runs only on files one
+    /// of them admits. `None`: every file.
+    only_for: Option<Vec<usize>>,
 }
 
 impl std::fmt::Debug for LangPlan {
@@ -309,8 +312,13 @@ impl LangPlan {
         grammar: &tree_sitter::Language,
         dets: &[Arc<Detector>],
     ) -> Result<LangPlan, String> {
-        let mut gated: [Vec<(usize, usize, String)>; 2] = [Vec::new(), Vec::new()];
+        // Gate: (needs a coroutine, the files the detector admits). Patterns of units limited by
+        // `paths` or `file_contains` form groups of their own, which the walk skips in the files
+        // none of their units admits.
+        let mut gated: BTreeMap<(bool, Option<String>), Vec<(usize, usize, String)>> =
+            BTreeMap::new();
         for (di, d) in dets.iter().enumerate() {
+            let filter = d.filter_key();
             let n = d.pattern_starts.len();
             for p in 0..n {
                 let start = d.pattern_starts[p];
@@ -326,14 +334,21 @@ impl LangPlan {
                         .iter()
                         .any(|c| c.requires_async() && roots.contains(&c.capture))
                 });
-                gated[usize::from(async_only)].push((di, p, text.to_string()));
+                gated
+                    .entry((async_only, filter.clone()))
+                    .or_default()
+                    .push((di, p, text.to_string()));
             }
         }
         let mut groups = Vec::new();
-        for (i, entries) in gated.iter().enumerate() {
-            if !entries.is_empty() {
-                groups.push(Group::build(grammar, dets, entries, i == 1)?);
+        for ((async_only, filter), entries) in &gated {
+            let mut g = Group::build(grammar, dets, entries, *async_only)?;
+            if filter.is_some() {
+                let mut members: Vec<usize> = entries.iter().map(|e| e.0).collect();
+                members.dedup();
+                g.only_for = Some(members);
             }
+            groups.push(g);
         }
         Ok(LangPlan {
             detectors: dets.to_vec(),
@@ -394,6 +409,7 @@ impl Group {
             capture_map,
             start_kinds,
             async_only,
+            only_for: None,
         })
     }
 }
@@ -530,10 +546,10 @@ struct FileRun {
     broken: bool,
     /// Only extractors run (a file excluded from checking).
     facts_only: bool,
-    /// Per detector of the plan: whether its `paths` (extractors) admit this file. Tested once
-    /// per file, so a path-limited extractor costs nothing, not even its engine predicates
+    /// Per detector of the plan: whether it runs on this file (its `paths` and `file_contains`).
+    /// Tested once per file, so a limited unit costs nothing, not even its engine predicates
     /// (name resolution), in the files it does not read.
-    path_ok: Vec<bool>,
+    admitted: Vec<bool>,
 }
 
 /// What checking one file produced.
@@ -657,16 +673,26 @@ impl Engine {
             dropped_broken: 0,
             broken,
             facts_only,
-            path_ok: plan
+            admitted: plan
                 .detectors
                 .iter()
-                .map(|d| d.paths.as_ref().is_none_or(|p| p.is_match(path)))
+                .map(|d| d.admits(path, source))
                 .collect(),
         };
+        // Groups none of whose units runs on this file are not walked at all.
+        let active: Vec<bool> = plan
+            .groups
+            .iter()
+            .map(|g| {
+                g.only_for
+                    .as_ref()
+                    .is_none_or(|m| m.iter().any(|&d| run.admitted[d]))
+            })
+            .collect();
         let bytes = source.as_bytes();
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
-            if g.start_kinds.is_none() {
+            if g.start_kinds.is_none() && active[gi] {
                 let mut qc = QueryCursor::new();
                 let mut matches = qc.matches(&g.query, root, bytes);
                 while let Some(m) = matches.next() {
@@ -677,7 +703,12 @@ impl Engine {
         // The dispatching walk: one pass of a tree cursor; a group's query runs anchored (start
         // depth 0) only on nodes of a kind its patterns start with, and async-only groups only
         // inside coroutines. The walk keeps the stack of enclosing functions for that.
-        if plan.groups.iter().any(|g| g.start_kinds.is_some()) {
+        if plan
+            .groups
+            .iter()
+            .zip(&active)
+            .any(|(g, a)| *a && g.start_kinds.is_some())
+        {
             let mut qc = QueryCursor::new();
             qc.set_max_start_depth(Some(0));
             let mut tc = root.walk();
@@ -693,7 +724,10 @@ impl Engine {
                     let Some(starts) = &g.start_kinds else {
                         continue;
                     };
-                    if (g.async_only && !in_async) || !starts.get(kind).copied().unwrap_or(false) {
+                    if !active[gi]
+                        || (g.async_only && !in_async)
+                        || !starts.get(kind).copied().unwrap_or(false)
+                    {
                         continue;
                     }
                     let hint = custom::Hint {
@@ -823,7 +857,7 @@ impl Engine {
         hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
-        if (run.facts_only && det.role == Role::Detect) || !run.path_ok[di] {
+        if (run.facts_only && det.role == Role::Detect) || !run.admitted[di] {
             return;
         }
         let map = &g.capture_map[di];

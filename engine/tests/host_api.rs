@@ -177,3 +177,92 @@ message = "sleep"
     let all = engine.prepare_all();
     assert_eq!(all.len(), 1, "only TypeScript lacks jsx_element: {all:?}");
 }
+
+/// `file_contains` limits a unit to files holding one of its words (ASCII case ignored);
+/// `paths` limits an extractor to matching files; units with other filters are unaffected.
+#[test]
+fn file_contains_and_paths_skip_files_before_any_query_runs() {
+    static FILES: &[(&str, &str)] = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "words"
+version = "0.1.0"
+languages = ["python"]
+description = "x"
+
+[[detector]]
+name = "print-when-notify"
+check = "test.runtime.probe"
+language = "python"
+file_contains = ["notify", "listen"]
+query = '''((call function: (identifier) @f) @site (#eq? @f "print"))'''
+message = "print"
+
+[[detector]]
+name = "print-anywhere"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @f) @site (#eq? @f "print"))'''
+message = "print anywhere"
+
+[[extractor]]
+name = "prints-in-migrations"
+fact = "prints"
+language = "python"
+paths = ["**/migrations/**"]
+query = '''((call function: (identifier) @f) @site (#eq? @f "print"))'''
+"#,
+    )];
+    let engine = engine_with("words", FILES);
+    let messages = |path: &str, src: &str| {
+        let r = engine.check_source(path, src);
+        let mut m: Vec<String> = r.findings.iter().map(|f| f.message.clone()).collect();
+        m.sort();
+        (m, r.records.len())
+    };
+    assert_eq!(
+        messages("app/a.py", "print('x')\n"),
+        (vec!["print anywhere".to_string()], 0)
+    );
+    assert_eq!(
+        messages("app/b.py", "print('NOTIFY jobs')\n"),
+        (vec!["print".to_string(), "print anywhere".to_string()], 0)
+    );
+    assert_eq!(messages("db/migrations/0001.py", "print(1)\n").1, 1);
+
+    static BAD: &[(&str, &str)] = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "bad"
+version = "0.1.0"
+languages = ["python"]
+description = "x"
+
+[[detector]]
+name = "d"
+check = "test.runtime.probe"
+language = "python"
+file_contains = ["notify", " "]
+query = '''(call) @site'''
+message = "m"
+"#,
+    )];
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut b = EngineBuilder::new(catalog);
+    let err = b
+        .load_pack(&EmbeddedSource {
+            name: "bad",
+            files: BAD,
+        })
+        .unwrap_err();
+    assert!(
+        err.errors.iter().any(|e| e
+            .to_string()
+            .contains("`file_contains` holds an empty word")),
+        "{:?}",
+        err.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
+    );
+}

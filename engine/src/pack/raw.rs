@@ -81,6 +81,12 @@ pub struct RawExtractor {
     /// (e.g. `["**/migrations/**", "**/alembic/versions/**"]`).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Words (ASCII letters compared without case) of which a file must contain at least one
+    /// for this unit to run on it, e.g. `["notify", "listen"]`. Files without any are skipped
+    /// before any query runs: a cheap text search instead of matching every candidate node.
+    /// Empty: every file.
+    #[serde(default)]
+    pub file_contains: Vec<String>,
 }
 
 /// `[[project_detector]]`: runs once, after every file was read, over the project facts.
@@ -217,4 +223,10 @@ pub struct RawDetector {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub report: Option<Spanned<String>>,
+    /// Words (ASCII letters compared without case) of which a file must contain at least one
+    /// for this unit to run on it, e.g. `["notify", "listen"]`. Files without any are skipped
+    /// before any query runs: a cheap text search instead of matching every candidate node.
+    /// Empty: every file.
+    #[serde(default)]
+    pub file_contains: Vec<String>,
 }
