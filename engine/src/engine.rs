@@ -182,6 +182,11 @@ pub fn migration_globs() -> globset::GlobSet {
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
+/// What puts patterns in one merged query: (needs a coroutine, the files its units admit).
+type GroupKey = (bool, Option<String>);
+/// One pattern of one detector: (detector index, its own pattern index, the pattern text).
+type PatternEntry = (usize, usize, String);
+
 /// The active detectors of one language and, once a file of it is checked, their plan.
 struct PlanSlot {
     lang: Language,
@@ -315,8 +320,7 @@ impl LangPlan {
         // Gate: (needs a coroutine, the files the detector admits). Patterns of units limited by
         // `paths` or `file_contains` form groups of their own, which the walk skips in the files
         // none of their units admits.
-        let mut gated: BTreeMap<(bool, Option<String>), Vec<(usize, usize, String)>> =
-            BTreeMap::new();
+        let mut gated: BTreeMap<GroupKey, Vec<PatternEntry>> = BTreeMap::new();
         for (di, d) in dets.iter().enumerate() {
             let filter = d.filter_key();
             let n = d.pattern_starts.len();
@@ -673,12 +677,24 @@ impl Engine {
             dropped_broken: 0,
             broken,
             facts_only,
-            admitted: plan
-                .detectors
-                .iter()
-                .map(|d| d.admits(path, source))
-                .collect(),
+            admitted: Vec::new(),
         };
+        // Which units run on this file: `paths`, and `file_contains` searched once per word set
+        // in one lower-case copy of the text, made only if some unit has words.
+        let mut lower: Option<String> = None;
+        let mut found: HashMap<&[String], bool> = HashMap::new();
+        for d in &plan.detectors {
+            let admitted = d.admits(path, || {
+                let Some(words) = &d.file_contains else {
+                    return true;
+                };
+                *found.entry(words.words.as_slice()).or_insert_with(|| {
+                    let lower = lower.get_or_insert_with(|| source.to_ascii_lowercase());
+                    words.found_in_lower(lower)
+                })
+            });
+            run.admitted.push(admitted);
+        }
         // Groups none of whose units runs on this file are not walked at all.
         let active: Vec<bool> = plan
             .groups

@@ -160,6 +160,14 @@ pub fn walker(path: &Path) -> ignore::Walk {
 /// (path label, path, facts only): a file to check, or a migration read only for its facts.
 type FileToCheck = (String, PathBuf, bool);
 
+/// What the walk notes besides the files to check.
+struct Seen {
+    /// SQL files, read as migrations for facts (F2).
+    sql_files: Vec<(String, PathBuf)>,
+    /// Which required facts have sources (CHECKS.md §2).
+    fact_sources: ppa_engine::facts::gate::SourcesSeen,
+}
+
 /// Collects the files to check, sorted by label, with notes for what is skipped.
 fn collect_files(
     paths: &[PathBuf],
@@ -168,9 +176,12 @@ fn collect_files(
     default_excludes: bool,
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
-    sql_files: &mut Vec<(String, PathBuf)>,
-    fact_sources: &mut ppa_engine::facts::gate::SourcesSeen,
+    seen: &mut Seen,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
+    let Seen {
+        sql_files,
+        fact_sources,
+    } = seen;
     let want_sql = engine.has_project_phase();
     let facts = engine.catalog().facts();
     let mut files = Vec::new();
@@ -310,8 +321,10 @@ pub fn check_paths(
     project_info: &ppa_engine::project::ProjectInfo,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
-    let mut sql_paths = Vec::new();
-    let mut fact_sources = engine.catalog().facts().sources_seen();
+    let mut seen = Seen {
+        sql_files: Vec::new(),
+        fact_sources: engine.catalog().facts().sources_seen(),
+    };
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -319,9 +332,12 @@ pub fn check_paths(
         default_excludes,
         engine,
         &mut result.diagnostics,
-        &mut sql_paths,
-        &mut fact_sources,
+        &mut seen,
     )?;
+    let Seen {
+        sql_files: mut sql_paths,
+        fact_sources,
+    } = seen;
     // Checks gated on their required facts: the technology (database kinds of discovery) and
     // the sources seen by the walk.
     let mut project_info = project_info.clone();

@@ -161,13 +161,11 @@ impl Detector {
     }
 
     /// Whether the unit runs on this file at all: its `paths` (extractors) admit the path and
-    /// its `file_contains` words occur in the text.
-    pub fn admits(&self, path: &str, source: &str) -> bool {
+    /// its `file_contains` words occur in the text. `lower` is the text in ASCII lower case,
+    /// made once per file by the caller when some unit needs it.
+    pub fn admits(&self, path: &str, lower: impl FnOnce() -> bool) -> bool {
         self.paths.as_ref().is_none_or(|p| p.is_match(path))
-            && self
-                .file_contains
-                .as_ref()
-                .is_none_or(|w| w.found_in(source))
+            && (self.file_contains.is_none() || lower())
     }
 
     /// What decides [`Detector::admits`], as text: units with the same key are admitted by the
@@ -187,25 +185,30 @@ impl Detector {
 /// The words of `file_contains`, searched for with ASCII case ignored.
 #[derive(Debug)]
 pub struct FileWords {
+    /// The words as written.
     pub words: Vec<String>,
-    matcher: aho_corasick::AhoCorasick,
+    /// Their ASCII lower-case forms, searched for in a lower-case copy of the text.
+    finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl FileWords {
-    fn new(words: &[String]) -> Option<FileWords> {
-        let matcher = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(words)
-            .ok()?;
-        Some(FileWords {
+    fn new(words: &[String]) -> FileWords {
+        FileWords {
             words: words.to_vec(),
-            matcher,
-        })
+            finders: words
+                .iter()
+                .map(|w| {
+                    memchr::memmem::Finder::new(w.to_ascii_lowercase().as_bytes()).into_owned()
+                })
+                .collect(),
+        }
     }
 
-    /// Whether the text contains one of the words.
-    pub fn found_in(&self, text: &str) -> bool {
-        self.matcher.is_match(text)
+    /// Whether a text, given in ASCII lower case, contains one of the words.
+    pub fn found_in_lower(&self, lower: &str) -> bool {
+        self.finders
+            .iter()
+            .any(|f| f.find(lower.as_bytes()).is_some())
     }
 }
 
@@ -938,7 +941,7 @@ fn compile_detector(
         file_contains: if d.file_contains.is_empty() {
             None
         } else {
-            FileWords::new(&d.file_contains).map(Arc::new)
+            Some(Arc::new(FileWords::new(&d.file_contains)))
         },
         pattern_starts,
     })

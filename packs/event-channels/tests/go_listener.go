@@ -44,5 +44,12 @@ func listen(ctx context.Context, dsn string, conn *pgx.Conn, rdb *redis.Client) 
 	// ppa-ok: transaction.event_channel_consistency
 	sub := rdb.PSubscribe(ctx, "inventory:*")
 	defer sub.Close()
+	// Both covered by the publisher's `inventory:%s` template.
+	// ppa-ok: transaction.event_channel_consistency
+	reserved := rdb.Subscribe(ctx, "inventory:reserved", "inventory:released")
+	defer reserved.Close()
+	// A listener used straight from its constructor.
+	// ppa-ok: transaction.event_channel_consistency
+	pq.NewListener(dsn, time.Second, time.Minute, nil).Listen("stock_levels")
 	return nil
 }
