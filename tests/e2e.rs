@@ -668,10 +668,13 @@ fn discover_reads_every_manifest_and_prints_the_tech_stack() {
         "web": ["django", "express@4.19", "fastapi@0.115"],
         "async": ["asyncio"],
         "tasks": ["celery@5.3"],
-        // asyncpg and redis enable the channel-consistency pack (F3/F4 facts); it also reads
-        // the channels of pg and pgx code, so they count as covered.
-        "packs": ["asyncio", "event-channels", "python-core"],
-        "unpacked": ["celery", "django", "express", "sqlalchemy"]
+        // asyncpg and redis enable the channel-consistency pack (F3/F4 facts) and the driver
+        // pack, and it also reads the channels of pg and pgx code, so they count as covered;
+        // the framework packs classify entry points (F10); starlette comes with fastapi
+        // (`requires`); packs come in the order of `requires`.
+        "packs": ["asyncio", "event-channels", "go-core", "node-web", "python-core", "py-drivers", "py-tasks", "sqlalchemy", "starlette", "fastapi"],
+        // django is only named in docs/project/tech_stack.md: documentation never enables packs.
+        "unpacked": ["django"]
     });
     assert_eq!(out.json(), expected);
     // Field order is part of the contract.
@@ -704,7 +707,8 @@ fn discover_reads_every_manifest_and_prints_the_tech_stack() {
         "Databases:  postgresql 16, redis 7",
         "  asyncio              dependency fastapi (pyproject.toml)",
         "  python-core          python files",
-        "Detected, no pack: celery, django, express, sqlalchemy",
+        "  starlette            required by fastapi",
+        "Detected, no pack: django",
         "  sqlalchemy[asyncio] 2.0.25",
         "  aiosqlite 0.20",
     ] {
@@ -758,13 +762,13 @@ fn check_runs_the_discovered_packs_and_flags_and_config_adjust_them() {
         (names, findings(&doc).len(), doc)
     };
     let (names, n, _) = packs(&[]);
-    assert_eq!(names, ["asyncio", "python-core"]);
+    assert_eq!(names, ["asyncio", "python-core", "starlette", "fastapi"]);
     assert_eq!(n, 1);
     let (names, n, _) = packs(&["--pack", "python-core"]);
     assert_eq!(names, ["python-core"]);
     assert_eq!(n, 0, "the sleep detector is not in python-core");
     let (names, _, _) = packs(&["--pack", "python-core", "--auto"]);
-    assert_eq!(names, ["asyncio", "python-core"]);
+    assert_eq!(names, ["asyncio", "python-core", "starlette", "fastapi"]);
 
     write_tree(
         dir.path(),
@@ -774,7 +778,7 @@ fn check_runs_the_discovered_packs_and_flags_and_config_adjust_them() {
         )],
     );
     let (names, n, doc) = packs(&[]);
-    assert_eq!(names, ["python-core"]);
+    assert_eq!(names, ["python-core", "starlette", "fastapi"]);
     assert_eq!(n, 0);
     let msgs: Vec<&str> = doc["diagnostics"]
         .as_array()

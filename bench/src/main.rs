@@ -79,6 +79,19 @@ pub(crate) fn median(samples: &[f64]) -> f64 {
     }
 }
 
+/// Parses one file and drops the tree; whether it parsed. Not inlined, so that profilers
+/// (bench/callgrind.sh) see each phase as one function.
+#[inline(never)]
+fn parse_one(f: &corpus::SourceFile) -> bool {
+    ppa_engine::parse(f.lang, &f.text).is_some()
+}
+
+/// Checks one file. Not inlined, for the same reason as [`parse_one`].
+#[inline(never)]
+fn check_one(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
+    engine.check_source(&f.path, &f.text)
+}
+
 fn timed<R>(f: impl FnOnce() -> R) -> (f64, R) {
     let t = Instant::now();
     let r = f();
@@ -173,18 +186,9 @@ fn run(args: Args) -> Result<(), String> {
     let rss_loaded = status_mb("VmRSS");
     let files = &corpus.files;
 
-    let parse_pass = || -> usize {
-        files
-            .par_iter()
-            .filter(|f| ppa_engine::parse(f.lang, &f.text).is_none())
-            .count()
-    };
-    let check_pass = || -> Vec<FileReport> {
-        files
-            .par_iter()
-            .map(|f| engine.check_source(&f.path, &f.text))
-            .collect()
-    };
+    let parse_pass = || -> usize { files.par_iter().filter(|f| !parse_one(f)).count() };
+    let check_pass =
+        || -> Vec<FileReport> { files.par_iter().map(|f| check_one(&engine, f)).collect() };
 
     let (runs, warmup) = (args.runs as usize, args.warmup as usize);
     let (mut parse_ms, mut check_ms) = (Vec::new(), Vec::new());
@@ -206,6 +210,27 @@ fn run(args: Args) -> Result<(), String> {
         }
     });
     let peak = status_mb("VmHWM");
+
+    // The project phase of the last round: facts merged in path order, then execution contexts
+    // (F10 entry points, F11 call graph) built from the files' function indexes.
+    let (project_ms, (functions, hot)) = timed(|| {
+        let records = reports
+            .iter()
+            .flat_map(|r| r.records.iter().cloned())
+            .collect();
+        let facts = ppa_engine::project::Facts::from_records(records);
+        let graphs: Vec<_> = reports.iter_mut().filter_map(|r| r.graph.take()).collect();
+        if graphs.is_empty() {
+            return (0, 0);
+        }
+        let opts = ppa_engine::exec_context::Options {
+            classify_tests: true,
+            go_modules: Vec::new(),
+        };
+        let cx = ppa_engine::exec_context::ExecContext::build(&graphs, &facts, &opts);
+        let hot = cx.functions().iter().filter(|f| f.hot).count();
+        (cx.functions().len(), hot)
+    });
 
     // What the last check run found.
     let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
@@ -264,6 +289,11 @@ fn run(args: Args) -> Result<(), String> {
         "check": stats(&check_ms),
         "ratio": ratio,
         "ratio_target": RATIO_TARGET,
+        "project_phase": {
+            "ms": project_ms,
+            "functions": functions,
+            "hot_functions": hot,
+        },
         "findings": {
             "total": findings,
             "per_check": per_check,
@@ -371,6 +401,12 @@ fn run(args: Args) -> Result<(), String> {
             "NOT met"
         }
     );
+    if functions > 0 {
+        let _ = writeln!(
+            o,
+            "project      {project_ms:>8.1} ms  (facts and execution contexts: {functions} functions, {hot} hot)"
+        );
+    }
     let _ = writeln!(
         o,
         "findings     {findings}{}",
@@ -409,6 +445,12 @@ fn run(args: Args) -> Result<(), String> {
             "  bare walk  every node with a TreeCursor, no query: {:.1} ms ({} nodes; parse subtracted)",
             s.bare_walk_ms - parse_med,
             s.nodes
+        );
+        let _ = writeln!(
+            o,
+            "  kinds      query walk of the root kinds only (C walk as a filter): {:.1} ms ({} nodes; parse subtracted)",
+            s.kinds_walk_ms - parse_med,
+            s.kind_nodes
         );
         let _ = writeln!(
             o,

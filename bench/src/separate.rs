@@ -26,6 +26,9 @@ struct LangQueries {
     root_kinds: Option<Vec<u16>>,
     /// (index into the detector names, query).
     separate: Vec<(usize, Query)>,
+    /// A query of one capture per root kind (`[(call) (with_statement)] @n`): tree-sitter's
+    /// own walk used as a node-kind filter, the alternative to a Rust cursor walk.
+    kinds: Option<Query>,
 }
 
 /// What `--compare-separate` measured (milliseconds are medians over the runs).
@@ -37,6 +40,9 @@ pub struct Separate {
     pub nodes: usize,
     /// Parse + a bare `TreeCursor` walk over every node.
     pub bare_walk_ms: f64,
+    /// Parse + a query walk whose only pattern is an alternation of the root kinds.
+    pub kinds_walk_ms: f64,
+    pub kind_nodes: usize,
     /// Parse + a bare walk that runs the merged query anchored (`set_max_start_depth(0)`) only
     /// on nodes of the kinds its patterns start on.
     pub dispatch_walk_ms: f64,
@@ -88,12 +94,21 @@ fn queries(engine: &Engine) -> (HashMap<Language, LangQueries>, Vec<String>) {
         }
         if let Ok(merged) = Query::new(&grammar, &text) {
             let root_kinds = root_kinds(&merged, &text, &grammar);
+            let kinds = root_kinds.as_ref().and_then(|ks| {
+                let alts: Vec<String> = ks
+                    .iter()
+                    .filter_map(|k| grammar.node_kind_for_id(*k))
+                    .map(|k| format!("({k})"))
+                    .collect();
+                Query::new(&grammar, &format!("[{}] @n", alts.join(" "))).ok()
+            });
             out.insert(
                 lang,
                 LangQueries {
                     merged,
                     root_kinds,
                     separate,
+                    kinds,
                 },
             );
         }
@@ -215,6 +230,7 @@ pub fn compare(
     #[derive(Clone, Copy)]
     enum Walk {
         Bare,
+        Kinds,
         Dispatch,
         Merged,
         Separate,
@@ -230,6 +246,11 @@ pub fn compare(
                 };
                 match how {
                     Walk::Bare => out.0 = bare_walk(&tree),
+                    Walk::Kinds => {
+                        if let Some(k) = &q.kinds {
+                            out.0 = walk(k, &tree, f.text.as_bytes());
+                        }
+                    }
                     Walk::Dispatch => {
                         out.0 = match &q.root_kinds {
                             Some(k) => dispatch_walk(&q.merged, k, &tree, f.text.as_bytes()),
@@ -268,11 +289,14 @@ pub fn compare(
     };
 
     let (mut dispatch, mut dispatch_matches) = (vec![], 0);
+    let (mut kinds, mut kind_nodes) = (vec![], 0);
     let (mut bare, mut merged, mut separate, mut each) = (vec![], vec![], vec![], vec![]);
     let mut per_det: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let (mut nodes, mut merged_matches, mut separate_matches, mut findings) = (0, 0, 0, 0);
     for i in 0..warmup + runs {
         let (z, (n, _)) = timed(|| pass(Walk::Bare));
+        let (k, (kn, _)) = timed(|| pass(Walk::Kinds));
+        kind_nodes = kn;
         let (d, (dm, _)) = timed(|| pass(Walk::Dispatch));
         dispatch_matches = dm;
         let (a, (m, _)) = timed(|| pass(Walk::Merged));
@@ -284,6 +308,7 @@ pub fn compare(
                 v.push(ms);
             }
             bare.push(z);
+            kinds.push(k);
             dispatch.push(d);
             merged.push(a);
             separate.push(b);
@@ -294,6 +319,8 @@ pub fn compare(
         detectors,
         nodes,
         bare_walk_ms: median(&bare),
+        kinds_walk_ms: median(&kinds),
+        kind_nodes,
         dispatch_walk_ms: median(&dispatch),
         dispatch_matches,
         merged_walk_ms: median(&merged),

@@ -5,7 +5,10 @@
 //!
 //! The word lists are the generic ones of §3.6 and §5.4 (name prefixes, safeguard calls of the
 //! standard libraries). Framework-specific init hooks (`on_event("startup")`, `AppConfig.ready`)
-//! belong to packs and are not here.
+//! belong to packs and are not here: when the project's execution contexts are known, the
+//! post-filter replaces the name-based S1 of a finding inside functions with the execution
+//! class of those functions ([`crate::exec_context::ExecContext::init_evidence`]), pack-declared
+//! startup hooks included.
 
 use crate::file::FileCtx;
 use crate::lang::Language;

@@ -25,6 +25,7 @@ use crate::finding::{Diagnostic, Finding, Level, Position};
 use crate::lang::Language;
 use crate::pack::{self, Detector, Pack, PackSource, Role};
 use crate::query::custom;
+use crate::query::guard::{FieldMemo, Guard};
 use crate::script::Outcome;
 use crate::semantics;
 use crate::suppress;
@@ -42,6 +43,7 @@ pub struct EngineBuilder {
     select: Vec<String>,
     ignore: Vec<String>,
     job_dirs: Vec<String>,
+    no_guards: bool,
 }
 
 impl EngineBuilder {
@@ -100,8 +102,16 @@ impl EngineBuilder {
             && !self.ignore.iter().any(|s| suppress::covers(s, check))
     }
 
-    /// Builds the engine. The merged query of each language is compiled the first time a file
-    /// of that language is checked (or by [`Engine::prepare`]): compiling queries is the costly
+    /// Runs every anchored query without its guard ([`crate::query`] pre-checks). Results must
+    /// be identical; the pack tests compare both ways.
+    #[doc(hidden)]
+    pub fn without_guards(mut self) -> Self {
+        self.no_guards = true;
+        self
+    }
+
+    /// Builds the engine. The queries of each language are compiled the first time a file of
+    /// that language is checked (or by [`Engine::prepare`]): compiling queries is the costly
     /// part of a build, and a project rarely holds every language the packs know. Warnings of
     /// that compilation (a JavaScript detector that does not compile for the TypeScript grammar,
     /// say) come from [`Engine::plan_warnings`] or [`Engine::prepare`]; the diagnostics returned
@@ -128,6 +138,7 @@ impl EngineBuilder {
                     PlanSlot {
                         lang,
                         detectors: dets,
+                        guards: !self.no_guards,
                         compiled: std::sync::OnceLock::new(),
                     },
                 );
@@ -145,6 +156,7 @@ impl EngineBuilder {
                     .filter(|id| self.is_selected(id)),
             )
             .collect();
+        let index_functions = needs_call_graph(&self.packs);
         (
             Engine {
                 catalog: Arc::new(self.catalog),
@@ -153,6 +165,7 @@ impl EngineBuilder {
                 active_checks,
                 job_dirs: self.job_dirs,
                 migrations: migration_globs(),
+                index_functions,
             },
             diagnostics,
         )
@@ -169,6 +182,22 @@ pub struct Engine {
     active_checks: std::collections::BTreeSet<String>,
     job_dirs: Vec<String>,
     migrations: globset::GlobSet,
+    /// Whether files are indexed for the call graph (F11): some pack classifies entry points
+    /// (F10) or states severities by execution context.
+    index_functions: bool,
+}
+
+/// Whether any pack consumes execution contexts: an extractor of the `entrypoints` fact (F10),
+/// a detector whose severity depends on the context, or a project detector that asks for
+/// execution contexts or call edges.
+fn needs_call_graph(packs: &[Arc<Pack>]) -> bool {
+    packs.iter().any(|p| {
+        p.project_detectors.iter().any(|d| d.uses_call_graph)
+            || p.detectors.iter().any(|d| d.severity_by_context.is_some())
+            || p.extractors.iter().any(|d| {
+                matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)
+            })
+    })
 }
 
 /// The §0 migration paths, compiled.
@@ -182,8 +211,6 @@ pub fn migration_globs() -> globset::GlobSet {
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
-/// What puts patterns in one merged query: (needs a coroutine, the files its units admit).
-type GroupKey = (bool, Option<String>);
 /// One pattern of one detector: (detector index, its own pattern index, the pattern text).
 type PatternEntry = (usize, usize, String);
 
@@ -191,6 +218,8 @@ type PatternEntry = (usize, usize, String);
 struct PlanSlot {
     lang: Language,
     detectors: Vec<Arc<Detector>>,
+    /// Whether anchored queries get their guards (see [`EngineBuilder::without_guards`]).
+    guards: bool,
     /// The plan (`None`: no detector compiles for this grammar) and the warnings of compiling it.
     compiled: std::sync::OnceLock<(Option<LangPlan>, Vec<Diagnostic>)>,
 }
@@ -208,26 +237,35 @@ impl std::fmt::Debug for PlanSlot {
 impl PlanSlot {
     fn plan(&self) -> Option<&LangPlan> {
         self.compiled
-            .get_or_init(|| LangPlan::build(self.lang, self.detectors.clone()))
+            .get_or_init(|| LangPlan::build(self.lang, self.detectors.clone(), self.guards))
             .0
             .as_ref()
     }
 }
 
-/// The detectors of one language, in merged queries.
+/// The detectors of one language, in queries.
 struct LangPlan {
     detectors: Vec<Arc<Detector>>,
     groups: Vec<Group>,
+    /// By node kind id: the anchored groups whose pattern starts with that kind, in order.
+    by_kind: Vec<Vec<usize>>,
     /// By node kind id: whether the kind is a function boundary. The walk tests every node;
     /// comparing ids avoids turning each kind name into a string.
     function_kinds: Vec<bool>,
 }
 
-/// One merged query: all patterns of the language that share a gate.
+/// One query: a distinct pattern anchored on its root kind, or all patterns that may start on
+/// any node.
+///
+/// Why one query per pattern rather than one merged query: the walk already knows each node's
+/// kind, so a query runs only where its pattern can start, and a [`Guard`] read off the pattern
+/// (required fields, their kinds, `#eq?`-style text) skips it on most of those nodes without
+/// running it at all. A merged query would run every pattern of the kind as soon as one of them
+/// could match. Measured on prefect with the built-in packs: the anchored queries' cost fell by
+/// more than half (bench/README.md).
 ///
 /// Patterns whose root node must be inside a coroutine (an engine `#in-async-fn?` on the root
-/// capture) form their own query, which the walk runs only inside `async` functions: most code
-/// of most files is not, so those patterns cost nothing there.
+/// capture) are gated: the walk runs them only inside `async` functions.
 struct Group {
     query: Query,
     /// Pattern index -> the (detector index, detector's own pattern index) it stands for.
@@ -241,9 +279,8 @@ struct Group {
     /// a wildcard or an alternation, so the query walks the whole tree itself.
     start_kinds: Option<Vec<bool>>,
     async_only: bool,
-    /// The detectors of a filtered group (`paths`, `file_contains`): it runs only on files one
-    /// of them admits. `None`: every file.
-    only_for: Option<Vec<usize>>,
+    /// A cheap test the anchor must pass before the query runs (anchored groups only).
+    guard: Option<Guard>,
 }
 
 impl std::fmt::Debug for LangPlan {
@@ -257,20 +294,26 @@ impl std::fmt::Debug for LangPlan {
 
 impl LangPlan {
     /// The plan of one language. Every detector compiled for its own grammar when its pack
-    /// loaded, so the merged queries are compiled straight away; only when that fails (a
+    /// loaded, so the plan's queries are compiled straight away; only when that fails (a
     /// JavaScript detector naming a node the TypeScript grammar lacks) are the detectors compiled
     /// one by one for this grammar, to skip the ones that do not fit. Query compilation is the
     /// costly part of building an engine (tree-sitter analyses every pattern against the
     /// grammar), so each query is compiled as few times as possible.
-    fn build(lang: Language, dets: Vec<Arc<Detector>>) -> (Option<LangPlan>, Vec<Diagnostic>) {
+    fn build(
+        lang: Language,
+        dets: Vec<Arc<Detector>>,
+        guards: bool,
+    ) -> (Option<LangPlan>, Vec<Diagnostic>) {
         let grammar = lang.grammar();
         let mut warnings = Vec::new();
         if dets.is_empty() {
             return (None, warnings);
         }
-        if let Ok(plan) = LangPlan::merge(lang, &grammar, &dets) {
+        if let Ok(plan) = LangPlan::assemble(lang, &grammar, &dets, guards) {
             return (Some(plan), warnings);
         }
+        // Keep the detectors whose query compiles for this grammar (a JavaScript detector may
+        // name a node TypeScript lacks).
         let mut kept = Vec::new();
         for d in dets {
             if d.language.grammar() == grammar {
@@ -295,7 +338,7 @@ impl LangPlan {
         if kept.is_empty() {
             return (None, warnings);
         }
-        match LangPlan::merge(lang, &grammar, &kept) {
+        match LangPlan::assemble(lang, &grammar, &kept, guards) {
             Ok(plan) => (Some(plan), warnings),
             Err(e) => {
                 // Cannot happen when every part compiled on its own; report, don't panic.
@@ -303,26 +346,26 @@ impl LangPlan {
                     Level::Error,
                     None,
                     None,
-                    format!("merged {lang} query failed to compile: {e}"),
+                    format!("{lang} query failed to compile: {e}"),
                 ));
                 (None, warnings)
             }
         }
     }
 
-    /// Splits every detector's query into its patterns, sorts them by gate and merges each
-    /// gate's patterns into one query.
-    fn merge(
+    /// Splits every detector's query into its patterns (at the offsets the pack loader read off
+    /// the query's syntax, so nothing is compiled per grammar for that), sorts them by gate and
+    /// builds the queries: one per distinct pattern, anchored on the nodes of its root kind and
+    /// behind its guard; patterns that may start on any node share one query per gate and
+    /// filter (`paths`, `file_contains`) that walks the tree.
+    fn assemble(
         lang: Language,
         grammar: &tree_sitter::Language,
         dets: &[Arc<Detector>],
+        guards: bool,
     ) -> Result<LangPlan, String> {
-        // Gate: (needs a coroutine, the files the detector admits). Patterns of units limited by
-        // `paths` or `file_contains` form groups of their own, which the walk skips in the files
-        // none of their units admits.
-        let mut gated: BTreeMap<GroupKey, Vec<PatternEntry>> = BTreeMap::new();
+        let mut gated: [Vec<PatternEntry>; 2] = [Vec::new(), Vec::new()];
         for (di, d) in dets.iter().enumerate() {
-            let filter = d.filter_key();
             let n = d.pattern_starts.len();
             for p in 0..n {
                 let start = d.pattern_starts[p];
@@ -338,25 +381,63 @@ impl LangPlan {
                         .iter()
                         .any(|c| c.requires_async() && roots.contains(&c.capture))
                 });
-                gated
-                    .entry((async_only, filter.clone()))
-                    .or_default()
-                    .push((di, p, text.to_string()));
+                gated[usize::from(async_only)].push((di, p, text.to_string()));
             }
         }
-        let mut groups = Vec::new();
-        for ((async_only, filter), entries) in &gated {
-            let mut g = Group::build(grammar, dets, entries, *async_only)?;
-            if filter.is_some() {
-                let mut members: Vec<usize> = entries.iter().map(|e| e.0).collect();
-                members.dedup();
-                g.only_for = Some(members);
+        let mut groups: Vec<Group> = Vec::new();
+        for (i, entries) in gated.iter().enumerate() {
+            let async_only = i == 1;
+            let mut keys: Vec<String> = Vec::new();
+            let mut by_key: Vec<Vec<PatternEntry>> = Vec::new();
+            for e in entries {
+                let key = custom::strip(&e.2)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                match keys.iter().position(|k| *k == key) {
+                    Some(k) => by_key[k].push(e.clone()),
+                    None => {
+                        keys.push(key);
+                        by_key.push(vec![e.clone()]);
+                    }
+                }
             }
-            groups.push(g);
+            // Patterns that start anywhere, by the files their units admit: a unit limited by
+            // `paths` or `file_contains` gets a query of its own, which the walk skips in the
+            // files none of its units admits (`FileRun::active`).
+            let mut anywhere: BTreeMap<Option<String>, Vec<PatternEntry>> = BTreeMap::new();
+            for same in by_key {
+                let g = Group::build(grammar, dets, &same, async_only)?;
+                if g.start_kinds.is_some() {
+                    let mut g = g;
+                    if guards {
+                        g.guard = Guard::compile(lang, &custom::strip(&same[0].2));
+                    }
+                    groups.push(g);
+                } else {
+                    for e in same {
+                        anywhere.entry(dets[e.0].filter_key()).or_default().push(e);
+                    }
+                }
+            }
+            for entries in anywhere.values() {
+                groups.push(Group::build(grammar, dets, entries, async_only)?);
+            }
+        }
+        let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); grammar.node_kind_count()];
+        for (gi, g) in groups.iter().enumerate() {
+            if let Some(starts) = &g.start_kinds {
+                for (kind, &on) in starts.iter().enumerate() {
+                    if on {
+                        by_kind[kind].push(gi);
+                    }
+                }
+            }
         }
         Ok(LangPlan {
             detectors: dets.to_vec(),
             groups,
+            by_kind,
             function_kinds: kind_table(grammar, lang.function_kinds()),
         })
     }
@@ -413,7 +494,7 @@ impl Group {
             capture_map,
             start_kinds,
             async_only,
-            only_for: None,
+            guard: None,
         })
     }
 }
@@ -548,12 +629,8 @@ struct FileRun {
     seen: std::collections::HashSet<(usize, usize, usize)>,
     dropped_broken: usize,
     broken: bool,
-    /// Only extractors run (a file excluded from checking).
-    facts_only: bool,
-    /// Per detector of the plan: whether it runs on this file (its `paths` and `file_contains`).
-    /// Tested once per file, so a limited unit costs nothing, not even its engine predicates
-    /// (name resolution), in the files it does not read.
-    admitted: Vec<bool>,
+    /// By detector index: whether the detector runs on this file.
+    active: Vec<bool>,
 }
 
 /// What checking one file produced.
@@ -567,6 +644,8 @@ pub struct FileReport {
     pub records: Vec<crate::project::FactRecord>,
     /// Check-level warnings of project detectors (check id, text): items they could not decide.
     pub check_warnings: Vec<(String, String)>,
+    /// The file's functions and call sites (F11), when a pack needs execution contexts.
+    pub graph: Option<crate::callgraph::FileGraph>,
 }
 
 impl Engine {
@@ -641,9 +720,12 @@ impl Engine {
 
     /// Runs only the fact extractors over a file: for files excluded from checking whose facts
     /// still count (migrations, CHECKS.md §0).
+    /// Only the extractors that read migrations run (`migrations`, default: those with `paths`).
     pub fn extract_source(&self, path: &str, source: &str) -> FileReport {
         match Language::from_path(path) {
-            Some(lang) if self.has_extractors(lang) => self.run_file(path, lang, source, true),
+            Some(lang) if self.has_migration_extractors(lang) => {
+                self.run_file(path, lang, source, true)
+            }
             _ => FileReport::default(),
         }
     }
@@ -653,6 +735,15 @@ impl Engine {
         self.plans
             .get(&lang)
             .is_some_and(|p| p.detectors.iter().any(|d| d.role != Role::Detect))
+    }
+
+    /// Whether any fact extractor reads migration files of this language.
+    pub fn has_migration_extractors(&self, lang: Language) -> bool {
+        self.plans.get(&lang).is_some_and(|p| {
+            p.detectors
+                .iter()
+                .any(|d| d.role != Role::Detect && d.reads_migrations)
+        })
     }
 
     fn run_file(&self, path: &str, lang: Language, source: &str, facts_only: bool) -> FileReport {
@@ -671,44 +762,50 @@ impl Engine {
         let root = file.tree.root_node();
         let broken = root.has_error();
 
+        // Detectors that run on this file at all: in a facts-only pass (a migration file),
+        // detectors and extractors that do not read migrations are off; units limited by `paths`
+        // run only on matching files, units limited by `file_contains` only on files holding one
+        // of their words (searched once per word set in one lower-case copy of the text, made
+        // only if some unit asks). A query none of whose detectors is on does not run, and an
+        // inactive unit costs nothing in this file, not even its engine predicates.
+        let mut lower: Option<String> = None;
+        let mut found: HashMap<&[String], bool> = HashMap::new();
+        let active: Vec<bool> = plan
+            .detectors
+            .iter()
+            .map(|d| {
+                !(facts_only && (d.role == Role::Detect || !d.reads_migrations))
+                    && d.admits(path, || {
+                        let Some(words) = &d.file_contains else {
+                            return true;
+                        };
+                        *found.entry(words.words.as_slice()).or_insert_with(|| {
+                            let lower = lower.get_or_insert_with(|| source.to_ascii_lowercase());
+                            words.found_in_lower(lower)
+                        })
+                    })
+            })
+            .collect();
+        let group_on: Vec<bool> = plan
+            .groups
+            .iter()
+            .map(|g| g.patterns.iter().flatten().any(|&(di, _)| active[di]))
+            .collect();
         let mut run = FileRun {
             report: FileReport::default(),
             seen: Default::default(),
             dropped_broken: 0,
             broken,
-            facts_only,
-            admitted: Vec::new(),
+            active,
         };
-        // Which units run on this file: `paths`, and `file_contains` searched once per word set
-        // in one lower-case copy of the text, made only if some unit has words.
-        let mut lower: Option<String> = None;
-        let mut found: HashMap<&[String], bool> = HashMap::new();
-        for d in &plan.detectors {
-            let admitted = d.admits(path, || {
-                let Some(words) = &d.file_contains else {
-                    return true;
-                };
-                *found.entry(words.words.as_slice()).or_insert_with(|| {
-                    let lower = lower.get_or_insert_with(|| source.to_ascii_lowercase());
-                    words.found_in_lower(lower)
-                })
-            });
-            run.admitted.push(admitted);
-        }
-        // Groups none of whose units runs on this file are not walked at all.
-        let active: Vec<bool> = plan
-            .groups
-            .iter()
-            .map(|g| {
-                g.only_for
-                    .as_ref()
-                    .is_none_or(|m| m.iter().any(|&d| run.admitted[d]))
-            })
-            .collect();
         let bytes = source.as_bytes();
+        // F11: the function index rides on the dispatching walk (`crate::callgraph`).
+        let mut indexer = self
+            .index_functions
+            .then(|| crate::callgraph::Indexer::new(&file));
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
-            if g.start_kinds.is_none() && active[gi] {
+            if g.start_kinds.is_none() && group_on[gi] {
                 let mut qc = QueryCursor::new();
                 let mut matches = qc.matches(&g.query, root, bytes);
                 while let Some(m) = matches.next() {
@@ -719,12 +816,14 @@ impl Engine {
         // The dispatching walk: one pass of a tree cursor; a group's query runs anchored (start
         // depth 0) only on nodes of a kind its patterns start with, and async-only groups only
         // inside coroutines. The walk keeps the stack of enclosing functions for that.
-        if plan
+        // No walk at all when no anchored query is on in this file (the function index then
+        // walks the tree by itself).
+        let walk = plan
             .groups
             .iter()
-            .zip(&active)
-            .any(|(g, a)| *a && g.start_kinds.is_some())
-        {
+            .zip(&group_on)
+            .any(|(g, on)| *on && g.start_kinds.is_some());
+        if walk {
             let mut qc = QueryCursor::new();
             qc.set_max_start_depth(Some(0));
             let mut tc = root.walk();
@@ -736,13 +835,18 @@ impl Engine {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
                 let in_async = functions.last().is_some_and(|f| f.1);
-                for (gi, g) in plan.groups.iter().enumerate() {
-                    let Some(starts) = &g.start_kinds else {
+                if let Some(ix) = indexer.as_mut() {
+                    ix.visit(node, depth);
+                }
+                let mut memo = FieldMemo::new(node);
+                for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
+                    let g = &plan.groups[gi];
+                    if !group_on[gi] || (g.async_only && !in_async) {
                         continue;
-                    };
-                    if !active[gi]
-                        || (g.async_only && !in_async)
-                        || !starts.get(kind).copied().unwrap_or(false)
+                    }
+                    if g.guard
+                        .as_ref()
+                        .is_some_and(|guard| !guard.holds(&mut memo, bytes))
                     {
                         continue;
                     }
@@ -761,7 +865,8 @@ impl Engine {
                     functions.push((depth, semantics::is_async(lang, node)));
                     function_nodes.push(node);
                 }
-                if tc.goto_first_child() {
+                // A leaf has no children: asking the cursor costs more than asking the node.
+                if node.child_count() > 0 && tc.goto_first_child() {
                     depth += 1;
                     continue;
                 }
@@ -785,6 +890,12 @@ impl Engine {
             dropped_broken,
             ..
         } = run;
+        report.graph = indexer.map(|mut ix| {
+            if !walk {
+                ix.walk(root);
+            }
+            ix.finish()
+        });
         if facts_only {
             return report;
         }
@@ -873,7 +984,7 @@ impl Engine {
         hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
-        if (run.facts_only && det.role == Role::Detect) || !run.admitted[di] {
+        if !run.active[di] {
             return;
         }
         let map = &g.capture_map[di];
@@ -913,7 +1024,9 @@ impl Engine {
             return;
         }
         let mut severity = det.severity;
+        let mut by_context = det.severity_by_context.as_ref();
         let mut vars: Vec<(String, String)> = Vec::new();
+        let returned_table;
         if let Some(pred) = &det.predicate {
             match pred.eval(file, &nodes, &det.vocab) {
                 Ok(Outcome::Drop) => return,
@@ -921,9 +1034,17 @@ impl Engine {
                     severity: s,
                     vars: v,
                     report,
+                    severity_by_context: t,
                 }) => {
+                    // The predicate's answer wins over the detector's table: a fixed severity
+                    // ends it, a table of its own replaces it.
                     if let Some(s) = s {
                         severity = s;
+                        by_context = None;
+                    }
+                    returned_table = t;
+                    if let Some(t) = &returned_table {
+                        by_context = Some(t);
                     }
                     vars = v;
                     // The predicate moved the finding (to the call around a captured argument,
@@ -967,7 +1088,8 @@ impl Engine {
             run.dropped_broken += 1;
             return;
         }
-        let (finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
+        let (mut finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
+        finding.severity_by_context = by_context.cloned();
         for name in unknown {
             {
                 run.report.diagnostics.push(Diagnostic {
@@ -995,6 +1117,7 @@ impl Engine {
         nodes: &[Option<tree_sitter::Node<'_>>],
         run: &mut FileRun,
     ) {
+        // `det.paths` was applied when the file run started (`FileRun::active`).
         let Some(node) = report_node(det, nodes) else {
             return;
         };
@@ -1146,8 +1269,13 @@ impl Engine {
             byte_range: (node.start_byte(), node.end_byte()),
             pending_signals: Vec::new(),
             data_path: None,
+            functions: Vec::new(),
+            severity_by_context: None,
         };
         let mut finding = finding;
+        if self.index_functions {
+            finding.functions = crate::callgraph::enclosing_functions(file, node);
+        }
         if det.check.context_rule.is_some() {
             let migration = self.migrations.is_match(&*file.path);
             let s = crate::context::signals(file, node, migration, &self.job_dirs);
@@ -1297,6 +1425,8 @@ fn placeholder_finding() -> Finding {
         byte_range: (0, 0),
         pending_signals: Vec::new(),
         data_path: None,
+        functions: Vec::new(),
+        severity_by_context: None,
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Context {
     /// `Rule 6: context=1 (S2), HIGH → MEDIUM`). Empty when nothing changed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
+    /// Where the finding runs (CHECKS.md §3.6): its function's qualified name, execution
+    /// class, whether it is on the request path; absent when the project phase did not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<crate::exec_context::Execution>,
 }
 
 /// One defect.
@@ -95,6 +99,14 @@ pub struct Finding {
     /// A literal path the flagged call reads; the post-filter settles S4 by its size.
     #[serde(skip)]
     pub data_path: Option<String>,
+    /// Qualified names of the enclosing functions, innermost first (empty at module level);
+    /// the project phase looks up their execution contexts.
+    #[serde(skip)]
+    pub functions: Vec<String>,
+    /// Severity per execution context, settled after the project phase (the detector's
+    /// `severity_by_context`, or its predicate's).
+    #[serde(skip)]
+    pub severity_by_context: Option<crate::exec_context::SeverityByContext>,
 }
 
 /// `severity` is written as the JSON severity; advisory findings are rewritten by

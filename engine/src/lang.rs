@@ -33,6 +33,17 @@ impl Language {
         }
     }
 
+    /// The grammar's node-types.json (fields, their kinds, and whether they repeat).
+    pub(crate) fn node_types(self) -> &'static str {
+        match self {
+            Language::Python => tree_sitter_python::NODE_TYPES,
+            Language::Go => tree_sitter_go::NODE_TYPES,
+            Language::JavaScript => tree_sitter_javascript::NODE_TYPES,
+            Language::TypeScript => tree_sitter_typescript::TYPESCRIPT_NODE_TYPES,
+            Language::Tsx => tree_sitter_typescript::TSX_NODE_TYPES,
+        }
+    }
+
     /// The tree-sitter grammar.
     pub fn grammar(self) -> tree_sitter::Language {
         match self {

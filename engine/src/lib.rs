@@ -23,11 +23,13 @@
 //! (`#resolves-to?` …) → sandboxed rhai predicate → finding → suppressions and fingerprints.
 //! See `engine/README.md` for a map of the modules.
 
+pub mod callgraph;
 pub mod catalog;
 pub mod context;
 pub mod discover;
 mod engine;
 pub mod error;
+pub mod exec_context;
 pub mod facts;
 pub mod file;
 pub mod finding;

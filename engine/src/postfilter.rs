@@ -29,6 +29,11 @@ pub struct PostFilter<'a> {
     /// Migration paths (§0); findings there are capped at LOW.
     pub migrations: Option<&'a GlobSet>,
     pub adr: Option<&'a AdrMatcher<'a>>,
+    /// Execution contexts of the project (F10, F11). With them, severities stated per context
+    /// are settled, `exempt = "hot_path"` checks are exempt only on the request path, and S1
+    /// comes from execution classes (pack-declared init hooks included). Without them (or
+    /// when no request handler is known), `"hot_path"` is treated as always exempt.
+    pub exec: Option<&'a crate::exec_context::ExecContext>,
 }
 
 /// What the post-filter did, for summaries.
@@ -46,6 +51,10 @@ impl PostFilter<'_> {
         let mut stats = Stats::default();
         let mut findings = findings;
         for f in &mut findings {
+            // The check's own severity rules first (CHECKS.md §4): per execution context.
+            if let Some(x) = self.exec {
+                x.settle(f);
+            }
             f.original_severity = f.severity;
             if let Some(m) = self.migrations {
                 if m.is_match(&f.file) && f.severity > Severity::Low {
@@ -95,12 +104,25 @@ impl PostFilter<'_> {
         let Some(check) = self.catalog.get(&f.check) else {
             return;
         };
-        // CRITICAL and LOW never change; exempt checks never do (§5.5). A check exempt only on
-        // the request path is treated as exempt everywhere until the hot path is known for
-        // every stack: hiding a hot-path finding would be worse than keeping a cold one.
-        let eligible =
-            matches!(f.severity, Severity::High | Severity::Medium) && check.exempt == Exempt::No;
+        // CRITICAL and LOW never change; exempt checks never do (§5.5). A check exempt on the
+        // request path is exempt when the finding's function is hot(f); without execution
+        // contexts, or in a project where no pack found a request handler, it is treated as
+        // exempt everywhere: hiding a hot-path finding would be worse than keeping a cold one.
+        let exempt = match check.exempt {
+            Exempt::No => false,
+            Exempt::Always => true,
+            Exempt::HotPath => self
+                .exec
+                .filter(|x| x.knows_request_path())
+                .is_none_or(|x| x.is_hot(f)),
+        };
+        let eligible = matches!(f.severity, Severity::High | Severity::Medium) && !exempt;
         if !eligible {
+            if exempt && check.exempt == Exempt::HotPath && self.exec.is_some() {
+                f.context
+                    .reasons
+                    .push("exempt from Rule 1 and Rule 6: on the request path".into());
+            }
             f.context.signals.clear();
             return;
         }
@@ -120,6 +142,15 @@ impl PostFilter<'_> {
             return;
         }
         let mut found: Vec<(String, String)> = std::mem::take(&mut f.pending_signals);
+        // S1 from execution classes: a startup hook a pack declared is init whatever its name,
+        // and a route handler named `setup_…` is not.
+        if let (Some(x), false) = (self.exec, f.functions.is_empty()) {
+            found.retain(|(s, _)| s != "S1");
+            if let Some(e) = x.init_evidence(&f.file, &f.functions) {
+                found.push(("S1".into(), e));
+                found.sort();
+            }
+        }
         if let Some(path) = f.data_path.take() {
             if let Some(size) = self.small_file(&f.file, &path) {
                 found.push(("S4".into(), format!("{path} {} KB", size.div_ceil(1024))));

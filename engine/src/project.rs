@@ -126,9 +126,35 @@ pub struct ProjectInfo {
     /// Checks that do not run in this project (their required facts' technology is absent, see
     /// [`crate::facts::gate`]): their project detectors are not run. Not shown to predicates.
     pub skipped_checks: std::collections::BTreeSet<String>,
+    /// Execution contexts and the call graph (F10, F11), for the host functions
+    /// `function_context`, `callers` and `callees`.
+    pub exec: Option<Arc<crate::exec_context::ExecContext>>,
+    /// F9: serverless, external pooler, web workers (from discovery).
+    pub deployment: crate::discover::Deployment,
+    /// The database server's `max_connections`, when a compose file sets it (the smallest one
+    /// when several do).
+    pub max_connections: Option<u64>,
 }
 
 impl ProjectInfo {
+    /// What discovery learned, with the `[facts]` table of `ppa.toml`.
+    pub fn from_discovery(d: &crate::discover::Discovery, config: Map<String, Value>) -> Self {
+        ProjectInfo {
+            db: d.db.keys().cloned().collect(),
+            config,
+            deployment: d.deployment.clone(),
+            max_connections: d
+                .services
+                .iter()
+                .filter(|s| s.db.is_some())
+                .filter_map(|s| s.max_connections)
+                .min(),
+            exec: None,
+            db_known: true,
+            skipped_checks: Default::default(),
+        }
+    }
+
     fn to_rhai(&self) -> rhai::Map {
         let mut m = rhai::Map::new();
         m.insert(
@@ -138,6 +164,13 @@ impl ProjectInfo {
         m.insert(
             "config".into(),
             json_to_dynamic(&Value::Object(self.config.clone())),
+        );
+        let deployment = serde_json::to_value(&self.deployment).unwrap_or(Value::Null);
+        m.insert("deployment".into(), json_to_dynamic(&deployment));
+        m.insert(
+            "max_connections".into(),
+            self.max_connections
+                .map_or(Dynamic::UNIT, |n| Dynamic::from(n as i64)),
         );
         m
     }
@@ -273,6 +306,8 @@ fn finding_from_map(det: &ProjectDetector, item: Dynamic) -> Result<Finding, Str
         byte_range: (0, 0),
         pending_signals: Vec::new(),
         data_path: None,
+        functions: Vec::new(),
+        severity_by_context: None,
     })
 }
 
@@ -395,15 +430,54 @@ impl crate::Engine {
             return out;
         }
         let facts = facts.to_rhai();
+        let exec = project.exec.clone();
         let project = project.to_rhai();
-        for d in dets {
-            run_detector(d, &facts, &project, &mut out);
-        }
+        crate::script::with_exec(exec, || {
+            for d in dets {
+                run_detector(d, &facts, &project, &mut out);
+            }
+        });
         out
     }
 
     /// Whether any enabled pack has a project-level detector or an extractor.
     pub fn has_project_phase(&self) -> bool {
         self.packs().iter().any(|p| !p.project_detectors.is_empty())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use crate::finding::{Finding, Position};
+    use crate::model::{Category, Effort, Severity};
+
+    /// A finding of a placeholder check in `file`, for unit tests.
+    pub(crate) fn finding(file: &str) -> Finding {
+        Finding {
+            check: "query.n_update_delete_loop".into(),
+            category: Category::Query,
+            severity: Severity::High,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            end: Position { line: 1, column: 2 },
+            message: String::new(),
+            recommendation: String::new(),
+            effort: Effort::M,
+            pack: "test".into(),
+            detector: "test/x".into(),
+            fingerprint: String::new(),
+            principle: String::new(),
+            original_severity: Severity::High,
+            context: Default::default(),
+            confidence: Default::default(),
+            advisory: false,
+            symbol: String::new(),
+            byte_range: (0, 0),
+            pending_signals: Vec::new(),
+            data_path: None,
+            functions: Vec::new(),
+            severity_by_context: None,
+        }
     }
 }

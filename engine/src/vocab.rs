@@ -18,6 +18,10 @@ use std::collections::{BTreeMap, HashSet};
 pub struct Vocabulary {
     exact: HashSet<String>,
     patterns: Vec<Pattern>,
+    /// The last segment of every entry, when each has a literal one (no final `.*`/`.**` and no
+    /// `*` in it): a name ending in another segment cannot match. `None` when some entry may
+    /// end in anything.
+    last_segments: Option<HashSet<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,11 +38,31 @@ struct Pattern {
 impl Vocabulary {
     /// Builds a vocabulary, returning an error message for an unusable entry.
     pub fn new<S: AsRef<str>>(entries: &[S]) -> Result<Vocabulary, String> {
-        let mut v = Vocabulary::default();
+        let mut v = Vocabulary {
+            last_segments: Some(HashSet::new()),
+            ..Vocabulary::default()
+        };
         for entry in entries {
             v.add(entry.as_ref())?;
         }
         Ok(v)
+    }
+
+    /// Whether a name ending in segment `last` may be in the vocabulary: a test that needs no
+    /// resolution, since resolving `a.b` keeps its last segment `b`. True when unsure.
+    pub fn may_end_with(&self, last: &str) -> bool {
+        self.last_segments
+            .as_ref()
+            .is_none_or(|set| set.contains(last))
+    }
+
+    fn note_last_segment(&mut self, last: Option<&str>) {
+        match (last, &mut self.last_segments) {
+            (Some(l), Some(set)) if !l.contains('*') => {
+                set.insert(l.to_string());
+            }
+            _ => self.last_segments = None,
+        }
     }
 
     fn add(&mut self, entry: &str) -> Result<(), String> {
@@ -47,6 +71,8 @@ impl Vocabulary {
             return Err("empty vocabulary entry".into());
         }
         if !entry.contains('*') {
+            let last = split_segments(entry).last().map(|l| l.to_string());
+            self.note_last_segment(last.as_deref());
             self.exact.insert(entry.to_string());
             return Ok(());
         }
@@ -74,6 +100,12 @@ impl Vocabulary {
         if segments.is_empty() && !open_tail {
             return Err(format!("vocabulary entry `{entry}` matches nothing"));
         }
+        let last = if open_tail {
+            None
+        } else {
+            segments.last().cloned()
+        };
+        self.note_last_segment(last.as_deref());
         self.patterns.push(Pattern {
             segments,
             open_tail,
@@ -239,6 +271,22 @@ mod tests {
 
     fn v(entries: &[&str]) -> Vocabulary {
         Vocabulary::new(entries).unwrap()
+    }
+
+    #[test]
+    fn last_segments_rule_out_names_without_resolving() {
+        let voc = v(&[
+            "sqlalchemy.create_engine",
+            "httpx.Client().get",
+            "*.read_bytes",
+        ]);
+        assert!(voc.may_end_with("create_engine") && voc.may_end_with("get"));
+        assert!(voc.may_end_with("read_bytes"));
+        assert!(!voc.may_end_with("execute"), "no entry ends in `execute`");
+        // A wildcard in the last segment, or an open tail: anything may match.
+        assert!(v(&["time.sleep", "fs.*Sync"]).may_end_with("anything"));
+        assert!(v(&["requests.*"]).may_end_with("anything"));
+        assert!(Vocabulary::default().may_end_with("anything"));
     }
 
     #[test]

@@ -111,6 +111,24 @@ fn predicate_limits_are_documented() {
         ("MAX_ARRAY_SIZE", thousands(script::MAX_ARRAY_SIZE as u64)),
         ("MAX_MAP_SIZE", thousands(script::MAX_MAP_SIZE as u64)),
     ];
+    let project = doc
+        .split("### 20.2 `[[project_detector]]`")
+        .nth(1)
+        .expect("docs/pack-format.md has a project detector section");
+    for (name, value) in [
+        ("MAX_PROJECT_OPERATIONS", script::MAX_PROJECT_OPERATIONS),
+        (
+            "MAX_PROJECT_ARRAY_SIZE",
+            script::MAX_PROJECT_ARRAY_SIZE as u64,
+        ),
+        ("MAX_PROJECT_MAP_SIZE", script::MAX_PROJECT_MAP_SIZE as u64),
+    ] {
+        assert!(
+            project.contains(&thousands(value)),
+            "section 20.2 of docs/pack-format.md does not show {name} = {}",
+            thousands(value)
+        );
+    }
     let section = doc
         .split("### 10.4 Limits")
         .nth(1)

@@ -266,3 +266,222 @@ message = "m"
         err.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
     );
 }
+
+/// Severities by execution context: a detector's table, a predicate's own table, and a
+/// predicate's fixed severity; entry points from an extractor that names functions with
+/// `qualified_name` and `target_name`. Settled by the fixture runner like `ppa check` does.
+#[test]
+fn severities_by_context_follow_entry_points_and_calls() {
+    const CTX: &str = r#"
+[pack]
+name = "ctx"
+version = "0"
+languages = ["python"]
+description = "severities by context"
+
+[[extractor]]
+name = "routes"
+fact = "entrypoints"
+language = "python"
+query = '''
+(decorated_definition (decorator (call function: (attribute attribute: (identifier) @verb))) definition: (function_definition) @def
+  (#eq? @verb "get"))
+'''
+predicate = '''#{ function: qualified_name(def), class: "http_handler", framework: "test" }'''
+
+[[extractor]]
+name = "tasks"
+fact = "entrypoints"
+language = "python"
+query = '''((call function: (identifier) @f arguments: (argument_list . (identifier) @target)) (#eq? @f "enqueue"))'''
+predicate = '''#{ function: target_name(target), class: "background" }'''
+
+[[detector]]
+name = "by-table"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @callee) @site (#eq? @callee "slow"))'''
+message = "slow"
+severity_by_context = { request = "HIGH", background = "MEDIUM", other = "LOW" }
+
+[[detector]]
+name = "by-predicate"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @callee) @site (#eq? @callee "heavy"))'''
+predicate = '''
+if in_loop(site) { #{ severity_by_context: #{ request: "CRITICAL", other: "MEDIUM", lower_in_admin: true } } } else { #{ severity: "LOW" } }
+'''
+message = "heavy"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", CTX)];
+    let engine = engine_with("ctx", FILES);
+    let fixture = r#"
+@app.get("/jobs")
+def list_jobs():
+    # ppa: test.runtime.probe HIGH
+    slow()
+    helper()
+
+
+def helper():
+    # ppa: test.runtime.probe HIGH        one call below the handler: request path
+    slow()
+    for x in range(100):
+        # ppa: test.runtime.probe CRITICAL
+        heavy()
+    # ppa: test.runtime.probe LOW         a fixed severity ends the table
+    heavy()
+
+
+def job():
+    # ppa: test.runtime.probe MEDIUM
+    slow()
+
+
+def unused():
+    # ppa: test.runtime.probe LOW
+    slow()
+
+
+@app.get("/admin/jobs")
+def admin_jobs():
+    for x in range(100):
+        # ppa: test.runtime.probe HIGH    admin: one level lower
+        heavy()
+
+
+enqueue(job)
+"#;
+    let out = ppa_engine::testing::run_fixtures(&engine, &[("app/api.py".into(), fixture.into())]);
+    let o = &out[0];
+    assert!(
+        o.passed(),
+        "missing {:?} wrong {:?} unexpected {:?} errors {:?}",
+        o.missing,
+        o.wrong_severity
+            .iter()
+            .map(|(f, w)| (f.line, f.severity, *w))
+            .collect::<Vec<_>>(),
+        o.unexpected
+            .iter()
+            .map(|f| (f.line, f.severity))
+            .collect::<Vec<_>>(),
+        o.errors
+    );
+    assert_eq!(o.matched.len(), 7);
+}
+
+/// A predicate's table is checked: unknown keys and severities are errors that name the
+/// predicate; an empty detector table is a load error.
+#[test]
+fn bad_context_tables_are_reported() {
+    const BAD: &str = r#"
+[pack]
+name = "bad"
+version = "0"
+languages = ["python"]
+description = "bad tables"
+
+[[detector]]
+name = "bad-key"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @callee) @site (#eq? @callee "slow"))'''
+predicate = '''#{ severity_by_context: #{ hot: "HIGH" } }'''
+message = "slow"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", BAD)];
+    let engine = engine_with("bad", FILES);
+    let report = engine.check_source("app/x.py", "slow()\n");
+    assert!(report.findings.is_empty());
+    assert!(
+        report.diagnostics[0]
+            .message
+            .contains("`severity_by_context` has no key `hot`"),
+        "{:?}",
+        report.diagnostics
+    );
+
+    const EMPTY: &str = r#"
+[pack]
+name = "empty"
+version = "0"
+languages = ["python"]
+description = "empty table"
+
+[[detector]]
+name = "empty-table"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @callee) @site (#eq? @callee "slow"))'''
+message = "slow"
+severity_by_context = { lower_in_admin = true }
+"#;
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut b = EngineBuilder::new(catalog);
+    let err = b
+        .load_pack(&EmbeddedSource {
+            name: "empty",
+            files: &[("pack.toml", EMPTY)],
+        })
+        .unwrap_err();
+    assert!(
+        err.errors[0]
+            .to_string()
+            .contains("`severity_by_context` sets no severity"),
+        "{}",
+        err.errors[0]
+    );
+}
+
+/// The configuration helpers: literal values, call arguments, assignment targets, DSNs.
+#[test]
+fn configuration_helpers_read_calls_and_urls() {
+    const CONFIG: &str = r#"
+[pack]
+name = "config"
+version = "0"
+languages = ["python"]
+description = "reads pool configuration"
+
+[[detector]]
+name = "config"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#eq? @callee "create_engine"))
+'''
+predicate = '''
+let a = call_args(site);
+let kw = a.keywords;
+let dsn = parse_dsn(literal_value(a.positional[0]));
+#{
+  target: assignment_target(site),
+  recycle: literal_value(kw.pool_recycle),
+  pre_ping: literal_value(kw.pool_pre_ping),
+  none_known: is_literal(kw.echo) && literal_value(kw.echo) == (),
+  dynamic: is_literal(kw.pool_size),
+  splat: a.dict_splats[0],
+  base: dsn.base,
+  driver: dsn.driver,
+  port: dsn.port,
+  masked: dsn.masked,
+  param: dsn.params.sslmode,
+  not_url: parse_dsn("plain") == (),
+}
+'''
+message = "{target}|{recycle}|{pre_ping}|{none_known}|{dynamic}|{splat}|{base}|{driver}|{port}|{masked}|{param}|{not_url}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", CONFIG)];
+    let engine = engine_with("config", FILES);
+    let src = "URL = 'postgresql+psycopg://app:pw@db:5432/shop?sslmode=require'\nengine = create_engine(URL, pool_recycle=30 * 60, pool_pre_ping=True, echo=None, pool_size=settings.SIZE, **opts)\n";
+    let report = engine.check_source("app/db.py", src);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        "engine|1800|true|true|false|opts|postgresql|psycopg|5432|postgresql+psycopg://app:***@db:5432/shop?sslmode=require|require|true"
+    );
+}

@@ -212,6 +212,46 @@ mod tests {
     }
 
     #[test]
+    fn the_deployment_markers_cover_f9() {
+        let s = stacks().unwrap_or_else(|e| panic!("{e}"));
+        let d = &s.deployment;
+        for f in ["serverless.yml", "vercel.json", "netlify.toml"] {
+            assert!(
+                d.serverless_files.iter().any(|g| g.ends_with(f)),
+                "{f} should mean serverless"
+            );
+        }
+        for dep in ["mangum", "aws-lambda-powertools", "@vercel/node"] {
+            assert!(d.serverless_dependencies.iter().any(|x| x == dep), "{dep}");
+        }
+        assert!(d.serverless_templates.iter().any(|t| t
+            .files
+            .iter()
+            .any(|g| g.ends_with("template.yaml"))
+            && t.contains.iter().any(|c| c == "AWS::Serverless::Function")));
+        for p in ["pgbouncer", "pgcat", "odyssey", "supavisor"] {
+            assert!(s.pooler.names.iter().any(|x| x == p), "{p}");
+        }
+        assert!(s
+            .pooler
+            .dsn_hosts
+            .iter()
+            .any(|h| h == "pooler.supabase.com"));
+        assert!(s.pooler.dsn_ports.contains(&6543));
+        assert!(s.pooler.dsn_params.iter().any(|p| p == "pgbouncer=true"));
+        let w = &d.workers;
+        assert!(w
+            .config_files
+            .iter()
+            .any(|g| g.ends_with("gunicorn.conf.py")));
+        assert!(w.settings.iter().any(|x| x == "workers"));
+        for f in ["Procfile", "Dockerfile"] {
+            assert!(w.command_files.iter().any(|g| g.ends_with(f)), "{f}");
+        }
+        assert!(w.flags.iter().any(|f| f == "--workers"));
+    }
+
+    #[test]
     fn each_file_holds_only_its_category() {
         for (origin, text) in FILES {
             let mut c = Catalog::default();

@@ -160,10 +160,13 @@ pub fn walker(path: &Path) -> ignore::Walk {
 /// (path label, path, facts only): a file to check, or a migration read only for its facts.
 type FileToCheck = (String, PathBuf, bool);
 
-/// What the walk notes besides the files to check.
-struct Seen {
-    /// SQL files, read as migrations for facts (F2).
-    sql_files: Vec<(String, PathBuf)>,
+/// What the walk notes besides the files to check: files read for the project phase besides
+/// sources, (label, path), and the sources of required facts.
+struct SideFiles {
+    /// SQL migrations (F2 triggers).
+    sql: Vec<(String, PathBuf)>,
+    /// `go.mod` files (Go import paths → package directories, F11).
+    go_mods: Vec<(String, PathBuf)>,
     /// Which required facts have sources (CHECKS.md §2).
     fact_sources: ppa_engine::facts::gate::SourcesSeen,
 }
@@ -176,12 +179,8 @@ fn collect_files(
     default_excludes: bool,
     engine: &Engine,
     diagnostics: &mut Vec<Diagnostic>,
-    seen: &mut Seen,
+    side: &mut SideFiles,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
-    let Seen {
-        sql_files,
-        fact_sources,
-    } = seen;
     let want_sql = engine.has_project_phase();
     let facts = engine.catalog().facts();
     let mut files = Vec::new();
@@ -218,7 +217,12 @@ fn collect_files(
                     Some(scope::Excluded::Vendored | scope::Excluded::Test)
                 )
             {
-                facts.observe(&name, fact_sources);
+                facts.observe(&name, &mut side.fact_sources);
+            }
+            // Go modules map import paths to package directories (F11).
+            if (name == "go.mod" || name.ends_with("/go.mod")) && engine.handles(Language::Go) {
+                side.go_mods.push((name, abs));
+                continue;
             }
             let Some(lang) = Language::from_path(&name) else {
                 // SQL migrations are read for facts (F2 triggers), never checked.
@@ -230,7 +234,7 @@ fn collect_files(
                         Some(scope::Excluded::Vendored | scope::Excluded::Test)
                     )
                 {
-                    sql_files.push((name, abs));
+                    side.sql.push((name, abs));
                 }
                 continue;
             };
@@ -242,7 +246,7 @@ fn collect_files(
             if default_excludes && !explicit {
                 match scope.excluded(&name) {
                     // Migrations are not checked, but their facts (triggers) count.
-                    Some(scope::Excluded::Migration) if engine.has_extractors(lang) => {
+                    Some(scope::Excluded::Migration) if engine.has_migration_extractors(lang) => {
                         files.push((name, abs, true));
                         continue;
                     }
@@ -321,8 +325,9 @@ pub fn check_paths(
     project_info: &ppa_engine::project::ProjectInfo,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
-    let mut seen = Seen {
-        sql_files: Vec::new(),
+    let mut side = SideFiles {
+        sql: Vec::new(),
+        go_mods: Vec::new(),
         fact_sources: engine.catalog().facts().sources_seen(),
     };
     let (files, skipped) = collect_files(
@@ -332,12 +337,13 @@ pub fn check_paths(
         default_excludes,
         engine,
         &mut result.diagnostics,
-        &mut seen,
+        &mut side,
     )?;
-    let Seen {
-        sql_files: mut sql_paths,
+    let SideFiles {
+        sql: mut sql_paths,
+        go_mods,
         fact_sources,
-    } = seen;
+    } = side;
     // Checks gated on their required facts: the technology (database kinds of discovery) and
     // the sources seen by the walk.
     let mut project_info = project_info.clone();
@@ -382,9 +388,11 @@ pub fn check_paths(
         .map(|(name, path, facts_only)| check_one(engine, name, path, max_size, *facts_only))
         .collect();
     let mut records = Vec::new();
+    let mut graphs = Vec::new();
     for ((name, _, _), outcome) in files.iter().zip(outcomes) {
         match outcome {
-            FileOutcome::Checked(report, source) => {
+            FileOutcome::Checked(mut report, source) => {
+                graphs.extend(report.graph.take());
                 result.files_checked += 1;
                 result.languages.extend(Language::from_path(name));
                 result.suppressed += report.suppressed;
@@ -395,7 +403,8 @@ pub fn check_paths(
                     result.sources.insert(name.clone(), s);
                 }
             }
-            FileOutcome::FactsOnly(report) => {
+            FileOutcome::FactsOnly(mut report) => {
+                graphs.extend(report.graph.take());
                 result.diagnostics.extend(report.diagnostics);
                 records.extend(report.records);
             }
@@ -408,7 +417,20 @@ pub fn check_paths(
     // The project phase: facts of every file, merged in path order, then project detectors.
     let mut facts = ppa_engine::project::Facts::from_records(records);
     ppa_engine::project::add_sql_facts(&mut facts, &sql_files);
-    let project = engine.check_project(&facts, project_info);
+    // F10 + F11: execution contexts of every function, for severities, exemptions and Rule 6.
+    let exec = (!graphs.is_empty()).then(|| {
+        let opts = ppa_engine::exec_context::Options {
+            classify_tests: true,
+            go_modules: read_go_modules(&go_mods),
+        };
+        Arc::new(ppa_engine::exec_context::ExecContext::build(
+            &graphs, &facts, &opts,
+        ))
+    });
+    drop(graphs);
+    let mut project_info = project_info.clone();
+    project_info.exec.clone_from(&exec);
+    let project = engine.check_project(&facts, &project_info);
     result.diagnostics.extend(project.diagnostics);
     result.check_warnings = project.check_warnings;
     for f in &project.findings {
@@ -423,9 +445,10 @@ pub fn check_paths(
     result
         .findings
         .extend(project.findings.into_iter().map(|mut f| {
-            // Project findings carry a line; snippets need the bytes of that line.
+            // Project findings carry a line and column; snippets need bytes: from the column to
+            // the end of the line.
             if let Some(src) = result.sources.get(&f.file) {
-                f.byte_range = line_range(src, f.line);
+                f.byte_range = line_range(src, f.line, f.column);
             }
             f
         }));
@@ -467,6 +490,7 @@ pub fn check_paths(
         } else {
             Some(&matcher)
         },
+        exec: exec.as_deref(),
     };
     let (mut findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
     // A check skipped for its facts reports nothing, from file detectors either.
@@ -477,14 +501,41 @@ pub fn check_paths(
     Ok(result)
 }
 
-/// Byte range of 1-based line `line` (without its newline).
-fn line_range(src: &str, line: usize) -> (usize, usize) {
+/// (directory of the `go.mod`, module path) of each readable `go.mod`.
+fn read_go_modules(files: &[(String, PathBuf)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, path) in files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let module = text.lines().find_map(|l| {
+            let l = l.split("//").next().unwrap_or("").trim();
+            l.strip_prefix("module")
+                .filter(|r| r.starts_with(char::is_whitespace))
+                .map(|r| r.trim().trim_matches('"').to_string())
+        });
+        if let Some(m) = module.filter(|m| !m.is_empty()) {
+            let dir = name.strip_suffix("go.mod").unwrap_or("");
+            out.push((dir.trim_end_matches('/').to_string(), m));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Byte range of 1-based line `line` (without its newline), from 1-based character `column`
+/// (or its first non-blank character, whichever comes later).
+fn line_range(src: &str, line: usize, column: usize) -> (usize, usize) {
     let mut start = 0;
     for (i, l) in src.split_inclusive('\n').enumerate() {
         if i + 1 == line {
             let body = l.trim_end_matches(['\n', '\r']);
             let lead = body.len() - body.trim_start().len();
-            return (start + lead, start + body.len());
+            let at = body
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(body.len(), |(b, _)| b);
+            return (start + lead.max(at), start + body.len());
         }
         start += l.len();
     }
@@ -608,29 +659,35 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let scope = Scope::new(&include, &exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
     let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
-    // The database kinds gate checks that require project facts (CHECKS.md §5.7). Discovery
-    // knows them; when `--pack` chose the packs, it runs for them alone (imports only of the
-    // triggers, as `ppa check` always does), and only if such a check is active.
+    // Project-level detectors read the database kinds and the deployment (F9) of discovery,
+    // and the database kinds gate checks that require project facts (CHECKS.md §5.7). With
+    // explicit packs discovery did not run for the pack choice; run it for these facts alone
+    // (the packs stay as given): with the imports of the triggers when a gated check is active,
+    // as `ppa check` always does, else without parsing imports.
     let needs_db = engine.active_checks().iter().any(|id| {
         engine
             .catalog()
             .get(id)
             .is_some_and(|c| !c.requires_facts.is_empty())
     });
-    let db: Option<Vec<String>> = match &discovery {
-        Some(d) => Some(d.tech_stack().db.clone()),
+    let facts_discovery = match &discovery {
         None if needs_db => {
             let triggers = crate::discover::builtin_triggers()?;
-            let d = crate::discover::discover_project(&root, &paths, &config, &triggers, false)?;
-            Some(d.tech_stack().db.clone())
+            Some(crate::discover::discover_project(
+                &root, &paths, &config, &triggers, false,
+            )?)
         }
-        None => None,
+        None if engine.has_project_phase() => {
+            Some(crate::discover::discover_facts(&root, &paths, &config)?)
+        }
+        _ => None,
     };
-    let project_info = ppa_engine::project::ProjectInfo {
-        db_known: db.is_some(),
-        db: db.unwrap_or_default(),
-        config: config.facts.clone(),
-        ..Default::default()
+    let project_info = match discovery.as_ref().or(facts_discovery.as_ref()) {
+        Some(d) => ppa_engine::project::ProjectInfo::from_discovery(d, config.facts.clone()),
+        None => ppa_engine::project::ProjectInfo {
+            config: config.facts.clone(),
+            ..Default::default()
+        },
     };
     let run = || {
         check_paths(
@@ -656,7 +713,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut warnings = warnings;
     warnings.extend(engine.plan_warnings());
     result.diagnostics.splice(0..0, warnings);
-    if let Some(d) = &discovery {
+    if let Some(d) = discovery.as_ref().or(facts_discovery.as_ref()) {
         result.diagnostics.extend(d.diagnostics.iter().cloned());
     }
     result.discovery = discovery;

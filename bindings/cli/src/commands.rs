@@ -3,10 +3,9 @@
 use crate::args::{Format, PacksArgs, RuleArgs, TestArgs, TreeArgs};
 use crate::{output, usage, CliError, EXIT_FINDINGS, EXIT_OK};
 use ppa_engine::pack::DirSource;
-use ppa_engine::testing::run_fixtures;
+use ppa_engine::testing::{read_fixture_projects, run_project};
 use ppa_engine::{EngineBuilder, Language};
 use std::io::Write;
-use std::path::Path;
 
 fn builtin_builder() -> Result<EngineBuilder, CliError> {
     let catalog = ppa_rules::catalog().map_err(|mut e| -> CliError { Box::new(e.remove(0)) })?;
@@ -160,29 +159,6 @@ pub fn rule(args: &RuleArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     Ok(EXIT_OK)
 }
 
-/// Fixture files under `dir`, sorted.
-fn fixture_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if Language::from_path(&p.to_string_lossy()).is_some()
-                || p.extension().is_some_and(|e| e == "sql")
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<i32, CliError> {
     let dir = &args.pack_dir;
     if !dir.join("pack.toml").is_file() {
@@ -202,8 +178,10 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     for w in warnings {
         let _ = writeln!(out, "warning: {}", w.message);
     }
-    let files = fixture_files(&dir.join("tests"));
-    if files.is_empty() {
+    let stacks = ppa_rules::stacks().map_err(|e| usage(e, ""))?;
+    let projects = read_fixture_projects(&dir.join("tests"), "tests", &stacks);
+    let files: usize = projects.iter().map(|p| p.fixtures.len()).sum();
+    if files == 0 {
         return Err(usage(
             format!("no fixtures under `{}`", dir.join("tests").display()),
             "add source files with `ppa:` / `ppa-ok:` annotations to tests/ (see `ppa test --help`)",
@@ -217,24 +195,11 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     for d in &pack.project_detectors {
         per_detector.insert(d.qualified_name(), (0, 0));
     }
-    let (mut found, mut ok, mut todo) = (0, 0, 0);
-    // The fixtures form one project: project-level detectors see the facts of all of them.
-    let mut inputs = Vec::new();
-    for path in &files {
-        let label = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read_to_string(path) {
-            Ok(t) => inputs.push((label, t)),
-            Err(e) => {
-                let _ = writeln!(out, "FAIL {label}: cannot read: {e}");
-                failed += 1;
-            }
-        }
-    }
-    for o in run_fixtures(&engine, &inputs) {
+    let (mut found, mut ok, mut todo, mut contexts) = (0, 0, 0, 0);
+    // Each fixture project (tests/ itself, each sub-directory) is checked as one project:
+    // project-level detectors see the facts of all its files.
+    let outcomes = projects.iter().flat_map(|p| run_project(&engine, p));
+    for o in outcomes {
         let label = o.path.clone();
         for f in &o.matched {
             per_detector.entry(f.detector.clone()).or_default().0 += 1;
@@ -244,7 +209,8 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         }
         found += o.matched.len();
         ok += o.ok_held;
-        todo += o.todo.len();
+        todo += o.todo.len() + o.context_todo.len();
+        contexts += o.context_held;
         let status = if o.passed() { "ok  " } else { "FAIL" };
         if !o.passed() {
             failed += 1;
@@ -284,9 +250,24 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
                 "  fixed todo  {label}:{line} {check}: now found; change `ppa-todo:` to `ppa:`"
             );
         }
+        for (line, want, got) in &o.context_mismatch {
+            let _ = writeln!(
+                out,
+                "  context     {label}:{line} expected {want}; got {got}"
+            );
+        }
+        for (line, want) in &o.context_todo_fixed {
+            let _ = writeln!(
+                out,
+                "  fixed todo  {label}:{line} context {want}: now holds; change `ppa-context-todo:` to `ppa-context:`"
+            );
+        }
         if args.verbose {
             for (line, check) in &o.todo {
                 let _ = writeln!(out, "  todo        {label}:{line} {check}");
+            }
+            for (line, want) in &o.context_todo {
+                let _ = writeln!(out, "  todo        {label}:{line} context {want}");
             }
         }
         for e in &o.errors {
@@ -307,12 +288,18 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         };
         let _ = writeln!(out, "{d:<33} {f:>5}  {u:>10}{flag}");
     }
+    // Packs without entry points keep the summary they always had.
+    let context_note = if contexts > 0 {
+        format!(", {contexts} contexts as expected")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet, {todo} todo",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        files.len() - failed,
+        "\n{} fixture file{}: {} passed, {} failed; {found} expected findings, {ok} near misses quiet{context_note}, {todo} todo",
+        files,
+        if files == 1 { "" } else { "s" },
+        files.saturating_sub(failed),
         failed
     );
     // A predicate error fails its fixture, so it is counted in `failed` (exit 1).

@@ -31,6 +31,55 @@ pub fn discover_project(
     packs: &[PackTriggers],
     record_all_imports: bool,
 ) -> Result<Discovery, CliError> {
+    discover_with(
+        root,
+        paths,
+        config,
+        packs,
+        Imports::from(record_all_imports),
+    )
+}
+
+/// Which imports discovery parses source files for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Imports {
+    /// Every import (`ppa discover`).
+    All,
+    /// Only those some trigger names (choosing packs).
+    Triggers,
+    /// None: the project facts of `ppa check --pack` (database kinds from manifests, compose
+    /// and DSNs; the F9 deployment) need no import, and parsing every file for imports would
+    /// cost about as much as the check itself.
+    None,
+}
+
+impl From<bool> for Imports {
+    fn from(all: bool) -> Self {
+        if all {
+            Imports::All
+        } else {
+            Imports::Triggers
+        }
+    }
+}
+
+/// Discovery for the project facts of a check whose packs were given explicitly: no pack is
+/// selected and no source file is parsed for imports.
+pub fn discover_facts(
+    root: &Path,
+    paths: &[PathBuf],
+    config: &Config,
+) -> Result<Discovery, CliError> {
+    discover_with(root, paths, config, &[], Imports::None)
+}
+
+fn discover_with(
+    root: &Path,
+    paths: &[PathBuf],
+    config: &Config,
+    packs: &[PackTriggers],
+    imports: Imports,
+) -> Result<Discovery, CliError> {
     let stacks = ppa_rules::stacks().map_err(|e| usage(e, ""))?;
     let scope = Scope::new(&config.scan.include, &config.scan.exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
@@ -42,12 +91,16 @@ pub fn discover_project(
         .flat_map(|p| p.enabled_by.files.iter().cloned())
         .collect();
     d.watch_files(&globs);
-    if !record_all_imports {
-        let triggers = packs
-            .iter()
-            .flat_map(|p| p.enabled_by.imports.iter().cloned())
-            .chain(stacks.stack.iter().flat_map(|s| s.imports.iter().cloned()));
-        d.only_imports_of(triggers);
+    match imports {
+        Imports::All => {}
+        Imports::Triggers => {
+            let triggers = packs
+                .iter()
+                .flat_map(|p| p.enabled_by.imports.iter().cloned())
+                .chain(stacks.stack.iter().flat_map(|s| s.imports.iter().cloned()));
+            d.only_imports_of(triggers);
+        }
+        Imports::None => d.only_imports_of(std::iter::empty()),
     }
     // Walk each path once (a path inside another one is covered by it).
     let walked: Vec<&PathBuf> = paths
@@ -171,8 +224,25 @@ fn write_text(d: &Discovery, out: &mut dyn Write) {
         let flags: Vec<String> = d.flags.iter().cloned().collect();
         let _ = writeln!(out, "Platform:   {}", flags.join(", "));
     }
-    if d.external_pooler {
-        let _ = writeln!(out, "Pooler:     external (compose or tech_stack.md)");
+    let dep = &d.deployment;
+    let evidence = |marker: &str| -> String {
+        dep.evidence
+            .get(marker)
+            .map(|e| e.join("; "))
+            .unwrap_or_default()
+    };
+    if dep.serverless {
+        let _ = writeln!(out, "Serverless: yes ({})", evidence("serverless"));
+    }
+    if dep.external_pooler {
+        let _ = writeln!(
+            out,
+            "Pooler:     external ({})",
+            evidence("external_pooler")
+        );
+    }
+    if let Some(n) = dep.web_workers {
+        let _ = writeln!(out, "Workers:    {n} ({})", evidence("web_workers"));
     }
     let _ = writeln!(out, "\nPacks (in order):");
     if d.packs.is_empty() {

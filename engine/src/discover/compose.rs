@@ -1,6 +1,7 @@
 //! Compose files (CHECKS.md §1.1 row 8): `services.*.image` gives a database kind and its major
 //! version (`postgres:16-alpine` → 16; no tag or `latest` → unknown), external poolers by image
-//! or service name, and `max_connections` from `command`/`environment`. Parsed with yaml-rust2.
+//! or service name, `max_connections` from `command`/`environment`, and web worker counts of
+//! server commands (`gunicorn … --workers 4`, `WEB_CONCURRENCY=4`; F9). Parsed with yaml-rust2.
 
 use super::stacks::Stacks;
 use super::Acc;
@@ -19,6 +20,8 @@ pub struct ComposeService {
     /// An external connection pooler (pgbouncer …).
     pub pooler: bool,
     pub max_connections: Option<u64>,
+    /// Web worker processes its command starts (F9).
+    pub workers: Option<u64>,
 }
 
 /// Whether a file name is a compose file: `compose.yaml`, `docker-compose.yml`,
@@ -137,6 +140,8 @@ pub(crate) fn compose(
                 }
                 y => settings.extend(scalar(y)),
             }
+            let markers = &stacks.deployment.workers;
+            let mut workers = super::deployment::workers_in_command(&settings, markers);
             settings.push('\n');
             match &body["environment"] {
                 Yaml::Hash(h) => {
@@ -157,7 +162,12 @@ pub(crate) fn compose(
                 _ => {}
             }
             let max_connections = max_connections(&settings);
-            if db.is_none() && !pooler && max_connections.is_none() {
+            if workers.is_none() {
+                workers = settings
+                    .lines()
+                    .find_map(|l| super::deployment::workers_in_env(l, &markers.env));
+            }
+            if db.is_none() && !pooler && max_connections.is_none() && workers.is_none() {
                 continue;
             }
             out.push(ComposeService {
@@ -168,6 +178,7 @@ pub(crate) fn compose(
                 db,
                 pooler,
                 max_connections,
+                workers,
             });
         }
     }
@@ -181,7 +192,7 @@ mod tests {
     fn stacks() -> Stacks {
         Stacks::from_toml(
             "t",
-            "[[db]]\nkind = \"postgresql\"\nimages = [\"postgres\", \"postgis/postgis\"]\n[[db]]\nkind = \"redis\"\nimages = [\"redis\"]\n[[db]]\nkind = \"mysql\"\nimages = [\"mysql\", \"mariadb\"]\n[pooler]\nnames = [\"pgbouncer\"]\n",
+            "[[db]]\nkind = \"postgresql\"\nimages = [\"postgres\", \"postgis/postgis\"]\n[[db]]\nkind = \"redis\"\nimages = [\"redis\"]\n[[db]]\nkind = \"mysql\"\nimages = [\"mysql\", \"mariadb\"]\n[pooler]\nnames = [\"pgbouncer\"]\n[deployment.workers]\nservers = [\"gunicorn\"]\nflags = [\"--workers\"]\nenv = [\"WEB_CONCURRENCY\"]\n",
         )
         .unwrap()
     }
@@ -246,6 +257,13 @@ services:
       - MYSQL_ROOT_PASSWORD=x
   web:
     build: .
+  api:
+    build: .
+    command: gunicorn app:app --workers 4
+  worker:
+    build: .
+    environment:
+      WEB_CONCURRENCY: 3
 "#;
         let mut acc = Acc::default();
         let got = compose(&mut acc, "compose.yaml", text, &stacks());
@@ -258,16 +276,19 @@ services:
                     s.version.as_deref(),
                     s.pooler,
                     s.max_connections,
+                    s.workers,
                 )
             })
             .collect();
         assert_eq!(
             summary,
             vec![
-                ("db", Some("postgresql"), Some("16"), false, Some(200)),
-                ("cache", Some("redis"), None, false, None),
-                ("bouncer", None, None, true, None),
-                ("legacy", Some("mysql"), None, false, None),
+                ("db", Some("postgresql"), Some("16"), false, Some(200), None),
+                ("cache", Some("redis"), None, false, None, None),
+                ("bouncer", None, None, true, None, None),
+                ("legacy", Some("mysql"), None, false, None, None),
+                ("api", None, None, false, None, Some(4)),
+                ("worker", None, None, false, None, Some(3)),
             ]
         );
     }

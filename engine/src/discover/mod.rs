@@ -22,6 +22,7 @@
 //! ```
 
 pub mod compose;
+pub mod deployment;
 pub mod docs;
 pub mod go;
 pub mod imports;
@@ -31,6 +32,7 @@ pub mod select;
 pub mod stacks;
 
 pub use compose::ComposeService;
+pub use deployment::Deployment;
 pub use go::GoModule;
 pub use select::{PackTriggers, Selection};
 pub use stacks::{Role, Stack, Stacks};
@@ -167,8 +169,8 @@ pub struct Discovery {
     pub db: BTreeMap<String, Option<String>>,
     /// Platform flags of the dictionary's `[[flag]]` entries that hold (`supabase`).
     pub flags: BTreeSet<String>,
-    /// An external connection pooler (pgbouncer …) runs in front of the database.
-    pub external_pooler: bool,
+    /// F9: serverless, an external connection pooler, web worker processes.
+    pub deployment: Deployment,
     /// Watched file globs (pack `files` triggers) that some file matches, with the first match.
     pub matched_globs: BTreeMap<String, String>,
     /// The manifests read, in path order.
@@ -338,6 +340,8 @@ pub struct Discoverer<'a> {
     file_flags: BTreeSet<String>,
     /// Import triggers not yet seen, when only those matter (see `only_imports_of`).
     interest: Option<Vec<String>>,
+    /// F9 markers and what they found.
+    deploy: deployment::Scan,
 }
 
 fn glob_set(globs: &[String], diagnostics: &mut Vec<Diagnostic>) -> Option<GlobSet> {
@@ -367,6 +371,7 @@ impl<'a> Discoverer<'a> {
             .iter()
             .filter_map(|f| Some((f.name.clone(), glob_set(&f.files, &mut acc.diagnostics)?)))
             .collect();
+        let deploy = deployment::Scan::new(&stacks.deployment, &mut acc.diagnostics);
         Discoverer {
             stacks,
             root: root.to_path_buf(),
@@ -386,6 +391,7 @@ impl<'a> Discoverer<'a> {
             manifests: BTreeSet::new(),
             file_flags: BTreeSet::new(),
             interest: None,
+            deploy,
         }
     }
 
@@ -501,7 +507,8 @@ impl<'a> Discoverer<'a> {
         let lang = Language::from_path(label).filter(|_| self.scope.selected(label));
         let ext = label.rsplit_once('.').map_or("", |(_, e)| e);
         let config = CONFIG_EXTENSIONS.contains(&ext) && excluded.is_none();
-        if manifest.is_none() && lang.is_none() && !config {
+        let deploy = excluded.is_none() && self.deploy.wants(label);
+        if manifest.is_none() && lang.is_none() && !config && !deploy {
             return;
         }
         match read_text(path, self.max_file_size) {
@@ -528,6 +535,7 @@ impl<'a> Discoverer<'a> {
                 self.file_flags.insert(name.clone());
             }
         }
+        self.deploy.add_path(label);
     }
 
     /// A file's text: manifests are parsed, source files give their language and imports, and
@@ -583,6 +591,7 @@ impl<'a> Discoverer<'a> {
         if text.contains("://") {
             self.dsn_kinds.extend(docs::dsn_kinds(text, self.stacks));
         }
+        self.deploy.add_file(label, text, self.stacks);
     }
 
     /// Merges what was found into a [`Discovery`] (packs not yet selected).
@@ -652,8 +661,30 @@ impl<'a> Discoverer<'a> {
             .map(|f| f.name.clone())
             .collect();
         d.flags = flags;
-        d.external_pooler =
-            d.services.iter().any(|s| s.pooler) || docs::mentioned(doc, &stacks.pooler.docs).0;
+        // F9: what the files said, plus dependencies, compose services and the docs.
+        let mut deployment = self.deploy.found;
+        for dep in d.runtime() {
+            let serverless = &stacks.deployment.serverless_dependencies;
+            if serverless.iter().any(|t| dep.matches(t)) {
+                let file = dep.files.first().map_or("", String::as_str);
+                deployment.note("serverless", format!("dependency {} ({file})", dep.name));
+            }
+        }
+        for s in &d.services {
+            if s.pooler {
+                deployment.note(
+                    "external_pooler",
+                    format!("{} service `{}`", s.file, s.service),
+                );
+            }
+            if let Some(n) = s.workers {
+                deployment.workers(n, format!("{} service `{}`", s.file, s.service));
+            }
+        }
+        if docs::mentioned(doc, &stacks.pooler.docs).0 {
+            deployment.note("external_pooler", docs::TECH_STACK_DOC);
+        }
+        d.deployment = deployment;
         // Database kinds; a version from compose first, then tech_stack.md.
         let mut db: BTreeMap<String, Option<String>> = BTreeMap::new();
         for s in &d.services {
@@ -973,6 +1004,99 @@ dependencies = ["celery"]
         let imports: Vec<&str> = got.imports.iter().map(String::as_str).collect();
         assert_eq!(imports, ["asyncio.tasks", "github.com/lib/pq"]);
         assert_eq!(got.languages.len(), 2);
+    }
+
+    #[test]
+    fn deployment_from_dependencies_compose_files_and_docs() {
+        let stacks = Stacks::from_toml(
+            "t",
+            r#"
+[[db]]
+kind = "postgresql"
+images = ["postgres"]
+dsn = ["postgresql"]
+
+[pooler]
+names = ["pgbouncer"]
+docs = ["PgBouncer"]
+
+[deployment]
+serverless_files = ["**/vercel.json"]
+serverless_dependencies = ["mangum"]
+
+[deployment.workers]
+command_files = ["**/Procfile"]
+servers = ["gunicorn"]
+flags = ["--workers"]
+"#,
+        )
+        .unwrap();
+        let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
+        d.add_file(
+            "requirements.txt",
+            "mangum>=0.17
+sqlalchemy
+",
+        );
+        d.add_file(
+            "compose.yaml",
+            "services:
+  db:
+    image: postgres:16
+    command: postgres -c max_connections=100
+  bouncer:
+    image: edoburu/pgbouncer
+  web:
+    build: .
+    command: gunicorn app:app --workers 3
+",
+        );
+        d.add_file(
+            "Procfile",
+            "web: gunicorn app:app --workers 5
+",
+        );
+        let got = d.finish();
+        let dep = &got.deployment;
+        assert!(dep.serverless && dep.external_pooler);
+        assert_eq!(dep.web_workers, Some(5));
+        assert_eq!(
+            dep.evidence["serverless"],
+            vec!["dependency mangum (requirements.txt)"]
+        );
+        assert_eq!(
+            dep.evidence["external_pooler"],
+            vec!["compose.yaml service `bouncer`"]
+        );
+        assert_eq!(
+            dep.evidence["web_workers"],
+            vec![
+                "Procfile:1 web: gunicorn app:app --workers 5",
+                "compose.yaml service `web`"
+            ]
+        );
+        let info = crate::project::ProjectInfo::from_discovery(&got, Default::default());
+        assert_eq!(info.max_connections, Some(100));
+        assert_eq!(info.db, vec!["postgresql"]);
+
+        // The docs alone name the pooler; a file alone makes it serverless.
+        let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
+        d.add_file(
+            "docs/project/tech_stack.md",
+            "PostgreSQL behind PgBouncer
+",
+        );
+        d.add_path("web/vercel.json");
+        let dep = d.finish().deployment;
+        assert!(dep.external_pooler && dep.serverless && dep.web_workers.is_none());
+        // Dev dependencies never count.
+        let mut d = Discoverer::new(Path::new("/nowhere"), &stacks);
+        d.add_file(
+            "requirements-dev.txt",
+            "mangum
+",
+        );
+        assert!(!d.finish().deployment.serverless);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct Stacks {
     /// External connection poolers.
     #[serde(default)]
     pub pooler: Pooler,
+    /// Deployment markers (F9): serverless platforms and web worker counts.
+    #[serde(default)]
+    pub deployment: DeploymentMarkers,
 }
 
 /// `[[db]]`: a database kind and how it shows.
@@ -96,7 +99,7 @@ pub struct Flag {
     pub docs: Vec<String>,
 }
 
-/// `[pooler]`.
+/// `[pooler]`: an external connection pooler in front of the database (F9 `external_pooler`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pooler {
@@ -105,6 +108,69 @@ pub struct Pooler {
     pub names: Vec<String>,
     #[serde(default)]
     pub docs: Vec<String>,
+    /// Substrings of a literal DSN's host that name a pooler (`pooler.supabase.com`).
+    #[serde(default)]
+    pub dsn_hosts: Vec<String>,
+    /// DSN ports a pooler listens on (`6543`, Supabase's transaction pooler).
+    #[serde(default)]
+    pub dsn_ports: Vec<u16>,
+    /// DSN query parameters that say a pooler is in the way (`pgbouncer=true`), compared
+    /// case-insensitively.
+    #[serde(default)]
+    pub dsn_params: Vec<String>,
+}
+
+/// `[deployment]`: how the project is deployed (F9).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentMarkers {
+    /// Globs of files whose presence means a serverless deployment (`**/serverless.yml`).
+    #[serde(default)]
+    pub serverless_files: Vec<String>,
+    /// Runtime dependencies that mean a serverless deployment (`mangum`).
+    #[serde(default)]
+    pub serverless_dependencies: Vec<String>,
+    /// Files that mean a serverless deployment only when they contain a marker (a SAM
+    /// `template.yaml` with `AWS::Serverless::Function`).
+    #[serde(default)]
+    pub serverless_templates: Vec<ContentMarker>,
+    /// Where the number of web worker processes is configured.
+    #[serde(default)]
+    pub workers: WorkerMarkers,
+}
+
+/// Files (globs) that count only when their text contains one of `contains`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentMarker {
+    pub files: Vec<String>,
+    pub contains: Vec<String>,
+}
+
+/// `[deployment.workers]`: web worker processes per host.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerMarkers {
+    /// Server configuration files read for `<setting> = N` lines (`**/gunicorn.conf.py`).
+    #[serde(default)]
+    pub config_files: Vec<String>,
+    /// The settings named in them (`workers`).
+    #[serde(default)]
+    pub settings: Vec<String>,
+    /// Files whose command lines start servers (`**/Procfile`, `**/Dockerfile`); compose
+    /// `command`s are read too.
+    #[serde(default)]
+    pub command_files: Vec<String>,
+    /// Server programs whose command line carries the flag (`gunicorn`, `uvicorn`).
+    #[serde(default)]
+    pub servers: Vec<String>,
+    /// Flags followed by the worker count (`--workers`, `-w`; also `--workers=N`).
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// Environment variables holding the worker count (`WEB_CONCURRENCY`), in command files
+    /// (`ENV X=4`, `X=4 gunicorn …`) and compose `environment`.
+    #[serde(default)]
+    pub env: Vec<String>,
 }
 
 impl Stacks {

@@ -33,6 +33,8 @@ pub struct PackMeta {
     pub references: Vec<Reference>,
     /// Compiled predicate library, merged into every predicate of the pack.
     pub(crate) lib: Option<rhai::AST>,
+    /// Whether the library calls the call-graph host functions of project predicates.
+    pub(crate) lib_uses_call_graph: bool,
     /// Where it was loaded from (`packs/asyncio`, or a user's directory).
     pub origin: String,
 }
@@ -58,6 +60,13 @@ pub enum Role {
     Extract { fact: String },
 }
 
+/// Whether a script calls the host functions that need the project's call graph.
+fn uses_call_graph(text: &str) -> bool {
+    ["function_context(", "callers(", "callees("]
+        .iter()
+        .any(|f| text.contains(f))
+}
+
 /// A compiled `[[project_detector]]`.
 #[derive(Debug)]
 pub struct ProjectDetector {
@@ -69,6 +78,9 @@ pub struct ProjectDetector {
     pub recommendation: String,
     pub severity: Severity,
     pub vocab: Arc<Vocabularies>,
+    /// Whether its predicate (or the pack's library) asks for execution contexts or call
+    /// edges: the engine then indexes functions while it walks the files.
+    pub uses_call_graph: bool,
 }
 
 impl ProjectDetector {
@@ -152,6 +164,10 @@ pub struct Detector {
     /// Byte offset in `query` where each pattern starts. The query's syntax decides them, not a
     /// grammar, so the engine splits the query for every grammar without compiling it again.
     pub(crate) pattern_starts: Vec<usize>,
+    /// Severity by execution context, settled after the project phase.
+    pub severity_by_context: Option<crate::exec_context::SeverityByContext>,
+    /// An extractor that also reads migration files (`migrations`, default: it has `paths`).
+    pub reads_migrations: bool,
 }
 
 impl Detector {
@@ -296,6 +312,11 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             (Some(m), 0) => {
                 let mut compiled = compile_meta(m, &f.file, &label, &mut errors);
                 compiled.lib = compile_lib(m, &f.file, source, &label, &mut errors);
+                compiled.lib_uses_call_graph = m
+                    .predicate_lib
+                    .as_ref()
+                    .and_then(|p| source.read(p.get_ref()).ok())
+                    .is_some_and(|t| uses_call_graph(&t));
                 meta = Some(compiled);
             }
             (Some(m), _) => errors.push(PackError::new(
@@ -514,6 +535,7 @@ fn compile_meta(
         requires: m.requires.clone(),
         references: m.references.clone(),
         lib: None,
+        lib_uses_call_graph: false,
         origin: label.to_string(),
     }
 }
@@ -703,6 +725,19 @@ fn compile_detector(
         lookup_check(&d.check, file, catalog, invalid_checks, errors)
     } else {
         Some(Arc::new(fact_check(check_id)))
+    };
+    let severity_by_context = match &d.severity_by_context {
+        Some(t) if t.get_ref().is_empty() => {
+            errors.push(PackError::new(
+                file,
+                Span::from(t.span()),
+                "`severity_by_context` sets no severity",
+                "give at least one of `request`, `background`, `init`, `cli`, `other`, e.g. `{ request = \"HIGH\", other = \"MEDIUM\" }`",
+            ));
+            None
+        }
+        Some(t) => Some(t.get_ref().clone()),
+        None => None,
     };
     if !meta.languages.contains(&d.language) {
         errors.push(PackError::new(
@@ -944,6 +979,8 @@ fn compile_detector(
             Some(Arc::new(FileWords::new(&d.file_contains)))
         },
         pattern_starts,
+        severity_by_context,
+        reads_migrations: false,
     })
 }
 
@@ -1064,6 +1101,7 @@ fn compile_extractor(
         message: Spanned::new(e.name.span(), String::new()),
         recommendation: None,
         severity: None,
+        severity_by_context: None,
         report: e.report.clone(),
         file_contains: e.file_contains.clone(),
     };
@@ -1083,6 +1121,7 @@ fn compile_extractor(
     if errors.len() > n_errors {
         return None;
     }
+    det.reads_migrations = e.migrations.unwrap_or(paths.is_some());
     det.paths = paths;
     det.paths_src = e.paths.clone();
     Some(det)
@@ -1129,7 +1168,9 @@ fn compile_project_detector(
         &ctx,
         errors,
     );
+    let mut graph = meta.lib_uses_call_graph;
     let script = predicate.and_then(|(text, origin)| {
+        graph |= uses_call_graph(&text);
         match script::compile_project(&text, origin.clone(), meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
@@ -1163,6 +1204,7 @@ fn compile_project_detector(
         script: script?,
         message: d.message.get_ref().clone(),
         vocab: Arc::clone(vocab),
+        uses_call_graph: graph,
     })
 }
 

@@ -5,6 +5,7 @@
 //! compile error points into the pack file.
 
 use crate::catalog::{Check, Reference};
+use crate::exec_context::SeverityByContext;
 use crate::model::{Language, Severity};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -87,12 +88,18 @@ pub struct RawExtractor {
     /// Empty: every file.
     #[serde(default)]
     pub file_contains: Vec<String>,
+    /// Whether the extractor also reads files in migration paths, which checks skip (CHECKS.md
+    /// §0). Default: `true` when `paths` is set (an extractor aimed at migrations), else `false`.
+    #[serde(default)]
+    pub migrations: Option<bool>,
 }
 
 /// `[[project_detector]]`: runs once, after every file was read, over the project facts.
 ///
 /// The predicate sees `facts` (a map: fact name -> array of records) and `project` (a map with
-/// `db`, the database kinds in use, and `config`, the `[facts]` table of `ppa.toml`). It returns
+/// `db`, the database kinds in use; `deployment`, the F9 fact: `serverless`, `external_pooler`,
+/// `web_workers`, `evidence`; `max_connections` of the database server when known; and
+/// `config`, the `[facts]` table of `ppa.toml`). It returns
 /// an array of maps, one per finding, each with `file` and `line` (and optionally `column`,
 /// `severity`, `message`, `recommendation`, `effort`); other keys fill the message template.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -218,6 +225,12 @@ pub struct RawDetector {
     /// Severity when the predicate sets none; defaults to the check's `default_severity`.
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// Severity by execution context (`request`, `background`, `init`, `cli`, `other`,
+    /// `lower_in_admin`), settled after every file was read, when the project's entry points
+    /// and call graph are known. A predicate's own `severity` or `severity_by_context` wins.
+    #[serde(default)]
+    #[schemars(with = "Option<SeverityByContext>")]
+    pub severity_by_context: Option<Spanned<SeverityByContext>>,
     /// The capture whose node is the finding's location; defaults to the capture spanning the
     /// most text.
     #[serde(default)]

@@ -180,6 +180,17 @@ impl CustomPredicate {
                 };
                 let scope = hint.and_then(|h| h.scope_for(node));
                 vocab.get(name).is_some_and(|voc| {
+                    // `a.b` resolves to a name ending in `b`: most calls are ruled out by their
+                    // method name alone, without resolving their receiver.
+                    let member = match target.kind() {
+                        "attribute" => target.child_by_field_name("attribute"),
+                        "member_expression" => target.child_by_field_name("property"),
+                        "selector_expression" => target.child_by_field_name("field"),
+                        _ => None,
+                    };
+                    if member.is_some_and(|m| !voc.may_end_with(file.text(m))) {
+                        return false;
+                    }
                     voc.contains(&semantics::resolve_shared(file, target, scope))
                 })
             }

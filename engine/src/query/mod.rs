@@ -1,3 +1,4 @@
 //! Query support beyond tree-sitter: the engine's own query predicates.
 
 pub(crate) mod custom;
+pub(crate) mod guard;

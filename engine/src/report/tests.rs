@@ -129,6 +129,8 @@ fn finding(check: &str, sev: Severity, file: &str, line: usize, message: &str) -
         byte_range: (0, 0),
         pending_signals: Vec::new(),
         data_path: None,
+        functions: Vec::new(),
+        severity_by_context: None,
     }
 }
 
@@ -149,6 +151,7 @@ fn example_findings() -> Vec<Finding> {
         evidence: Some("directory `jobs`".into()),
         label: Some("↓ctx S2".into()),
         reasons: vec!["Rule 6: context=1 (S2), HIGH → MEDIUM".into()],
+        execution: None,
     };
     let mut advisory = finding(
         "runtime.blocking_io_in_async",
@@ -164,6 +167,7 @@ fn example_findings() -> Vec<Finding> {
         evidence: Some("fn `bootstrap`; `timeout=5`; config.json 2 KB".into()),
         label: Some("[Context: S1,S3,S4]".into()),
         reasons: vec![],
+        execution: None,
     };
     let mut planned = finding(
         "transaction.scope_too_wide",
@@ -179,6 +183,7 @@ fn example_findings() -> Vec<Finding> {
         evidence: Some("docs/adr/0007-payments.md:9: ppa: allow transaction.scope_too_wide".into()),
         label: Some("[Planned: ADR-0007]".into()),
         reasons: vec![],
+        execution: None,
     };
     let mut big = finding(
         "transaction.missing_intermediate_commits",

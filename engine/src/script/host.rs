@@ -143,8 +143,44 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "Levenshtein distance between two strings, in characters",
     ),
     (
+        "qualified_name(fn)",
+        "the qualified name of a function or class definition node (F11): `app.jobs.Worker.run`, `internal/jobs.Store.Save`, `src/routes/users:listUsers`",
+    ),
+    (
+        "target_name(expr)",
+        "the qualified name an expression that names a function refers to (`views.list_jobs`, `s.handleJobs`, `listUsers`), or `()` when the file cannot tell",
+    ),
+    (
+        "function_context(name)",
+        "project predicates: the execution context of a function by qualified name, a map with `function`, `file`, `line`, `class`, `hot`, `background`, `admin`, `async`, `framework`, `route`, `method`, `reason`; `()` when unknown",
+    ),
+    (
+        "callers(name) / callees(name)",
+        "project predicates: qualified names of the functions that call, or are called by, a function (resolved call edges, F11)",
+    ),
+    (
         "glob_match(pattern, text)",
         "whether `text` matches a Redis-style glob (`*`, `?`, `[…]`, `\\` escapes)",
+    ),
+    (
+        "literal_value(node)",
+        "the value of an expression made of literals (bool, integer, float, string), following constants and folding arithmetic: `30 * 60` is 1800; `()` for `None`/`null`/`nil` and for anything not literal",
+    ),
+    (
+        "is_literal(node)",
+        "whether `literal_value(node)` is known (true for `None` too)",
+    ),
+    (
+        "call_args(call)",
+        "a call's arguments: a map with `positional` (nodes), `keywords` (name -> node, Python), `list_splats` and `dict_splats` (the expressions of `*a`/`...a` and `**kw`)",
+    ),
+    (
+        "assignment_target(node)",
+        "the target an expression is assigned to (through `await` and parentheses), e.g. `engine` or `self.engine` in `engine = create_engine(…)`, `pool` in `with create_pool(…) as pool`; `()` when it is not assigned",
+    ),
+    (
+        "parse_dsn(text)",
+        "a database URL's parts: a map with `scheme`, `base` (before `+`), `driver`, `user`, `host`, `port`, `database`, `params` (a map) and `masked` (password as `***`); `()` when the text is not a URL",
     ),
 ];
 
@@ -332,6 +368,26 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     go(&p, &t)
 }
 
+/// A function's execution context as a predicate map.
+fn function_map(f: &crate::exec_context::FunctionContext) -> rhai::Map {
+    let mut m = rhai::Map::new();
+    let text = |s: &str| Dynamic::from(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Dynamic::UNIT, text);
+    m.insert("function".into(), text(&f.qname));
+    m.insert("file".into(), text(&f.file));
+    m.insert("line".into(), Dynamic::from(f.line as i64));
+    m.insert("class".into(), text(f.class.as_str()));
+    m.insert("hot".into(), Dynamic::from(f.hot));
+    m.insert("background".into(), Dynamic::from(f.background));
+    m.insert("admin".into(), Dynamic::from(f.admin));
+    m.insert("async".into(), Dynamic::from(f.is_async));
+    m.insert("framework".into(), opt(&f.framework));
+    m.insert("route".into(), opt(&f.route));
+    m.insert("method".into(), opt(&f.method));
+    m.insert("reason".into(), text(&f.reason));
+    m
+}
+
 fn unit_or(n: Option<NodeRef>) -> Dynamic {
     match n {
         Some(n) => Dynamic::from(n),
@@ -505,6 +561,94 @@ pub(super) fn register(e: &mut Engine) {
         edit_distance(a, b) as i64
     });
     e.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
+    e.register_fn("qualified_name", |n: NodeRef| {
+        crate::callgraph::qualified_name(n.file(), n.node())
+    });
+    e.register_fn(
+        "target_name",
+        |n: NodeRef| match crate::callgraph::target_name(n.file(), n.node()) {
+            Some(t) => Dynamic::from(t),
+            None => Dynamic::UNIT,
+        },
+    );
+    e.register_fn("function_context", |name: &str| {
+        let Some(x) = super::exec_context() else {
+            return Dynamic::UNIT;
+        };
+        match x.function(None, name) {
+            Some(f) => Dynamic::from_map(function_map(f)),
+            None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("callers", |name: &str| -> Array {
+        super::exec_context()
+            .map(|x| {
+                x.callers(name)
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    e.register_fn("callees", |name: &str| -> Array {
+        super::exec_context()
+            .map(|x| {
+                x.callees(name)
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    e.register_fn("literal_value", |n: NodeRef| {
+        match semantics::literal(n.file(), n.node()) {
+            Some(semantics::Literal::Bool(b)) => Dynamic::from(b),
+            Some(semantics::Literal::Int(i)) => Dynamic::from(i),
+            Some(semantics::Literal::Float(f)) => Dynamic::from(f),
+            Some(semantics::Literal::Str(s)) => Dynamic::from(s),
+            Some(semantics::Literal::Null) | None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("is_literal", |n: NodeRef| {
+        semantics::literal(n.file(), n.node()).is_some()
+    });
+    e.register_fn("call_args", |n: NodeRef| {
+        let a = semantics::call_args(n.file(), n.node());
+        let nodes = |v: Vec<tree_sitter::Node<'_>>| {
+            Dynamic::from_array(v.into_iter().map(|x| Dynamic::from(n.with(x))).collect())
+        };
+        let mut keywords = rhai::Map::new();
+        for (name, v) in a.keywords {
+            keywords.insert(name.into(), Dynamic::from(n.with(v)));
+        }
+        let mut m = rhai::Map::new();
+        m.insert("positional".into(), nodes(a.positional));
+        m.insert("keywords".into(), Dynamic::from_map(keywords));
+        m.insert("list_splats".into(), nodes(a.list_splats));
+        m.insert("dict_splats".into(), nodes(a.dict_splats));
+        m
+    });
+    e.register_fn("assignment_target", |n: NodeRef| {
+        let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
+        unit_or(t)
+    });
+    e.register_fn("parse_dsn", |text: &str| {
+        match crate::facts::dsn::parse(text) {
+            Some(d) => {
+                let mut v = serde_json::to_value(&d).unwrap_or_default();
+                if let Some(m) = v.as_object_mut() {
+                    let params: serde_json::Map<String, serde_json::Value> = d
+                        .params
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone().into()))
+                        .collect();
+                    m.insert("params".into(), params.into());
+                }
+                crate::project::json_to_dynamic(&v)
+            }
+            None => Dynamic::UNIT,
+        }
+    });
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
         unit_or(v)

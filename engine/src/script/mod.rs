@@ -10,7 +10,8 @@
 
 mod host;
 
-pub use host::{FileHandle, HOST_FUNCTIONS};
+pub(crate) use host::string_glob;
+pub use host::{module_name, FileHandle, HOST_FUNCTIONS};
 
 use crate::file::{FileCtx, NodeRef};
 use crate::model::Severity;
@@ -36,19 +37,33 @@ pub const MAX_MAP_SIZE: usize = 10_000;
 /// predicate, and is still stopped in well under a second if it never ends.
 pub const MAX_PROJECT_OPERATIONS: u64 = 20_000_000;
 
+/// Array and map sizes allowed to a project-level predicate. rhai counts the elements of nested
+/// arrays and maps together, and `facts` holds every record of the project (a few hundred models
+/// with their columns already pass 10,000 entries), so the per-match limits would stop honest
+/// predicates on large repositories. The facts are built by the engine and already in memory.
+pub const MAX_PROJECT_ARRAY_SIZE: usize = 5_000_000;
+pub const MAX_PROJECT_MAP_SIZE: usize = 5_000_000;
+
 /// The shared, fully configured script engine.
 pub fn engine() -> &'static rhai::Engine {
     static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| build_engine(MAX_OPERATIONS))
+    ENGINE.get_or_init(|| build_engine(MAX_OPERATIONS, MAX_ARRAY_SIZE, MAX_MAP_SIZE))
 }
 
-/// The engine of project-level predicates: the same sandbox with a larger operation budget.
+/// The engine of project-level predicates: the same sandbox with a larger operation budget and
+/// room for the project's facts.
 pub fn project_engine() -> &'static rhai::Engine {
     static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| build_engine(MAX_PROJECT_OPERATIONS))
+    ENGINE.get_or_init(|| {
+        build_engine(
+            MAX_PROJECT_OPERATIONS,
+            MAX_PROJECT_ARRAY_SIZE,
+            MAX_PROJECT_MAP_SIZE,
+        )
+    })
 }
 
-fn build_engine(max_operations: u64) -> rhai::Engine {
+fn build_engine(max_operations: u64, max_array: usize, max_map: usize) -> rhai::Engine {
     let mut e = rhai::Engine::new();
     e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     e.disable_symbol("eval");
@@ -59,8 +74,8 @@ fn build_engine(max_operations: u64) -> rhai::Engine {
     e.set_max_call_levels(MAX_CALL_LEVELS);
     e.set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH);
     e.set_max_string_size(MAX_STRING_SIZE);
-    e.set_max_array_size(MAX_ARRAY_SIZE);
-    e.set_max_map_size(MAX_MAP_SIZE);
+    e.set_max_array_size(max_array);
+    e.set_max_map_size(max_map);
     host::register(&mut e);
     e
 }
@@ -292,6 +307,9 @@ pub enum Outcome {
         vars: Vec<(String, String)>,
         /// `report: node`: report the finding at this node instead of the query's.
         report: Option<NodeRef>,
+        /// `severity_by_context: #{ request: "HIGH", other: "MEDIUM" }`: settled after the
+        /// project phase.
+        severity_by_context: Option<crate::exec_context::SeverityByContext>,
     },
 }
 
@@ -307,6 +325,26 @@ pub struct ScriptError {
 thread_local! {
     /// The vocabularies of the detector whose predicate is running on this thread.
     static VOCAB: RefCell<Option<Arc<Vocabularies>>> = const { RefCell::new(None) };
+}
+
+thread_local! {
+    /// The project's execution contexts while project predicates run on this thread.
+    static EXEC: RefCell<Option<Arc<crate::exec_context::ExecContext>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the execution contexts visible to the host functions of project predicates.
+pub(crate) fn with_exec<R>(
+    exec: Option<Arc<crate::exec_context::ExecContext>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    EXEC.with(|e| *e.borrow_mut() = exec);
+    let r = f();
+    EXEC.with(|e| *e.borrow_mut() = None);
+    r
+}
+
+pub(crate) fn exec_context() -> Option<Arc<crate::exec_context::ExecContext>> {
+    EXEC.with(|e| e.borrow().clone())
 }
 
 pub(crate) fn with_vocab<R>(f: impl FnOnce(Option<&Vocabularies>) -> R) -> R {
@@ -359,6 +397,7 @@ impl Predicate {
                     severity: None,
                     vars: Vec::new(),
                     report: None,
+                    severity_by_context: None,
                 }
             } else {
                 Outcome::Drop
@@ -368,6 +407,7 @@ impl Predicate {
             let mut severity = None;
             let mut vars = Vec::new();
             let mut report = None;
+            let mut by_context = None;
             for (k, v) in map {
                 if k == "report" {
                     report = Some(v.clone().try_cast::<NodeRef>().ok_or_else(|| ScriptError {
@@ -387,6 +427,23 @@ impl Predicate {
                         ),
                         limit_hit: false,
                     })?);
+                } else if k == "severity_by_context" {
+                    let table = v
+                        .clone()
+                        .try_cast::<rhai::Map>()
+                        .ok_or_else(|| {
+                            format!(
+                                "predicate returned `severity_by_context` of type `{}`; it must be a map such as #{{ request: \"HIGH\", other: \"MEDIUM\" }}",
+                                v.type_name()
+                            )
+                        })
+                        .and_then(|m| crate::exec_context::SeverityByContext::from_map(&m))
+                        .map_err(|message| ScriptError {
+                            location: self.origin.describe(&self.text, 1, 1),
+                            message,
+                            limit_hit: false,
+                        })?;
+                    by_context = Some(table);
                 } else if let Some(n) = v.clone().try_cast::<NodeRef>() {
                     vars.push((k.to_string(), n.text().to_string()));
                 } else {
@@ -398,6 +455,7 @@ impl Predicate {
                 severity,
                 vars,
                 report,
+                severity_by_context: by_context,
             });
         }
         Err(ScriptError {

@@ -17,6 +17,9 @@
 mod go;
 mod js;
 mod python;
+mod values;
+
+pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 
 use crate::file::FileCtx;
 use crate::lang::Language;

@@ -252,3 +252,122 @@ fn js_string_constants_are_assigned_values_but_resolve_to_nothing() {
     assert_eq!(value(2), None, "a number is not followed");
     assert_eq!(resolve(&f, args[0]), "$CHANNEL");
 }
+
+/// The literal value of every positional and keyword argument of the first call.
+fn first_call_values(f: &FileCtx) -> Vec<Option<Literal>> {
+    let call = calls(f).into_iter().next().unwrap();
+    let a = call_args(f, call);
+    a.positional
+        .iter()
+        .copied()
+        .chain(a.keywords.iter().map(|(_, v)| *v))
+        .map(|n| literal(f, n))
+        .collect()
+}
+
+#[test]
+fn literals_fold_constants_and_arithmetic() {
+    let src = "RECYCLE = 30 * 60\nBIG = RECYCLE * 2\nURL = 'postgresql://' 'h/db'\nn = 1\nn = 2\nmake(-1, 1_000, 0x10, 2.5, -0.5, None, True, not False, RECYCLE, BIG, URL, n, f'{n}', 7 // 2, 7 / 2, 2 ** 10, 'a' + 'b', x, pool=(5))\n";
+    let f = file("x.py", src);
+    use Literal::*;
+    assert_eq!(
+        first_call_values(&f),
+        vec![
+            Some(Int(-1)),
+            Some(Int(1000)),
+            Some(Int(16)),
+            Some(Float(2.5)),
+            Some(Float(-0.5)),
+            Some(Null),
+            Some(Bool(true)),
+            Some(Bool(true)),
+            Some(Int(1800)),
+            Some(Int(3600)),
+            Some(Str("postgresql://h/db".into())),
+            None,
+            None,
+            Some(Int(3)),
+            Some(Float(3.5)),
+            Some(Int(1024)),
+            Some(Str("ab".into())),
+            None,
+            Some(Int(5)),
+        ]
+    );
+    let js = file(
+        "x.js",
+        "const MAX = 20;\nnew Pool({}); f(MAX, -3, null, `x${y}`, 'a');\n",
+    );
+    assert_eq!(
+        first_call_values(&js),
+        vec![
+            // JavaScript constants are not followed (`assigned_value` follows calls, members,
+            // identifiers and `new` only).
+            None,
+            Some(Int(-3)),
+            Some(Null),
+            None,
+            Some(Str("a".into()))
+        ]
+    );
+}
+
+#[test]
+fn call_arguments_by_role() {
+    let f = file(
+        "x.py",
+        "create_engine(url, *extra, echo=True, **opts)\nlist(x for x in y)\n",
+    );
+    let cs = calls(&f);
+    let a = call_args(&f, cs[0]);
+    let texts = |v: &[Node<'_>]| v.iter().map(|n| f.text(*n).to_string()).collect::<Vec<_>>();
+    assert_eq!(texts(&a.positional), ["url"]);
+    assert_eq!(texts(&a.list_splats), ["extra"]);
+    assert_eq!(texts(&a.dict_splats), ["opts"]);
+    assert_eq!(a.keywords.len(), 1);
+    assert_eq!(
+        (a.keywords[0].0.as_str(), f.text(a.keywords[0].1)),
+        ("echo", "True")
+    );
+    let gen = call_args(&f, cs[1]);
+    assert_eq!(gen.positional.len(), 1);
+}
+
+#[test]
+fn assignment_targets() {
+    let f = file(
+        "x.py",
+        "engine = create_engine(u)\nclass D:\n    def __init__(self):\n        self.pool = (await create_pool(u))\nprint(create_engine(u))\nx = y = make()\nasync def f():\n    async with create_pool(u) as pool, open(p):\n        pass\n",
+    );
+    let targets: Vec<Option<String>> = calls(&f)
+        .into_iter()
+        .map(|c| assignment_target(c).map(|t| f.text(t).to_string()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            Some("engine".into()),
+            Some("self.pool".into()),
+            None,
+            None,
+            Some("y".into()),
+            Some("pool".into()),
+            None,
+        ]
+    );
+    let go = file(
+        "x.go",
+        "package p\nfunc f() {\n\tdb, err := sql.Open(\"pgx\", dsn)\n\t_ = err\n}\n",
+    );
+    let t = assignment_target(calls(&go)[0]).map(|t| go.text(t).to_string());
+    assert_eq!(t.as_deref(), Some("db"));
+    let js = file(
+        "x.js",
+        "const pool = new Pool(cfg);\nlet c; c = await pool.connect();\n",
+    );
+    let t: Vec<Option<String>> = calls(&js)
+        .into_iter()
+        .map(|c| assignment_target(c).map(|t| js.text(t).to_string()))
+        .collect();
+    assert_eq!(t, [Some("c".to_string())]);
+}

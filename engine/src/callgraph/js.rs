@@ -1,0 +1,534 @@
+//! JavaScript and TypeScript: module paths, relative imports and `require`, names of function
+//! expressions, `this`, parameter properties and `extends`.
+
+use super::{FileKnowledge, FnInfo, Raw};
+use crate::file::FileCtx;
+use tree_sitter::Node;
+
+const EXTENSIONS: &[&str] = &[".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"];
+
+/// A module is its path without the extension: `src/routes/users.ts` → `src/routes/users`.
+pub(super) fn module_of_path(path: &str) -> String {
+    for e in EXTENSIONS {
+        if let Some(s) = path.strip_suffix(e) {
+            return s.to_string();
+        }
+    }
+    path.to_string()
+}
+
+/// The module a relative specifier names, seen from `path`: `./users` from `src/routes/index.ts`
+/// is `src/routes/users`. `None` for package imports.
+pub(crate) fn resolve_specifier(path: &str, spec: &str) -> Option<String> {
+    if !spec.starts_with('.') {
+        return None;
+    }
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for seg in spec.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(module_of_path(&parts.join("/")))
+}
+
+pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
+    if let Some(n) = def.child_by_field_name("name") {
+        return Some(file.text(n).to_string());
+    }
+    let p = parent?;
+    let n = match p.kind() {
+        "variable_declarator" => p.child_by_field_name("name")?,
+        "pair" => p.child_by_field_name("key")?,
+        "public_field_definition" | "field_definition" => p
+            .child_by_field_name("name")
+            .or_else(|| p.child_by_field_name("property"))?,
+        "assignment_expression" => {
+            let left = p.child_by_field_name("left")?;
+            match left.kind() {
+                "identifier" => left,
+                "member_expression" => left.child_by_field_name("property")?,
+                _ => return None,
+            }
+        }
+        "export_statement" => return Some("default".into()),
+        _ => return None,
+    };
+    if !matches!(
+        n.kind(),
+        "identifier" | "property_identifier" | "private_property_identifier" | "type_identifier"
+    ) {
+        return None;
+    }
+    Some(file.text(n).to_string())
+}
+
+/// The type a TypeScript annotation names, as a chain: `UsersService`, `repos.UserRepo`.
+fn type_chain(file: &FileCtx, ann: Node<'_>) -> Option<Raw> {
+    let mut t = ann;
+    for _ in 0..4 {
+        match t.kind() {
+            "type_annotation" => t = t.named_child(0)?,
+            "generic_type" => t = t.child_by_field_name("name")?,
+            "type_identifier" => {
+                return Some(Raw::Chain {
+                    root: file.text(t).to_string(),
+                    path: Vec::new(),
+                })
+            }
+            "nested_type_identifier" => {
+                let text = file.text(t);
+                let mut parts = text.split('.').map(|s| s.trim().to_string());
+                let root = parts.next()?;
+                return Some(Raw::Chain {
+                    root,
+                    path: parts.collect(),
+                });
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, info: &mut FnInfo) {
+    info.is_arrow = f.kind() == "arrow_function";
+    if info.class.is_some() && !info.is_arrow {
+        info.self_name = Some("this".into());
+    }
+    let params = f
+        .child_by_field_name("parameters")
+        .or_else(|| f.child_by_field_name("parameter"));
+    let Some(params) = params else {
+        return;
+    };
+    if params.kind() == "identifier" {
+        info.params.push(file.text(params).to_string());
+        return;
+    }
+    let mut c = params.walk();
+    for p in params.named_children(&mut c) {
+        let (id, ty, property) = match p.kind() {
+            "identifier" => (Some(p), None, false),
+            "required_parameter" | "optional_parameter" => {
+                let mut c2 = p.walk();
+                let property = p
+                    .children(&mut c2)
+                    .any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
+                (
+                    p.child_by_field_name("pattern")
+                        .filter(|n| n.kind() == "identifier"),
+                    p.child_by_field_name("type"),
+                    property,
+                )
+            }
+            "assignment_pattern" => (
+                p.child_by_field_name("left")
+                    .filter(|n| n.kind() == "identifier"),
+                None,
+                false,
+            ),
+            _ => (None, None, false),
+        };
+        let Some(id) = id else {
+            continue;
+        };
+        let name = file.text(id).to_string();
+        if let Some(raw) = ty.and_then(|t| type_chain(file, t)) {
+            if property {
+                info.properties.push((name.clone(), raw.clone()));
+            }
+            info.types.push((name.clone(), raw));
+        }
+        info.params.push(name);
+    }
+}
+
+/// Decorator texts without `@` (TypeScript: `Get(':id')`).
+pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
+    let mut c = f.walk();
+    let mut out: Vec<String> = f
+        .children_by_field_name("decorator", &mut c)
+        .filter_map(|d| d.named_child(0))
+        .map(|e| file.text(e).to_string())
+        .collect();
+    if out.is_empty() {
+        // Some grammar versions put a member's decorators before it in the class body.
+        let mut prev = f.prev_named_sibling();
+        let mut before = Vec::new();
+        while let Some(p) = prev.filter(|p| p.kind() == "decorator") {
+            if let Some(e) = p.named_child(0) {
+                before.push(file.text(e).to_string());
+            }
+            prev = p.prev_named_sibling();
+        }
+        before.reverse();
+        out = before;
+    }
+    out
+}
+
+pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
+    let params = f
+        .child_by_field_name("parameters")
+        .or_else(|| f.child_by_field_name("parameter"));
+    let Some(params) = params else {
+        return Vec::new();
+    };
+    if params.kind() == "identifier" {
+        return vec![file.text(params).to_string()];
+    }
+    let mut c = params.walk();
+    params
+        .named_children(&mut c)
+        .map(|p| file.text(p).to_string())
+        .collect()
+}
+
+/// A reference as a chain of names: `listUsers`, `users.list`, `this.repo.save`.
+pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
+    let mut path = Vec::new();
+    let mut n = node;
+    for _ in 0..16 {
+        match n.kind() {
+            "identifier" => {
+                path.reverse();
+                return Some(Raw::Chain {
+                    root: file.text(n).to_string(),
+                    path,
+                });
+            }
+            "this" => {
+                path.reverse();
+                return Some(Raw::Chain {
+                    root: "this".into(),
+                    path,
+                });
+            }
+            "member_expression" => {
+                let prop = n.child_by_field_name("property")?;
+                if !matches!(
+                    prop.kind(),
+                    "property_identifier" | "private_property_identifier"
+                ) {
+                    return None;
+                }
+                path.push(file.text(prop).to_string());
+                n = n.child_by_field_name("object")?;
+            }
+            "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression" => n = n.named_child(0)?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Makes a chain absolute.
+pub(super) fn absolutize(
+    root: &str,
+    path: &[String],
+    chain: &[&FnInfo],
+    k: &FileKnowledge,
+) -> Option<String> {
+    let join = |base: String, rest: &[String]| {
+        let mut s = base;
+        for p in rest {
+            s.push('.');
+            s.push_str(p);
+        }
+        s
+    };
+    if root == "this" {
+        let f = chain.iter().find(|f| !f.is_arrow)?;
+        return f.class.clone().map(|c| join(c, path));
+    }
+    for f in chain {
+        if let Some((_, t)) = f.types.iter().rev().find(|(n, _)| n == root) {
+            if let Raw::Chain { root: r, path: p } = t {
+                // A type names module-level things: resolve it without the function frames.
+                let base = absolutize(r, p, &[], k)?;
+                return Some(join(base, path));
+            }
+            return None;
+        }
+        if let Some((_, q)) = f.nested.iter().find(|(n, _)| n == root) {
+            return Some(join(q.clone(), path));
+        }
+        if f.params.iter().any(|p| p == root) {
+            return None;
+        }
+    }
+    if let Some((_, module, imported)) = k.imports.iter().find(|(l, _, _)| l == root) {
+        return match imported {
+            Some(name) => Some(join(format!("{module}:{name}"), path)),
+            None => {
+                let (first, rest) = path.split_first()?;
+                Some(join(format!("{module}:{first}"), rest))
+            }
+        };
+    }
+    if k.defines(root) {
+        return Some(join(format!("{}:{root}", k.module), path));
+    }
+    None
+}
+
+/// Relative imports and `require`s: (local name, module, imported name; `None`: the module
+/// object).
+pub(super) fn relative_imports(
+    file: &FileCtx,
+    root: Node<'_>,
+) -> Vec<(String, String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for stmt in root.named_children(&mut c) {
+        match stmt.kind() {
+            "import_statement" => {
+                let Some(src) = stmt.child_by_field_name("source") else {
+                    continue;
+                };
+                let spec = file.text(src).trim_matches(['\'', '"', '`']);
+                let Some(module) = resolve_specifier(&file.path, spec) else {
+                    continue;
+                };
+                let mut c2 = stmt.walk();
+                for clause in stmt.named_children(&mut c2) {
+                    if clause.kind() != "import_clause" {
+                        continue;
+                    }
+                    let mut c3 = clause.walk();
+                    for part in clause.named_children(&mut c3) {
+                        match part.kind() {
+                            "identifier" => out.push((
+                                file.text(part).to_string(),
+                                module.clone(),
+                                Some("default".into()),
+                            )),
+                            "namespace_import" => {
+                                if let Some(id) = part.named_child(0) {
+                                    out.push((file.text(id).to_string(), module.clone(), None));
+                                }
+                            }
+                            "named_imports" => {
+                                let mut c4 = part.walk();
+                                for spec in part.named_children(&mut c4) {
+                                    let Some(name) = spec.child_by_field_name("name") else {
+                                        continue;
+                                    };
+                                    let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                                    out.push((
+                                        file.text(alias).to_string(),
+                                        module.clone(),
+                                        Some(file.text(name).to_string()),
+                                    ));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let mut c2 = stmt.walk();
+                for d in stmt.named_children(&mut c2) {
+                    if d.kind() != "variable_declarator" {
+                        continue;
+                    }
+                    let (Some(name), Some(value)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let Some(module) = required(file, value) else {
+                        continue;
+                    };
+                    match name.kind() {
+                        "identifier" => out.push((file.text(name).to_string(), module, None)),
+                        "object_pattern" => {
+                            let mut c3 = name.walk();
+                            for p in name.named_children(&mut c3) {
+                                match p.kind() {
+                                    "shorthand_property_identifier_pattern" => {
+                                        let n = file.text(p).to_string();
+                                        out.push((n.clone(), module.clone(), Some(n)));
+                                    }
+                                    "pair_pattern" => {
+                                        if let (Some(k), Some(v)) = (
+                                            p.child_by_field_name("key"),
+                                            p.child_by_field_name("value"),
+                                        ) {
+                                            out.push((
+                                                file.text(v).to_string(),
+                                                module.clone(),
+                                                Some(file.text(k).to_string()),
+                                            ));
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `require('./x')` → the module.
+fn required(file: &FileCtx, v: Node<'_>) -> Option<String> {
+    if v.kind() != "call_expression" {
+        return None;
+    }
+    let f = v.child_by_field_name("function")?;
+    if file.text(f) != "require" {
+        return None;
+    }
+    let arg = v.child_by_field_name("arguments")?.named_child(0)?;
+    if arg.kind() != "string" {
+        return None;
+    }
+    resolve_specifier(&file.path, file.text(arg).trim_matches(['\'', '"', '`']))
+}
+
+/// Module-level functions, classes and function-valued constants.
+pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        for d in n.named_children(&mut c) {
+            match d.kind() {
+                "function_declaration"
+                | "generator_function_declaration"
+                | "class_declaration"
+                | "abstract_class_declaration" => {
+                    if let Some(name) = d.child_by_field_name("name") {
+                        defs.push(file.text(name).to_string());
+                    }
+                }
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut c2 = d.walk();
+                    for v in d.named_children(&mut c2) {
+                        let is_fn = v.child_by_field_name("value").is_some_and(|x| {
+                            matches!(
+                                x.kind(),
+                                "arrow_function" | "function_expression" | "function" | "class"
+                            )
+                        });
+                        if let (true, Some(name)) = (is_fn, v.child_by_field_name("name")) {
+                            defs.push(file.text(name).to_string());
+                        }
+                    }
+                }
+                "export_statement" => stack.push(d),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `export default <name or named definition>` → the `default` alias.
+pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, String)> {
+    let root = file.tree.root_node();
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for stmt in root.named_children(&mut c) {
+        if stmt.kind() == "export_statement" {
+            let text = file.text(stmt);
+            if !text.starts_with("export default") {
+                continue;
+            }
+            let target = stmt
+                .child_by_field_name("declaration")
+                .and_then(|d| d.child_by_field_name("name"))
+                .or_else(|| {
+                    stmt.child_by_field_name("value")
+                        .filter(|v| v.kind() == "identifier")
+                });
+            if let Some(t) = target {
+                out.push((
+                    format!("{module}:default"),
+                    format!("{module}:{}", file.text(t)),
+                ));
+            }
+        } else if stmt.kind() == "expression_statement" {
+            // `module.exports = handler`
+            let Some(a) = stmt
+                .named_child(0)
+                .filter(|a| a.kind() == "assignment_expression")
+            else {
+                continue;
+            };
+            let (Some(l), Some(r)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if file.text(l) == "module.exports" && r.kind() == "identifier" {
+                out.push((
+                    format!("{module}:default"),
+                    format!("{module}:{}", file.text(r)),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `class A extends B`: the base as a chain.
+pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
+    let mut out = Vec::new();
+    let mut c = class.walk();
+    for h in class.named_children(&mut c) {
+        if h.kind() != "class_heritage" {
+            continue;
+        }
+        let mut stack = vec![h];
+        while let Some(n) = stack.pop() {
+            let mut c2 = n.walk();
+            for k in n.named_children(&mut c2) {
+                match k.kind() {
+                    "extends_clause" => stack.push(k),
+                    "implements_clause" => {}
+                    _ => {
+                        if let Some(r) = chain(file, k) {
+                            out.push(r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `this.x = new X(…)`: (x, X).
+pub(super) fn this_assignment(file: &FileCtx, node: Node<'_>) -> Option<(String, Raw)> {
+    let left = node.child_by_field_name("left")?;
+    if left.kind() != "member_expression" {
+        return None;
+    }
+    if left.child_by_field_name("object")?.kind() != "this" {
+        return None;
+    }
+    let prop = file.text(left.child_by_field_name("property")?).to_string();
+    let right = node.child_by_field_name("right")?;
+    if right.kind() != "new_expression" {
+        return None;
+    }
+    let raw = chain(file, right.child_by_field_name("constructor")?)?;
+    Some((prop, raw))
+}

@@ -1,0 +1,1090 @@
+//! F11, per file: the function index and the call sites of one file (CHECKS.md §2 F11, §3.6).
+//!
+//! Built during the engine's single walk over the tree ([`Indexer::visit`] is called for every
+//! node the walk enters), so it costs no parse and no pass of its own. What one file can tell is
+//! settled here: every function's qualified name, parameters, `async`, decorators, the class it
+//! is a method of; and every call's target as far as the file's own imports, parameters and
+//! assignments name it. Joining files (a target in another module, a method through an attribute
+//! type or a base class) is the project phase's work ([`crate::exec_context`]).
+//!
+//! Qualified names, per language (the symbol is the dotted path of enclosing definitions;
+//! anonymous functions are `<anonymous@LINE:COLUMN>`):
+//! - Python: `<module>.<symbol>`, the module from the path (`app/jobs.py` → `app.jobs`;
+//!   a package's `__init__.py` is the package): `app.jobs.Worker.run`.
+//! - Go: `<package>.<symbol>`, the package being the file's directory (`internal/jobs`), or the
+//!   package name for files at the root; methods are named by their receiver type:
+//!   `internal/jobs.Store.Save`.
+//! - JavaScript/TypeScript: `<module>:<symbol>`, the module being the path without extension:
+//!   `src/routes/users:listUsers`, `src/users.controller:UsersController.findAll`.
+//!
+//! Call targets use the same forms with absolute module parts (a Python import path, a Go import
+//! path or package directory, a JavaScript module path); an attribute chain may follow a class
+//! (`app.repo.JobRepo.session.add`) and is resolved through attribute types later. A call the
+//! file cannot name (a method of an untyped value, a builtin) has no target: unresolved calls
+//! make no edge.
+
+mod go;
+mod js;
+mod python;
+
+use crate::file::FileCtx;
+use crate::lang::Language;
+use std::sync::{Arc, OnceLock};
+use tree_sitter::Node;
+
+/// How a call site is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Caller {
+    /// Inside the function with this index in [`FileGraph::functions`].
+    Function(usize),
+    /// Module (package) level code.
+    Module,
+    /// Python code under `if __name__ == "__main__":`.
+    Main,
+}
+
+/// One function of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// Qualified name (see the module docs).
+    pub qname: String,
+    /// The function's own name (`run`, `<anonymous@12:5>`).
+    pub name: String,
+    /// 1-based line of the definition (the `def`/`func`/`function` keyword's line).
+    pub line: usize,
+    /// 1-based first line, decorators included.
+    pub start_line: usize,
+    /// 1-based last line.
+    pub end_line: usize,
+    /// The enclosing function, if any (an index into the same list).
+    pub parent: Option<usize>,
+    /// Qualified name of the class (Go: receiver type) it is a method of.
+    pub class: Option<String>,
+    pub is_async: bool,
+    /// Parameter texts, as written.
+    pub params: Vec<String>,
+    /// Decorator texts without `@` (Python; JavaScript/TypeScript decorators), outermost first.
+    pub decorators: Vec<String>,
+    /// Whether it has no name of its own.
+    pub anonymous: bool,
+}
+
+/// A call from a function (or module code) to a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    pub caller: Caller,
+    /// The callee's qualified name, absolute (see the module docs).
+    pub target: String,
+    /// 1-based line of the call.
+    pub line: usize,
+}
+
+/// A class (Go: a named struct type) and what the project phase needs to follow attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    pub qname: String,
+    /// Base classes as targets (Python bases, JavaScript `extends`; Go embedded fields).
+    pub bases: Vec<String>,
+    /// Attribute (field) name → type target: Python `self.x = X(…)` and annotations, Go struct
+    /// fields, TypeScript constructor parameter properties and `this.x = new X()`.
+    pub attrs: Vec<(String, String)>,
+}
+
+/// Everything one file contributes to the project's call graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileGraph {
+    pub file: String,
+    pub language: Language,
+    /// The prefix of the file's qualified names.
+    pub module: String,
+    pub functions: Vec<Function>,
+    pub calls: Vec<CallSite>,
+    pub classes: Vec<Class>,
+    /// Other names symbols are reachable by: (alias, qualified name), e.g. a JavaScript module's
+    /// `default` export.
+    pub aliases: Vec<(String, String)>,
+    /// Go: the package clause's name.
+    pub package: Option<String>,
+}
+
+impl FileGraph {
+    /// The separator between module and symbol in this file's qualified names.
+    pub fn separator(&self) -> char {
+        separator(self.language)
+    }
+}
+
+/// The separator between module and symbol: `:` for JavaScript/TypeScript, `.` otherwise.
+pub fn separator(lang: Language) -> char {
+    match lang {
+        Language::Python | Language::Go => '.',
+        _ => ':',
+    }
+}
+
+/// The module part of the qualified names of a file.
+pub fn module_key(file: &FileCtx) -> String {
+    match file.language {
+        Language::Python => crate::script::module_name(&file.path),
+        Language::Go => go::package_key(file),
+        _ => js::module_of_path(&file.path),
+    }
+}
+
+/// The qualified name of a function or class definition node (`qualified_name(fn)` in
+/// predicates). The same string the index gives the definition.
+pub fn qualified_name(file: &FileCtx, node: Node<'_>) -> String {
+    let chain = crate::semantics::ancestors(file, node);
+    // Outermost first, then the node itself.
+    let mut nodes: Vec<Node<'_>> = chain.into_iter().rev().collect();
+    nodes.push(node);
+    let mut symbol = String::new();
+    for i in 0..nodes.len() {
+        let n = nodes[i];
+        if !is_definition(file.language, n) {
+            continue;
+        }
+        let parent = if i > 0 { Some(nodes[i - 1]) } else { None };
+        let seg = segment(file, n, parent);
+        if !symbol.is_empty() {
+            symbol.push('.');
+        }
+        symbol.push_str(&seg);
+    }
+    format!("{}{}{symbol}", module_key(file), separator(file.language))
+}
+
+/// Qualified names of the functions enclosing a node, innermost first (empty at module level).
+pub fn enclosing_functions(file: &FileCtx, node: Node<'_>) -> Vec<String> {
+    let mut nodes: Vec<Node<'_>> = crate::semantics::ancestors(file, node)
+        .into_iter()
+        .rev()
+        .collect();
+    if crate::semantics::is_function(file.language, node) {
+        nodes.push(node);
+    }
+    let prefix = format!("{}{}", module_key(file), separator(file.language));
+    let mut symbol = String::new();
+    let mut out = Vec::new();
+    for i in 0..nodes.len() {
+        let n = nodes[i];
+        if !is_definition(file.language, n) {
+            continue;
+        }
+        let parent = if i > 0 { Some(nodes[i - 1]) } else { None };
+        if !symbol.is_empty() {
+            symbol.push('.');
+        }
+        symbol.push_str(&segment(file, n, parent));
+        if crate::semantics::is_function(file.language, n) {
+            out.push(format!("{prefix}{symbol}"));
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The target an expression names (`target_name(expr)` in predicates): a function or method
+/// referenced by name (`views.list_jobs`, `s.handleJobs`, `listUsers`), as the qualified name
+/// the project phase resolves. `None` when the file cannot name it.
+pub fn target_name(file: &FileCtx, node: Node<'_>) -> Option<String> {
+    let chain = crate::semantics::ancestors(file, node);
+    let functions: Vec<Node<'_>> = chain
+        .iter()
+        .rev()
+        .copied()
+        .filter(|n| crate::semantics::is_function(file.language, *n))
+        .collect();
+    // Frames for the enclosing functions, innermost first, built on demand.
+    let mut infos: Vec<FnInfo> = Vec::new();
+    for f in functions.iter().rev() {
+        let parent = crate::semantics::ancestors(file, *f).first().copied();
+        let qname = qualified_name(file, *f);
+        let class = method_class(file, *f, parent);
+        let mut info = fn_info(file, *f, parent, qname, class);
+        info.nested = nested_definitions(file, *f);
+        infos.push(info);
+    }
+    let chain: Vec<&FnInfo> = infos.iter().collect();
+    let ctx = FileKnowledge::from_tree(file);
+    let raw = raw_reference(file, node)?;
+    absolutize(file, &raw, &chain, &ctx)
+}
+
+/// Whether a node is a definition that names a symbol segment (a function or a class).
+fn is_definition(lang: Language, n: Node<'_>) -> bool {
+    crate::semantics::is_function(lang, n) || class_kinds(lang).contains(&n.kind())
+}
+
+fn class_kinds(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Python => &["class_definition"],
+        // Go methods are not nested in their type; the receiver names them.
+        Language::Go => &[],
+        _ => &["class_declaration", "class", "abstract_class_declaration"],
+    }
+}
+
+/// The symbol segment of a definition: its name, or `<anonymous@L:C>`.
+fn segment(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> String {
+    let named = match file.language {
+        Language::Python => python::name(file, def, parent),
+        Language::Go => go::name(file, def, parent),
+        _ => js::name(file, def, parent),
+    };
+    named.unwrap_or_else(|| anonymous_name(file, def))
+}
+
+fn anonymous_name(file: &FileCtx, def: Node<'_>) -> String {
+    let (line, col) = crate::error::line_col(&file.source, def.start_byte());
+    format!("<anonymous@{line}:{col}>")
+}
+
+/// The class a function is a method of (Go: its receiver type), as a qualified name.
+fn method_class(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
+    match file.language {
+        Language::Go => go::receiver_type(file, f),
+        _ => {
+            // A method's definition sits in the class body (Python: `block`, maybe under a
+            // `decorated_definition`; JS: `class_body`).
+            let mut p = parent?;
+            if p.kind() == "decorated_definition" {
+                p = crate::semantics::ancestors(file, p).first().copied()?;
+            }
+            if !matches!(p.kind(), "block" | "class_body") {
+                return None;
+            }
+            let class = crate::semantics::ancestors(file, p).first().copied()?;
+            class_kinds(file.language)
+                .contains(&class.kind())
+                .then(|| qualified_name(file, class))
+        }
+    }
+}
+
+/// What one function tells about names used inside it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FnInfo {
+    pub qname: String,
+    /// Python `self`/`cls`, Go receiver, JavaScript `this` (methods only).
+    pub self_name: Option<String>,
+    pub class: Option<String>,
+    /// Parameter names.
+    pub params: Vec<String>,
+    /// Parameter / local variable name → raw type reference (resolved later).
+    pub types: Vec<(String, Raw)>,
+    /// Nested definitions: name → qualified name.
+    pub nested: Vec<(String, String)>,
+    /// Other local variables (assigned in the function): they shadow module-level names.
+    pub locals: Vec<String>,
+    /// JavaScript arrow functions do not bind `this`.
+    pub is_arrow: bool,
+    /// TypeScript parameter properties (`constructor(private repo: Repo)`): name → type.
+    pub properties: Vec<(String, Raw)>,
+}
+
+/// A reference as the file writes it, before it is made absolute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Raw {
+    /// A P1-resolved name (the value of a module-level assignment): `fastapi.APIRouter()`,
+    /// `$JobService()`.
+    Resolved(Arc<str>),
+    /// An absolute target already (a Go type computed from a parameter's type).
+    Absolute(String),
+    /// A chain of names as written: root identifier (or `this`) and attribute names
+    /// (`self.repo.save` is `self` + [repo, save]). Resolved at the end of the file against
+    /// the enclosing functions and the module's bindings, without building per-function
+    /// binding tables.
+    Chain { root: String, path: Vec<String> },
+}
+
+/// What the whole file knows: module-level definitions and bindings, and (JavaScript) relative
+/// imports.
+pub(crate) struct FileKnowledge<'f> {
+    pub file: &'f FileCtx,
+    pub module: String,
+    /// Module-level function and class names.
+    pub defs: Vec<String>,
+    /// JavaScript: local name → (module path, imported name; `None` for a namespace).
+    pub imports: Vec<(String, String, Option<String>)>,
+}
+
+impl<'f> FileKnowledge<'f> {
+    fn from_tree(file: &'f FileCtx) -> FileKnowledge<'f> {
+        let root = file.tree.root_node();
+        let mut defs = Vec::new();
+        let mut imports = Vec::new();
+        match file.language {
+            Language::Python => python::module_defs(file, root, &mut defs),
+            Language::Go => go::module_defs(file, root, &mut defs),
+            _ => {
+                js::module_defs(file, root, &mut defs);
+                imports = js::relative_imports(file, root);
+            }
+        }
+        FileKnowledge {
+            file,
+            module: module_key(file),
+            defs,
+            imports,
+        }
+    }
+
+    fn defines(&self, name: &str) -> bool {
+        self.defs.iter().any(|d| d == name)
+    }
+}
+
+/// Parameters, types and receiver of a function definition node.
+fn fn_info(
+    file: &FileCtx,
+    f: Node<'_>,
+    parent: Option<Node<'_>>,
+    qname: String,
+    class: Option<String>,
+) -> FnInfo {
+    let mut info = FnInfo {
+        qname,
+        class,
+        ..FnInfo::default()
+    };
+    match file.language {
+        Language::Python => python::fn_info(file, f, parent, &mut info),
+        Language::Go => go::fn_info(file, f, &mut info),
+        _ => js::fn_info(file, f, parent, &mut info),
+    }
+    info
+}
+
+/// Definitions directly inside a function's body (one level; blocks of `if`/`try` included).
+fn nested_definitions(file: &FileCtx, f: Node<'_>) -> Vec<(String, String)> {
+    let Some(body) = f.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        for child in n.named_children(&mut c) {
+            if crate::semantics::is_function(file.language, child) {
+                if let Some(name) = crate::semantics::definition_name(file, child) {
+                    out.push((name.to_string(), qualified_name(file, child)));
+                }
+            } else if child.kind() == "decorated_definition" {
+                if let Some(def) = child.child_by_field_name("definition") {
+                    if let Some(name) = crate::semantics::definition_name(file, def) {
+                        out.push((name.to_string(), qualified_name(file, def)));
+                    }
+                }
+            } else if matches!(
+                child.kind(),
+                "block"
+                    | "statement_block"
+                    | "if_statement"
+                    | "else_clause"
+                    | "try_statement"
+                    | "lexical_declaration"
+                    | "variable_declarator"
+            ) {
+                stack.push(child);
+            }
+        }
+    }
+    out
+}
+
+/// The raw reference of an expression naming a function (host `target_name`).
+fn raw_reference(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
+    chain_of(file, node)
+}
+
+/// The chain of names an expression is (`a.b.c`; a call inside it is looked through:
+/// `Repo(db).save` is `Repo` + [save], a method of an instance).
+pub(crate) fn chain_of(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
+    match file.language {
+        Language::Python => python::chain(file, node),
+        Language::Go => go::chain(file, node),
+        _ => js::chain(file, node),
+    }
+}
+
+/// Makes a raw reference absolute: `chain` are the functions enclosing the reference, innermost
+/// first.
+fn absolutize(
+    file: &FileCtx,
+    raw: &Raw,
+    chain: &[&FnInfo],
+    k: &FileKnowledge<'_>,
+) -> Option<String> {
+    absolutize_lang(file.language, raw, chain, k, 0)
+}
+
+fn absolutize_lang(
+    lang: Language,
+    raw: &Raw,
+    chain: &[&FnInfo],
+    k: &FileKnowledge<'_>,
+    depth: u8,
+) -> Option<String> {
+    if depth > 3 {
+        return None;
+    }
+    match raw {
+        Raw::Absolute(s) => Some(s.clone()),
+        Raw::Resolved(r) => {
+            if r.contains('?') {
+                return None;
+            }
+            // `X().m` is a method of an instance of X (a class, when the project knows one).
+            let r = r.replace("()", "");
+            let (head, rest) = match r.split_once('.') {
+                Some((h, t)) => (h, Some(t)),
+                None => (r.as_str(), None),
+            };
+            let join = |base: String| match rest {
+                Some(t) => format!("{base}.{t}"),
+                None => base,
+            };
+            if let Some(local) = head.strip_prefix('$') {
+                for f in chain {
+                    if f.self_name.as_deref() == Some(local) {
+                        return f.class.clone().map(join);
+                    }
+                    if let Some((_, t)) = f.types.iter().rev().find(|(n, _)| n == local) {
+                        let base = absolutize_lang(lang, t, chain, k, depth + 1)?;
+                        return Some(join(base));
+                    }
+                    if let Some((_, q)) = f.nested.iter().find(|(n, _)| n == local) {
+                        return Some(join(q.clone()));
+                    }
+                    if f.params.iter().any(|p| p == local) {
+                        return None;
+                    }
+                }
+                if k.defines(local) {
+                    return Some(join(format!("{}{}{local}", k.module, separator(lang))));
+                }
+                return None;
+            }
+            match lang {
+                // A bare name bound nowhere is a builtin (Python) …
+                Language::Python => rest.is_some().then(|| r.clone()),
+                // … or a function of the same package (Go).
+                _ => match rest {
+                    None => Some(format!("{}.{head}", k.module)),
+                    Some(_) => Some(r.clone()),
+                },
+            }
+        }
+        Raw::Chain { root, path } => match lang {
+            Language::Python | Language::Go => chain_target(lang, root, path, chain, k, depth),
+            _ => js::absolutize(root, path, chain, k),
+        },
+    }
+}
+
+/// A Python or Go chain made absolute: the enclosing functions first (receiver, typed
+/// parameters and locals, nested definitions; an untyped local ends it), then the module's
+/// bindings (imports, definitions, assigned values).
+fn chain_target(
+    lang: Language,
+    root: &str,
+    path: &[String],
+    chain: &[&FnInfo],
+    k: &FileKnowledge<'_>,
+    depth: u8,
+) -> Option<String> {
+    let join = |base: String| {
+        let mut s = base;
+        for p in path {
+            s.push('.');
+            s.push_str(p);
+        }
+        s
+    };
+    for f in chain {
+        if f.self_name.as_deref() == Some(root) {
+            return f.class.clone().map(join);
+        }
+        if let Some((_, t)) = f.types.iter().rev().find(|(n, _)| n == root) {
+            return absolutize_lang(lang, t, chain, k, depth + 1).map(join);
+        }
+        if let Some((_, q)) = f.nested.iter().find(|(n, _)| n == root) {
+            return Some(join(q.clone()));
+        }
+        if f.params.iter().any(|p| p == root) || f.locals.iter().any(|p| p == root) {
+            return None;
+        }
+    }
+    use crate::semantics::Binding;
+    match k.file.bindings().get(root) {
+        Some(Binding::Import(q)) => Some(join(q.clone())),
+        Some(Binding::Local) => k
+            .defines(root)
+            .then(|| join(format!("{}.{root}", k.module))),
+        Some(Binding::Alias(start, end)) => {
+            let value = outermost(k.file, *start, *end)?;
+            if k.defines(root) {
+                return Some(join(format!("{}.{root}", k.module)));
+            }
+            let r = crate::semantics::resolve_shared(k.file, value, Some(&[]));
+            let mut full = r.to_string();
+            for p in path {
+                full.push('.');
+                full.push_str(p);
+            }
+            absolutize_lang(lang, &Raw::Resolved(full.into()), &[], k, depth + 1)
+        }
+        // Python: a builtin; Go: a function of the same package in another file.
+        None => (lang == Language::Go).then(|| join(format!("{}.{root}", k.module))),
+    }
+}
+
+/// The outermost node spanning exactly `start..end` (a call rather than its callee).
+fn outermost(file: &FileCtx, start: usize, end: usize) -> Option<Node<'_>> {
+    let mut best = file
+        .tree
+        .root_node()
+        .descendant_for_byte_range(start, end)?;
+    while let Some(p) = best.parent() {
+        if p.start_byte() == start && p.end_byte() == end {
+            best = p;
+        } else {
+            break;
+        }
+    }
+    Some(best)
+}
+
+/// Node roles the indexer acts on, by kind id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    None,
+    Function,
+    Class,
+    Call,
+    /// JavaScript `new X()`.
+    New,
+    /// Python `decorated_definition`.
+    Decorated,
+    /// Python `assignment` (attribute types), Go `short_var_declaration` (local types),
+    /// JavaScript `assignment_expression` (`this.x = new X()`).
+    Assign,
+    /// Python module-level `if_statement` (`if __name__ == "__main__":`).
+    If,
+}
+
+fn roles(lang: Language) -> &'static [Role] {
+    static TABLES: [OnceLock<Vec<Role>>; 5] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let i = Language::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    TABLES[i].get_or_init(|| {
+        let grammar = lang.grammar();
+        let mut table = vec![Role::None; grammar.node_kind_count()];
+        let mut set = |names: &[&str], role: Role| {
+            for id in 0..grammar.node_kind_count() as u16 {
+                if grammar.node_kind_is_named(id)
+                    && grammar
+                        .node_kind_for_id(id)
+                        .is_some_and(|k| names.contains(&k))
+                {
+                    table[usize::from(id)] = role;
+                }
+            }
+        };
+        set(lang.function_kinds(), Role::Function);
+        set(class_kinds(lang), Role::Class);
+        match lang {
+            Language::Python => {
+                set(&["call"], Role::Call);
+                set(&["decorated_definition"], Role::Decorated);
+                set(&["assignment", "for_statement"], Role::Assign);
+                set(&["if_statement"], Role::If);
+            }
+            Language::Go => {
+                set(&["call_expression"], Role::Call);
+                set(
+                    &["short_var_declaration", "var_spec", "range_clause"],
+                    Role::Assign,
+                );
+                set(&["type_declaration"], Role::Class);
+            }
+            _ => {
+                set(&["call_expression"], Role::Call);
+                set(&["new_expression"], Role::New);
+                set(&["assignment_expression"], Role::Assign);
+            }
+        }
+        table
+    })
+}
+
+struct Frame {
+    depth: u32,
+    def: Def,
+}
+
+#[derive(Clone, Copy)]
+enum Def {
+    Fn(usize),
+    Class(usize),
+}
+
+struct RawCall {
+    caller: Caller,
+    raw: Raw,
+    line: usize,
+    /// JavaScript `new X()`: the constructor of X.
+    constructor: bool,
+}
+
+struct ClassBuild {
+    qname: String,
+    bases: Vec<Raw>,
+    attrs: Vec<(String, Raw)>,
+    /// The function frames enclosing the class (for resolving its bases).
+    scope: Vec<usize>,
+}
+
+/// Builds a [`FileGraph`] while the engine walks the tree.
+pub(crate) struct Indexer<'t> {
+    file: &'t FileCtx,
+    roles: &'static [Role],
+    module: String,
+    /// The node at each depth of the walk's current path.
+    path: Vec<Node<'t>>,
+    frames: Vec<Frame>,
+    functions: Vec<Function>,
+    infos: Vec<FnInfo>,
+    classes: Vec<ClassBuild>,
+    calls: Vec<RawCall>,
+    /// Byte range of Python's `if __name__ == "__main__":` block.
+    main_block: Option<(usize, usize)>,
+}
+
+impl<'t> Indexer<'t> {
+    pub(crate) fn new(file: &'t FileCtx) -> Indexer<'t> {
+        Indexer {
+            file,
+            roles: roles(file.language),
+            module: module_key(file),
+            path: Vec::with_capacity(64),
+            frames: Vec::new(),
+            functions: Vec::new(),
+            infos: Vec::new(),
+            classes: Vec::new(),
+            calls: Vec::new(),
+            main_block: None,
+        }
+    }
+
+    /// Called by the walk for every node, in pre-order, with its depth (the root is 0).
+    #[inline]
+    pub(crate) fn visit(&mut self, node: Node<'t>, depth: u32) {
+        self.path.truncate(depth as usize);
+        self.path.push(node);
+        while self.frames.last().is_some_and(|f| f.depth >= depth) {
+            self.frames.pop();
+        }
+        let role = self
+            .roles
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(Role::None);
+        match role {
+            Role::None | Role::Decorated => {}
+            Role::Function => self.function(node, depth),
+            Role::Class => self.class(node, depth),
+            Role::Call => self.call(node, false),
+            Role::New => self.call(node, true),
+            Role::Assign => self.assign(node),
+            Role::If => {
+                if depth == 1 && python::is_main_guard(self.file, node) {
+                    self.main_block = Some((node.start_byte(), node.end_byte()));
+                }
+            }
+        }
+    }
+
+    /// Walks the whole tree itself (when the engine had no dispatching walk to ride on).
+    pub(crate) fn walk(&mut self, root: Node<'t>) {
+        let mut tc = root.walk();
+        let mut depth = 0u32;
+        'walk: loop {
+            self.visit(tc.node(), depth);
+            if tc.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                if tc.goto_next_sibling() {
+                    break;
+                }
+                if !tc.goto_parent() {
+                    break 'walk;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    fn parent(&self) -> Option<Node<'t>> {
+        let n = self.path.len();
+        (n >= 2).then(|| self.path[n - 2])
+    }
+
+    fn innermost_fn(&self) -> Option<usize> {
+        self.frames.iter().rev().find_map(|f| match f.def {
+            Def::Fn(i) => Some(i),
+            Def::Class(_) => None,
+        })
+    }
+
+    fn symbol_prefix(&self) -> Option<String> {
+        self.frames.last().map(|f| match f.def {
+            Def::Fn(i) => self.infos[i].qname.clone(),
+            Def::Class(i) => self.classes[i].qname.clone(),
+        })
+    }
+
+    fn qualify(&self, seg: &str) -> String {
+        match self.symbol_prefix() {
+            Some(p) => format!("{p}.{seg}"),
+            None => format!("{}{}{seg}", self.module, separator(self.file.language)),
+        }
+    }
+
+    fn function(&mut self, node: Node<'t>, depth: u32) {
+        let file = self.file;
+        let parent = self.parent();
+        let name = match file.language {
+            Language::Python => python::name(file, node, parent),
+            Language::Go => go::name(file, node, parent),
+            _ => js::name(file, node, parent),
+        };
+        let anonymous = name.is_none();
+        let seg = name.unwrap_or_else(|| anonymous_name(file, node));
+        // Go methods are named by their receiver (`Store.Save`), at package level.
+        let (qname, class) = if file.language == Language::Go {
+            let class = go::receiver_type(file, node);
+            (self.qualify(&seg), class)
+        } else {
+            let class = match self.frames.last() {
+                Some(Frame {
+                    def: Def::Class(c), ..
+                }) => Some(self.classes[*c].qname.clone()),
+                _ => None,
+            };
+            (self.qualify(&seg), class)
+        };
+        let outer = self.innermost_fn();
+        let start = match parent {
+            Some(p) if p.kind() == "decorated_definition" => p.start_position().row + 1,
+            // TypeScript class members: decorators are the class body's children before them.
+            _ => {
+                let mut first = node;
+                while let Some(d) = first
+                    .prev_named_sibling()
+                    .filter(|d| d.kind() == "decorator")
+                {
+                    first = d;
+                }
+                first.start_position().row + 1
+            }
+        };
+        let info = fn_info(file, node, parent, qname.clone(), class.clone());
+        let decorators = match file.language {
+            Language::Python => python::decorator_texts(file, parent),
+            Language::Go => Vec::new(),
+            _ => js::decorator_texts(file, node),
+        };
+        let params = match file.language {
+            Language::Python => python::param_texts(file, node),
+            Language::Go => go::param_texts(file, node),
+            _ => js::param_texts(file, node),
+        };
+        let idx = self.functions.len();
+        if let Some(o) = outer {
+            if !anonymous {
+                self.infos[o].nested.push((seg.clone(), qname.clone()));
+            }
+        }
+        self.functions.push(Function {
+            qname,
+            name: seg,
+            line: node.start_position().row + 1,
+            start_line: start,
+            end_line: node.end_position().row + 1,
+            parent: outer,
+            class,
+            is_async: crate::semantics::is_async(file.language, node),
+            params,
+            decorators,
+            anonymous,
+        });
+        self.infos.push(info);
+        self.frames.push(Frame {
+            depth,
+            def: Def::Fn(idx),
+        });
+    }
+
+    fn class(&mut self, node: Node<'t>, depth: u32) {
+        let file = self.file;
+        if file.language == Language::Go {
+            // Named struct types: their fields' types and embedded types.
+            for c in go::struct_types(file, node) {
+                self.classes.push(ClassBuild {
+                    qname: format!("{}.{}", self.module, c.0),
+                    bases: c.1,
+                    attrs: c.2,
+                    scope: Vec::new(),
+                });
+            }
+            return;
+        }
+        let parent = self.parent();
+        let seg = segment(file, node, parent);
+        let qname = self.qualify(&seg);
+        let bases = match file.language {
+            Language::Python => python::bases(file, node),
+            _ => js::bases(file, node),
+        };
+        let scope = self.chain_indices();
+        let idx = self.classes.len();
+        self.classes.push(ClassBuild {
+            qname,
+            bases,
+            attrs: Vec::new(),
+            scope,
+        });
+        if file.language == Language::Python {
+            let attrs = python::class_annotations(file, node);
+            self.classes[idx].attrs.extend(attrs);
+        }
+        self.frames.push(Frame {
+            depth,
+            def: Def::Class(idx),
+        });
+    }
+
+    /// Indices of the enclosing functions, innermost first.
+    fn chain_indices(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = self.innermost_fn();
+        while let Some(i) = cur {
+            out.push(i);
+            cur = self.functions[i].parent;
+        }
+        out
+    }
+
+    fn caller(&self, at: usize) -> Caller {
+        match self.innermost_fn() {
+            Some(i) => Caller::Function(i),
+            None => match self.main_block {
+                Some((s, e)) if s <= at && at < e => Caller::Main,
+                _ => Caller::Module,
+            },
+        }
+    }
+
+    fn call(&mut self, node: Node<'t>, constructor: bool) {
+        let file = self.file;
+        let field = if constructor {
+            "constructor"
+        } else {
+            "function"
+        };
+        let Some(callee) = node.child_by_field_name(field) else {
+            return;
+        };
+        let Some(raw) = chain_of(file, callee) else {
+            return;
+        };
+        self.calls.push(RawCall {
+            caller: self.caller(node.start_byte()),
+            raw,
+            line: node.start_position().row + 1,
+            constructor,
+        });
+    }
+
+    fn assign(&mut self, node: Node<'t>) {
+        let file = self.file;
+        match file.language {
+            Language::Python => {
+                let Some(f) = self.innermost_fn() else {
+                    return;
+                };
+                // Locals (and their type, when a constructor call assigns them).
+                let (locals, typed) = python::assigned_names(file, node);
+                let info = &mut self.infos[f];
+                for n in locals {
+                    if !info.locals.contains(&n) {
+                        info.locals.push(n);
+                    }
+                }
+                info.types.extend(typed);
+                // `self.x = X(…)` / `self.x: T = …` in a method: an attribute type of the class.
+                let (Some(self_name), Some(class)) = (&info.self_name, &info.class) else {
+                    return;
+                };
+                if let Some((attr, raw)) = python::self_attribute(file, node, self_name) {
+                    let class = class.clone();
+                    if let Some(c) = self.classes.iter_mut().rev().find(|c| c.qname == class) {
+                        c.attrs.push((attr, raw));
+                    }
+                }
+            }
+            Language::Go => {
+                let Some(f) = self.innermost_fn() else {
+                    return;
+                };
+                let (names, typed) = go::local_types(file, node, &self.module);
+                let info = &mut self.infos[f];
+                for n in names {
+                    if !info.locals.contains(&n) {
+                        info.locals.push(n);
+                    }
+                }
+                for (name, ty) in typed {
+                    info.types.push((name, Raw::Absolute(ty)));
+                }
+            }
+            _ => {
+                // `this.x = new X()` inside a method.
+                let Some(class) = self.enclosing_class_fn() else {
+                    return;
+                };
+                if let Some((attr, raw)) = js::this_assignment(file, node) {
+                    if let Some(c) = self.classes.iter_mut().rev().find(|c| c.qname == class) {
+                        c.attrs.push((attr, raw));
+                    }
+                }
+            }
+        }
+    }
+
+    /// JavaScript: the class of the nearest enclosing non-arrow function that is a method.
+    fn enclosing_class_fn(&self) -> Option<String> {
+        let mut cur = self.innermost_fn();
+        while let Some(i) = cur {
+            if !self.infos[i].is_arrow {
+                return self.infos[i].class.clone();
+            }
+            cur = self.functions[i].parent;
+        }
+        None
+    }
+
+    /// Settles targets with what the whole file knows and returns the file's graph.
+    pub(crate) fn finish(self) -> FileGraph {
+        let file = self.file;
+        let lang = file.language;
+        let k = FileKnowledge::from_tree(file);
+        // TypeScript parameter properties become attributes of their class.
+        let mut classes: Vec<ClassBuild> = self.classes;
+        if !matches!(lang, Language::Python | Language::Go) {
+            for (f, info) in self.functions.iter().zip(&self.infos) {
+                if let (Some(class), false) = (&f.class, info.properties.is_empty()) {
+                    if let Some(c) = classes.iter_mut().find(|c| &c.qname == class) {
+                        c.attrs.extend(info.properties.iter().cloned());
+                    }
+                }
+            }
+        }
+        let chain_of = |caller: Option<usize>| -> Vec<&FnInfo> {
+            let mut out = Vec::new();
+            let mut cur = caller;
+            while let Some(i) = cur {
+                out.push(&self.infos[i]);
+                cur = self.functions[i].parent;
+            }
+            out
+        };
+        let mut calls = Vec::with_capacity(self.calls.len());
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.calls {
+            let caller = match c.caller {
+                Caller::Function(i) => Some(i),
+                _ => None,
+            };
+            let chain = chain_of(caller);
+            let Some(mut target) = absolutize(file, &c.raw, &chain, &k) else {
+                // Go: a server started on an untyped value still tells that `main` serves.
+                if let (Language::Go, Raw::Chain { root, path }) = (lang, &c.raw) {
+                    let last = path.last().unwrap_or(root);
+                    if let Some(m) = Some(last).filter(|m| m.starts_with("ListenAndServe")) {
+                        calls.push(CallSite {
+                            caller: c.caller,
+                            target: format!("?.{m}"),
+                            line: c.line,
+                        });
+                    }
+                }
+                continue;
+            };
+            if c.constructor {
+                target.push_str(".constructor");
+            }
+            if seen.insert((c.caller, target.clone())) {
+                calls.push(CallSite {
+                    caller: c.caller,
+                    target,
+                    line: c.line,
+                });
+            }
+        }
+        let classes = classes
+            .into_iter()
+            .map(|c| {
+                let chain: Vec<&FnInfo> = c.scope.iter().map(|i| &self.infos[*i]).collect();
+                Class {
+                    bases: c
+                        .bases
+                        .iter()
+                        .filter_map(|b| absolutize(file, b, &chain, &k))
+                        .collect(),
+                    attrs: c
+                        .attrs
+                        .iter()
+                        .filter_map(|(n, t)| Some((n.clone(), absolutize(file, t, &chain, &k)?)))
+                        .collect(),
+                    qname: c.qname,
+                }
+            })
+            .collect();
+        let aliases = match lang {
+            Language::Python | Language::Go => Vec::new(),
+            _ => js::export_aliases(file, &k.module),
+        };
+        FileGraph {
+            file: file.path.to_string(),
+            language: lang,
+            module: self.module,
+            functions: self.functions,
+            calls,
+            classes,
+            aliases,
+            package: (lang == Language::Go)
+                .then(|| go::package_name(file))
+                .flatten(),
+        }
+    }
+}
+
+/// Indexes a whole file on its own (tests, and files the engine does not walk).
+pub fn index(file: &FileCtx) -> FileGraph {
+    let mut ix = Indexer::new(file);
+    ix.walk(file.tree.root_node());
+    ix.finish()
+}
+
+#[cfg(test)]
+mod tests;

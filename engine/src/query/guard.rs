@@ -1,0 +1,844 @@
+//! Guards: cheap, conservative pre-checks read off a query pattern's text.
+//!
+//! The file walk runs each pattern anchored on the nodes of the kind it starts with. Running a
+//! tree-sitter query on a node has a fixed cost (cursor set-up, one state per pattern, a step per
+//! child), and most anchors fail on their first field: `(call function: (attribute attribute:
+//! (identifier) @m) (#eq? @m "add_listener"))` is tried on every call of a file. A guard answers
+//! "can this pattern match here?" from the node itself, with a few field lookups and a kind
+//! comparison, before the query runs.
+//!
+//! A guard is *conservative*: `false` means the pattern cannot match; `true` means it might. It
+//! keeps only what it fully understands: required fields and their kinds, a `.`-anchored first
+//! named child, and the text predicates `#eq?`, `#any-of?` and `#match?` on captures reached
+//! through those. Quantified children, positional children, negated fields, supertypes and
+//! anything it cannot parse impose no constraint. The query still decides every match; the
+//! guard only skips queries that would have found nothing (tests compare both).
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+use tree_sitter::Node;
+
+use crate::lang::Language;
+
+/// A compiled guard for one pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct Guard {
+    root: Req,
+}
+
+/// What a node must satisfy.
+#[derive(Debug, Clone, Default)]
+struct Req {
+    /// Kind ids the node may have; `None`: any.
+    kinds: Option<Vec<u16>>,
+    /// Required fields: (field id, whether the parent may have several children in it, req).
+    fields: Vec<(u16, bool, Req)>,
+    /// The first named child (a `.` anchor before the first child pattern).
+    first_named: Option<Box<Req>>,
+    text: Vec<TextTest>,
+}
+
+#[derive(Debug, Clone)]
+enum TextTest {
+    Eq(String),
+    AnyOf(Vec<String>),
+    Match(regex::Regex),
+}
+
+impl TextTest {
+    fn holds(&self, text: &str) -> bool {
+        match self {
+            TextTest::Eq(s) => text == s,
+            TextTest::AnyOf(v) => v.iter().any(|s| s == text),
+            TextTest::Match(r) => r.is_match(text),
+        }
+    }
+}
+
+impl Guard {
+    /// The guard of one pattern (its text as written in the pack, predicates included), or
+    /// `None` when it would constrain nothing.
+    pub(crate) fn compile(lang: Language, pattern: &str) -> Option<Guard> {
+        let tokens = tokenize(pattern)?;
+        let mut p = Parser {
+            tokens: &tokens,
+            pos: 0,
+            preds: Vec::new(),
+        };
+        let pat = p.pattern()?;
+        let mut tests: BTreeMap<String, Vec<TextTest>> = BTreeMap::new();
+        for (name, capture, args) in p.preds {
+            let test = match (name.as_str(), args.as_slice()) {
+                ("eq?", [s]) => TextTest::Eq(s.clone()),
+                ("any-of?", v) if !v.is_empty() => TextTest::AnyOf(v.to_vec()),
+                ("match?", [r]) => match regex::Regex::new(r) {
+                    Ok(r) => TextTest::Match(r),
+                    Err(_) => continue,
+                },
+                _ => continue,
+            };
+            tests.entry(capture).or_default().push(test);
+        }
+        let c = Compiler {
+            lang,
+            grammar: lang.grammar(),
+            tests: &tests,
+        };
+        let mut root = c.root(&pat)?;
+        // The walk anchors a pattern only on nodes of its root kind: no need to test it again.
+        root.kinds = None;
+        (!root.is_trivial()).then_some(Guard { root })
+    }
+
+    /// Whether the pattern might match anchored on `memo.node`.
+    pub(crate) fn holds<'t>(&self, memo: &mut FieldMemo<'t>, source: &[u8]) -> bool {
+        let root = &self.root;
+        if !root.text.is_empty() || root.first_named.is_some() {
+            // Rare at a root: no memo.
+            return root.holds(memo.node, source);
+        }
+        root.fields.iter().all(|(field, multiple, req)| {
+            if *multiple {
+                return Req::field_holds(memo.node, *field, req, source);
+            }
+            memo.child(*field).is_some_and(|c| req.holds(c, source))
+        })
+    }
+}
+
+/// The children of one anchor node by field, looked up once for all guards tried on it: most
+/// patterns that start on a call ask for its `function` and `arguments`.
+pub(crate) struct FieldMemo<'t> {
+    node: Node<'t>,
+    seen: Vec<(u16, Option<Node<'t>>)>,
+}
+
+impl<'t> FieldMemo<'t> {
+    pub(crate) fn new(node: Node<'t>) -> FieldMemo<'t> {
+        FieldMemo {
+            node,
+            seen: Vec::new(),
+        }
+    }
+
+    fn child(&mut self, field: u16) -> Option<Node<'t>> {
+        if let Some((_, c)) = self.seen.iter().find(|(f, _)| *f == field) {
+            return *c;
+        }
+        let c = self.node.child_by_field_id(field);
+        self.seen.push((field, c));
+        c
+    }
+}
+
+impl Req {
+    fn is_trivial(&self) -> bool {
+        self.kinds.is_none()
+            && self.fields.is_empty()
+            && self.first_named.is_none()
+            && self.text.is_empty()
+    }
+
+    /// Whether some child of `node` in a field that may repeat satisfies `req`.
+    fn field_holds(node: Node<'_>, field: u16, req: &Req, source: &[u8]) -> bool {
+        let Some(field) = std::num::NonZeroU16::new(field) else {
+            return true;
+        };
+        let mut cursor = node.walk();
+        let found = node
+            .children_by_field_id(field, &mut cursor)
+            .any(|c| req.holds(c, source));
+        found
+    }
+
+    fn holds(&self, node: Node<'_>, source: &[u8]) -> bool {
+        if let Some(kinds) = &self.kinds {
+            if !kinds.contains(&node.kind_id()) {
+                return false;
+            }
+        }
+        if !self.text.is_empty() {
+            let Ok(text) = std::str::from_utf8(&source[node.byte_range()]) else {
+                return true;
+            };
+            if !self.text.iter().all(|t| t.holds(text)) {
+                return false;
+            }
+        }
+        for (field, multiple, req) in &self.fields {
+            let ok = if *multiple {
+                Req::field_holds(node, *field, req, source)
+            } else {
+                node.child_by_field_id(*field)
+                    .is_some_and(|c| req.holds(c, source))
+            };
+            if !ok {
+                return false;
+            }
+        }
+        if let Some(req) = &self.first_named {
+            match node.named_child(0) {
+                // A comment before the first argument: let the query decide.
+                Some(c) if c.is_extra() => {}
+                Some(c) => {
+                    if !req.holds(c, source) {
+                        return false;
+                    }
+                }
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens and patterns
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    OpenAlt,
+    CloseAlt,
+    /// A node kind, `_`, or a predicate name (`#eq?`).
+    Word(String),
+    /// `field:`
+    Field(String),
+    /// `!field`
+    NotField,
+    Capture(String),
+    Str(String),
+    Anchor,
+    Quant,
+}
+
+fn tokenize(s: &str) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            ';' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => out.push(Tok::Open),
+            ')' => out.push(Tok::Close),
+            '[' => out.push(Tok::OpenAlt),
+            ']' => out.push(Tok::CloseAlt),
+            '.' => out.push(Tok::Anchor),
+            '?' | '*' | '+' => out.push(Tok::Quant),
+            '"' => {
+                let mut text = String::new();
+                loop {
+                    match chars.next()? {
+                        (_, '\\') => match chars.next()?.1 {
+                            'n' => text.push('\n'),
+                            't' => text.push('\t'),
+                            'r' => text.push('\r'),
+                            '0' => text.push('\0'),
+                            c => text.push(c),
+                        },
+                        (_, '"') => break,
+                        (_, c) => text.push(c),
+                    }
+                }
+                out.push(Tok::Str(text));
+            }
+            '@' | '!' => {
+                let mut end = i + 1;
+                while let Some(&(j, c)) = chars.peek() {
+                    if is_word(c) {
+                        end = j + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let word = &s[i + 1..end];
+                out.push(if c == '@' {
+                    Tok::Capture(word.to_string())
+                } else {
+                    let _ = word;
+                    Tok::NotField
+                });
+            }
+            c if is_word(c) || c == '#' => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, c)) = chars.peek() {
+                    if is_word(c) || c == '?' || c == '!' {
+                        end = j + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let word = &s[i..end];
+                if chars.peek().is_some_and(|&(_, c)| c == ':') {
+                    chars.next();
+                    out.push(Tok::Field(word.to_string()));
+                } else {
+                    out.push(Tok::Word(word.to_string()));
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || c == '/'
+}
+
+#[derive(Debug)]
+enum Pat {
+    /// `(kind children…)`; `kind` `_` is any named node.
+    Node {
+        kind: String,
+        children: Vec<Child>,
+        captures: Vec<String>,
+        quantified: bool,
+    },
+    Alt {
+        alts: Vec<Pat>,
+        captures: Vec<String>,
+        quantified: bool,
+    },
+    /// An anonymous node `"+="`.
+    Anon {
+        text: String,
+        captures: Vec<String>,
+        quantified: bool,
+    },
+    /// `_`: any node.
+    Wild {
+        captures: Vec<String>,
+        quantified: bool,
+    },
+    /// `((a) (b) (#pred …))`: a sequence, or one pattern with its predicates.
+    Group { items: Vec<Pat>, quantified: bool },
+}
+
+#[derive(Debug)]
+enum Child {
+    Field(String, Pat),
+    Pos(Pat),
+    Anchor,
+    NotField,
+}
+
+struct Parser<'a> {
+    tokens: &'a [Tok],
+    pos: usize,
+    /// (predicate name without `#`, capture, string arguments).
+    preds: Vec<(String, String, Vec<String>)>,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.tokens.get(self.pos)
+    }
+
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.tokens.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+
+    /// Captures and a quantifier after a pattern.
+    fn suffix(&mut self) -> (Vec<String>, bool) {
+        let mut captures = Vec::new();
+        let mut quantified = false;
+        loop {
+            match self.peek() {
+                Some(Tok::Capture(c)) => {
+                    captures.push(c.clone());
+                    self.pos += 1;
+                }
+                Some(Tok::Quant) => {
+                    quantified = true;
+                    self.pos += 1;
+                }
+                _ => return (captures, quantified),
+            }
+        }
+    }
+
+    /// One pattern; `None` on anything not understood. Predicates are collected on the side
+    /// (and yield `Ok(None)` from [`Parser::item`]).
+    fn pattern(&mut self) -> Option<Pat> {
+        loop {
+            match self.item()? {
+                Some(p) => return Some(p),
+                None => continue,
+            }
+        }
+    }
+
+    /// A pattern, or `Some(None)` for a predicate.
+    fn item(&mut self) -> Option<Option<Pat>> {
+        match self.next()? {
+            Tok::Open => {
+                match self.peek()? {
+                    Tok::Word(w) if w.starts_with('#') => {
+                        let name = w[1..].to_string();
+                        self.pos += 1;
+                        let capture = match self.next()? {
+                            Tok::Capture(c) => c,
+                            _ => {
+                                self.skip_to_close()?;
+                                return Some(None);
+                            }
+                        };
+                        let mut args = Vec::new();
+                        loop {
+                            match self.next()? {
+                                Tok::Close => break,
+                                Tok::Str(s) => args.push(s),
+                                // A capture or anything else as argument: not a text test.
+                                _ => {
+                                    self.skip_to_close()?;
+                                    return Some(None);
+                                }
+                            }
+                        }
+                        self.preds.push((name, capture, args));
+                        Some(None)
+                    }
+                    Tok::Word(_) => {
+                        let Some(Tok::Word(kind)) = self.next() else {
+                            return None;
+                        };
+                        let mut children = Vec::new();
+                        loop {
+                            match self.peek()? {
+                                Tok::Close => {
+                                    self.pos += 1;
+                                    break;
+                                }
+                                Tok::Anchor => {
+                                    self.pos += 1;
+                                    children.push(Child::Anchor);
+                                }
+                                Tok::NotField => {
+                                    self.pos += 1;
+                                    children.push(Child::NotField);
+                                }
+                                Tok::Field(f) => {
+                                    let f = f.clone();
+                                    self.pos += 1;
+                                    let p = self.pattern()?;
+                                    children.push(Child::Field(f, p));
+                                }
+                                _ => {
+                                    if let Some(p) = self.item()? {
+                                        children.push(Child::Pos(p));
+                                    }
+                                }
+                            }
+                        }
+                        let (captures, quantified) = self.suffix();
+                        Some(Some(Pat::Node {
+                            kind,
+                            children,
+                            captures,
+                            quantified,
+                        }))
+                    }
+                    _ => {
+                        let mut items = Vec::new();
+                        loop {
+                            if self.peek()? == &Tok::Close {
+                                self.pos += 1;
+                                break;
+                            }
+                            if self.peek()? == &Tok::Anchor {
+                                self.pos += 1;
+                                continue;
+                            }
+                            if let Some(p) = self.item()? {
+                                items.push(p);
+                            }
+                        }
+                        // Captures on a group (rare) constrain nothing here.
+                        let (_, quantified) = self.suffix();
+                        Some(Some(Pat::Group { items, quantified }))
+                    }
+                }
+            }
+            Tok::OpenAlt => {
+                let mut alts = Vec::new();
+                loop {
+                    if self.peek()? == &Tok::CloseAlt {
+                        self.pos += 1;
+                        break;
+                    }
+                    if let Some(p) = self.item()? {
+                        alts.push(p);
+                    }
+                }
+                let (captures, quantified) = self.suffix();
+                Some(Some(Pat::Alt {
+                    alts,
+                    captures,
+                    quantified,
+                }))
+            }
+            Tok::Str(text) => {
+                let (captures, quantified) = self.suffix();
+                Some(Some(Pat::Anon {
+                    text,
+                    captures,
+                    quantified,
+                }))
+            }
+            Tok::Word(w) if w == "_" => {
+                let (captures, quantified) = self.suffix();
+                Some(Some(Pat::Wild {
+                    captures,
+                    quantified,
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    fn skip_to_close(&mut self) -> Option<()> {
+        let mut depth = 0;
+        loop {
+            match self.next()? {
+                Tok::Open | Tok::OpenAlt => depth += 1,
+                Tok::Close | Tok::CloseAlt if depth == 0 => return Some(()),
+                Tok::Close | Tok::CloseAlt => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns to requirements
+// ---------------------------------------------------------------------------------------------
+
+struct Compiler<'a> {
+    lang: Language,
+    grammar: tree_sitter::Language,
+    tests: &'a BTreeMap<String, Vec<TextTest>>,
+}
+
+impl Compiler<'_> {
+    /// The requirement of a pattern's root: the node of a group that holds only it and
+    /// predicates; nothing for sequences.
+    fn root(&self, pat: &Pat) -> Option<Req> {
+        match pat {
+            Pat::Group {
+                items,
+                quantified: false,
+                ..
+            } if items.len() == 1 => self.root(&items[0]),
+            Pat::Node {
+                quantified: false, ..
+            } => Some(self.req(pat)),
+            _ => None,
+        }
+    }
+
+    /// The requirement of a pattern that must be present (not quantified).
+    fn req(&self, pat: &Pat) -> Req {
+        let mut req = Req::default();
+        match pat {
+            Pat::Node {
+                kind,
+                children,
+                captures,
+                ..
+            } => {
+                req.kinds = self.kind_ids(kind, true);
+                self.add_text(&mut req, captures);
+                let kinds_here: Vec<&str> = if kind == "_" {
+                    Vec::new()
+                } else {
+                    vec![kind.as_str()]
+                };
+                for (i, child) in children.iter().enumerate() {
+                    match child {
+                        Child::Field(name, p) if !quantified(p) => {
+                            let Some(id) = self.grammar.field_id_for_name(name) else {
+                                continue;
+                            };
+                            let sub = self.req(p);
+                            // Every node of the kind has the field, or the query fails: a bare
+                            // existence test is not worth a lookup.
+                            if sub.is_trivial() {
+                                continue;
+                            }
+                            let multiple = kinds_here.is_empty()
+                                || kinds_here.iter().any(|k| self.multiple(k, name));
+                            req.fields.push((id.get(), multiple, sub));
+                        }
+                        Child::Anchor if i == 0 => {
+                            if let Some(Child::Pos(p)) = children.get(1) {
+                                if !quantified(p) && is_named_pattern(p) {
+                                    req.first_named = Some(Box::new(self.req(p)));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Pat::Alt { alts, captures, .. } => {
+                let mut ids = Vec::new();
+                let mut all = true;
+                for a in alts {
+                    match a {
+                        Pat::Node {
+                            kind,
+                            quantified: false,
+                            ..
+                        } => match self.kind_ids(kind, true) {
+                            Some(k) => ids.extend(k),
+                            None => all = false,
+                        },
+                        Pat::Anon {
+                            text,
+                            quantified: false,
+                            ..
+                        } => match self.kind_ids(text, false) {
+                            Some(k) => ids.extend(k),
+                            None => all = false,
+                        },
+                        _ => all = false,
+                    }
+                }
+                if all && !ids.is_empty() {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    req.kinds = Some(ids);
+                }
+                self.add_text(&mut req, captures);
+            }
+            Pat::Anon { text, captures, .. } => {
+                req.kinds = self.kind_ids(text, false);
+                self.add_text(&mut req, captures);
+            }
+            Pat::Wild { captures, .. } => self.add_text(&mut req, captures),
+            Pat::Group { .. } => {}
+        }
+        req
+    }
+
+    fn add_text(&self, req: &mut Req, captures: &[String]) {
+        for c in captures {
+            if let Some(t) = self.tests.get(c) {
+                req.text.extend(t.iter().cloned());
+            }
+        }
+    }
+
+    /// The ids of the kinds named `name`; `None` for `_`, supertypes and unknown names (no
+    /// constraint: the query reports unknown names itself).
+    fn kind_ids(&self, name: &str, named: bool) -> Option<Vec<u16>> {
+        if named && name == "_" {
+            return None;
+        }
+        let mut ids = Vec::new();
+        for id in 0..self.grammar.node_kind_count() as u16 {
+            if self.grammar.node_kind_is_named(id) == named
+                && self.grammar.node_kind_for_id(id) == Some(name)
+            {
+                if self.grammar.node_kind_is_supertype(id) {
+                    return None;
+                }
+                ids.push(id);
+            }
+        }
+        (!ids.is_empty()).then_some(ids)
+    }
+
+    /// Whether nodes of `kind` may have several children in `field` (node-types.json).
+    fn multiple(&self, kind: &str, field: &str) -> bool {
+        multiple_fields(self.lang).contains(&(kind.to_string(), field.to_string()))
+            || !known_fields(self.lang).contains(&(kind.to_string(), field.to_string()))
+    }
+}
+
+fn quantified(p: &Pat) -> bool {
+    match p {
+        Pat::Node { quantified, .. }
+        | Pat::Alt { quantified, .. }
+        | Pat::Anon { quantified, .. }
+        | Pat::Wild { quantified, .. }
+        | Pat::Group { quantified, .. } => *quantified,
+    }
+}
+
+/// Whether the pattern can only match named nodes (what a `.` anchor counts).
+fn is_named_pattern(p: &Pat) -> bool {
+    match p {
+        Pat::Node { .. } => true,
+        Pat::Alt { alts, .. } => alts.iter().all(|a| matches!(a, Pat::Node { .. })),
+        _ => false,
+    }
+}
+
+type FieldSet = HashSet<(String, String)>;
+
+/// (kind, field) pairs of a grammar, from its node-types.json: all, and those that may hold
+/// several children.
+fn field_tables(lang: Language) -> &'static (FieldSet, FieldSet) {
+    static TABLES: OnceLock<Vec<(Language, (FieldSet, FieldSet))>> = OnceLock::new();
+    let all = TABLES.get_or_init(|| {
+        Language::ALL
+            .iter()
+            .map(|&l| (l, read_fields(l.node_types())))
+            .collect()
+    });
+    &all.iter()
+        .find(|(l, _)| *l == lang)
+        .expect("every language has node types")
+        .1
+}
+
+fn known_fields(lang: Language) -> &'static FieldSet {
+    &field_tables(lang).0
+}
+
+fn multiple_fields(lang: Language) -> &'static FieldSet {
+    &field_tables(lang).1
+}
+
+fn read_fields(json: &str) -> (FieldSet, FieldSet) {
+    let mut known = FieldSet::new();
+    let mut multiple = FieldSet::new();
+    let Ok(serde_json::Value::Array(types)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
+        return (known, multiple);
+    };
+    for t in types {
+        let Some(kind) = t.get("type").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let Some(fields) = t.get("fields").and_then(|v| v.as_object()) else {
+            continue;
+        };
+        for (name, spec) in fields {
+            known.insert((kind.to_string(), name.clone()));
+            if spec.get("multiple").and_then(|v| v.as_bool()) != Some(false) {
+                multiple.insert((kind.to_string(), name.clone()));
+            }
+        }
+    }
+    (known, multiple)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(pattern: &str, source: &str) -> (usize, usize) {
+        let lang = Language::Python;
+        let guard = Guard::compile(lang, pattern);
+        let query = tree_sitter::Query::new(&lang.grammar(), pattern).unwrap();
+        let tree = crate::engine::parse(lang, source).unwrap();
+        // Every node: the guard may pass where the query fails, never the reverse.
+        let mut passed = 0;
+        let mut matched = 0;
+        let mut cursor = tree.walk();
+        let mut qc = tree_sitter::QueryCursor::new();
+        qc.set_max_start_depth(Some(0));
+        loop {
+            let node = cursor.node();
+            let ok = guard
+                .as_ref()
+                .is_none_or(|g| g.holds(&mut FieldMemo::new(node), source.as_bytes()));
+            use tree_sitter::StreamingIterator;
+            let mut m = qc.matches(&query, node, source.as_bytes());
+            let hit = m.next().is_some();
+            assert!(
+                ok || !hit,
+                "guard rejected a match of {pattern} at {}",
+                node.to_sexp()
+            );
+            passed += usize::from(ok);
+            matched += usize::from(hit);
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            loop {
+                if !cursor.goto_parent() {
+                    return (passed, matched);
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+    }
+
+    const SOURCE: &str = r#"
+import redis
+r = redis.Redis()
+r.publish("orders", "x")
+conn.add_listener("jobs", cb)
+bus.publish(event)
+log.info("NOTIFY me")
+cur.execute("LISTEN jobs")
+cur.execute(sql)
+x = list(y)
+z = y.copy()
+w = y[:]
+total += "a"
+for k in list(d):
+    pass
+f(  # comment
+  "NOTIFY x")
+"#;
+
+    #[test]
+    fn guards_never_reject_a_match_and_reject_most_other_nodes() {
+        let cases = [
+            r#"((call function: (attribute attribute: (identifier) @m) arguments: (argument_list . (_) @c)) (#eq? @m "add_listener"))"#,
+            r#"(call arguments: (argument_list . [(string) (concatenated_string)] @sql) (#match? @sql "(?i)(notify|listen)"))"#,
+            r#"((call function: (attribute attribute: (identifier) @m) arguments: (argument_list) @a (#any-of? @m "subscribe" "publish")))"#,
+            r#"((assignment left: (identifier) @t right: (call function: [(identifier) (attribute)] @f arguments: (argument_list . [(identifier) (attribute)] @s .)) @copy))"#,
+            r#"((assignment left: (identifier) @t right: (subscript value: [(identifier) (attribute)] @s subscript: (slice) @r) @copy) (#eq? @r ":"))"#,
+            r#"((augmented_assignment left: [(identifier) (attribute) (subscript)] @t operator: "+=" right: (_) @r) @site)"#,
+            r#"((for_statement right: (call function: (identifier) @c)) @loop)"#,
+            r#"(module (expression_statement (assignment left: (identifier) @name right: (_) @value)))"#,
+        ];
+        for pattern in cases {
+            let (passed, matched) = check(pattern, SOURCE);
+            assert!(matched > 0, "{pattern} matches nothing in the sample");
+            assert!(passed >= matched, "{pattern}");
+        }
+        // The guards are selective: the add_listener pattern passes on one call only.
+        let (passed, matched) = check(cases[0], SOURCE);
+        assert_eq!((passed, matched), (1, 1));
+        let (passed, _) = check(cases[1], SOURCE);
+        // `log.info("NOTIFY me")`, `cur.execute("LISTEN jobs")`, and the call whose first named
+        // child is a comment (left to the query).
+        assert_eq!(
+            passed, 3,
+            "calls whose first argument is a NOTIFY/LISTEN string"
+        );
+    }
+
+    #[test]
+    fn unparsable_or_unconstrained_patterns_have_no_guard() {
+        assert!(Guard::compile(Language::Python, "((call) @c)").is_none());
+        assert!(Guard::compile(Language::Python, "(_) @any").is_none());
+        assert!(Guard::compile(Language::Python, "[(call) (lambda)] @x").is_none());
+        // Every call has a callee: nothing to test.
+        assert!(Guard::compile(Language::Python, "((call function: (_) @f) @site)").is_none());
+        assert!(
+            Guard::compile(Language::Python, "((call function: (attribute) @f) @site)").is_some()
+        );
+    }
+}
