@@ -55,7 +55,10 @@ pub struct Check {
     pub severity_rules: String,
     /// Default recommendation shown with each finding.
     pub recommendation: String,
-    /// Project facts the check cannot run without, e.g. `["F2"]` (triggers from migrations).
+    /// Project facts the check cannot run without, by their id in the fact table (`F2`: triggers
+    /// from migrations; `F3`/`F4`: channel publishers and subscribers). The check is skipped when
+    /// none of the technologies behind them is in the project, and ends as a warning when a
+    /// required fact's technology is present but none of its sources is.
     #[serde(default)]
     pub requires_facts: Vec<String>,
     /// Checks that own a construct this check may also see (CHECKS.md §3.7): a finding of this
@@ -86,10 +89,11 @@ struct CatalogFile {
     check: Vec<Check>,
 }
 
-/// All known checks, by id, in id order.
+/// All known checks, by id, in id order, and the project facts they may require.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     checks: BTreeMap<String, Arc<Check>>,
+    facts: crate::facts::gate::FactTable,
 }
 
 impl Catalog {
@@ -120,6 +124,17 @@ impl Catalog {
         } else {
             Err(errors)
         }
+    }
+
+    /// Sets the fact table that `requires_facts` ids refer to (CHECKS.md §2), which gates
+    /// checks on the project's technologies and fact sources.
+    pub fn set_facts(&mut self, facts: crate::facts::gate::FactTable) {
+        self.facts = facts;
+    }
+
+    /// The fact table (empty unless [`Catalog::set_facts`] was called).
+    pub fn facts(&self) -> &crate::facts::gate::FactTable {
+        &self.facts
     }
 
     /// Adds an already-parsed check (a pack's own `[[check]]`).

@@ -102,8 +102,6 @@ impl EngineBuilder {
             && !self.ignore.iter().any(|s| suppress::covers(s, check))
     }
 
-    /// Compiles one merged query per language. Warnings (a JavaScript detector that does not
-    /// compile for the TypeScript grammar, say) are returned as diagnostics.
     /// Runs every anchored query without its guard ([`crate::query`] pre-checks). Results must
     /// be identical; the pack tests compare both ways.
     #[doc(hidden)]
@@ -112,8 +110,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Builds the engine. The queries of each language are compiled the first time a file of
+    /// that language is checked (or by [`Engine::prepare`]): compiling queries is the costly
+    /// part of a build, and a project rarely holds every language the packs know. Warnings of
+    /// that compilation (a JavaScript detector that does not compile for the TypeScript grammar,
+    /// say) come from [`Engine::plan_warnings`] or [`Engine::prepare`]; the diagnostics returned
+    /// here are those of the build itself.
     pub fn build(self) -> (Engine, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
+        let diagnostics = Vec::new();
         let mut plans = HashMap::new();
         // Extractors always run: the facts they emit may serve any selected check.
         let active: Vec<Arc<Detector>> = self
@@ -128,13 +132,16 @@ impl EngineBuilder {
                 .filter(|d| d.language.runs_on(lang))
                 .cloned()
                 .collect();
-            if dets.is_empty() {
-                continue;
-            }
-            let (plan, warnings) = LangPlan::build(lang, dets, !self.no_guards);
-            diagnostics.extend(warnings);
-            if let Some(plan) = plan {
-                plans.insert(lang, plan);
+            if !dets.is_empty() {
+                plans.insert(
+                    lang,
+                    PlanSlot {
+                        lang,
+                        detectors: dets,
+                        guards: !self.no_guards,
+                        compiled: std::sync::OnceLock::new(),
+                    },
+                );
             }
         }
         let active_checks = active
@@ -171,7 +178,7 @@ impl EngineBuilder {
 pub struct Engine {
     catalog: Arc<Catalog>,
     packs: Vec<Arc<Pack>>,
-    plans: HashMap<Language, LangPlan>,
+    plans: HashMap<Language, PlanSlot>,
     active_checks: std::collections::BTreeSet<String>,
     job_dirs: Vec<String>,
     migrations: globset::GlobSet,
@@ -204,7 +211,39 @@ pub fn migration_globs() -> globset::GlobSet {
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
-/// The detectors of one language, in merged queries.
+/// One pattern of one detector: (detector index, its own pattern index, the pattern text).
+type PatternEntry = (usize, usize, String);
+
+/// The active detectors of one language and, once a file of it is checked, their plan.
+struct PlanSlot {
+    lang: Language,
+    detectors: Vec<Arc<Detector>>,
+    /// Whether anchored queries get their guards (see [`EngineBuilder::without_guards`]).
+    guards: bool,
+    /// The plan (`None`: no detector compiles for this grammar) and the warnings of compiling it.
+    compiled: std::sync::OnceLock<(Option<LangPlan>, Vec<Diagnostic>)>,
+}
+
+impl std::fmt::Debug for PlanSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanSlot")
+            .field("lang", &self.lang)
+            .field("detectors", &self.detectors.len())
+            .field("compiled", &self.compiled.get().is_some())
+            .finish()
+    }
+}
+
+impl PlanSlot {
+    fn plan(&self) -> Option<&LangPlan> {
+        self.compiled
+            .get_or_init(|| LangPlan::build(self.lang, self.detectors.clone(), self.guards))
+            .0
+            .as_ref()
+    }
+}
+
+/// The detectors of one language, in queries.
 struct LangPlan {
     detectors: Vec<Arc<Detector>>,
     groups: Vec<Group>,
@@ -254,6 +293,12 @@ impl std::fmt::Debug for LangPlan {
 }
 
 impl LangPlan {
+    /// The plan of one language. Every detector compiled for its own grammar when its pack
+    /// loaded, so the plan's queries are compiled straight away; only when that fails (a
+    /// JavaScript detector naming a node the TypeScript grammar lacks) are the detectors compiled
+    /// one by one for this grammar, to skip the ones that do not fit. Query compilation is the
+    /// costly part of building an engine (tree-sitter analyses every pattern against the
+    /// grammar), so each query is compiled as few times as possible.
     fn build(
         lang: Language,
         dets: Vec<Arc<Detector>>,
@@ -261,12 +306,22 @@ impl LangPlan {
     ) -> (Option<LangPlan>, Vec<Diagnostic>) {
         let grammar = lang.grammar();
         let mut warnings = Vec::new();
+        if dets.is_empty() {
+            return (None, warnings);
+        }
+        if let Ok(plan) = LangPlan::assemble(lang, &grammar, &dets, guards) {
+            return (Some(plan), warnings);
+        }
         // Keep the detectors whose query compiles for this grammar (a JavaScript detector may
-        // name a node TypeScript lacks) and count their patterns.
+        // name a node TypeScript lacks).
         let mut kept = Vec::new();
         for d in dets {
+            if d.language.grammar() == grammar {
+                kept.push(d);
+                continue;
+            }
             match Query::new(&grammar, &d.query) {
-                Ok(q) => kept.push((d, q)),
+                Ok(_) => kept.push(d),
                 Err(e) => warnings.push(Diagnostic {
                     level: Level::Warning,
                     file: None,
@@ -283,17 +338,42 @@ impl LangPlan {
         if kept.is_empty() {
             return (None, warnings);
         }
-        // Split every detector's query into its patterns and sort them by gate.
-        let mut gated: [Vec<(usize, usize, String)>; 2] = [Vec::new(), Vec::new()];
-        for (di, (d, q)) in kept.iter().enumerate() {
-            let n = q.pattern_count();
+        match LangPlan::assemble(lang, &grammar, &kept, guards) {
+            Ok(plan) => (Some(plan), warnings),
+            Err(e) => {
+                // Cannot happen when every part compiled on its own; report, don't panic.
+                warnings.push(Diagnostic::new(
+                    Level::Error,
+                    None,
+                    None,
+                    format!("{lang} query failed to compile: {e}"),
+                ));
+                (None, warnings)
+            }
+        }
+    }
+
+    /// Splits every detector's query into its patterns (at the offsets the pack loader read off
+    /// the query's syntax, so nothing is compiled per grammar for that), sorts them by gate and
+    /// builds the queries: one per distinct pattern, anchored on the nodes of its root kind and
+    /// behind its guard; patterns that may start on any node share one query per gate and
+    /// filter (`paths`, `file_contains`) that walks the tree.
+    fn assemble(
+        lang: Language,
+        grammar: &tree_sitter::Language,
+        dets: &[Arc<Detector>],
+        guards: bool,
+    ) -> Result<LangPlan, String> {
+        let mut gated: [Vec<PatternEntry>; 2] = [Vec::new(), Vec::new()];
+        for (di, d) in dets.iter().enumerate() {
+            let n = d.pattern_starts.len();
             for p in 0..n {
-                let start = q.start_byte_for_pattern(p);
-                let end = if p + 1 < n {
-                    q.start_byte_for_pattern(p + 1)
-                } else {
-                    d.query.len()
-                };
+                let start = d.pattern_starts[p];
+                let end = d
+                    .pattern_starts
+                    .get(p + 1)
+                    .copied()
+                    .unwrap_or(d.query.len());
                 let text = &d.query[start..end];
                 let roots = root_captures(text);
                 let async_only = d.custom.get(p).is_some_and(|preds| {
@@ -304,14 +384,11 @@ impl LangPlan {
                 gated[usize::from(async_only)].push((di, p, text.to_string()));
             }
         }
-        let dets: Vec<Arc<Detector>> = kept.iter().map(|(d, _)| Arc::clone(d)).collect();
-        // One query per distinct pattern, anchored on the nodes of its root kind and behind its
-        // guard; patterns that may start on any node share one query that walks the tree.
         let mut groups: Vec<Group> = Vec::new();
         for (i, entries) in gated.iter().enumerate() {
             let async_only = i == 1;
             let mut keys: Vec<String> = Vec::new();
-            let mut by_key: Vec<Vec<(usize, usize, String)>> = Vec::new();
+            let mut by_key: Vec<Vec<PatternEntry>> = Vec::new();
             for e in entries {
                 let key = custom::strip(&e.2)
                     .split_whitespace()
@@ -325,41 +402,26 @@ impl LangPlan {
                     }
                 }
             }
-            let mut anywhere: Vec<(usize, usize, String)> = Vec::new();
+            // Patterns that start anywhere, by the files their units admit: a unit limited by
+            // `paths` or `file_contains` gets a query of its own, which the walk skips in the
+            // files none of its units admits (`FileRun::active`).
+            let mut anywhere: BTreeMap<Option<String>, Vec<PatternEntry>> = BTreeMap::new();
             for same in by_key {
-                match Group::build(&grammar, &dets, &same, async_only) {
-                    Ok(mut g) if g.start_kinds.is_some() => {
-                        if guards {
-                            g.guard = Guard::compile(lang, &custom::strip(&same[0].2));
-                        }
-                        groups.push(g);
+                let g = Group::build(grammar, dets, &same, async_only)?;
+                if g.start_kinds.is_some() {
+                    let mut g = g;
+                    if guards {
+                        g.guard = Guard::compile(lang, &custom::strip(&same[0].2));
                     }
-                    Ok(_) => anywhere.extend(same),
-                    Err(e) => {
-                        warnings.push(Diagnostic::new(
-                            Level::Error,
-                            None,
-                            None,
-                            format!("{lang} query failed to compile: {e}"),
-                        ));
-                        return (None, warnings);
+                    groups.push(g);
+                } else {
+                    for e in same {
+                        anywhere.entry(dets[e.0].filter_key()).or_default().push(e);
                     }
                 }
             }
-            if !anywhere.is_empty() {
-                match Group::build(&grammar, &dets, &anywhere, async_only) {
-                    Ok(g) => groups.push(g),
-                    Err(e) => {
-                        // Cannot happen when every part compiled on its own; report, don't panic.
-                        warnings.push(Diagnostic::new(
-                            Level::Error,
-                            None,
-                            None,
-                            format!("merged {lang} query failed to compile: {e}"),
-                        ));
-                        return (None, warnings);
-                    }
-                }
+            for entries in anywhere.values() {
+                groups.push(Group::build(grammar, dets, entries, async_only)?);
             }
         }
         let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); grammar.node_kind_count()];
@@ -372,15 +434,12 @@ impl LangPlan {
                 }
             }
         }
-        (
-            Some(LangPlan {
-                detectors: dets,
-                groups,
-                by_kind,
-                function_kinds: kind_table(&grammar, lang.function_kinds()),
-            }),
-            warnings,
-        )
+        Ok(LangPlan {
+            detectors: dets.to_vec(),
+            groups,
+            by_kind,
+            function_kinds: kind_table(grammar, lang.function_kinds()),
+        })
     }
 }
 
@@ -610,6 +669,36 @@ impl Engine {
         self.plans.contains_key(&lang)
     }
 
+    /// Compiles the plans of these languages now (otherwise the first file of a language
+    /// compiles its plan) and returns their warnings.
+    pub fn prepare(&self, languages: &[Language]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for lang in languages {
+            if let Some(slot) = self.plans.get(lang) {
+                slot.plan();
+                out.extend(slot.compiled.get().into_iter().flat_map(|c| c.1.clone()));
+            }
+        }
+        out
+    }
+
+    /// Compiles every language's plan (a pack's tests want all its problems) and returns the
+    /// warnings.
+    pub fn prepare_all(&self) -> Vec<Diagnostic> {
+        self.prepare(&self.languages())
+    }
+
+    /// Warnings of the plans compiled so far, in language order.
+    pub fn plan_warnings(&self) -> Vec<Diagnostic> {
+        let mut langs: Vec<&Language> = self.plans.keys().collect();
+        langs.sort();
+        langs
+            .into_iter()
+            .filter_map(|l| self.plans[l].compiled.get())
+            .flat_map(|c| c.1.clone())
+            .collect()
+    }
+
     /// Check ids that have an active detector.
     pub fn active_checks(&self) -> &std::collections::BTreeSet<String> {
         &self.active_checks
@@ -659,7 +748,7 @@ impl Engine {
 
     fn run_file(&self, path: &str, lang: Language, source: &str, facts_only: bool) -> FileReport {
         let mut report = FileReport::default();
-        let Some(plan) = self.plans.get(&lang) else {
+        let Some(plan) = self.plans.get(&lang).and_then(PlanSlot::plan) else {
             return report;
         };
         let Some(tree) = parse(lang, source) else {
@@ -673,16 +762,28 @@ impl Engine {
         let root = file.tree.root_node();
         let broken = root.has_error();
 
-        // Detectors that run on this file at all: extractors limited to some paths (migration
-        // directories) and, in a facts-only pass (a migration file), detectors and extractors
-        // that do not read migrations are off; a query none of whose detectors is on does not
-        // run.
+        // Detectors that run on this file at all: in a facts-only pass (a migration file),
+        // detectors and extractors that do not read migrations are off; units limited by `paths`
+        // run only on matching files, units limited by `file_contains` only on files holding one
+        // of their words (searched once per word set in one lower-case copy of the text, made
+        // only if some unit asks). A query none of whose detectors is on does not run, and an
+        // inactive unit costs nothing in this file, not even its engine predicates.
+        let mut lower: Option<String> = None;
+        let mut found: HashMap<&[String], bool> = HashMap::new();
         let active: Vec<bool> = plan
             .detectors
             .iter()
             .map(|d| {
                 !(facts_only && (d.role == Role::Detect || !d.reads_migrations))
-                    && d.paths.as_ref().is_none_or(|p| p.is_match(path))
+                    && d.admits(path, || {
+                        let Some(words) = &d.file_contains else {
+                            return true;
+                        };
+                        *found.entry(words.words.as_slice()).or_insert_with(|| {
+                            let lower = lower.get_or_insert_with(|| source.to_ascii_lowercase());
+                            words.found_in_lower(lower)
+                        })
+                    })
             })
             .collect();
         let group_on: Vec<bool> = plan
@@ -715,7 +816,14 @@ impl Engine {
         // The dispatching walk: one pass of a tree cursor; a group's query runs anchored (start
         // depth 0) only on nodes of a kind its patterns start with, and async-only groups only
         // inside coroutines. The walk keeps the stack of enclosing functions for that.
-        if plan.groups.iter().any(|g| g.start_kinds.is_some()) {
+        // No walk at all when no anchored query is on in this file (the function index then
+        // walks the tree by itself).
+        let walk = plan
+            .groups
+            .iter()
+            .zip(&group_on)
+            .any(|(g, on)| *on && g.start_kinds.is_some());
+        if walk {
             let mut qc = QueryCursor::new();
             qc.set_max_start_depth(Some(0));
             let mut tc = root.walk();
@@ -783,7 +891,7 @@ impl Engine {
             ..
         } = run;
         report.graph = indexer.map(|mut ix| {
-            if !plan.groups.iter().any(|g| g.start_kinds.is_some()) {
+            if !walk {
                 ix.walk(root);
             }
             ix.finish()

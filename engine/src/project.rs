@@ -119,8 +119,13 @@ impl Facts {
 pub struct ProjectInfo {
     /// Database kinds in use (`postgresql`, `redis`, …), from discovery.
     pub db: Vec<String>,
+    /// Whether `db` comes from discovery (false: unknown, so no technology is ruled out).
+    pub db_known: bool,
     /// The `[facts]` table of the project configuration (`ppa.toml`), as JSON.
     pub config: Map<String, Value>,
+    /// Checks that do not run in this project (their required facts' technology is absent, see
+    /// [`crate::facts::gate`]): their project detectors are not run. Not shown to predicates.
+    pub skipped_checks: std::collections::BTreeSet<String>,
     /// Execution contexts and the call graph (F10, F11), for the host functions
     /// `function_context`, `callers` and `callees`.
     pub exec: Option<Arc<crate::exec_context::ExecContext>>,
@@ -145,6 +150,8 @@ impl ProjectInfo {
                 .filter_map(|s| s.max_connections)
                 .min(),
             exec: None,
+            db_known: true,
+            skipped_checks: Default::default(),
         }
     }
 
@@ -362,8 +369,10 @@ fn dynamic_text(d: &Dynamic) -> String {
 
 /// Builds the `triggers` fact (F2) from SQL migration files, given as (repo-relative path, text),
 /// and the `migration_sql` records extractors found in migration code. Sources are applied in
-/// migration order (a leading version number compares numerically), so a later
-/// `CREATE OR REPLACE` or `DROP` wins; down migrations are ignored.
+/// migration order (a leading version number compares numerically; files chained by the
+/// `migration_order` records of extractors, such as Alembic revisions and Django dependencies,
+/// in their dependency order, see [`crate::facts::order`]), so a later `CREATE OR REPLACE` or
+/// `DROP` wins; down migrations are ignored.
 pub fn add_sql_facts(facts: &mut Facts, sql_files: &[(String, String)]) {
     use crate::facts::sql;
     enum Src<'a> {
@@ -386,7 +395,8 @@ pub fn add_sql_facts(facts: &mut Facts, sql_files: &[(String, String)]) {
         sources.push((file.to_string(), Src::Code(text.to_string(), line)));
     }
     // Stable: sources of one file keep their order.
-    sources.sort_by(|a, b| sql::compare_migration_paths(&a.0, &b.0));
+    crate::facts::order::MigrationGraph::from_records(facts.get(crate::facts::order::FACT))
+        .sort_sources(&mut sources);
     let mut set = sql::TriggerSet::new();
     for (path, src) in &sources {
         match src {
@@ -411,7 +421,10 @@ impl crate::Engine {
             .packs()
             .iter()
             .flat_map(|p| p.project_detectors.iter())
-            .filter(|d| self.active_checks().contains(&d.check.id))
+            .filter(|d| {
+                self.active_checks().contains(&d.check.id)
+                    && !project.skipped_checks.contains(&d.check.id)
+            })
             .collect();
         if dets.is_empty() {
             return out;

@@ -131,6 +131,142 @@ message = "moved"
     assert_eq!(report.findings[0].end.column, 35);
 }
 
+/// Plans compile per language on first use; a JavaScript detector that names a node the
+/// TypeScript grammar lacks is skipped there with a warning and still runs on JavaScript and TSX.
+#[test]
+fn plans_compile_lazily_and_skip_detectors_a_grammar_lacks() {
+    static FILES: &[(&str, &str)] = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "jsx"
+version = "0.1.0"
+languages = ["javascript"]
+description = "x"
+
+[[detector]]
+name = "jsx-element"
+check = "test.runtime.probe"
+language = "javascript"
+query = '''(jsx_element) @el'''
+message = "jsx"
+
+[[detector]]
+name = "any-call"
+check = "test.runtime.probe"
+language = "javascript"
+query = '''(call_expression function: (identifier) @f (#eq? @f "sleep")) @call_site'''
+message = "sleep"
+"#,
+    )];
+    let engine = engine_with("jsx", FILES);
+    assert!(engine.plan_warnings().is_empty(), "nothing compiled yet");
+    let ts = engine.check_source("a.ts", "sleep(1);\n");
+    assert_eq!(ts.findings.len(), 1, "{:?}", ts.diagnostics);
+    let warnings = engine.plan_warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .message
+            .contains("does not compile for typescript"),
+        "{warnings:?}"
+    );
+    assert_eq!(warnings[0].detector.as_deref(), Some("jsx/jsx-element"));
+    let tsx = engine.check_source("a.tsx", "const x = <div>{sleep(1)}</div>;\n");
+    assert_eq!(tsx.findings.len(), 2, "{:?}", tsx.findings);
+    let all = engine.prepare_all();
+    assert_eq!(all.len(), 1, "only TypeScript lacks jsx_element: {all:?}");
+}
+
+/// `file_contains` limits a unit to files holding one of its words (ASCII case ignored);
+/// `paths` limits an extractor to matching files; units with other filters are unaffected.
+#[test]
+fn file_contains_and_paths_skip_files_before_any_query_runs() {
+    static FILES: &[(&str, &str)] = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "words"
+version = "0.1.0"
+languages = ["python"]
+description = "x"
+
+[[detector]]
+name = "print-when-notify"
+check = "test.runtime.probe"
+language = "python"
+file_contains = ["notify", "listen"]
+query = '''((call function: (identifier) @f) @site (#eq? @f "print"))'''
+message = "print"
+
+[[detector]]
+name = "print-anywhere"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @f) @site (#eq? @f "print"))'''
+message = "print anywhere"
+
+[[extractor]]
+name = "prints-in-migrations"
+fact = "prints"
+language = "python"
+paths = ["**/migrations/**"]
+query = '''((call function: (identifier) @f) @site (#eq? @f "print"))'''
+"#,
+    )];
+    let engine = engine_with("words", FILES);
+    let messages = |path: &str, src: &str| {
+        let r = engine.check_source(path, src);
+        let mut m: Vec<String> = r.findings.iter().map(|f| f.message.clone()).collect();
+        m.sort();
+        (m, r.records.len())
+    };
+    assert_eq!(
+        messages("app/a.py", "print('x')\n"),
+        (vec!["print anywhere".to_string()], 0)
+    );
+    assert_eq!(
+        messages("app/b.py", "print('NOTIFY jobs')\n"),
+        (vec!["print".to_string(), "print anywhere".to_string()], 0)
+    );
+    assert_eq!(messages("db/migrations/0001.py", "print(1)\n").1, 1);
+
+    static BAD: &[(&str, &str)] = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "bad"
+version = "0.1.0"
+languages = ["python"]
+description = "x"
+
+[[detector]]
+name = "d"
+check = "test.runtime.probe"
+language = "python"
+file_contains = ["notify", " "]
+query = '''(call) @site'''
+message = "m"
+"#,
+    )];
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut b = EngineBuilder::new(catalog);
+    let err = b
+        .load_pack(&EmbeddedSource {
+            name: "bad",
+            files: BAD,
+        })
+        .unwrap_err();
+    assert!(
+        err.errors.iter().any(|e| e
+            .to_string()
+            .contains("`file_contains` holds an empty word")),
+        "{:?}",
+        err.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
+    );
+}
+
 /// Severities by execution context: a detector's table, a predicate's own table, and a
 /// predicate's fixed severity; entry points from an extractor that names functions with
 /// `qualified_name` and `target_name`. Settled by the fixture runner like `ppa check` does.

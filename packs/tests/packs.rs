@@ -6,6 +6,8 @@ use ppa_engine::EngineBuilder;
 use std::path::Path;
 
 fn fixtures(pack: &str) -> Vec<std::path::PathBuf> {
+    // Anywhere under tests/, as `ppa test` reads them (a migration fixture needs its
+    // directories: `tests/alembic/versions/…`).
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(pack)
         .join("tests");
@@ -48,7 +50,8 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
                 );
             }
         };
-        let (engine, warnings) = b.build();
+        let (engine, mut warnings) = b.build();
+        warnings.extend(engine.prepare_all());
         assert!(warnings.is_empty(), "{}: {warnings:?}", src.name);
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(src.name)

@@ -9,6 +9,7 @@
 
 use ppa_engine::catalog::Catalog;
 use ppa_engine::discover::Stacks;
+use ppa_engine::facts::gate::FactTable;
 
 /// The embedded technology dictionary: (path label, TOML text).
 pub const STACKS: (&str, &str) = (
@@ -20,6 +21,10 @@ pub const STACKS: (&str, &str) = (
 pub fn stacks() -> Result<Stacks, String> {
     Stacks::from_toml(STACKS.0, STACKS.1)
 }
+
+/// The embedded fact table (CHECKS.md §2): the technology and sources of the facts checks
+/// require.
+pub const FACTS: (&str, &str) = ("rules/facts.toml", include_str!("../facts.toml"));
 
 /// The embedded catalogue files: (path label, TOML text), in category report order.
 pub const FILES: &[(&str, &str)] = &[
@@ -48,6 +53,15 @@ pub fn catalog() -> Result<Catalog, Vec<ppa_engine::error::PackError>> {
     for (origin, text) in FILES {
         catalog.add_toml(origin, text)?;
     }
+    let facts = FactTable::from_toml(FACTS.0, FACTS.1).map_err(|e| {
+        vec![ppa_engine::error::PackError::new(
+            &ppa_engine::error::SourceFile::new(FACTS.0, FACTS.1),
+            ppa_engine::error::Span::new(0, 0),
+            e,
+            "fix the fact table",
+        )]
+    })?;
+    catalog.set_facts(facts);
     Ok(catalog)
 }
 
@@ -96,6 +110,25 @@ mod tests {
         let mut expected = EXPECTED.to_vec();
         expected.sort_unstable();
         assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn every_required_fact_is_in_the_fact_table() {
+        let catalog = catalog().unwrap_or_else(|e| panic!("{e:#?}"));
+        let facts = catalog.facts();
+        assert!(facts
+            .get("F2")
+            .is_some_and(|f| f.technology == ["postgresql"]));
+        for check in catalog.iter() {
+            for id in &check.requires_facts {
+                assert!(facts.get(id).is_some(), "{}: unknown fact {id}", check.id);
+            }
+        }
+        // CHECKS.md §5.7: the channel check needs PostgreSQL or Redis.
+        let channels = catalog
+            .get("transaction.event_channel_consistency")
+            .unwrap();
+        assert_eq!(channels.requires_facts, ["F2", "F3", "F4"]);
     }
 
     #[test]

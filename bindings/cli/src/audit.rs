@@ -37,6 +37,19 @@ impl Audit {
     ) -> Result<Audit, CliError> {
         let languages: Vec<Language> = result.languages.iter().copied().collect();
         let mut runs = check_runs(engine, select, ignore, &result.languages);
+        // Required facts: a check whose technology is absent is skipped; missing sources make
+        // it a warning (CHECKS.md §2, §5.7).
+        for run in runs.iter_mut().filter(|r| r.skipped.is_none()) {
+            match result.gates.get(&run.id) {
+                Some(ppa_engine::facts::gate::Gate::Skip(reason)) => {
+                    *run = CheckRun::skipped(&run.id, reason.clone());
+                }
+                Some(ppa_engine::facts::gate::Gate::Run(warnings)) => {
+                    run.warnings.extend(warnings.iter().cloned());
+                }
+                None => {}
+            }
+        }
         // What project detectors could not decide (env-sourced channel names, say).
         for (check, warning) in &result.check_warnings {
             if let Some(run) = runs

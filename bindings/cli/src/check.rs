@@ -29,6 +29,9 @@ pub struct RunResult {
     pub languages: std::collections::BTreeSet<Language>,
     /// What discovery found, when it chose packs (no `--pack`, or `--auto`).
     pub discovery: Option<ppa_engine::discover::Discovery>,
+    /// The gate of each active check that requires project facts (CHECKS.md §2, §5.7): skipped
+    /// for an absent technology, or warnings for missing sources.
+    pub gates: std::collections::BTreeMap<String, ppa_engine::facts::gate::Gate>,
 }
 
 /// Builds the engine from pack names or directories (exactly these, plus what they require) and
@@ -157,16 +160,18 @@ pub fn walker(path: &Path) -> ignore::Walk {
 /// (path label, path, facts only): a file to check, or a migration read only for its facts.
 type FileToCheck = (String, PathBuf, bool);
 
-/// Collects the files to check, sorted by label, with notes for what is skipped.
-/// Files read for the project phase besides sources: (label, path).
-#[derive(Default)]
+/// What the walk notes besides the files to check: files read for the project phase besides
+/// sources, (label, path), and the sources of required facts.
 struct SideFiles {
     /// SQL migrations (F2 triggers).
     sql: Vec<(String, PathBuf)>,
     /// `go.mod` files (Go import paths → package directories, F11).
     go_mods: Vec<(String, PathBuf)>,
+    /// Which required facts have sources (CHECKS.md §2).
+    fact_sources: ppa_engine::facts::gate::SourcesSeen,
 }
 
+/// Collects the files to check, sorted by label, with notes for what is skipped.
 fn collect_files(
     paths: &[PathBuf],
     root: &Path,
@@ -177,6 +182,7 @@ fn collect_files(
     side: &mut SideFiles,
 ) -> Result<(Vec<FileToCheck>, usize), CliError> {
     let want_sql = engine.has_project_phase();
+    let facts = engine.catalog().facts();
     let mut files = Vec::new();
     let mut skipped = 0;
     for p in paths {
@@ -204,6 +210,15 @@ fn collect_files(
                 std::env::current_dir().map(|d| d.join(&abs)).unwrap_or(abs)
             };
             let name = label(root, &abs);
+            // Sources of required facts (F2: migrations), whatever is checked.
+            if scope.selected(&name)
+                && !matches!(
+                    scope.excluded(&name),
+                    Some(scope::Excluded::Vendored | scope::Excluded::Test)
+                )
+            {
+                facts.observe(&name, &mut side.fact_sources);
+            }
             // Go modules map import paths to package directories (F11).
             if (name == "go.mod" || name.ends_with("/go.mod")) && engine.handles(Language::Go) {
                 side.go_mods.push((name, abs));
@@ -310,7 +325,11 @@ pub fn check_paths(
     project_info: &ppa_engine::project::ProjectInfo,
 ) -> Result<RunResult, CliError> {
     let mut result = RunResult::default();
-    let mut side = SideFiles::default();
+    let mut side = SideFiles {
+        sql: Vec::new(),
+        go_mods: Vec::new(),
+        fact_sources: engine.catalog().facts().sources_seen(),
+    };
     let (files, skipped) = collect_files(
         paths,
         root,
@@ -323,7 +342,29 @@ pub fn check_paths(
     let SideFiles {
         sql: mut sql_paths,
         go_mods,
+        fact_sources,
     } = side;
+    // Checks gated on their required facts: the technology (database kinds of discovery) and
+    // the sources seen by the walk.
+    let mut project_info = project_info.clone();
+    for id in engine.active_checks() {
+        let Some(check) = engine.catalog().get(id) else {
+            continue;
+        };
+        if check.requires_facts.is_empty() {
+            continue;
+        }
+        let gate = engine.catalog().facts().gate(
+            &check.requires_facts,
+            project_info.db_known.then_some(project_info.db.as_slice()),
+            &fact_sources,
+        );
+        if matches!(gate, ppa_engine::facts::gate::Gate::Skip(_)) {
+            project_info.skipped_checks.insert(id.clone());
+        }
+        result.gates.insert(id.clone(), gate);
+    }
+    let project_info = &project_info;
     sql_paths.sort();
     sql_paths.dedup();
     let mut sql_files = Vec::new();
@@ -451,7 +492,9 @@ pub fn check_paths(
         },
         exec: exec.as_deref(),
     };
-    let (findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
+    let (mut findings, _stats) = filter.apply(std::mem::take(&mut result.findings));
+    // A check skipped for its facts reports nothing, from file detectors either.
+    findings.retain(|f| !project_info.skipped_checks.contains(&f.check));
     result.findings = findings;
     result.facts = facts;
     result.packs = engine.packs().iter().map(|p| p.meta.name.clone()).collect();
@@ -616,10 +659,24 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let scope = Scope::new(&include, &exclude)
         .map_err(|e| usage(e, "globs use `*`, `**` and `?`, e.g. `src/**/*.py`"))?;
     let max_size = config.scan.max_file_size.unwrap_or(scope::MAX_FILE_SIZE);
-    // Project-level detectors read the database kinds and the deployment (F9) of discovery.
-    // With explicit packs discovery did not run for the pack choice; run it for these facts
-    // alone (the packs stay as given).
+    // Project-level detectors read the database kinds and the deployment (F9) of discovery,
+    // and the database kinds gate checks that require project facts (CHECKS.md §5.7). With
+    // explicit packs discovery did not run for the pack choice; run it for these facts alone
+    // (the packs stay as given): with the imports of the triggers when a gated check is active,
+    // as `ppa check` always does, else without parsing imports.
+    let needs_db = engine.active_checks().iter().any(|id| {
+        engine
+            .catalog()
+            .get(id)
+            .is_some_and(|c| !c.requires_facts.is_empty())
+    });
     let facts_discovery = match &discovery {
+        None if needs_db => {
+            let triggers = crate::discover::builtin_triggers()?;
+            Some(crate::discover::discover_project(
+                &root, &paths, &config, &triggers, false,
+            )?)
+        }
         None if engine.has_project_phase() => {
             Some(crate::discover::discover_facts(&root, &paths, &config)?)
         }
@@ -651,6 +708,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             .install(run)?,
         None => run()?,
     };
+    // Warnings of the queries compiled for the languages met (CHECKS.md: a JavaScript detector
+    // that does not fit the TypeScript grammar), with those of the build.
+    let mut warnings = warnings;
+    warnings.extend(engine.plan_warnings());
     result.diagnostics.splice(0..0, warnings);
     if let Some(d) = discovery.as_ref().or(facts_discovery.as_ref()) {
         result.diagnostics.extend(d.diagnostics.iter().cloned());

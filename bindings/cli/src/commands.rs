@@ -172,7 +172,9 @@ pub fn test(args: &TestArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     let pack = builder
         .load_pack(&DirSource::new(dir))
         .map_err(|e| -> CliError { Box::new(output::PackLoadErrors(vec![e])) })?;
-    let (engine, warnings) = builder.build();
+    let (engine, mut warnings) = builder.build();
+    // A pack's tests report every problem: compile the queries of all its languages.
+    warnings.extend(engine.prepare_all());
     for w in warnings {
         let _ = writeln!(out, "warning: {}", w.message);
     }

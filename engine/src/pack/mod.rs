@@ -17,7 +17,7 @@ use crate::query::custom::{self, CustomPredicate};
 use crate::script::{self, Predicate};
 use crate::vocab::{Vocabularies, Vocabulary};
 use raw::{EnabledBy, RawDetector, RawExtractor, RawPackFile, RawProjectDetector};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use toml::Spanned;
 
@@ -156,6 +156,14 @@ pub struct Detector {
     pub role: Role,
     /// Repo-relative path globs the unit is limited to (extractors' `paths`).
     pub paths: Option<globset::GlobSet>,
+    /// The globs of `paths`, as written.
+    pub(crate) paths_src: Vec<String>,
+    /// `file_contains`: a file must contain one of these words (ASCII case ignored) for the unit
+    /// to run on it.
+    pub file_contains: Option<Arc<FileWords>>,
+    /// Byte offset in `query` where each pattern starts. The query's syntax decides them, not a
+    /// grammar, so the engine splits the query for every grammar without compiling it again.
+    pub(crate) pattern_starts: Vec<usize>,
     /// Severity by execution context, settled after the project phase.
     pub severity_by_context: Option<crate::exec_context::SeverityByContext>,
     /// An extractor that also reads migration files (`migrations`, default: it has `paths`).
@@ -167,6 +175,57 @@ impl Detector {
     pub fn qualified_name(&self) -> String {
         format!("{}/{}", self.pack, self.name)
     }
+
+    /// Whether the unit runs on this file at all: its `paths` (extractors) admit the path and
+    /// its `file_contains` words occur in the text. `lower` is the text in ASCII lower case,
+    /// made once per file by the caller when some unit needs it.
+    pub fn admits(&self, path: &str, lower: impl FnOnce() -> bool) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.is_match(path))
+            && (self.file_contains.is_none() || lower())
+    }
+
+    /// What decides [`Detector::admits`], as text: units with the same key are admitted by the
+    /// same files (`None`: every file).
+    pub(crate) fn filter_key(&self) -> Option<String> {
+        if self.paths.is_none() && self.file_contains.is_none() {
+            return None;
+        }
+        Some(format!(
+            "{:?}|{:?}",
+            self.paths_src,
+            self.file_contains.as_ref().map(|w| &w.words)
+        ))
+    }
+}
+
+/// The words of `file_contains`, searched for with ASCII case ignored.
+#[derive(Debug)]
+pub struct FileWords {
+    /// The words as written.
+    pub words: Vec<String>,
+    /// Their ASCII lower-case forms, searched for in a lower-case copy of the text.
+    finders: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl FileWords {
+    fn new(words: &[String]) -> FileWords {
+        FileWords {
+            words: words.to_vec(),
+            finders: words
+                .iter()
+                .map(|w| {
+                    memchr::memmem::Finder::new(w.to_ascii_lowercase().as_bytes()).into_owned()
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether a text, given in ASCII lower case, contains one of the words.
+    pub fn found_in_lower(&self, lower: &str) -> bool {
+        self.finders
+            .iter()
+            .any(|f| f.find(lower.as_bytes()).is_some())
+    }
 }
 
 struct LoadedFile {
@@ -174,10 +233,39 @@ struct LoadedFile {
     raw: RawPackFile,
 }
 
+thread_local! {
+    /// Queries compiled by the `load` running on this thread, by (language, text): detectors and
+    /// extractors that share one query text (so that the engine matches it once) also compile
+    /// it once. Emptied when `load` returns.
+    static QUERIES: std::cell::RefCell<HashMap<(Language, String), std::rc::Rc<tree_sitter::Query>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// Compiles a query, or takes the one this `load` already compiled from the same text.
+fn compile_query(
+    lang: Language,
+    text: &str,
+) -> Result<std::rc::Rc<tree_sitter::Query>, tree_sitter::QueryError> {
+    let key = (lang, text.to_string());
+    if let Some(q) = QUERIES.with(|c| c.borrow().get(&key).cloned()) {
+        return Ok(q);
+    }
+    let q = std::rc::Rc::new(tree_sitter::Query::new(&lang.grammar(), text)?);
+    QUERIES.with(|c| c.borrow_mut().insert(key, std::rc::Rc::clone(&q)));
+    Ok(q)
+}
+
 /// Loads and compiles a pack. `catalog` supplies the checks its detectors may implement; checks
 /// the pack defines itself are added to the returned pack (and must be added to the engine's
 /// catalogue by the caller, which [`crate::EngineBuilder`] does).
 pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErrors> {
+    struct ClearQueries;
+    impl Drop for ClearQueries {
+        fn drop(&mut self) {
+            QUERIES.with(|c| c.borrow_mut().clear());
+        }
+    }
+    let _clear = ClearQueries;
     let label = source.label();
     let mut errors: Vec<PackError> = Vec::new();
     let mut files: Vec<LoadedFile> = Vec::new();
@@ -624,6 +712,14 @@ fn compile_detector(
             "use lower-case letters, digits, `-` and `_`, e.g. `sync-sleep`",
         ));
     }
+    if d.file_contains.iter().any(|w| w.trim().is_empty()) {
+        errors.push(PackError::new(
+            file,
+            name_span,
+            "`file_contains` holds an empty word",
+            "list words a file must contain for the unit to run, e.g. `[\"notify\", \"listen\"]`, or leave it out",
+        ));
+    }
     let check_id = d.check.get_ref();
     let check = if role == Role::Detect {
         lookup_check(&d.check, file, catalog, invalid_checks, errors)
@@ -673,10 +769,14 @@ fn compile_detector(
     );
     let mut captures = Vec::new();
     let mut custom_preds = Vec::new();
+    let mut pattern_starts = Vec::new();
     if let Some((text, origin)) = &query {
-        match tree_sitter::Query::new(&d.language.grammar(), text) {
+        match compile_query(d.language, text) {
             Ok(q) => {
                 captures = q.capture_names().iter().map(|s| s.to_string()).collect();
+                pattern_starts = (0..q.pattern_count())
+                    .map(|p| q.start_byte_for_pattern(p))
+                    .collect();
                 if captures.is_empty() {
                     errors.push(
                         PackError::new(
@@ -872,6 +972,13 @@ fn compile_detector(
         vocab: Arc::clone(vocab),
         role,
         paths: None,
+        paths_src: Vec::new(),
+        file_contains: if d.file_contains.is_empty() {
+            None
+        } else {
+            Some(Arc::new(FileWords::new(&d.file_contains)))
+        },
+        pattern_starts,
         severity_by_context,
         reads_migrations: false,
     })
@@ -996,6 +1103,7 @@ fn compile_extractor(
         severity: None,
         severity_by_context: None,
         report: e.report.clone(),
+        file_contains: e.file_contains.clone(),
     };
     let mut det = compile_detector(
         &as_detector,
@@ -1015,6 +1123,7 @@ fn compile_extractor(
     }
     det.reads_migrations = e.migrations.unwrap_or(paths.is_some());
     det.paths = paths;
+    det.paths_src = e.paths.clone();
     Some(det)
 }
 

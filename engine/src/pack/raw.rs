@@ -82,6 +82,12 @@ pub struct RawExtractor {
     /// (e.g. `["**/migrations/**", "**/alembic/versions/**"]`).
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Words (ASCII letters compared without case) of which a file must contain at least one
+    /// for this unit to run on it, e.g. `["notify", "listen"]`. Files without any are skipped
+    /// before any query runs: a cheap text search instead of matching every candidate node.
+    /// Empty: every file.
+    #[serde(default)]
+    pub file_contains: Vec<String>,
     /// Whether the extractor also reads files in migration paths, which checks skip (CHECKS.md
     /// §0). Default: `true` when `paths` is set (an extractor aimed at migrations), else `false`.
     #[serde(default)]
@@ -230,4 +236,10 @@ pub struct RawDetector {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub report: Option<Spanned<String>>,
+    /// Words (ASCII letters compared without case) of which a file must contain at least one
+    /// for this unit to run on it, e.g. `["notify", "listen"]`. Files without any are skipped
+    /// before any query runs: a cheap text search instead of matching every candidate node.
+    /// Empty: every file.
+    #[serde(default)]
+    pub file_contains: Vec<String>,
 }

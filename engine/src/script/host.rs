@@ -128,7 +128,7 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ),
     (
         "string_value(node)",
-        "the value of a string literal without quotes or prefixes, or `()` when it interpolates or is not a string",
+        "the value of a string literal without quotes or prefixes, escape sequences decoded (`\\\"` is `\"`; raw strings keep theirs), or `()` when it interpolates or is not a string",
     ),
     (
         "string_template(node)",
@@ -206,8 +206,9 @@ const INTERPOLATION_KINDS: &[&str] = &["interpolation", "template_substitution"]
 /// Quotes, longest first.
 const QUOTES: &[&str] = &["\"\"\"", "'''", "\"", "'", "`"];
 
-/// A string literal as a glob: interpolations become `*`; (glob, whether it interpolates).
-/// `None` when the node is not a string literal.
+/// A string literal as a glob: interpolations become `*`, escape sequences are decoded (`\"`
+/// is `"`; raw strings have none); (glob, whether it interpolates). `None` when the node is not a
+/// string literal.
 pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(String, bool)> {
     if !STRING_KINDS.contains(&node.kind()) {
         return None;
@@ -223,25 +224,85 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
         }
         return Some((out, templated));
     }
-    let mut templated = false;
-    let mut out = String::new();
-    let mut pos = node.start_byte();
-    let mut c = node.walk();
-    for child in node.named_children(&mut c) {
-        if INTERPOLATION_KINDS.contains(&child.kind()) {
-            out.push_str(&file.source[pos..child.start_byte()]);
-            out.push('*');
-            pos = child.end_byte();
-            templated = true;
-        }
-    }
-    out.push_str(&file.source[pos..node.end_byte()]);
-    // Strip a prefix (f, r, b, rb, …) and the quotes.
-    let body = out.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    // The content between the opening quote (after a prefix such as f, r, b, rb) and the closing
+    // one, decided on the source text.
+    let text = &file.source[node.start_byte()..node.end_byte()];
+    let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     let q = QUOTES
         .iter()
         .find(|q| body.starts_with(**q) && body.len() >= 2 * q.len() && body.ends_with(**q))?;
-    Some((body[q.len()..body.len() - q.len()].to_string(), templated))
+    let start = node.start_byte() + (text.len() - body.len()) + q.len();
+    let end = node.end_byte() - q.len();
+    let mut templated = false;
+    let mut out = String::new();
+    let mut pos = start;
+    // Interpolations and escape sequences, in source order (Python nests escapes inside
+    // `string_content`); an interpolation's own strings are not looked into.
+    let mut stack = vec![node];
+    let mut special = Vec::new();
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        let kids: Vec<_> = n.named_children(&mut c).collect();
+        for k in kids.into_iter().rev() {
+            if INTERPOLATION_KINDS.contains(&k.kind()) || k.kind() == "escape_sequence" {
+                special.push(k);
+            } else {
+                stack.push(k);
+            }
+        }
+    }
+    special.sort_by_key(|n| n.start_byte());
+    for n in special {
+        if n.start_byte() < pos || n.end_byte() > end {
+            continue;
+        }
+        out.push_str(&file.source[pos..n.start_byte()]);
+        let piece = &file.source[n.start_byte()..n.end_byte()];
+        if n.kind() == "escape_sequence" {
+            out.push_str(&unescape(piece));
+        } else {
+            out.push('*');
+            templated = true;
+        }
+        pos = n.end_byte();
+    }
+    out.push_str(&file.source[pos..end]);
+    Some((out, templated))
+}
+
+/// The value of one escape sequence of Python, Go or JavaScript (`\n`, `\"`, `\x41`, `\u00e9`,
+/// `\u{1F600}`, `\101`); an unknown one stays as written.
+fn unescape(esc: &str) -> String {
+    let Some(rest) = esc.strip_prefix('\\') else {
+        return esc.to_string();
+    };
+    let simple = match rest {
+        "n" => Some('\n'),
+        "t" => Some('\t'),
+        "r" => Some('\r'),
+        "0" => Some('\0'),
+        "\\" | "\"" | "'" | "`" | "$" | "/" => rest.chars().next(),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        return c.to_string();
+    }
+    // A backslash before a line break continues the line.
+    if rest.starts_with('\n') || rest.starts_with("\r\n") {
+        return String::new();
+    }
+    let hex = |digits: &str| {
+        u32::from_str_radix(digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+    };
+    let decoded = match rest.as_bytes().first() {
+        Some(b'x') => hex(&rest[1..]),
+        Some(b'u') | Some(b'U') => hex(rest[1..].trim_start_matches('{').trim_end_matches('}')),
+        Some(b'0'..=b'7') => u32::from_str_radix(rest, 8).ok().and_then(char::from_u32),
+        _ => None,
+    };
+    decoded.map_or_else(|| esc.to_string(), |c| c.to_string())
 }
 
 /// Levenshtein distance in characters.
@@ -700,5 +761,72 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(module_name("app/events.py"), "app.events");
         assert_eq!(module_name("app/__init__.py"), "app");
+    }
+
+    fn glob_of(lang: crate::lang::Language, src: &str, kind: &str) -> Option<(String, bool)> {
+        let tree = crate::engine::parse(lang, src).unwrap();
+        let file = FileCtx::new("x".into(), lang, src.into(), tree);
+        let root = file.tree.root_node();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.kind() == kind {
+                return string_glob(&file, n);
+            }
+            let mut c = n.walk();
+            stack.extend(
+                n.named_children(&mut c)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev(),
+            );
+        }
+        None
+    }
+
+    #[test]
+    fn string_literals_decode_escapes_but_raw_strings_do_not() {
+        use crate::lang::Language::{Go, JavaScript, Python};
+        let s = |v: &str| Some((v.to_string(), false));
+        assert_eq!(
+            glob_of(Python, r#"a = "LISTEN \"Jobs\"""#, "string"),
+            s(r#"LISTEN "Jobs""#)
+        );
+        assert_eq!(glob_of(Python, r#"a = r"x\"y""#, "string"), s(r#"x\"y"#));
+        assert_eq!(
+            glob_of(Python, r#"a = f"NOTIFY {CH}\t""#, "string"),
+            Some(("NOTIFY *\t".to_string(), true))
+        );
+        assert_eq!(
+            glob_of(Python, r#"a = "caf\u00e9\x21""#, "string"),
+            s("café!")
+        );
+        assert_eq!(
+            glob_of(JavaScript, r#"a = "LISTEN \"J\"";"#, "string"),
+            s(r#"LISTEN "J""#)
+        );
+        assert_eq!(
+            glob_of(JavaScript, "a = `x\\`${y}`;", "template_string"),
+            Some(("x`*".to_string(), true))
+        );
+        assert_eq!(
+            glob_of(
+                Go,
+                "package m\nvar a = \"LISTEN \\\"J\\\"\"\n",
+                "interpreted_string_literal"
+            ),
+            s(r#"LISTEN "J""#)
+        );
+        assert_eq!(
+            glob_of(Go, "package m\nvar a = `x\\n`\n", "raw_string_literal"),
+            s(r"x\n")
+        );
+        assert_eq!(
+            glob_of(
+                Go,
+                "package m\nvar a = \"\\101\"\n",
+                "interpreted_string_literal"
+            ),
+            s("A")
+        );
     }
 }

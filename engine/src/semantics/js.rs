@@ -116,11 +116,20 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
                 }
             }
         }
+        // String literals are kept too: they resolve to nothing (`$name`), but
+        // `assigned_value` gives predicates the literal (`const CHANNEL = "orders"`).
         ("identifier", None) => match value {
             Some(v)
                 if matches!(
                     v.kind(),
-                    "call_expression" | "member_expression" | "identifier" | "new_expression"
+                    "call_expression"
+                        | "member_expression"
+                        | "identifier"
+                        | "new_expression"
+                        | "string"
+                        | "template_string"
+                        | "as_expression"
+                        | "satisfies_expression"
                 ) =>
             {
                 b.bind(

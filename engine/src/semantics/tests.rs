@@ -230,6 +230,29 @@ fn assigned_values() {
     assert_eq!(assigned_value(&f, idents[1]), None, "assigned twice");
 }
 
+#[test]
+fn js_string_constants_are_assigned_values_but_resolve_to_nothing() {
+    let src =
+        "const CHANNEL = 'orders';\nconst T = `t` as const;\nlet n = 1;\nsub(CHANNEL, T, n);\n";
+    let f = file("x.ts", src);
+    let mut stack = vec![f.tree.root_node()];
+    let mut args = Vec::new();
+    while let Some(n) = stack.pop() {
+        if n.kind() == "arguments" {
+            let mut c = n.walk();
+            args.extend(n.named_children(&mut c));
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    args.sort_by_key(|n| n.start_byte());
+    let value = |i: usize| assigned_value(&f, args[i]).map(|v| f.text(v).to_string());
+    assert_eq!(value(0).as_deref(), Some("'orders'"));
+    assert_eq!(value(1).as_deref(), Some("`t` as const"));
+    assert_eq!(value(2), None, "a number is not followed");
+    assert_eq!(resolve(&f, args[0]), "$CHANNEL");
+}
+
 /// The literal value of every positional and keyword argument of the first call.
 fn first_call_values(f: &FileCtx) -> Vec<Option<Literal>> {
     let call = calls(f).into_iter().next().unwrap();

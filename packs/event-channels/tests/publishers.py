@@ -29,9 +29,12 @@ async def user_changed(conn, user_id):
     await conn.execute("SELECT pg_notify('user_events', $1)", str(user_id))
 
 
-async def report_ready(conn):
+async def report_ready(conn, log):
     # ppa-ok: transaction.event_channel_consistency
     await conn.execute("NOTIFY report_ready")
+    # A log line that mentions NOTIFY is not SQL that runs.
+    # ppa-ok: transaction.event_channel_consistency
+    log.info("NOTIFY report_failed skipped")
 
 
 async def cart_abandoned(cart):
