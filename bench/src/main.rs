@@ -53,6 +53,10 @@ struct Args {
     /// Also time every detector's query as its own pass, and one engine per check.
     #[arg(long)]
     compare_separate: bool,
+    /// Also run one untimed check that counts, per query, the nodes it ran on and its matches
+    /// (the 25 busiest queries are listed): where to look when the ratio grows.
+    #[arg(long)]
+    query_stats: bool,
     /// JSON output.
     #[arg(long)]
     json: bool,
@@ -261,6 +265,19 @@ fn run(args: Args) -> Result<(), String> {
         None
     };
 
+    // Untimed: the counters are shared between threads and would disturb the timings.
+    let query_stats = if args.query_stats {
+        let counting = builder(&packs)?.count_queries().build().0;
+        pool.install(|| {
+            files.par_iter().for_each(|f| {
+                check_one(&counting, f);
+            })
+        });
+        counting.query_stats()
+    } else {
+        Vec::new()
+    };
+
     let (parse_med, check_med) = (median(&parse_ms), median(&check_ms));
     let ratio = check_med / parse_med;
     let mb = |v: Option<f64>| v.map_or(serde_json::Value::Null, |v| json!(v));
@@ -333,6 +350,19 @@ fn run(args: Args) -> Result<(), String> {
 
     // Write errors (a closed pipe) are ignored: the measurements are done.
     let mut o = std::io::stdout().lock();
+    if !query_stats.is_empty() {
+        out["queries"] = query_stats
+            .iter()
+            .map(|q| {
+                json!({
+                    "language": q.language.to_string(),
+                    "detectors": q.detectors,
+                    "runs": q.runs,
+                    "matches": q.matches,
+                })
+            })
+            .collect();
+    }
     if args.json {
         let _ = writeln!(
             o,
@@ -476,6 +506,23 @@ fn run(args: Args) -> Result<(), String> {
             s.engine_per_check_ms / check_med,
             s.engine_per_check_findings
         );
+    }
+    if !query_stats.is_empty() {
+        let _ = writeln!(
+            o,
+            "queries      the busiest of {} (one untimed check): runs, matches, detectors",
+            query_stats.len()
+        );
+        for q in query_stats.iter().take(25) {
+            let _ = writeln!(
+                o,
+                "  {:>9} {:>9}  {} {}",
+                q.runs,
+                q.matches,
+                q.language,
+                q.detectors.join(", ")
+            );
+        }
     }
     Ok(())
 }

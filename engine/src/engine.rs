@@ -44,6 +44,7 @@ pub struct EngineBuilder {
     ignore: Vec<String>,
     job_dirs: Vec<String>,
     no_guards: bool,
+    count_queries: bool,
 }
 
 impl EngineBuilder {
@@ -116,6 +117,15 @@ impl EngineBuilder {
     /// that compilation (a JavaScript detector that does not compile for the TypeScript grammar,
     /// say) come from [`Engine::plan_warnings`] or [`Engine::prepare`]; the diagnostics returned
     /// here are those of the build itself.
+    /// Counts, per query, how often it runs and how many matches it yields
+    /// ([`Engine::query_stats`]): the benchmark's `--query-stats`, to find the patterns that
+    /// cost the most. Off by default (the counters are shared between threads).
+    #[doc(hidden)]
+    pub fn count_queries(mut self) -> Self {
+        self.count_queries = true;
+        self
+    }
+
     pub fn build(self) -> (Engine, Vec<Diagnostic>) {
         let diagnostics = Vec::new();
         let mut plans = HashMap::new();
@@ -166,6 +176,7 @@ impl EngineBuilder {
                 job_dirs: self.job_dirs,
                 migrations: migration_globs(),
                 index_functions,
+                count_queries: self.count_queries,
             },
             diagnostics,
         )
@@ -185,6 +196,19 @@ pub struct Engine {
     /// Whether files are indexed for the call graph (F11): some pack classifies entry points
     /// (F10) or states severities by execution context.
     index_functions: bool,
+    /// Whether query runs are counted (see [`EngineBuilder::count_queries`]).
+    count_queries: bool,
+}
+
+/// How often one query ran and what it found (see [`Engine::query_stats`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryStat {
+    pub language: Language,
+    /// The detectors whose patterns the query holds (`pack/name`), without repeats.
+    pub detectors: Vec<String>,
+    /// Nodes the query ran on (anchored), or files (a query that walks the whole tree).
+    pub runs: u64,
+    pub matches: u64,
 }
 
 /// Whether any pack consumes execution contexts: an extractor of the `entrypoints` fact (F10),
@@ -281,6 +305,8 @@ struct Group {
     async_only: bool,
     /// A cheap test the anchor must pass before the query runs (anchored groups only).
     guard: Option<Guard>,
+    /// (runs, matches), counted only when the engine was built with `count_queries`.
+    counts: (std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64),
 }
 
 impl std::fmt::Debug for LangPlan {
@@ -444,6 +470,12 @@ impl LangPlan {
 }
 
 impl Group {
+    fn count(&self, matches: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.counts.0.fetch_add(1, Relaxed);
+        self.counts.1.fetch_add(matches, Relaxed);
+    }
+
     fn build(
         grammar: &tree_sitter::Language,
         dets: &[Arc<Detector>],
@@ -495,6 +527,7 @@ impl Group {
             start_kinds,
             async_only,
             guard: None,
+            counts: Default::default(),
         })
     }
 }
@@ -688,6 +721,46 @@ impl Engine {
         self.prepare(&self.languages())
     }
 
+    /// Per query of the plans compiled so far: how often it ran and how many matches it
+    /// found, most runs first. Empty unless the engine was built with
+    /// [`EngineBuilder::count_queries`].
+    pub fn query_stats(&self) -> Vec<QueryStat> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut out = Vec::new();
+        if !self.count_queries {
+            return out;
+        }
+        for (lang, slot) in &self.plans {
+            let Some((Some(plan), _)) = slot.compiled.get() else {
+                continue;
+            };
+            for g in &plan.groups {
+                let mut detectors: Vec<String> = g
+                    .patterns
+                    .iter()
+                    .flatten()
+                    .map(|&(di, _)| plan.detectors[di].qualified_name())
+                    .collect();
+                detectors.dedup();
+                out.push(QueryStat {
+                    language: *lang,
+                    detectors,
+                    runs: g.counts.0.load(Relaxed),
+                    matches: g.counts.1.load(Relaxed),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            (b.runs, b.matches, a.language, &a.detectors).cmp(&(
+                a.runs,
+                a.matches,
+                b.language,
+                &b.detectors,
+            ))
+        });
+        out
+    }
+
     /// Warnings of the plans compiled so far, in language order.
     pub fn plan_warnings(&self) -> Vec<Diagnostic> {
         let mut langs: Vec<&Language> = self.plans.keys().collect();
@@ -808,8 +881,13 @@ impl Engine {
             if g.start_kinds.is_none() && group_on[gi] {
                 let mut qc = QueryCursor::new();
                 let mut matches = qc.matches(&g.query, root, bytes);
+                let mut found = 0u64;
                 while let Some(m) = matches.next() {
+                    found += 1;
                     self.process_match(plan, gi, &file, m, None, &mut run);
+                }
+                if self.count_queries {
+                    g.count(found);
                 }
             }
         }
@@ -857,8 +935,13 @@ impl Engine {
                         anchor_is_function: plan.function_kinds.get(kind).copied().unwrap_or(false),
                     };
                     let mut matches = qc.matches(&g.query, node, bytes);
+                    let mut found = 0u64;
                     while let Some(m) = matches.next() {
+                        found += 1;
                         self.process_match(plan, gi, &file, m, Some(&hint), &mut run);
+                    }
+                    if self.count_queries {
+                        g.count(found);
                     }
                 }
                 if plan.function_kinds.get(kind).copied().unwrap_or(false) {

@@ -47,7 +47,9 @@ mod suppress;
 pub mod testing;
 pub mod vocab;
 
-pub use engine::{migration_globs, parse, render_template, Engine, EngineBuilder, FileReport};
+pub use engine::{
+    migration_globs, parse, render_template, Engine, EngineBuilder, FileReport, QueryStat,
+};
 pub use finding::{Collect, Diagnostic, Finding, FindingSink, Level};
 pub use model::{Category, Effort, Exempt, Language, Severity};
 pub use pack::suggest;
