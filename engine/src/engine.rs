@@ -305,6 +305,11 @@ struct Group {
     async_only: bool,
     /// A cheap test the anchor must pass before the query runs (anchored groups only).
     guard: Option<Guard>,
+    /// Per detector pattern of the query, the vocabularies a `#resolves-to?` on the anchor or
+    /// its callee requires; `None` when some pattern has none. On a member call `a.b()` the
+    /// query runs only if, for some pattern, every one of them may end in `b` (the predicate
+    /// itself would rule the call out by the same test, after the query).
+    member_gate: Option<Vec<Vec<crate::vocab::Vocabulary>>>,
     /// (runs, matches), counted only when the engine was built with `count_queries`.
     counts: (std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64),
 }
@@ -438,6 +443,7 @@ impl LangPlan {
                     let mut g = g;
                     if guards {
                         g.guard = Guard::compile(lang, &custom::strip(&same[0].2));
+                        g.member_gate = member_gate(dets, &same);
                     }
                     groups.push(g);
                 } else {
@@ -527,9 +533,35 @@ impl Group {
             start_kinds,
             async_only,
             guard: None,
+            member_gate: None,
             counts: Default::default(),
         })
     }
+}
+
+/// The vocabularies each pattern of a query requires of the anchor's callee (see
+/// `Group::member_gate`).
+fn member_gate(
+    dets: &[Arc<Detector>],
+    entries: &[PatternEntry],
+) -> Option<Vec<Vec<crate::vocab::Vocabulary>>> {
+    let mut gate = Vec::new();
+    for (di, p, text) in entries {
+        let d = &dets[*di];
+        let callee = crate::query::guard::callee_captures(text);
+        let vocabs: Vec<crate::vocab::Vocabulary> = d
+            .custom
+            .get(*p)?
+            .iter()
+            .filter_map(|c| c.resolves_on(&callee, &d.vocab))
+            .cloned()
+            .collect();
+        if vocabs.is_empty() {
+            return None;
+        }
+        gate.push(vocabs);
+    }
+    Some(gate)
 }
 
 /// A table by kind id of the named kinds with one of these names.
@@ -927,6 +959,18 @@ impl Engine {
                         .is_some_and(|guard| !guard.holds(&mut memo, bytes))
                     {
                         continue;
+                    }
+                    if let Some(gate) = &g.member_gate {
+                        let callee = node.child_by_field_name("function");
+                        if let Some(m) = callee.and_then(custom::member_name) {
+                            let name = file.text(m);
+                            if !gate
+                                .iter()
+                                .any(|vs| vs.iter().all(|v| v.may_end_with(name)))
+                            {
+                                continue;
+                            }
+                        }
                     }
                     let hint = custom::Hint {
                         anchor: node,

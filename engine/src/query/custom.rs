@@ -182,12 +182,7 @@ impl CustomPredicate {
                 vocab.get(name).is_some_and(|voc| {
                     // `a.b` resolves to a name ending in `b`: most calls are ruled out by their
                     // method name alone, without resolving their receiver.
-                    let member = match target.kind() {
-                        "attribute" => target.child_by_field_name("attribute"),
-                        "member_expression" => target.child_by_field_name("property"),
-                        "selector_expression" => target.child_by_field_name("field"),
-                        _ => None,
-                    };
+                    let member = member_name(target);
                     if member.is_some_and(|m| !voc.may_end_with(file.text(m))) {
                         return false;
                     }
@@ -205,6 +200,33 @@ impl CustomPredicate {
             },
         };
         v != self.negate
+    }
+}
+
+/// The method name of a member expression (`b` in `a.b`), whose resolved name keeps it as its
+/// last segment.
+pub(crate) fn member_name(target: Node<'_>) -> Option<Node<'_>> {
+    match target.kind() {
+        "attribute" => target.child_by_field_name("attribute"),
+        "member_expression" => target.child_by_field_name("property"),
+        "selector_expression" => target.child_by_field_name("field"),
+        _ => None,
+    }
+}
+
+impl CustomPredicate {
+    /// The vocabulary of a positive `#resolves-to?` on one of `captures`.
+    pub(crate) fn resolves_on<'v>(
+        &self,
+        captures: &[String],
+        vocab: &'v Vocabularies,
+    ) -> Option<&'v crate::vocab::Vocabulary> {
+        match &self.test {
+            Test::ResolvesTo(name) if !self.negate && captures.contains(&self.capture) => {
+                vocab.get(name)
+            }
+            _ => None,
+        }
     }
 }
 

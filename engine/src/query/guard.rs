@@ -131,6 +131,56 @@ impl<'t> FieldMemo<'t> {
     }
 }
 
+/// The captures a pattern puts on its root node or on the root's `function` field (a call's
+/// callee): the nodes whose method name the walk can read before the query runs. Empty when
+/// the pattern cannot be read.
+pub(crate) fn callee_captures(pattern: &str) -> Vec<String> {
+    let Some(tokens) = tokenize(pattern) else {
+        return Vec::new();
+    };
+    let mut p = Parser {
+        tokens: &tokens,
+        pos: 0,
+        preds: Vec::new(),
+    };
+    let Some(mut pat) = p.pattern() else {
+        return Vec::new();
+    };
+    let mut outer: Vec<String> = Vec::new();
+    while let Pat::Group { items, .. } = pat {
+        if items.len() != 1 {
+            return Vec::new();
+        }
+        let Some(inner) = items.into_iter().next() else {
+            return Vec::new();
+        };
+        pat = inner;
+    }
+    let Pat::Node {
+        children,
+        captures,
+        quantified: false,
+        ..
+    } = pat
+    else {
+        return Vec::new();
+    };
+    outer.extend(captures);
+    for c in children {
+        if let Child::Field(name, child) = c {
+            if name == "function" && !quantified(&child) {
+                if let Pat::Node { captures, .. }
+                | Pat::Alt { captures, .. }
+                | Pat::Wild { captures, .. } = child
+                {
+                    outer.extend(captures);
+                }
+            }
+        }
+    }
+    outer
+}
+
 impl Req {
     fn is_trivial(&self) -> bool {
         self.kinds.is_none()
