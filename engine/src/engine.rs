@@ -276,6 +276,8 @@ struct LangPlan {
     /// By node kind id: whether the kind is a function boundary. The walk tests every node;
     /// comparing ids avoids turning each kind name into a string.
     function_kinds: Vec<bool>,
+    /// The id of the grammar's `function` field (a call's callee), for member gates.
+    function_field: Option<u16>,
 }
 
 /// One query: a distinct pattern anchored on its root kind, or all patterns that may start on
@@ -471,6 +473,7 @@ impl LangPlan {
             groups,
             by_kind,
             function_kinds: kind_table(grammar, lang.function_kinds()),
+            function_field: grammar.field_id_for_name("function").map(|f| f.get()),
         })
     }
 }
@@ -961,7 +964,7 @@ impl Engine {
                         continue;
                     }
                     if let Some(gate) = &g.member_gate {
-                        let callee = node.child_by_field_name("function");
+                        let callee = plan.function_field.and_then(|f| memo.child(f));
                         if let Some(m) = callee.and_then(custom::member_name) {
                             let name = file.text(m);
                             if !gate

@@ -403,13 +403,7 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
     let mut names = BTreeSet::new();
     for f in &files {
         for d in &f.raw.detector {
-            if !names.insert(d.name.get_ref().clone()) {
-                errors.push(PackError::new(
-                    &f.file,
-                    Span::from(d.name.span()),
-                    format!("detector `{}` is defined twice", d.name.get_ref()),
-                    "detector names are unique within a pack",
-                ));
+            if !unique_name(&mut names, "detector", &d.name, &f.file, &mut errors) {
                 continue;
             }
             if let Some(det) = compile_detector(
@@ -435,13 +429,13 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
     let mut extractor_names = BTreeSet::new();
     for f in &files {
         for e in &f.raw.extractor {
-            if !extractor_names.insert(e.name.get_ref().clone()) {
-                errors.push(PackError::new(
-                    &f.file,
-                    Span::from(e.name.span()),
-                    format!("extractor `{}` is defined twice", e.name.get_ref()),
-                    "extractor names are unique within a pack",
-                ));
+            if !unique_name(
+                &mut extractor_names,
+                "extractor",
+                &e.name,
+                &f.file,
+                &mut errors,
+            ) {
                 continue;
             }
             if let Some(det) = compile_extractor(
@@ -463,13 +457,7 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
     let mut project_detectors = Vec::new();
     for f in &files {
         for d in &f.raw.project_detector {
-            if !names.insert(d.name.get_ref().clone()) {
-                errors.push(PackError::new(
-                    &f.file,
-                    Span::from(d.name.span()),
-                    format!("detector `{}` is defined twice", d.name.get_ref()),
-                    "detector names are unique within a pack",
-                ));
+            if !unique_name(&mut names, "detector", &d.name, &f.file, &mut errors) {
                 continue;
             }
             if let Some(pd) = compile_project_detector(
@@ -1322,4 +1310,25 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Records `name` among the unit names of its kind; a second definition is an error pointing at
+/// it (detectors and project detectors share one namespace, extractors have their own).
+fn unique_name(
+    names: &mut BTreeSet<String>,
+    kind: &str,
+    name: &Spanned<String>,
+    file: &SourceFile,
+    errors: &mut Vec<PackError>,
+) -> bool {
+    if names.insert(name.get_ref().clone()) {
+        return true;
+    }
+    errors.push(PackError::new(
+        file,
+        Span::from(name.span()),
+        format!("{kind} `{}` is defined twice", name.get_ref()),
+        format!("{kind} names are unique within a pack"),
+    ));
+    false
 }

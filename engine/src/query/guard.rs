@@ -121,7 +121,7 @@ impl<'t> FieldMemo<'t> {
         }
     }
 
-    fn child(&mut self, field: u16) -> Option<Node<'t>> {
+    pub(crate) fn child(&mut self, field: u16) -> Option<Node<'t>> {
         if let Some((_, c)) = self.seen.iter().find(|(f, _)| *f == field) {
             return *c;
         }
@@ -310,11 +310,10 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
                         break;
                     }
                 }
-                let word = &s[i + 1..end];
+                // A negated field (`!name`) constrains nothing here: its name is not kept.
                 out.push(if c == '@' {
-                    Tok::Capture(word.to_string())
+                    Tok::Capture(s[i + 1..end].to_string())
                 } else {
-                    let _ = word;
                     Tok::NotField
                 });
             }
