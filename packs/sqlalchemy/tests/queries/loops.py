@@ -1,0 +1,268 @@
+# Per-iteration database operations on SQLAlchemy sessions and connections: query.n_plus_one (A),
+# query.n_update_delete_loop and query.missing_bulk_ops. Entry points in ppa-facts.toml.
+import asyncio
+import time
+from functools import lru_cache
+
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Item, Job, Order, User
+
+SessionLocal = sessionmaker()
+AsyncSessionLocal = async_sessionmaker()
+
+
+# --- query.n_plus_one (A): explicit reads per iteration -------------------------------------
+
+# ppa-context: http_handler
+def order_totals(session: Session, user_ids):
+    totals = {}
+    for uid in user_ids:
+        # ppa: query.n_plus_one HIGH
+        totals[uid] = session.scalar(select(Order.total).where(Order.user_id == uid))
+    return totals
+
+
+def owners(session: Session, orders):
+    # ppa: query.n_plus_one HIGH
+    return [session.get(User, o.user_id) for o in orders]
+
+
+async def load_users(ids):
+    async with AsyncSessionLocal() as s:
+        out = []
+        for i in ids:
+            # ppa: query.n_plus_one MEDIUM, awaited async read; a library function
+            out.append(await s.get(User, i))
+        return out
+
+
+def legacy_names(db, ids):
+    names = []
+    for i in ids:
+        # ppa: query.n_plus_one HIGH, legacy Query API chain reported at its terminal
+        names.append(db.query(User).filter(User.id == i).first().name)
+    return names
+
+
+def nested_orders(session: Session, users):
+    for u in users:
+        # ppa: query.n_plus_one HIGH, an inner loop's query runs once per outer row
+        for o in session.query(Order).filter(Order.user_id == u.id):
+            print(o.total)
+
+
+def three_statuses(session: Session):
+    counts = {}
+    for st in ["new", "paid", "shipped"]:
+        # ppa: query.n_plus_one LOW, three literal items
+        counts[st] = session.scalar(select(Order.id).where(Order.status == st))
+    return counts
+
+
+async def parallel(ids):
+    async with AsyncSessionLocal() as s:
+        # ppa: query.n_plus_one MEDIUM, concurrent round trips: pool pressure
+        return await asyncio.gather(*[s.get(User, i) for i in ids])
+
+
+def one_query(session: Session, ids):
+    # ppa-ok: query.n_plus_one, one set-based query
+    return session.scalars(select(User).where(User.id.in_(ids))).all()
+
+
+def iterate_once(session: Session):
+    # ppa-ok: query.n_plus_one, the loop's own iterable runs once
+    for u in session.scalars(select(User)):
+        print(u.email)
+
+
+def drain_in_batches(session: Session):
+    while True:
+        # ppa-ok: query.n_plus_one, a batch loop with a literal limit
+        batch = session.scalars(select(Job).where(Job.status == "new").limit(100)).all()
+        if not batch:
+            break
+        for j in batch:
+            j.status = "queued"
+        session.commit()
+
+
+def poll(session: Session):
+    while True:
+        # ppa-ok: query.n_plus_one, a polling loop that sleeps
+        job = session.scalars(select(Job).where(Job.status == "new")).first()
+        if job is not None:
+            job.status = "running"
+            session.commit()
+        time.sleep(5)
+
+
+def cached_rates(session: Session, orders):
+    rates = {}
+    for o in orders:
+        if o.status not in rates:
+            # ppa-ok: query.n_plus_one, cache-aside read per distinct key
+            rates[o.status] = session.scalar(select(Order.total).where(Order.status == o.status))
+    return rates
+
+
+def http_calls(http_session, urls):
+    for u in urls:
+        # ppa-ok: query.n_plus_one, an HTTP client session, not a database one
+        http_session.get(u, timeout=5)
+
+
+def per_row_callback(session: Session, ids):
+    # ppa-ok: query.n_plus_one, the lambda is its own function, not the loop body
+    loaders = [lambda: session.get(User, i) for i in ids]
+    return loaders
+
+
+def indirect(session: Session, ids):
+    for i in ids:
+        # ppa-todo: query.n_plus_one, a call to an F12 read function (needs the call graph)
+        fetch_user(session, i)
+
+
+def fetch_user(session: Session, i):
+    return session.get(User, i)
+
+
+# --- query.n_update_delete_loop ----------------------------------------------------------------
+
+async def reset_jobs(stale):
+    async with AsyncSessionLocal() as s:
+        for j in stale:
+            # ppa: query.n_update_delete_loop HIGH
+            await s.execute(update(Job).where(Job.id == j.id).values(status="reset"))
+        await s.commit()
+
+
+async def reset_jobs_set_based(stale):
+    async with AsyncSessionLocal() as s:
+        # ppa-ok: query.n_update_delete_loop, one set-based UPDATE
+        await s.execute(update(Job).where(Job.id.in_([j.id for j in stale])).values(status="reset"))
+        await s.commit()
+
+
+def purge(session: Session, ids):
+    for i in ids:
+        # ppa: query.n_update_delete_loop HIGH
+        session.execute(delete(Job).where(Job.id == i))
+    session.commit()
+
+
+def purge_text(conn, ids):
+    with SessionLocal() as session:
+        for i in ids:
+            # ppa: query.n_update_delete_loop HIGH, raw SQL verb
+            session.execute(text("UPDATE jobs SET status = 'gone' WHERE id = :id"), {"id": i})
+
+
+def legacy_bump(db, ids):
+    for i in ids:
+        # ppa: query.n_update_delete_loop HIGH
+        db.query(Job).filter(Job.id == i).update({"attempts": Job.attempts + 1})
+
+
+def two_known(session: Session):
+    for i in (1, 2):
+        # ppa: query.n_update_delete_loop MEDIUM, two literal items
+        session.execute(delete(Job).where(Job.id == i))
+
+
+def bulk_by_pk(session: Session, rows):
+    # ppa-ok: query.n_update_delete_loop, executemany by primary key
+    session.execute(update(Job), [{"id": r["id"], "status": r["status"]} for r in rows])
+
+
+def attribute_updates(session: Session, jobs):
+    for j in jobs:
+        # ppa-ok: query.n_update_delete_loop, unit-of-work updates flushed once
+        j.status = "done"
+    session.commit()
+
+
+def process(session: Session, jobs):
+    for j in jobs:
+        try:
+            run(j)
+        except Exception:
+            # ppa-ok: query.n_update_delete_loop, failure bookkeeping for the current item
+            session.execute(update(Job).where(Job.id == j.id).values(status="failed"))
+
+
+def run(job):
+    return job
+
+
+def init_jobs():
+    with SessionLocal() as session:
+        for i in range(500):
+            # ppa: query.n_update_delete_loop LOW, init function
+            session.execute(update(Job).where(Job.id == i).values(status="new"))
+
+
+# --- query.missing_bulk_ops --------------------------------------------------------------------
+
+async def import_items(rows):
+    async with AsyncSessionLocal() as s:
+        for r in rows:
+            # ppa: query.missing_bulk_ops MEDIUM, a flush per row
+            s.add(Item(**r)); await s.flush()
+
+
+def import_items_batched(session: Session, rows):
+    for r in rows:
+        # ppa: query.missing_bulk_ops LOW, one batched flush after the loop
+        session.add(Item(**r))
+    session.commit()
+
+
+def import_items_bulk(session: Session, rows):
+    # ppa-ok: query.missing_bulk_ops, add_all
+    session.add_all([Item(**r) for r in rows])
+    # ppa-ok: query.missing_bulk_ops, executemany insert
+    session.execute(insert(Item), rows)
+    session.commit()
+
+
+def upsert_items(session: Session, items):
+    for it in items:
+        # ppa: query.missing_bulk_ops MEDIUM, merge selects each object first
+        session.merge(it)
+    session.commit()
+
+
+def insert_rows(conn, rows):
+    with SessionLocal() as session:
+        for r in rows:
+            # ppa: query.missing_bulk_ops MEDIUM, one INSERT statement per row
+            session.execute(insert(Item).values(sku=r["sku"], qty=r["qty"]))
+        session.commit()
+
+
+def delete_each(session: Session, items):
+    for it in items:
+        # ppa: query.missing_bulk_ops MEDIUM, a commit per deleted row
+        session.delete(it)
+        session.commit()
+
+
+def sets_only(tags, items):
+    seen = set()
+    for it in items:
+        # ppa-ok: query.missing_bulk_ops, a set, not a session
+        seen.add(it)
+    return seen
+
+
+def init_items(rows):
+    with SessionLocal() as session:
+        for r in rows:
+            # ppa: query.missing_bulk_ops LOW, init function
+            session.execute(insert(Item).values(sku=r["sku"], qty=1))
+        session.commit()
