@@ -266,3 +266,22 @@ def init_items(rows):
             # ppa: query.missing_bulk_ops LOW, init function
             session.execute(insert(Item).values(sku=r["sku"], qty=1))
         session.commit()
+
+
+# --- Flask-SQLAlchemy's `Model.query` -----------------------------------------------------------
+
+def flask_owners(orders):
+    # ppa: query.n_plus_one MEDIUM, a get through the model query property per row
+    return [User.query.get(o.user_id) for o in orders]
+
+
+def flask_close(ids):
+    for i in ids:
+        # ppa: query.n_update_delete_loop HIGH
+        Job.query.filter_by(id=i).delete()
+
+
+def flask_dicts(rows):
+    for r in rows:
+        # ppa-ok: query.n_plus_one, a lower-case name is not a model
+        r.query.get("x")

@@ -1,6 +1,6 @@
 # Models of the query fixtures (F5 `models`, read by the lazy-load and over-fetching joins).
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
@@ -12,21 +12,56 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(255), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    plan: Mapped[str] = mapped_column(String(20))
+    orders: Mapped[list["Order"]] = relationship(back_populates="user")
+    addresses: Mapped[list["Address"]] = relationship(lazy="selectin")
+    audit: Mapped[list["AuditEntry"]] = relationship(lazy="raise")
+
+
+# 24 columns, a large avatar and a deferred JSON column: the over-fetching fixtures' model.
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(30))
+    street: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))
+    zip_code: Mapped[str] = mapped_column(String(10))
     country: Mapped[str] = mapped_column(String(2))
     locale: Mapped[str] = mapped_column(String(10))
     timezone: Mapped[str] = mapped_column(String(40))
     plan: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
-    bio: Mapped[str] = mapped_column(Text)
+    vat_id: Mapped[str] = mapped_column(String(20))
+    company: Mapped[str] = mapped_column(String(100))
+    referrer: Mapped[str] = mapped_column(String(100))
+    score: Mapped[int] = mapped_column(Integer)
+    credit: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[int] = mapped_column(Integer)
     avatar: Mapped[bytes] = mapped_column(LargeBinary)
+    notes: Mapped[str] = mapped_column(Text, deferred=True)
     settings: Mapped[dict] = mapped_column(JSON, deferred=True)
-    orders: Mapped[list["Order"]] = relationship(back_populates="user")
-    addresses: Mapped[list["Address"]] = relationship(lazy="selectin")
-    audit: Mapped[list["AuditEntry"]] = relationship(lazy="raise")
+
+
+# 11 narrow columns, none large.
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+    price: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    stock: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    depth: Mapped[int] = mapped_column(Integer)
+    color: Mapped[str] = mapped_column(String(20))
 
 
 class Order(Base):
