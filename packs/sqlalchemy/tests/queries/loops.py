@@ -285,3 +285,43 @@ def flask_dicts(rows):
     for r in rows:
         # ppa-ok: query.n_plus_one, a lower-case name is not a model
         r.query.get("x")
+
+
+# --- near misses found on real code ------------------------------------------------------------
+
+def batched_purge(session: Session, ids):
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        # ppa-ok: query.n_update_delete_loop, one set-based DELETE per chunk of ids
+        session.execute(delete(Job).where(Job.id.in_(chunk)))
+
+
+def per_table(session: Session, tenant_id):
+    for model in [Job, Item, Order]:
+        # ppa-ok: query.n_update_delete_loop, one statement per table
+        session.query(model).filter_by(tenant_id=tenant_id).delete()
+
+
+async def paginate(session: AsyncSession, batch_size):
+    offset = 0
+    while True:
+        query = select(Job).order_by(Job.id).limit(batch_size).offset(offset)
+        # ppa-ok: query.n_plus_one, a paginated batch loop
+        rows = (await session.execute(query)).scalars().all()
+        if not rows:
+            break
+        offset += batch_size
+
+
+async def parenthesized(session: AsyncSession):
+    # ppa-ok: runtime.blocking_io_in_async, awaited through parentheses
+    await (
+        session.flush()
+    )
+
+
+def upserts(session: Session, segments):
+    for seg in segments:
+        upsert_statement = insert(Item).values(seg.rows)
+        upsert_statement = upsert_statement.returning(Item.id)
+        # ppa-ok: query.n_plus_one, a multi-row upsert built in a reassigned variable
+        session.execute(upsert_statement)
