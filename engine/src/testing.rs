@@ -494,6 +494,15 @@ fn stub_facts(text: &str, label_root: &str) -> Result<Vec<(String, serde_json::V
             };
             if let Some(f) = map.get("file").and_then(|f| f.as_str()) {
                 let label = format!("{label_root}/{f}");
+                // In a Python file, `function` names a definition of that file (`list_users`,
+                // `Repo.load`): the module part depends on where the fixtures are run from
+                // (`ppa test DIR`, the pack harness), so the harness adds it.
+                let python = f.ends_with(".py") || f.ends_with(".pyi");
+                if let Some(func) = map.get("function").and_then(|f| f.as_str()).filter(|_| python) {
+                    let module = crate::script::module_name(&label);
+                    let qualified = format!("{module}.{func}");
+                    map.insert("function".into(), qualified.into());
+                }
                 map.insert("file".into(), label.into());
             }
             map.entry("line").or_insert(1.into());
