@@ -135,3 +135,84 @@ fn only_the_sqlalchemy_pack_still_finds_the_loops() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn sqlmodel_models_join_the_sqlalchemy_query_records() {
+    // SQLModel's table classes come from the sqlmodel pack's extractor; the query records and
+    // their join from the sqlalchemy pack it requires. A FastAPI route makes the loop hot.
+    let dir = tempfile::tempdir().unwrap();
+    ppa_tests::write_tree(
+        dir.path(),
+        &[
+            ("requirements.txt", b"fastapi==0.115.0\nsqlmodel==0.0.22\n"),
+            ("app/__init__.py", b""),
+            ("app/models.py", MODELS.as_bytes()),
+            ("app/api.py", API.as_bytes()),
+        ],
+    );
+    let root = dir.path().to_string_lossy().into_owned();
+    let out = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--no-results-log",
+        "--format",
+        "json",
+        "--select",
+        "query.n_plus_one",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc = out.json();
+    let got: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].0.as_str(), got[0].1, got[0].2.as_str()), ("app/api.py", 12, "HIGH"));
+    assert!(
+        got[0].3.starts_with("lazy load of `Team.heroes` per row of `session.exec(select(Team)).all()`"),
+        "{}",
+        got[0].3
+    );
+}
+
+const MODELS: &str = r#"from typing import Optional
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class Team(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    heroes: list["Hero"] = Relationship(back_populates="team")
+
+
+class Hero(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id")
+    team: Optional[Team] = Relationship(back_populates="heroes")
+"#;
+
+const API: &str = r#"from fastapi import APIRouter
+from sqlmodel import Session, select
+
+from .models import Team
+
+router = APIRouter()
+
+
+@router.get("/teams")
+def list_teams(session: Session):
+    teams = session.exec(select(Team)).all()
+    return [{"team": t.name, "heroes": len(t.heroes)} for t in teams]
+"#;
