@@ -325,3 +325,42 @@ def upserts(session: Session, segments):
         upsert_statement = upsert_statement.returning(Item.id)
         # ppa-ok: query.n_plus_one, a multi-row upsert built in a reassigned variable
         session.execute(upsert_statement)
+
+
+async def write_batches(session: AsyncSession, batches):
+    for batch in batches:
+        rows = [e.as_row() for e in batch]
+        # ppa-ok: query.missing_bulk_ops, a multi-row INSERT per batch
+        await session.execute(insert(Item).values(rows))
+        # ppa-ok: query.n_plus_one, a set-based read per batch
+        await session.scalars(select(Item.id).where(Item.id.in_([r["id"] for r in rows])))
+
+
+async def drain(session: AsyncSession, batch_size):
+    base = select(Job.id).order_by(Job.id).limit(batch_size)
+    last = 0
+    while True:
+        # ppa-ok: query.n_plus_one, keyset pagination over a limited statement variable
+        ids = (await session.execute(base.where(Job.id > last))).scalars().all()
+        if not ids:
+            break
+        last = ids[-1]
+
+
+async def drain_helper(session: AsyncSession):
+    while True:
+        # ppa-ok: query.n_plus_one, a drain loop that stops on an empty batch
+        ids = (await session.execute(pending_batch())).scalars().all()
+        if not ids:
+            break
+
+
+def pending_batch():
+    return select(Job.id).limit(100)
+
+
+async def upsert_returning(session: AsyncSession, batches):
+    stmt = (insert(Item).returning(Item.id)).execution_options(dml_strategy="raw")
+    for batch in batches:
+        # ppa-ok: query.n_plus_one, executemany through scalars
+        await session.scalars(stmt, [dict(r) for r in batch])
