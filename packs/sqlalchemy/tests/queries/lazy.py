@@ -93,3 +93,16 @@ def few_users(session: Session):
 def wildcard(session: Session):
     # ppa-ok: query.n_plus_one, wildcard loader option
     return [u.orders for u in session.scalars(select(User).options(selectinload("*")))]
+
+
+async def through_result(session: AsyncSession):
+    result = await session.execute(select(User).where(User.status == "active"))
+    users = result.scalars().all()
+    # ppa: query.n_plus_one MEDIUM, rows from a Result variable
+    return {u.id: len(await u.awaitable_attrs.orders) for u in users}
+
+
+async def through_result_eager(session: AsyncSession):
+    result = await session.execute(select(User).options(selectinload(User.orders)))
+    # ppa-ok: query.n_plus_one
+    return {u.id: len(u.orders) for u in result.scalars()}
