@@ -182,6 +182,18 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "parse_dsn(text)",
         "a database URL's parts: a map with `scheme`, `base` (before `+`), `driver`, `user`, `host`, `port`, `database`, `params` (a map) and `masked` (password as `***`); `()` when the text is not a URL",
     ),
+    (
+        "receiver_kind(expr)",
+        "the receiver kind (P2) of an expression declared by a `[[receiver]]` of the run's packs (`sa.session`), from its annotation, bound value or name; `\"\"` when none",
+    ),
+    (
+        "db_op(call)",
+        "the DB operation of a call `R.m(…)` (P2): a map with `kind`, `op` (the class from the receiver's `ops`), `method` and `receiver` (the object node); `()` when R has no kind or `m` is not in its ops",
+    ),
+    (
+        "sql_verb(node)",
+        "the first SQL keyword of a string literal, upper-case (`SELECT`, `UPDATE`; comments and a leading `WITH … )` skipped; interpolated strings use their static prefix; a call is read through its first argument, a name through its one assignment), or `\"\"`",
+    ),
 ];
 
 /// The dotted module name of a path: `app/events.py` -> `app.events`.
@@ -652,6 +664,25 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
         unit_or(v)
+    });
+    e.register_fn("receiver_kind", |n: NodeRef| {
+        semantics::receiver::receiver_kind(n.file(), n.node()).to_string()
+    });
+    e.register_fn("db_op", |n: NodeRef| {
+        match semantics::receiver::db_op(n.file(), n.node()) {
+            Some(op) => {
+                let mut m = rhai::Map::new();
+                m.insert("kind".into(), Dynamic::from(op.kind.to_string()));
+                m.insert("op".into(), Dynamic::from(op.op));
+                m.insert("method".into(), Dynamic::from(op.method));
+                m.insert("receiver".into(), Dynamic::from(n.with(op.receiver)));
+                Dynamic::from_map(m)
+            }
+            None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("sql_verb", |n: NodeRef| {
+        semantics::receiver::sql_verb(n.file(), n.node())
     });
     e.register_fn("line", |f: &mut FileHandle, n: i64| {
         f.0.source

@@ -17,6 +17,7 @@
 mod go;
 mod js;
 mod python;
+pub mod receiver;
 mod values;
 
 pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
