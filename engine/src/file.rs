@@ -35,6 +35,8 @@ pub struct FileCtx {
     pub(crate) tx: Arc<crate::semantics::receiver::TxModel>,
     /// Receiver kinds by binding: (scope node id, receiver text).
     pub(crate) receiver_cache: Mutex<HashMap<(usize, String), Arc<str>>>,
+    /// Transaction spans by function node id (P5).
+    pub(crate) span_cache: Mutex<HashMap<usize, Arc<Vec<crate::semantics::span::TxSpan>>>>,
 }
 
 impl std::fmt::Debug for FileCtx {
@@ -59,6 +61,7 @@ impl FileCtx {
             async_cache: Mutex::new(HashMap::new()),
             tx: crate::semantics::receiver::empty_model(),
             receiver_cache: Mutex::new(HashMap::new()),
+            span_cache: Mutex::new(HashMap::new()),
         }
     }
 

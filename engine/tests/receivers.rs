@@ -322,3 +322,151 @@ implicit = true
     );
     assert!(all.contains("names no receivers"), "{all}");
 }
+
+const SPAN_PACK: &str = r#"
+[pack]
+name = "probe"
+version = "0"
+languages = ["python"]
+description = "reports the transaction spans of every function"
+
+[[detector]]
+name = "spans"
+check = "test.query.probe"
+language = "python"
+query = '''
+((function_definition name: (identifier) @name) @def)
+'''
+predicate = '''
+let out = [];
+for s in tx_spans(def) {
+  let r = if s.receiver == () { "-" } else { s.receiver.text };
+  out.push(`${r}:${s.kind}:${if s.explicit { "x" } else { "i" }}:${s.start_line}-${s.end_line}:${s.ends_with}:w${s.writes.len()}:o${s.ops.len()}`);
+}
+let probe = def.descendants("call").filter(|c| c.text == "probe()");
+let at = if probe.is_empty() { "" } else {
+  let s = tx_span(probe[0]);
+  if s == () { " @none" } else { ` @${s.start_line}` }
+};
+#{ spans: out.reduce(|acc, x| if acc == "" { x } else { acc + " " + x }, "") + at }
+'''
+message = "{name}={spans}"
+
+[[receiver]]
+kind = "t.session"
+language = "python"
+types = ["sqlalchemy.orm.Session"]
+factories = ["*.sessionmaker()()"]
+names = ["session", "s"]
+
+[receiver.ops]
+read = ["execute", "get", "scalars"]
+uow = ["add", "flush"]
+bulk = ["add_all"]
+begin = ["begin"]
+commit = ["commit"]
+rollback = ["rollback"]
+release = ["close"]
+
+[[receiver]]
+kind = "t.engine"
+language = "python"
+names = ["engine"]
+
+[receiver.ops]
+begin = ["begin"]
+
+[[receiver]]
+kind = "t.connection"
+language = "python"
+factories = ["@t.engine.begin()", "@t.engine.connect()"]
+
+[receiver.ops]
+read = ["execute"]
+commit = ["commit"]
+
+[[span]]
+language = "python"
+receivers = ["t.session", "t.connection"]
+implicit = true
+blocks = ["begin"]
+context_managers = ["tx.atomic"]
+decorators = ["tx.atomic"]
+"#;
+
+const SPANS_PY: &str = r#"import tx; from sqlalchemy.orm import sessionmaker; SessionLocal = sessionmaker()
+from sqlalchemy import update
+
+def implicit(session):
+    session.add(x)
+    probe()
+    session.commit()
+    session.execute(q)
+
+def with_block(s):
+    with s.begin():
+        o = s.get(M, 1)
+        o.status = "paid"
+        probe()
+    s.execute(q)
+
+def engine_block(engine):
+    with engine.begin() as conn:
+        conn.execute(update(M).values(x=1))
+    probe()
+
+def bound(maker):
+    with SessionLocal() as s:
+        s.execute(q)
+        s.execute(q)
+    probe()
+
+def rollback_and_close(session):
+    try:
+        session.add_all(xs)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+@tx.atomic
+def decorated(session):
+    with tx.atomic():
+        probe()
+    # comment
+
+    session.execute(q)
+
+def read_only(session):
+    for j in session.scalars(q):
+        j.done = True
+"#;
+
+#[test]
+fn spans_explicit_implicit_and_their_writes() {
+    static FILES: &[(&str, &str)] = &[("pack.toml", SPAN_PACK)];
+    let engine = engine_with(FILES);
+    let report = engine.check_source("app/jobs.py", SPANS_PY);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut got: Vec<(usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.message.clone()))
+        .collect();
+    got.sort();
+    let got: Vec<String> = got.into_iter().map(|(_, m)| m).collect();
+    assert_eq!(
+        got,
+        [
+            "implicit=session:t.session:i:5-7:commit:w1:o2 session:t.session:i:8-8:function:w0:o1 @5",
+            "with_block=s:t.session:x:11-14:block:w1:o1 s:t.session:i:15-15:function:w0:o1 @11",
+            "engine_block=conn:t.connection:x:18-19:block:w1:o1 @none",
+            "bound=s:t.session:i:24-25:block:w0:o2 @none",
+            "rollback_and_close=session:t.session:i:30-31:commit:w1:o2",
+            "decorated=-::x:39-44:function:w0:o1 -::x:40-41:block:w0:o0 @40",
+            "read_only=session:t.session:i:47-48:function:w1:o1",
+        ]
+    );
+}
