@@ -364,3 +364,17 @@ async def upsert_returning(session: AsyncSession, batches):
     for batch in batches:
         # ppa-ok: query.n_plus_one, executemany through scalars
         await session.scalars(stmt, [dict(r) for r in batch])
+
+
+class JobStore:
+    def __init__(self, uow: Session):
+        self.uow = uow
+
+    def close_all(self, ids):
+        for i in ids:
+            # ppa: query.n_update_delete_loop HIGH, an attribute typed in __init__ (receiver kinds)
+            self.uow.execute(update(Job).where(Job.id == i).values(status="closed"))
+
+    async def close_all_async(self, ids):
+        # ppa: runtime.blocking_io_in_async MEDIUM, a sync session attribute in a coroutine
+        self.uow.execute(update(Job).where(Job.id.in_(ids)).values(status="closed"))
