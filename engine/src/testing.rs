@@ -752,4 +752,14 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn stub_entry_points_name_functions_of_their_file() {
+        let text = "[[entrypoints]]\nfile = \"api/views.py\"\nfunction = \"Jobs.list\"\nclass = \"http_handler\"\n\n[[entrypoints]]\nfile = \"cmd/main.go\"\nfunction = \"main.run\"\n";
+        let got = stub_facts(text, "pack/tests/web").unwrap();
+        assert_eq!(got[0].1["file"], "pack/tests/web/api/views.py");
+        assert_eq!(got[0].1["function"], "pack.tests.web.api.views.Jobs.list");
+        // Other languages keep the name as written.
+        assert_eq!(got[1].1["function"], "main.run");
+    }
 }
