@@ -75,7 +75,15 @@ fn planted_defects_are_found_with_their_severities_and_safe_code_is_quiet() {
     ];
     let mut want: Vec<_> = expected
         .iter()
-        .map(|(c, f, l, s, m)| (c.to_string(), f.to_string(), *l, s.to_string(), m.to_string()))
+        .map(|(c, f, l, s, m)| {
+            (
+                c.to_string(),
+                f.to_string(),
+                *l,
+                s.to_string(),
+                m.to_string(),
+            )
+        })
         .collect();
     want.sort();
     assert_eq!(got.len(), want.len(), "{got:#?}");
@@ -114,7 +122,10 @@ fn findings_record_their_execution_context() {
     assert_eq!(admin["context"]["execution"]["admin"], true, "{admin:#}");
     // The task.
     let task = by_line("app/tasks.py", 13);
-    assert_eq!(task["context"]["execution"]["class"], "background", "{task:#}");
+    assert_eq!(
+        task["context"]["execution"]["class"], "background",
+        "{task:#}"
+    );
 }
 
 #[test]
@@ -130,8 +141,9 @@ fn only_the_sqlalchemy_pack_still_finds_the_loops() {
         "{got:#?}"
     );
     assert!(
-        got.iter()
-            .any(|g| g.0 == "query.n_plus_one" && g.1 == "app/blueprints/books.py" && g.3 == "MEDIUM"),
+        got.iter().any(|g| g.0 == "query.n_plus_one"
+            && g.1 == "app/blueprints/books.py"
+            && g.3 == "MEDIUM"),
         "{got:#?}"
     );
 }
@@ -178,9 +190,14 @@ fn sqlmodel_models_join_the_sqlalchemy_query_records() {
         })
         .collect();
     assert_eq!(got.len(), 1, "{got:#?}");
-    assert_eq!((got[0].0.as_str(), got[0].1, got[0].2.as_str()), ("app/api.py", 12, "HIGH"));
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1, got[0].2.as_str()),
+        ("app/api.py", 12, "HIGH")
+    );
     assert!(
-        got[0].3.starts_with("lazy load of `Team.heroes` per row of `session.exec(select(Team)).all()`"),
+        got[0].3.starts_with(
+            "lazy load of `Team.heroes` per row of `session.exec(select(Team)).all()`"
+        ),
         "{}",
         got[0].3
     );

@@ -498,7 +498,11 @@ fn stub_facts(text: &str, label_root: &str) -> Result<Vec<(String, serde_json::V
                 // `Repo.load`): the module part depends on where the fixtures are run from
                 // (`ppa test DIR`, the pack harness), so the harness adds it.
                 let python = f.ends_with(".py") || f.ends_with(".pyi");
-                if let Some(func) = map.get("function").and_then(|f| f.as_str()).filter(|_| python) {
+                if let Some(func) = map
+                    .get("function")
+                    .and_then(|f| f.as_str())
+                    .filter(|_| python)
+                {
                     let module = crate::script::module_name(&label);
                     let qualified = format!("{module}.{func}");
                     map.insert("function".into(), qualified.into());
