@@ -123,7 +123,7 @@ def per_row_callback(session: Session, ids):
 
 def indirect(session: Session, ids):
     for i in ids:
-        # ppa-todo: query.n_plus_one, a call to an F12 read function (needs the call graph)
+        # ppa: query.n_plus_one MEDIUM, a call to an in-project read function (F12)
         fetch_user(session, i)
 
 
@@ -387,3 +387,72 @@ def delete_remote(urls):
     for u in urls:
         # ppa-ok: query.missing_bulk_ops, an HTTP session bound by requests
         s.delete(u)
+
+
+def indirect_two_hops(session: Session, ids):
+    for i in ids:
+        # ppa: query.n_plus_one MEDIUM, the read is one more call away
+        user_label(session, i)
+
+
+def user_label(session: Session, i):
+    return fetch_user(session, i).name
+
+
+@lru_cache(maxsize=256)
+def cached_user(i):
+    with SessionLocal() as session:
+        return session.get(User, i)
+
+
+def via_cache(ids):
+    for i in ids:
+        # ppa-ok: query.n_plus_one, the callee is cached
+        cached_user(i)
+
+
+def process_one(job_id):
+    with SessionLocal() as session:
+        job = session.get(Job, job_id)
+        job.status = "done"
+        session.commit()
+
+
+def run_jobs(job_ids):
+    for job_id in job_ids:
+        # ppa-ok: query.n_plus_one, the callee opens its own unit of work per job
+        process_one(job_id)
+
+
+class UserRepo:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def by_id(self, i):
+        return self.session.get(User, i)
+
+    def names(self, ids):
+        # ppa: query.n_plus_one MEDIUM, a repository method per id
+        return [self.by_id(i).name for i in ids]
+
+
+def create_ref(session: Session, parent_id, child_id):
+    parent = session.get(Job, parent_id)
+    session.add(Item(sku=str(parent.id), qty=child_id))
+
+
+def create_refs(session: Session, pairs):
+    for p, c in pairs:
+        # ppa-ok: query.n_plus_one, the callee writes: a per-row write, not an N+1 read
+        create_ref(session, p, c)
+
+
+async def message_loop(session: AsyncSession, queue):
+    while True:
+        msg = await queue.get()
+        # ppa-ok: query.n_plus_one, one query per message of a message loop
+        await s_load(session, msg)
+
+
+async def s_load(session: AsyncSession, msg):
+    return await session.get(Job, msg)
