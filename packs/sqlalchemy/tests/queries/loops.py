@@ -456,3 +456,25 @@ async def message_loop(session: AsyncSession, queue):
 
 async def s_load(session: AsyncSession, msg):
     return await session.get(Job, msg)
+
+
+def decrement(session: Session, job_id):
+    stmt = update(Job).where(Job.id == job_id)
+    stmt = stmt.values(attempts=Job.attempts - 1)
+    session.execute(stmt)
+
+
+def release_all(session: Session, jobs):
+    for j in jobs:
+        # ppa-ok: query.n_plus_one, the callee UPDATEs (a reassigned statement variable)
+        decrement(session, j.id)
+
+
+def announce(session: Session, job_id):
+    session.execute(text("SELECT pg_notify('jobs', :id)"), {"id": str(job_id)})
+
+
+def announce_all(session: Session, ids):
+    for i in ids:
+        # ppa-ok: query.n_plus_one, a NOTIFY per item is not a read
+        announce(session, i)
