@@ -444,6 +444,7 @@ def create_ref(session: Session, parent_id, child_id):
 def create_refs(session: Session, pairs):
     for p, c in pairs:
         # ppa-ok: query.n_plus_one, the callee writes: a per-row write, not an N+1 read
+        # ppa: query.missing_bulk_ops LOW, an add per call, flushed later
         create_ref(session, p, c)
 
 
@@ -467,6 +468,7 @@ def decrement(session: Session, job_id):
 def release_all(session: Session, jobs):
     for j in jobs:
         # ppa-ok: query.n_plus_one, the callee UPDATEs (a reassigned statement variable)
+        # ppa: query.n_update_delete_loop HIGH, through the in-project function
         decrement(session, j.id)
 
 
@@ -478,3 +480,47 @@ def announce_all(session: Session, ids):
     for i in ids:
         # ppa-ok: query.n_plus_one, a NOTIFY per item is not a read
         announce(session, i)
+
+
+def save_event(session: Session, row):
+    session.add(Item(**row))
+    session.commit()
+
+
+def save_events(session: Session, rows):
+    for r in rows:
+        # ppa: query.missing_bulk_ops MEDIUM, the callee commits each row
+        save_event(session, r)
+    for r in rows:
+        try:
+            # ppa: query.missing_bulk_ops MEDIUM
+            save_event(session, r)
+        except Exception:
+            # ppa-ok: query.n_update_delete_loop, failure bookkeeping
+            decrement(session, r["id"])
+
+
+def purge_model(session: Session, model, ids):
+    session.execute(delete(model).where(model.id.in_(ids)))
+
+
+def purge_models(session: Session, plan):
+    for model, ids in plan.items():
+        # ppa-ok: query.n_update_delete_loop, the callee deletes a set per call
+        purge_model(session, model, ids)
+
+
+def bump(session: Session, job_id):
+    q = (
+        update(Job).where(Job.id == job_id)
+    )
+    if job_id:
+        q = q.values(attempts=Job.attempts + 1)
+    session.execute(q)
+
+
+def bump_all(session: Session, ids):
+    for i in ids:
+        # ppa-ok: query.n_plus_one, a parenthesized UPDATE builder
+        # ppa: query.n_update_delete_loop HIGH
+        bump(session, i)
