@@ -67,6 +67,14 @@ fn planted_defects_are_found_with_their_severities_and_safe_code_is_quiet() {
         ("query.missing_bulk_ops", "app/services/inventory.py", 23, "MEDIUM", "`db.session.add()` adds and flushes one object per iteration of `rows`"),
         // The model is in app/models.py: found by the project-level join.
         ("query.n_plus_one", "app/blueprints/books.py", 16, "HIGH", "lazy load of `Book.author` per row of"),
+        // A route calling a service function that reads, per id (F12, joined after the run).
+        (
+            "query.n_plus_one",
+            "app/blueprints/books.py",
+            66,
+            "HIGH",
+            "`catalog.book_title()` queries the database (db.session.get()) per iteration of `request.json[\"ids\"]` (N+1)",
+        ),
         // A service function called by a route: on the request path.
         ("query.n_plus_one", "app/services/inventory.py", 41, "HIGH", "`Book.query.get()` executed per iteration of `lines` (N+1)"),
         ("query.n_plus_one", "app/tasks.py", 13, "MEDIUM", "`db.session.scalar()` executed per iteration of `customer_ids` (N+1)"),

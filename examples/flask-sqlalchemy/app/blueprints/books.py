@@ -4,7 +4,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Book
-from ..services import inventory
+from ..services import catalog, inventory
 
 bp = Blueprint("books", __name__)
 
@@ -58,3 +58,14 @@ async def stats():
     # Planted: a sync session call inside an async view blocks the worker's event loop.
     count = db.session.scalar(select(db.func.count(Book.id)))
     return jsonify(count=count)
+
+
+@bp.post("/books/titles")
+def titles():
+    # Planted: the service reads one book per id (N+1 through an in-project function).
+    return jsonify([catalog.book_title(i) for i in request.json["ids"]])
+
+
+@bp.post("/books/titles-batched")
+def titles_batched():
+    return jsonify(catalog.book_titles(request.json["ids"]))
