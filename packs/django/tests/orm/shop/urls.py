@@ -1,11 +1,11 @@
 from django.urls import path
 
-from shop.orders import views
+from shop.orders import async_views, views
 
 urlpatterns = [
     path("orders/", views.order_list),
     path("orders/<int:pk>/", views.OrderDetail.as_view()),
     path("orders/bulk/", views.bulk_status),
     path("orders/report/", views.order_report),
-    path("async/orders/", views.async_orders),
+    path("async/orders/", async_views.async_orders),
 ]
