@@ -9,4 +9,4 @@
 ((class_definition
    name: (identifier) @name
    superclasses: (argument_list) @attr) @cls
-  (#match? @attr "Model"))
+  (#match? @attr "Model|Abstract"))

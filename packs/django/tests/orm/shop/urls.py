@@ -7,5 +7,6 @@ urlpatterns = [
     path("orders/<int:pk>/", views.OrderDetail.as_view()),
     path("orders/bulk/", views.bulk_status),
     path("orders/report/", views.order_report),
+    path("orders/open/", views.open_report),
     path("async/orders/", async_views.async_orders),
 ]

@@ -86,3 +86,30 @@ def notify_all(clients):
         c.messages.create(text="hi")
         # ppa-ok: query.missing_bulk_ops            not a model
         log.info("created %s", c)
+
+
+def duplicate(customer, target):
+    for o in customer.orders.all():
+        o.pk = None
+        o.customer = target
+        # ppa: query.missing_bulk_ops MEDIUM        a copy per row is an INSERT
+        # ppa-ok: query.n_update_delete_loop
+        o.save()
+
+
+def pending_batches():
+    while True:
+        batch = Order.objects.filter(status="new").values_list("pk", flat=True)
+        if not batch:
+            break
+        # ppa-ok: query.n_plus_one                  a batch loop: one query per round, not per row
+        for pk in batch:
+            # ppa: query.n_update_delete_loop HIGH
+            Order.objects.filter(pk=pk).update(status="queued")
+
+
+def lookup(ids):
+    by_pk = Order.objects.in_bulk(ids)
+    for pk in ids:
+        # ppa-ok: query.n_plus_one                  a dict's get on the in_bulk result
+        by_pk.get(pk)

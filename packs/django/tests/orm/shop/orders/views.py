@@ -12,6 +12,8 @@ def order_list(request):
     for o in Order.objects.filter(paid=True):
         # ppa: query.n_plus_one HIGH        forward key, no select_related
         rows.append({"customer": o.customer.name, "total": o.total})
+        # ppa: query.n_plus_one HIGH        a method of the related object loads it too
+        rows.append(o.coupon.describe())
         # ppa-ok: query.n_plus_one          the key column itself is loaded with the row
         rows.append({"customer_id": o.customer_id})
         # ppa: query.n_plus_one HIGH        reverse manager without prefetch_related
@@ -101,3 +103,15 @@ def nightly_totals():
         # ppa: query.n_plus_one MEDIUM      reverse manager of the customer
         totals[c.pk] = c.orders.count()
     return totals
+
+
+def open_report(request):
+    rows = []
+    # a custom manager of an F5 model
+    for o in Order.open_orders.filter(paid=False):
+        # ppa: query.n_plus_one HIGH
+        rows.append(o.customer.name)
+    # ppa-ok: query.n_plus_one                  a class attribute that is no model's manager
+    for key in Settings.cache.filter(active=True):
+        rows.append(key.owner.name)
+    return JsonResponse({"rows": rows})
