@@ -54,6 +54,8 @@ fn the_planted_defects_and_nothing_else() {
         // ProductList.get: `p.category` and `p.tags.all()` per product (a DRF view).
         ("query.n_plus_one", "catalog/views.py", 14, "HIGH"),
         ("query.n_plus_one", "catalog/views.py", 15, "HIGH"),
+        // ... loading every column (`description` is a TextField) for two fields.
+        ("query.over_fetching", "catalog/views.py", 11, "MEDIUM"),
         // place_order (called by the checkout view): a read and an INSERT per cart entry.
         ("query.n_plus_one", "orders/services.py", 12, "HIGH"),
         ("query.missing_bulk_ops", "orders/services.py", 13, "MEDIUM"),
@@ -116,6 +118,11 @@ fn messages_name_the_query_and_the_fix() {
         .as_str()
         .unwrap()
         .contains("SynchronousOnlyOperation"));
+    let wide = find("catalog/views.py", 11);
+    assert_eq!(
+        wide["message"],
+        "`Product.objects.filter(stock__gt=0).order_by(\"title\")[:50]` loads all 9 columns of `Product`; uses `sku`, `category`"
+    );
     let pool = find("shop/settings.py", 28);
     assert_eq!(
         pool["message"],

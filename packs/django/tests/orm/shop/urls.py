@@ -1,5 +1,6 @@
 from django.urls import path
 
+from shop.blog import views as blog_views
 from shop.orders import async_views, views
 
 urlpatterns = [
@@ -8,5 +9,8 @@ urlpatterns = [
     path("orders/bulk/", views.bulk_status),
     path("orders/report/", views.order_report),
     path("orders/open/", views.open_report),
+    path("blog/", blog_views.article_index),
+    path("customers/", views.customer_names),
+    path("blog/feed/", blog_views.article_feed),
     path("async/orders/", async_views.async_orders),
 ]
