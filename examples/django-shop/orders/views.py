@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_POST
 
@@ -36,6 +37,7 @@ def order_export(request):
 def checkout(request):
     customer = Customer.objects.get(user=request.user)
     order = services.place_order(customer, json.loads(request.body))
+    services.capture_payment(order, settings.PAYMENT_GATEWAY_URL)
     return JsonResponse({"id": order.pk})
 
 

@@ -34,4 +34,6 @@ DATABASES = {
     },
 }
 
+PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", "https://payments.example.com/capture")
+
 REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination", "PAGE_SIZE": 50}
