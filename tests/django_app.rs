@@ -57,16 +57,19 @@ fn the_planted_defects_and_nothing_else() {
         // ... loading every column (`description` is a TextField) for two fields.
         ("query.over_fetching", "catalog/views.py", 11, "MEDIUM"),
         // place_order (called by the checkout view): a read and an INSERT per cart entry.
-        ("query.n_plus_one", "orders/services.py", 12, "HIGH"),
-        ("query.missing_bulk_ops", "orders/services.py", 13, "MEDIUM"),
+        ("query.n_plus_one", "orders/services.py", 15, "HIGH"),
+        ("query.missing_bulk_ops", "orders/services.py", 16, "MEDIUM"),
         // ship (called by mark_shipped): an UPDATE and an INSERT per order.
-        ("query.n_update_delete_loop", "orders/services.py", 32, "HIGH"),
-        ("query.missing_bulk_ops", "orders/services.py", 33, "MEDIUM"),
+        ("query.n_update_delete_loop", "orders/services.py", 35, "HIGH"),
+        ("query.missing_bulk_ops", "orders/services.py", 36, "MEDIUM"),
+        // capture_payment (called by checkout): the gateway call inside a writing atomic block;
+        // HIGH, lowered by Rule 6 (the call has a timeout).
+        ("transaction.scope_too_wide", "orders/services.py", 48, "MEDIUM"),
         // order_history: the customer and a count per order.
-        ("query.n_plus_one", "orders/views.py", 16, "HIGH"),
         ("query.n_plus_one", "orders/views.py", 17, "HIGH"),
+        ("query.n_plus_one", "orders/views.py", 18, "HIGH"),
         // live_totals: a sync count in an async view.
-        ("runtime.blocking_io_in_async", "orders/views.py", 50, "HIGH"),
+        ("runtime.blocking_io_in_async", "orders/views.py", 52, "HIGH"),
         // The admin action: one level lower.
         ("query.n_update_delete_loop", "orders/admin.py", 14, "MEDIUM"),
         // The management command: not on the request path.
@@ -99,7 +102,7 @@ fn messages_name_the_query_and_the_fix() {
             .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
             .clone()
     };
-    let lazy = find("orders/views.py", 16);
+    let lazy = find("orders/views.py", 17);
     assert_eq!(
         lazy["message"],
         "lazy load of `Order.customer` per row of `orders` (N+1)"
@@ -108,12 +111,12 @@ fn messages_name_the_query_and_the_fix() {
         .as_str()
         .unwrap()
         .contains("select_related(\"customer\")"));
-    let manager = find("orders/views.py", 17);
+    let manager = find("orders/views.py", 18);
     assert!(manager["recommendation"]
         .as_str()
         .unwrap()
         .contains("prefetch_related(\"lines\")"));
-    let blocking = find("orders/views.py", 50);
+    let blocking = find("orders/views.py", 52);
     assert!(blocking["message"]
         .as_str()
         .unwrap()
@@ -122,6 +125,12 @@ fn messages_name_the_query_and_the_fix() {
     assert_eq!(
         wide["message"],
         "`Product.objects.filter(stock__gt=0).order_by(\"title\")[:50]` loads all 9 columns of `Product`; uses `sku`, `category`"
+    );
+    let tx = find("orders/services.py", 48);
+    assert_eq!(tx["original_severity"], "HIGH");
+    assert_eq!(
+        tx["message"],
+        "`requests.post` (external) inside a writing transaction opened at `orders/services.py:45`"
     );
     let pool = find("shop/settings.py", 28);
     assert_eq!(
