@@ -113,3 +113,30 @@ def lookup(ids):
     for pk in ids:
         # ppa-ok: query.n_plus_one                  a dict's get on the in_bulk result
         by_pk.get(pk)
+
+
+def purge_void():
+    for o in Order.objects.filter(status="void").iterator(chunk_size=500):
+        # ppa: query.n_update_delete_loop HIGH      iterator() still yields one instance per row
+        o.delete()
+
+
+def count_per_model(models_to_check, customer):
+    counts = {}
+    for model in models_to_check:
+        # ppa: query.n_plus_one MEDIUM              a model held in a variable
+        counts[model.__name__] = model.objects.filter(customer=customer).count()
+        # ppa-ok: query.n_plus_one                  any other lower-case receiver is no model
+        counts["x"] = model.cache.filter(customer=customer).count()
+    return counts
+
+
+def load_by_type(ids_by_model):
+    out = {}
+    for model, ids in ids_by_model.items():
+        # ppa-ok: query.n_plus_one                  one set-based read per model, not per row
+        out.update(model.objects.in_bulk(ids))
+    for chunk in chunks(list(ids_by_model)):
+        # ppa-ok: query.n_plus_one                  chunked batch loading
+        out.update({o.pk: o for o in Order.objects.filter(pk__in=chunk)})
+    return out
