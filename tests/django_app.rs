@@ -138,3 +138,54 @@ fn messages_name_the_query_and_the_fix() {
         "`DATABASES[\"default\"]` at `shop/settings.py:23`: persistent connections (CONN_MAX_AGE=600) without CONN_HEALTH_CHECKS=True"
     );
 }
+
+/// The django pack's fixture project with a NOTIFY trigger (`packs/django/tests/progress`):
+/// per-iteration writes to the trigger table inside one atomic span are
+/// transaction.missing_intermediate_commits, and the post-filter drops the
+/// query.n_update_delete_loop findings of the same lines (CHECKS.md §3.7); writes that the
+/// trigger does not see, or that commit per step, stay n_update_delete_loop.
+#[test]
+fn trigger_writes_in_one_span_are_missing_intermediate_commits_only() {
+    let root = repo_path("packs/django/tests/progress");
+    let out = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--pack",
+        "django",
+        "--no-results-log",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc = out.json();
+    let mut got: Vec<(String, u64, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] != "query.over_fetching")
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let expected = [
+        ("query.n_update_delete_loop", 27, "HIGH"),
+        ("query.n_update_delete_loop", 36, "HIGH"),
+        ("query.n_update_delete_loop", 44, "HIGH"),
+        // No F4 subscriber outside the fixture's ppa-facts.toml: HIGH, not CRITICAL.
+        ("transaction.missing_intermediate_commits", 14, "HIGH"),
+        ("transaction.missing_intermediate_commits", 24, "MEDIUM"),
+        ("transaction.missing_intermediate_commits", 52, "MEDIUM"),
+    ];
+    let expected: Vec<(String, u64, String)> = expected
+        .iter()
+        .map(|(c, l, s)| (c.to_string(), *l, s.to_string()))
+        .collect();
+    assert_eq!(got, expected, "{:#}", doc["findings"]);
+}
