@@ -1,6 +1,7 @@
 """Payments: external work inside atomic blocks (transaction.scope_too_wide, long_held_transaction)."""
 import time
 
+import boto3
 import requests
 from django.core.mail import send_mail
 from django.db import transaction
@@ -49,6 +50,24 @@ def settle(order_id):
         Order.objects.filter(pk=order_id).update(status="settling")
         # ppa: transaction.long_held_transaction HIGH  a sleep with the transaction open
         time.sleep(2)
+
+
+def archive(order_id):
+    s3 = boto3.client("s3")
+    with transaction.atomic():
+        Order.objects.filter(pk=order_id).update(status="archived")
+        # ppa: transaction.scope_too_wide HIGH        an SDK call in a writing transaction
+        s3.put_object(Bucket="archive", Key=str(order_id), Body=b"")
+        # ppa-ok: transaction.scope_too_wide          URL signing does no I/O
+        s3.generate_presigned_url("get_object", Params={"Bucket": "archive", "Key": str(order_id)})
+
+
+def restore(order_id):
+    s3 = boto3.client("s3")
+    with transaction.atomic():
+        order = Order.objects.get(pk=order_id)
+        # ppa: transaction.long_held_transaction HIGH  a read-only transaction held across the SDK call
+        return s3.get_object(Bucket="archive", Key=str(order.pk))
 
 
 def notify(order_id):
