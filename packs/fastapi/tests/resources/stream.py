@@ -1,4 +1,4 @@
-"""Streaming endpoints (their class comes from ppa-facts.toml, as the starlette pack gives it)."""
+"""Streaming endpoints: they build the streaming response themselves."""
 
 import asyncio
 
