@@ -124,3 +124,152 @@ async def feed(websocket: WebSocket, db: SessionDep):
         n = await db.scalar(select(User.id).limit(1))
         await websocket.send_json({"n": n})
         await asyncio.sleep(1)
+
+
+# MEDIUM: one read at the top, then a long stretch of work that needs no database while the
+# session stays checked out (idle in transaction).
+@router.get("/summary/{uid}")
+# ppa: resource.resource_scope_mismatch MEDIUM
+async def summary(uid: int, db: SessionDep):
+    user = await db.get(User, uid)
+    totals = {}
+    totals["k0"] = len(user.name) * 0 + 0
+    totals["k1"] = len(user.name) * 1 + 1
+    totals["k2"] = len(user.name) * 2 + 2
+    totals["k3"] = len(user.name) * 3 + 3
+    totals["k4"] = len(user.name) * 4 + 4
+    totals["k5"] = len(user.name) * 5 + 5
+    totals["k6"] = len(user.name) * 6 + 6
+    totals["k7"] = len(user.name) * 7 + 0
+    totals["k8"] = len(user.name) * 8 + 1
+    totals["k9"] = len(user.name) * 9 + 2
+    totals["k10"] = len(user.name) * 10 + 3
+    totals["k11"] = len(user.name) * 11 + 4
+    totals["k12"] = len(user.name) * 12 + 5
+    totals["k13"] = len(user.name) * 13 + 6
+    totals["k14"] = len(user.name) * 14 + 0
+    totals["k15"] = len(user.name) * 15 + 1
+    totals["k16"] = len(user.name) * 16 + 2
+    totals["k17"] = len(user.name) * 17 + 3
+    totals["k18"] = len(user.name) * 18 + 4
+    totals["k19"] = len(user.name) * 19 + 5
+    totals["k20"] = len(user.name) * 20 + 6
+    totals["k21"] = len(user.name) * 21 + 0
+    totals["k22"] = len(user.name) * 22 + 1
+    totals["k23"] = len(user.name) * 23 + 2
+    totals["k24"] = len(user.name) * 24 + 3
+    totals["k25"] = len(user.name) * 25 + 4
+    totals["k26"] = len(user.name) * 26 + 5
+    totals["k27"] = len(user.name) * 27 + 6
+    totals["k28"] = len(user.name) * 28 + 0
+    totals["k29"] = len(user.name) * 29 + 1
+    totals["k30"] = len(user.name) * 30 + 2
+    totals["k31"] = len(user.name) * 31 + 3
+    totals["k32"] = len(user.name) * 32 + 4
+    totals["k33"] = len(user.name) * 33 + 5
+    totals["k34"] = len(user.name) * 34 + 6
+    totals["k35"] = len(user.name) * 35 + 0
+    totals["k36"] = len(user.name) * 36 + 1
+    totals["k37"] = len(user.name) * 37 + 2
+    totals["k38"] = len(user.name) * 38 + 3
+    totals["k39"] = len(user.name) * 39 + 4
+    totals["k40"] = len(user.name) * 40 + 5
+    totals["k41"] = len(user.name) * 41 + 6
+    totals["k42"] = len(user.name) * 42 + 0
+    totals["k43"] = len(user.name) * 43 + 1
+    totals["k44"] = len(user.name) * 44 + 2
+    totals["k45"] = len(user.name) * 45 + 3
+    totals["k46"] = len(user.name) * 46 + 4
+    totals["k47"] = len(user.name) * 47 + 5
+    totals["k48"] = len(user.name) * 48 + 6
+    totals["k49"] = len(user.name) * 49 + 0
+    totals["k50"] = len(user.name) * 50 + 1
+    totals["k51"] = len(user.name) * 51 + 2
+    return totals
+
+
+# ✓ the same long work after the session is closed.
+@router.get("/summary2/{uid}")
+# ppa-ok: resource.resource_scope_mismatch
+async def summary2(uid: int, db: SessionDep):
+    user = await db.get(User, uid)
+    name = user.name
+    await db.close()
+    totals = {}
+    totals["k0"] = len(name) * 0 + 0
+    totals["k1"] = len(name) * 1 + 1
+    totals["k2"] = len(name) * 2 + 2
+    totals["k3"] = len(name) * 3 + 3
+    totals["k4"] = len(name) * 4 + 4
+    totals["k5"] = len(name) * 5 + 5
+    totals["k6"] = len(name) * 6 + 6
+    totals["k7"] = len(name) * 7 + 0
+    totals["k8"] = len(name) * 8 + 1
+    totals["k9"] = len(name) * 9 + 2
+    totals["k10"] = len(name) * 10 + 3
+    totals["k11"] = len(name) * 11 + 4
+    totals["k12"] = len(name) * 12 + 5
+    totals["k13"] = len(name) * 13 + 6
+    totals["k14"] = len(name) * 14 + 0
+    totals["k15"] = len(name) * 15 + 1
+    totals["k16"] = len(name) * 16 + 2
+    totals["k17"] = len(name) * 17 + 3
+    totals["k18"] = len(name) * 18 + 4
+    totals["k19"] = len(name) * 19 + 5
+    totals["k20"] = len(name) * 20 + 6
+    totals["k21"] = len(name) * 21 + 0
+    totals["k22"] = len(name) * 22 + 1
+    totals["k23"] = len(name) * 23 + 2
+    totals["k24"] = len(name) * 24 + 3
+    totals["k25"] = len(name) * 25 + 4
+    totals["k26"] = len(name) * 26 + 5
+    totals["k27"] = len(name) * 27 + 6
+    totals["k28"] = len(name) * 28 + 0
+    totals["k29"] = len(name) * 29 + 1
+    totals["k30"] = len(name) * 30 + 2
+    totals["k31"] = len(name) * 31 + 3
+    totals["k32"] = len(name) * 32 + 4
+    totals["k33"] = len(name) * 33 + 5
+    totals["k34"] = len(name) * 34 + 6
+    totals["k35"] = len(name) * 35 + 0
+    totals["k36"] = len(name) * 36 + 1
+    totals["k37"] = len(name) * 37 + 2
+    totals["k38"] = len(name) * 38 + 3
+    totals["k39"] = len(name) * 39 + 4
+    totals["k40"] = len(name) * 40 + 5
+    totals["k41"] = len(name) * 41 + 6
+    totals["k42"] = len(name) * 42 + 0
+    totals["k43"] = len(name) * 43 + 1
+    totals["k44"] = len(name) * 44 + 2
+    totals["k45"] = len(name) * 45 + 3
+    totals["k46"] = len(name) * 46 + 4
+    totals["k47"] = len(name) * 47 + 5
+    totals["k48"] = len(name) * 48 + 6
+    totals["k49"] = len(name) * 49 + 0
+    totals["k50"] = len(name) * 50 + 1
+    totals["k51"] = len(name) * 51 + 2
+    return totals
+
+
+# A provider that returns (not yields) a session: FastAPI never closes it.
+def get_plain_session():
+    return SessionLocal()
+
+
+@router.get("/plain")
+# ppa-todo: resource.missing_cleanup
+async def plain(db: AsyncSession = Depends(get_plain_session)):
+    return {"n": await db.scalar(select(User.id).limit(1))}
+
+
+# A class dependency holding the session, handed to a background task.
+class Repo:
+    def __init__(self, db: SessionDep):
+        self.db = db
+
+
+@router.post("/repo-task")
+# ppa-todo: resource.factory_vs_injection
+async def repo_task(bg: BackgroundTasks, repo: Repo = Depends(Repo)):
+    bg.add_task(reindex, 1, repo)
+    return {"ok": True}

@@ -142,3 +142,14 @@ def not_a_session():
 class Repo2:
     def __init__(self, s):
         self.s = s
+
+
+class Reports:
+    def __init__(self, engine):
+        self.engine = engine
+
+    def total(self):
+        # an engine reached through an attribute: not an F8 site the record can name
+        # ppa-todo: resource.missing_cleanup
+        conn = self.engine.connect()
+        return conn.execute(text("SELECT count(*) FROM jobs")).scalar()
