@@ -273,3 +273,14 @@ class Repo:
 async def repo_task(bg: BackgroundTasks, repo: Repo = Depends(Repo)):
     bg.add_task(reindex, 1, repo)
     return {"ok": True}
+
+
+# ✓ `to_thread` is awaited by the request: not a background task.
+@router.get("/threaded")
+# ppa-ok: resource.factory_vs_injection
+def threaded(db: DbDep):
+    return asyncio.to_thread(load_user, db)
+
+
+def load_user(db):
+    return db.get(User, 1)

@@ -69,3 +69,11 @@ async def get_conn():
 def get_settings():
     # ppa-ok: resource.error_path_leak
     yield {"debug": False}
+
+
+# ✓ `begin()` around the yield ends the transaction and returns the connection on every path.
+def get_db_begin() -> Iterator[Session]:
+    db = Session(sync_engine)
+    with db.begin():
+        # ppa-ok: resource.error_path_leak
+        yield db

@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 engine = create_engine("postgresql+psycopg://app@db/app", pool_pre_ping=True, pool_size=10, max_overflow=5)
 SessionLocal = sessionmaker(bind=engine)
@@ -13,6 +13,7 @@ async_engine = create_async_engine(
     "postgresql+asyncpg://app@db/app", pool_pre_ping=True, pool_size=10, max_overflow=5
 )
 AsyncSessionLocal = async_sessionmaker(async_engine, expire_on_commit=False)
+ScopedSession = scoped_session(sessionmaker(bind=engine))
 
 
 @lru_cache

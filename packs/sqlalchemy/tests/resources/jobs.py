@@ -5,7 +5,7 @@ import logging
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from .db import AsyncSessionLocal, SessionLocal, engine, get_factory
+from .db import AsyncSessionLocal, ScopedSession, SessionLocal, engine, get_factory
 from .models import Cfg, Job
 
 log = logging.getLogger(__name__)
@@ -153,3 +153,10 @@ class Reports:
         # ppa-todo: resource.missing_cleanup
         conn = self.engine.connect()
         return conn.execute(text("SELECT count(*) FROM jobs")).scalar()
+
+
+def scoped_lookup(job_id):
+    # the registry owns a scoped session: `ScopedSession.remove()` at teardown closes it
+    # ppa-ok: resource.missing_cleanup
+    s = ScopedSession()
+    return s.get(Job, job_id)
