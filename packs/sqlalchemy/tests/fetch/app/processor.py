@@ -1,5 +1,6 @@
 from sqlalchemy import select
 
+from . import models as orm
 from .db import SessionLocal
 from .models import Job, User
 from .repository import JobRepository
@@ -106,3 +107,42 @@ async def key_reassigned(job_id: int):
 
 async def audit(job: Job):
     print(job.id)
+
+
+class JobService:
+    def __init__(self, session):
+        self.repo = JobRepository(session)
+
+    async def start(self, job_id: int):
+        # ppa: query.redundant_fetch MEDIUM     through the repository's fetch function
+        job = await self.repo.find_job_by_id(job_id)
+        job.status = "running"
+
+    async def handle(self, job: Job):
+        await self.start(job.id)
+
+    async def reread(self, job_id: int):
+        job = await self.repo.find_job_by_id(job_id)
+        await audit(job)
+        # ppa: query.redundant_fetch MEDIUM     the same repository fetch twice
+        again = await self.repo.find_job_by_id(job_id)
+        return again
+
+    async def reget(self, job_id: int):
+        job = await self.repo.get_job(job_id)
+        await audit(job)
+        # ppa-ok: query.redundant_fetch         `get` on the repository's session: the identity map
+        again = await self.repo.get_job(job_id)
+        return again
+
+
+async def archive(job_id: int):
+    async with SessionLocal() as s:
+        # ppa: query.redundant_fetch MEDIUM     a model named through its module
+        job = await s.get(orm.Job, job_id)
+        job.status = "archived"
+        await s.commit()
+
+
+async def finish(job: Job):
+    await archive(job_id=job.id)

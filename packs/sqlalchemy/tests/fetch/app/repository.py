@@ -14,3 +14,7 @@ class JobRepository:
 
     async def get_job(self, job_id: int) -> Job | None:
         return await self.session.get(Job, job_id)
+
+    async def find_job_by_id(self, job_id: int) -> Job | None:
+        stmt = select(Job).where(Job.id == job_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
