@@ -146,3 +146,23 @@ async def archive(job_id: int):
 
 async def finish(job: Job):
     await archive(job_id=job.id)
+
+
+def import_job(s, config: dict):
+    existing = s.query(orm.Job).filter_by(id=config["id"]).first()
+    config = config.copy()
+    # ppa-ok: query.redundant_fetch         the key's variable was replaced in between
+    again = s.query(orm.Job).filter_by(id=config["id"]).one()
+    return existing, again
+
+
+def import_job_twice(s, config: dict):
+    existing = s.query(orm.Job).filter_by(id=config["id"]).first()
+    log(existing)
+    # ppa: query.redundant_fetch MEDIUM     legacy Query API, same key
+    again = s.query(orm.Job).filter_by(id=config["id"]).one()
+    return again
+
+
+def log(job):
+    print(job)
