@@ -90,3 +90,24 @@ def locale_by_name(s: Session, name: str) -> str:
     # ppa-ok: query.unnecessary_resolve   `User.name` is neither a primary key nor unique
     u = s.scalars(select(User).where(User.name == name)).first()
     return u.locale
+
+
+def dialect_label(s: Session, lang_code: str) -> str:
+    # ppa-todo: query.unnecessary_resolve   the caller holds the derived value under its name
+    dialect_id = s.scalar(select(Language).where(Language.code == lang_code)).dialect_id
+    return str(dialect_id)
+
+
+def render_label(s: Session, lang_code: str, dialect_id: int) -> str:
+    return dialect_label(s, lang_code) + str(dialect_id)
+
+
+def locale_in_loop(s: Session, users: list[User]) -> list[str]:
+    # A call per iteration is query.n_plus_one's (CHECKS.md §3.7), not a resolve.
+    return [locale_twice(s, u.id) for u in users]
+
+
+def locale_twice(s: Session, user_id: int) -> str:
+    # ppa-ok: query.unnecessary_resolve   its only caller calls it per iteration
+    user = s.scalars(select(User).where(User.id == user_id)).one()
+    return user.locale
