@@ -38,7 +38,9 @@ fn a_handler_that_passes_an_id_makes_the_callee_refetch_on_the_request_path() {
     assert_eq!(f["severity"], "HIGH");
     let msg = f["message"].as_str().unwrap();
     assert!(
-        msg.starts_with("`Order` re-fetched by `order_id` in `ship` (caller already holds it: `app/api.py:18`)"),
+        msg.starts_with(
+            "`Order` re-fetched by `order_id` in `ship` (caller already holds it: `app/api.py:18`)"
+        ),
         "{msg}"
     );
 }

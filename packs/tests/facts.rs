@@ -255,7 +255,12 @@ fn sqlalchemy_by_key_fetches_record_key_param_and_use() {
     // the row is mutated.
     let f = records_of(&v, "db_functions", "fetch", "model", "Job")
         .into_iter()
-        .find(|r| r["function"].as_str().unwrap().ends_with("JobProcessor._process_job"))
+        .find(|r| {
+            r["function"]
+                .as_str()
+                .unwrap()
+                .ends_with("JobProcessor._process_job")
+        })
         .expect("the fetch of _process_job");
     assert_eq!(f["via"], "get");
     assert_eq!(f["key_param"], "job_id");
@@ -264,7 +269,12 @@ fn sqlalchemy_by_key_fetches_record_key_param_and_use() {
     // `s.scalar(select(Language).where(Language.code == lang_code)).dialect_id`: one field.
     let t = records_of(&v, "db_functions", "fetch", "model", "Language")
         .into_iter()
-        .find(|r| r["function"].as_str().unwrap().ends_with("translate.translate"))
+        .find(|r| {
+            r["function"]
+                .as_str()
+                .unwrap()
+                .ends_with("translate.translate")
+        })
         .expect("the fetch of translate");
     assert_eq!(t["via"], "select");
     assert_eq!(t["key_column"], "code");
@@ -273,7 +283,12 @@ fn sqlalchemy_by_key_fetches_record_key_param_and_use() {
     // `repo.acquire_next_pending()` on `repo = JobRepository(s)`: the producer is the method.
     let a = records_of(&v, "db_functions", "arg", "attr", "id")
         .into_iter()
-        .find(|r| r["callee"].as_str().unwrap().ends_with("JobProcessor._process_job"))
+        .find(|r| {
+            r["callee"]
+                .as_str()
+                .unwrap()
+                .ends_with("JobProcessor._process_job")
+        })
         .expect("the call passing job.id");
     assert!(a["producer"]
         .as_str()
