@@ -304,3 +304,90 @@ fn django_settings_facts() {
     let legacy = record(&v, "django_settings", "alias", "legacy");
     assert_eq!(legacy["engine"], "postgres", "from the URL of dj_database_url.config");
 }
+
+// ---------------------------------------------------------------------------------------------
+// F12 `db_functions` (sqlalchemy) and F13 `cached_classes` (python-core, fastapi `depends`).
+// ---------------------------------------------------------------------------------------------
+
+/// The records of `fact` with `kind` whose `key` is `value`.
+fn records_of<'a>(
+    v: &'a serde_json::Value,
+    fact: &str,
+    kind: &str,
+    key: &str,
+    value: &str,
+) -> Vec<&'a serde_json::Value> {
+    v[fact]
+        .as_array()
+        .unwrap_or_else(|| panic!("no fact {fact}"))
+        .iter()
+        .filter(|r| r["kind"] == kind && r[key] == value)
+        .collect()
+}
+
+#[test]
+fn fastapi_depends_targets_are_request_scope_records() {
+    let v = facts_of("fastapi", "caching", &["cached_classes"]);
+    let targets: Vec<&str> = v["cached_classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "depends")
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    let m = "caching.registry";
+    for want in ["get_db", "EngineRegistry", "get_languages", "get_registry"] {
+        assert!(
+            targets.iter().any(|t| t.ends_with(&format!("{m}.{want}"))),
+            "{want} in {targets:?}"
+        );
+    }
+}
+
+#[test]
+fn sqlalchemy_by_key_fetches_record_key_param_and_use() {
+    let v = facts_of("sqlalchemy", "fetch", &["db_functions"]);
+    // `job = await s.get(Job, job_id)` then `job.status = …`: keyed by the first parameter,
+    // the row is mutated.
+    let f = records_of(&v, "db_functions", "fetch", "model", "Job")
+        .into_iter()
+        .find(|r| {
+            r["function"]
+                .as_str()
+                .unwrap()
+                .ends_with("JobProcessor._process_job")
+        })
+        .expect("the fetch of _process_job");
+    assert_eq!(f["via"], "get");
+    assert_eq!(f["key_param"], "job_id");
+    assert_eq!(f["key_index"], 0);
+    assert_eq!(f["mutated"], true);
+    // `s.scalar(select(Language).where(Language.code == lang_code)).dialect_id`: one field.
+    let t = records_of(&v, "db_functions", "fetch", "model", "Language")
+        .into_iter()
+        .find(|r| {
+            r["function"]
+                .as_str()
+                .unwrap()
+                .ends_with("translate.translate")
+        })
+        .expect("the fetch of translate");
+    assert_eq!(t["via"], "select");
+    assert_eq!(t["key_column"], "code");
+    assert_eq!(t["fields"], serde_json::json!(["dialect_id"]));
+    assert_eq!(t["whole"], false);
+    // `repo.acquire_next_pending()` on `repo = JobRepository(s)`: the producer is the method.
+    let a = records_of(&v, "db_functions", "arg", "attr", "id")
+        .into_iter()
+        .find(|r| {
+            r["callee"]
+                .as_str()
+                .unwrap()
+                .ends_with("JobProcessor._process_job")
+        })
+        .expect("the call passing job.id");
+    assert!(a["producer"]
+        .as_str()
+        .unwrap()
+        .ends_with("repository.JobRepository.acquire_next_pending"));
+}
