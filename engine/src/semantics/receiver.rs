@@ -282,9 +282,10 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
                 // A context manager's value (`async with db.session_context() as session`) is
                 // what its `__enter__` returns, which the callee's name rarely tells: the name
                 // decides when no factory matches.
+                // A builtin (`with open(p) as db`) tells what it is.
                 match factory_kind(file, v, hops) {
                     Some(k) => return k,
-                    None if !with_bound => return String::new(),
+                    None if !with_bound || is_builtin_call(file, v) => return String::new(),
                     None => {}
                 }
             }
@@ -319,6 +320,12 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
         .find(|r| r.names.contains(&text))
         .map(|r| r.kind.clone())
         .unwrap_or_default()
+}
+
+/// Whether a call's callee is a bare name bound nowhere in the file (a builtin such as `open`).
+fn is_builtin_call(file: &FileCtx, call: Node<'_>) -> bool {
+    let r = resolve(file, call);
+    !r.contains('.') && !r.starts_with('$') && r != "?"
 }
 
 /// The kind a call produces: a factory, a constructor of a declared type, or a method of a
