@@ -374,11 +374,7 @@ fn ends_on_every_path(file: &FileCtx, start: Node<'_>, end: &Op<'_>, ops: &[Op<'
             | "lambda"
             | "for_in_clause"
             | "except_group_clause" => return false,
-            "if_statement" => {
-                if !every_branch_ends(a, end, ops) {
-                    return false;
-                }
-            }
+            "if_statement" if !every_branch_ends(a, end, ops) => return false,
             _ => {}
         }
     }

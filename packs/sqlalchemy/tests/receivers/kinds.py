@@ -84,7 +84,8 @@ def by_name(session, item: Item):
 
 def by_flask_sqlalchemy(item: Item):
     models.db.session.add(item)
-    # ppa-todo: transaction.scope_too_wide  `models.db.session` is not one of the names
+    # Flask-SQLAlchemy through a module attribute.
+    # ppa: transaction.scope_too_wide
     requests.post(HOOK)
 
 

@@ -40,6 +40,15 @@ async def poll(s: AsyncSession, oid: int):
     await s.commit()
 
 
+async def yield_between_rows(s: AsyncSession, rows):
+    for row in rows:
+        s.add(Order(**row))
+        # Yields to the event loop without waiting.
+        # ppa-ok: transaction.long_held_transaction
+        await asyncio.sleep(0)
+    await s.commit()
+
+
 def read_then_fetch_after_commit(db: Session, uid: int):
     user = db.get(User, uid)
     db.commit()
