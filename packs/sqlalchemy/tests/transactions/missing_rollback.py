@@ -190,3 +190,13 @@ def consume_with(s: Session, queue):
         s.add(Item(**msg))
         # ppa-ok: transaction.missing_rollback
         s.commit()
+
+
+def consume_scoped(queue):
+    # The block closes the session when a failed commit propagates out of the loop.
+    with SessionLocal() as s:
+        while True:
+            msg = queue.get()
+            s.add(Item(**msg))
+            # ppa-ok: transaction.missing_rollback
+            s.commit()
