@@ -413,10 +413,7 @@ fn span_map(at: &NodeRef, s: &semantics::span::TxSpan) -> rhai::Map {
     let file = at.file();
     let node = |k: &semantics::span::NodeKey| k.node(file).map(|n| at.with(n));
     let nodes = |v: &[semantics::span::NodeKey]| -> Array {
-        v.iter()
-            .filter_map(&node)
-            .map(Dynamic::from)
-            .collect()
+        v.iter().filter_map(&node).map(Dynamic::from).collect()
     };
     let mut m = rhai::Map::new();
     m.insert(
