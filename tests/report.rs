@@ -147,13 +147,16 @@ fn the_report_has_every_section_and_is_identical_across_runs_and_threads() {
         .unwrap()
         .iter()
         .any(|c| c["id"] == "runtime.sync_sleep_in_async" && c["status"] == "failed"));
-    // The built-in packs have no query detector: the category is N/A and its checks skipped.
-    assert_eq!(cats[0]["score"], serde_json::Value::Null);
-    assert!(cats[0]["checks"]
-        .as_array()
-        .unwrap()
+    // The shop has no query defect: the query checks the enabled packs implement pass
+    // (python-core's query.wrong_caching_scope among them), the others are skipped.
+    assert_eq!(cats[0]["score"], 10.0);
+    let query_checks = cats[0]["checks"].as_array().unwrap();
+    assert!(query_checks
         .iter()
-        .all(|c| c["status"] == "skipped"));
+        .all(|c| c["status"] == "skipped" || c["status"] == "passed"));
+    assert!(query_checks
+        .iter()
+        .any(|c| c["id"] == "query.wrong_caching_scope" && c["status"] == "passed"));
     for key in [
         "total_critical",
         "total_high",

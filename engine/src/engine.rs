@@ -167,6 +167,14 @@ impl EngineBuilder {
             )
             .collect();
         let index_functions = needs_call_graph(&self.packs);
+        let tx = Arc::new(crate::semantics::receiver::TxModel {
+            receivers: self
+                .packs
+                .iter()
+                .flat_map(|p| p.receivers.clone())
+                .collect(),
+            spans: self.packs.iter().flat_map(|p| p.spans.clone()).collect(),
+        });
         (
             Engine {
                 catalog: Arc::new(self.catalog),
@@ -177,6 +185,7 @@ impl EngineBuilder {
                 migrations: migration_globs(),
                 index_functions,
                 count_queries: self.count_queries,
+                tx,
             },
             diagnostics,
         )
@@ -198,6 +207,8 @@ pub struct Engine {
     index_functions: bool,
     /// Whether query runs are counted (see [`EngineBuilder::count_queries`]).
     count_queries: bool,
+    /// The packs' receivers and spans (P2/P5), handed to every file.
+    tx: Arc<crate::semantics::receiver::TxModel>,
 }
 
 /// How often one query ran and what it found (see [`Engine::query_stats`]).
@@ -866,7 +877,10 @@ impl Engine {
             ));
             return report;
         };
-        let file = Arc::new(FileCtx::new(path.into(), lang, source.into(), tree));
+        let file = Arc::new(
+            FileCtx::new(path.into(), lang, source.into(), tree)
+                .with_tx_model(Arc::clone(&self.tx)),
+        );
         let root = file.tree.root_node();
         let broken = root.has_error();
 

@@ -31,6 +31,12 @@ pub struct FileCtx {
     /// "Is the nearest enclosing function a coroutine?" by node id: asked by every detector of
     /// the async packs for the same call node.
     pub(crate) async_cache: Mutex<HashMap<usize, bool>>,
+    /// The receivers and transaction spans of the run's packs (P2/P5).
+    pub(crate) tx: Arc<crate::semantics::receiver::TxModel>,
+    /// Receiver kinds by binding: (scope node id, receiver text).
+    pub(crate) receiver_cache: Mutex<HashMap<(usize, String), Arc<str>>>,
+    /// Transaction spans by function node id (P5).
+    pub(crate) span_cache: Mutex<HashMap<usize, Arc<Vec<crate::semantics::span::TxSpan>>>>,
 }
 
 impl std::fmt::Debug for FileCtx {
@@ -53,7 +59,16 @@ impl FileCtx {
             scope_cache: Mutex::new(HashMap::new()),
             resolve_cache: Mutex::new(HashMap::new()),
             async_cache: Mutex::new(HashMap::new()),
+            tx: crate::semantics::receiver::empty_model(),
+            receiver_cache: Mutex::new(HashMap::new()),
+            span_cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same file with the receivers and spans of a run's packs (P2/P5).
+    pub fn with_tx_model(mut self, tx: Arc<crate::semantics::receiver::TxModel>) -> FileCtx {
+        self.tx = tx;
+        self
     }
 
     /// The text of a node.

@@ -122,6 +122,10 @@ fn predicate_limits_are_documented() {
             script::MAX_PROJECT_ARRAY_SIZE as u64,
         ),
         ("MAX_PROJECT_MAP_SIZE", script::MAX_PROJECT_MAP_SIZE as u64),
+        (
+            "MAX_PROJECT_STRING_SIZE",
+            script::MAX_PROJECT_STRING_SIZE as u64,
+        ),
     ] {
         assert!(
             project.contains(&thousands(value)),

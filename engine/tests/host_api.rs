@@ -485,3 +485,39 @@ message = "{target}|{recycle}|{pre_ping}|{none_known}|{dynamic}|{splat}|{base}|{
         "engine|1800|true|true|false|opts|postgresql|psycopg|5432|postgresql+psycopg://app:***@db:5432/shop?sslmode=require|require|true"
     );
 }
+
+#[test]
+fn project_predicates_hold_strings_beyond_the_per_match_limit() {
+    // The records of a large repository hold more text than one match's 2 MiB: a project
+    // predicate builds a 4 MiB string (rhai adds up the strings nested in arrays and maps the
+    // same way).
+    const PROJECT: &str = r#"
+[pack]
+name = "big"
+version = "0"
+languages = ["python"]
+description = "a project predicate with a lot of text"
+
+[[project_detector]]
+name = "big"
+check = "test.runtime.probe"
+predicate = '''
+let s = "0123456789abcdef";
+while s.len() < 4 * 1024 * 1024 { s += s; }
+let parts = [s, s];
+[#{ file: "a.py", line: 1, n: parts[0].len() + parts[1].len() }]
+'''
+message = "{n}"
+"#;
+    let engine = engine_with("big", &[("pack.toml", PROJECT)]);
+    let facts = ppa_engine::project::Facts::from_records(Vec::new());
+    let report = engine.check_project(&facts, &Default::default());
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == ppa_engine::Level::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!(report.findings[0].message, (8 * 1024 * 1024).to_string());
+}

@@ -208,3 +208,186 @@ fn undecidable_pool_sites_are_a_check_warning() {
     // A project without such sites has no warning.
     assert!(project_warnings("sqlalchemy", "sizing").is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// django: F5 `models` and F16 `django_settings`.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn django_facts() {
+    let v = facts_of("django", "orm", &["models"]);
+    insta::assert_snapshot!("django_models", pretty(&v));
+    let names: Vec<&str> = v["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    // Abstract bases and plain classes are no models.
+    assert_eq!(
+        names,
+        [
+            "Article", "Badge", "Customer", "Address", "Tag", "Product", "Order", "OrderItem",
+            "Coupon"
+        ]
+    );
+    let customer = record(&v, "models", "name", "Customer");
+    assert_eq!(customer["table"], "crm_customers", "Meta.db_table");
+    assert_eq!(customer["complete"], true);
+    let col = |m: &serde_json::Value, n: &str| {
+        m["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .cloned()
+            .unwrap_or_else(|| panic!("no column {n}"))
+    };
+    // The abstract base's fields and the implicit primary key come first.
+    assert_eq!(col(customer, "id")["pk"], true);
+    assert_eq!(col(customer, "created")["indexed"], true);
+    assert_eq!(col(customer, "notes")["large"], true);
+    let referrer = customer["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "referrer")
+        .unwrap();
+    assert_eq!(
+        (&referrer["target"], &referrer["related_name"], &referrer["nullable"]),
+        (&"Customer".into(), &"referrals".into(), &true.into())
+    );
+    let address = record(&v, "models", "name", "Address");
+    assert_eq!(address["table"], "crm_address", "<app_label>_<model>");
+    // db_index=False, but the leading column of unique_together.
+    assert_eq!(col(address, "customer")["indexed"], true);
+    assert_eq!(col(address, "customer")["db_name"], "customer_id");
+    assert_eq!(col(address, "country")["indexed"], true, "Meta.indexes");
+    let item = record(&v, "models", "name", "OrderItem");
+    let product = item["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "product")
+        .unwrap();
+    assert_eq!(product["related_name"], "orderitem_set");
+    let order = record(&v, "models", "name", "Order");
+    // Inherits from a base of another module: its columns are not all known.
+    assert_eq!(order["complete"], false);
+    let coupon = order["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "coupon")
+        .unwrap();
+    assert_eq!(coupon["related_name"], serde_json::Value::Null, "related_name=\"+\"");
+}
+
+#[test]
+fn django_settings_facts() {
+    let v = facts_of("django", "settings", &["django_settings"]);
+    insta::assert_snapshot!("django_settings", pretty(&v));
+    let default = v["django_settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["alias"] == "default" && r["profile"].is_null())
+        .unwrap();
+    assert_eq!(default["conn_max_age"]["value"], 60);
+    assert_eq!(default["atomic_requests"]["value"], true);
+    assert_eq!(default["engine"], "django.db.backends.postgresql");
+    let replica = record(&v, "django_settings", "role", "override");
+    assert_eq!(
+        (&replica["alias"], &replica["conn_health_checks"]["value"]),
+        (&"replica".into(), &true.into())
+    );
+    let legacy = record(&v, "django_settings", "alias", "legacy");
+    assert_eq!(legacy["engine"], "postgres", "from the URL of dj_database_url.config");
+}
+
+// ---------------------------------------------------------------------------------------------
+// F12 `db_functions` (sqlalchemy) and F13 `cached_classes` (python-core, fastapi `depends`).
+// ---------------------------------------------------------------------------------------------
+
+/// The records of `fact` with `kind` whose `key` is `value`.
+fn records_of<'a>(
+    v: &'a serde_json::Value,
+    fact: &str,
+    kind: &str,
+    key: &str,
+    value: &str,
+) -> Vec<&'a serde_json::Value> {
+    v[fact]
+        .as_array()
+        .unwrap_or_else(|| panic!("no fact {fact}"))
+        .iter()
+        .filter(|r| r["kind"] == kind && r[key] == value)
+        .collect()
+}
+
+#[test]
+fn fastapi_depends_targets_are_request_scope_records() {
+    let v = facts_of("fastapi", "caching", &["cached_classes"]);
+    let targets: Vec<&str> = v["cached_classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "depends")
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    let m = "caching.registry";
+    for want in ["get_db", "EngineRegistry", "get_languages", "get_registry"] {
+        assert!(
+            targets.iter().any(|t| t.ends_with(&format!("{m}.{want}"))),
+            "{want} in {targets:?}"
+        );
+    }
+}
+
+#[test]
+fn sqlalchemy_by_key_fetches_record_key_param_and_use() {
+    let v = facts_of("sqlalchemy", "fetch", &["db_functions"]);
+    // `job = await s.get(Job, job_id)` then `job.status = …`: keyed by the first parameter,
+    // the row is mutated.
+    let f = records_of(&v, "db_functions", "fetch", "model", "Job")
+        .into_iter()
+        .find(|r| {
+            r["function"]
+                .as_str()
+                .unwrap()
+                .ends_with("JobProcessor._process_job")
+        })
+        .expect("the fetch of _process_job");
+    assert_eq!(f["via"], "get");
+    assert_eq!(f["key_param"], "job_id");
+    assert_eq!(f["key_index"], 0);
+    assert_eq!(f["mutated"], true);
+    // `s.scalar(select(Language).where(Language.code == lang_code)).dialect_id`: one field.
+    let t = records_of(&v, "db_functions", "fetch", "model", "Language")
+        .into_iter()
+        .find(|r| {
+            r["function"]
+                .as_str()
+                .unwrap()
+                .ends_with("translate.translate")
+        })
+        .expect("the fetch of translate");
+    assert_eq!(t["via"], "select");
+    assert_eq!(t["key_column"], "code");
+    assert_eq!(t["fields"], serde_json::json!(["dialect_id"]));
+    assert_eq!(t["whole"], false);
+    // `repo.acquire_next_pending()` on `repo = JobRepository(s)`: the producer is the method.
+    let a = records_of(&v, "db_functions", "arg", "attr", "id")
+        .into_iter()
+        .find(|r| {
+            r["callee"]
+                .as_str()
+                .unwrap()
+                .ends_with("JobProcessor._process_job")
+        })
+        .expect("the call passing job.id");
+    assert!(a["producer"]
+        .as_str()
+        .unwrap()
+        .ends_with("repository.JobRepository.acquire_next_pending"));
+}

@@ -15,6 +15,7 @@ use crate::error::{PackError, PackErrorKind, PackErrors, SourceFile, Span};
 use crate::model::{Language, Severity};
 use crate::query::custom::{self, CustomPredicate};
 use crate::script::{self, Predicate};
+use crate::semantics::receiver::{ReceiverDecl, SpanDecl, OP_CLASSES};
 use crate::vocab::{Vocabularies, Vocabulary};
 use raw::{EnabledBy, RawDetector, RawExtractor, RawPackFile, RawProjectDetector};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -49,6 +50,10 @@ pub struct Pack {
     pub extractors: Vec<Arc<Detector>>,
     pub project_detectors: Vec<Arc<ProjectDetector>>,
     pub vocab: Arc<Vocabularies>,
+    /// `[[receiver]]` kinds (P2), in file order.
+    pub receivers: Vec<ReceiverDecl>,
+    /// `[[span]]` declarations (P5), in file order.
+    pub spans: Vec<SpanDecl>,
 }
 
 /// What a compiled query-and-predicate unit produces.
@@ -373,6 +378,8 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
     }
     let vocab = Arc::new(vocab);
 
+    let (receivers, spans) = compile_tx(&files, &meta.name, &mut errors);
+
     // The pack's own checks join the catalogue for this pack's detectors.
     let mut local_catalog = catalog.clone();
     let mut checks = Vec::new();
@@ -485,10 +492,155 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             extractors,
             project_detectors,
             vocab,
+            receivers,
+            spans,
         })
     } else {
         Err(fail(errors))
     }
+}
+
+/// `[[receiver]]` and `[[span]]` tables of every file of a pack.
+fn compile_tx(
+    files: &[LoadedFile],
+    pack: &str,
+    errors: &mut Vec<PackError>,
+) -> (Vec<ReceiverDecl>, Vec<SpanDecl>) {
+    const PATTERN_HELP: &str = "entries are dotted names; `*` matches within a segment, a final `.*` one more segment, `.**` any tail, a leading `*.` any receiver";
+    let mut receivers = Vec::new();
+    let mut spans = Vec::new();
+    let mut kinds: BTreeMap<String, String> = BTreeMap::new();
+    for f in files {
+        for r in &f.raw.receiver {
+            let kind = r.kind.get_ref();
+            let span = Span::from(r.kind.span());
+            let mut err = |msg: String, help: &str| {
+                errors.push(PackError::new(&f.file, span, msg, help));
+            };
+            let valid = !kind.is_empty()
+                && kind.split('.').all(|seg| {
+                    !seg.is_empty()
+                        && seg
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                });
+            if !valid {
+                err(
+                    format!("receiver kind `{kind}` is not a dotted lower-case name"),
+                    "use segments of lower-case letters, digits and `_` joined by `.`, e.g. `sa.session`",
+                );
+                continue;
+            }
+            if let Some(prev) = kinds.insert(
+                format!("{kind}/{}", r.language.name()),
+                f.file.name.to_string(),
+            ) {
+                err(
+                    format!("receiver kind `{kind}` is defined twice (also in {prev})"),
+                    "merge the two `[[receiver]]` tables",
+                );
+                continue;
+            }
+            let mut lists = Vec::new();
+            for (what, entries) in [
+                ("types", &r.types),
+                ("factories", &r.factories),
+                ("names", &r.names),
+            ] {
+                match Vocabulary::new(entries) {
+                    Ok(v) => lists.push(v),
+                    Err(e) => {
+                        err(format!("receiver `{kind}`: `{what}`: {e}"), PATTERN_HELP);
+                        lists.push(Vocabulary::default());
+                    }
+                }
+            }
+            let mut ops = std::collections::HashMap::new();
+            for (class, methods) in &r.ops {
+                if !OP_CLASSES.contains(&class.as_str()) {
+                    err(
+                        format!("receiver `{kind}`: unknown operation class `{class}`"),
+                        &format!("operation classes are {}", OP_CLASSES.join(", ")),
+                    );
+                    continue;
+                }
+                for m in methods {
+                    if let Some(prev) = ops.insert(m.clone(), class.clone()) {
+                        err(
+                            format!("receiver `{kind}`: method `{m}` is in both `{prev}` and `{class}`"),
+                            "a method has one operation class; refine it in a predicate (e.g. `execute(update(M))`)",
+                        );
+                    }
+                }
+            }
+            let names = lists.pop().unwrap_or_default();
+            let factories = lists.pop().unwrap_or_default();
+            let types = lists.pop().unwrap_or_default();
+            receivers.push(ReceiverDecl {
+                pack: pack.to_string(),
+                kind: kind.clone(),
+                language: r.language,
+                types,
+                factories,
+                names,
+                ops,
+            });
+        }
+        for sp in &f.raw.span {
+            let span = sp
+                .receivers
+                .as_ref()
+                .map(|r| Span::from(r.span()))
+                .unwrap_or_default();
+            let mut vocab = |what: &str, entries: &[String]| match Vocabulary::new(entries) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(PackError::new(
+                        &f.file,
+                        span,
+                        format!("span: `{what}`: {e}"),
+                        PATTERN_HELP,
+                    ));
+                    Vocabulary::default()
+                }
+            };
+            let context_managers = vocab("context_managers", &sp.context_managers);
+            let decorators = vocab("decorators", &sp.decorators);
+            let receivers_list: Vec<String> = sp
+                .receivers
+                .as_ref()
+                .map(|r| r.get_ref().clone())
+                .unwrap_or_default();
+            if receivers_list.is_empty() && context_managers.is_empty() && decorators.is_empty() {
+                errors.push(PackError::new(
+                    &f.file,
+                    span,
+                    "a `[[span]]` names no receivers, context managers or decorators".to_string(),
+                    "add `receivers = [\"<kind>\"]` (with `implicit` or `blocks`), `context_managers` or `decorators`",
+                ));
+                continue;
+            }
+            if (sp.implicit || !sp.blocks.is_empty()) && receivers_list.is_empty() {
+                errors.push(PackError::new(
+                    &f.file,
+                    span,
+                    "`implicit` and `blocks` need `receivers`".to_string(),
+                    "list the receiver kinds whose operations or methods open the span",
+                ));
+                continue;
+            }
+            spans.push(SpanDecl {
+                pack: pack.to_string(),
+                language: sp.language,
+                receivers: receivers_list,
+                implicit: sp.implicit,
+                blocks: sp.blocks.clone(),
+                context_managers,
+                decorators,
+            });
+        }
+    }
+    (receivers, spans)
 }
 
 fn compile_meta(

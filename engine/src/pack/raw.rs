@@ -39,6 +39,72 @@ pub struct RawPackFile {
     /// returns findings (`[[project_detector]]`).
     #[serde(default)]
     pub project_detector: Vec<RawProjectDetector>,
+    /// Receiver kinds (CHECKS.md §3.2): how a receiver is recognised and which of its methods
+    /// are DB operations of which class (`receiver_kind`, `db_op`).
+    #[serde(default)]
+    pub receiver: Vec<RawReceiver>,
+    /// Transaction spans (CHECKS.md §3.5): which receivers, blocks, context managers and
+    /// decorators open a transaction (`tx_span`, `tx_spans`).
+    #[serde(default)]
+    pub span: Vec<RawSpan>,
+}
+
+/// `[[receiver]]`: one receiver kind. The three lists are vocabulary patterns (same syntax as
+/// `[vocab]` entries); a receiver's kind comes from its type annotation (`types`), else the
+/// value bound to it (`factories`; a resolved call is written with `()`, and a constructor call
+/// of one of `types` counts too), else its text (`names`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReceiver {
+    /// Dotted kind name, unique within the pack, e.g. `sa.session`.
+    #[schemars(with = "String")]
+    pub kind: Spanned<String>,
+    /// The language of the files it applies to.
+    pub language: Language,
+    /// Qualified type names of annotations and declared types (`sqlalchemy.orm.Session`,
+    /// `database/sql.Tx`).
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// Resolved calls whose value is such a receiver (`*.sessionmaker()()`, `*.SessionLocal()`).
+    #[serde(default)]
+    pub factories: Vec<String>,
+    /// Receiver texts that are such a receiver when nothing else is known (`session`,
+    /// `*_session`, `self.db`); a name bound by an import is matched by its qualified name.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Operation class -> method names: `read`, `insert`, `update`, `delete`, `uow`, `bulk`,
+    /// `begin`, `commit`, `rollback`, `release`.
+    #[serde(default)]
+    pub ops: BTreeMap<String, Vec<String>>,
+}
+
+/// `[[span]]`: what opens a transaction span on which receivers.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpan {
+    /// The language of the files it applies to.
+    pub language: Language,
+    /// Receiver kinds (of this or another pack of the run) the span applies to.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub receivers: Option<Spanned<Vec<String>>>,
+    /// Whether the first operation on such a receiver opens a span (autobegin) that lasts to the
+    /// next commit/rollback/release operation on it, the end of the `with` block that created the
+    /// receiver, or the end of the function.
+    #[serde(default)]
+    pub implicit: bool,
+    /// Receiver methods whose `with` block is an explicit span (`with s.begin():`); with an
+    /// `as` target on a receiver of these kinds or a factory of them (`with engine.begin() as
+    /// conn`), the span's receiver is the target.
+    #[serde(default)]
+    pub blocks: Vec<String>,
+    /// Callees (vocabulary patterns) whose `with` block is an explicit span
+    /// (`django.db.transaction.atomic`).
+    #[serde(default)]
+    pub context_managers: Vec<String>,
+    /// Decorators (vocabulary patterns) that make the whole function an explicit span.
+    #[serde(default)]
+    pub decorators: Vec<String>,
 }
 
 /// `[[extractor]]`: emits fact records from matches. A record is the map the predicate returns

@@ -182,6 +182,26 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "parse_dsn(text)",
         "a database URL's parts: a map with `scheme`, `base` (before `+`), `driver`, `user`, `host`, `port`, `database`, `params` (a map) and `masked` (password as `***`); `()` when the text is not a URL",
     ),
+    (
+        "receiver_kind(expr)",
+        "the receiver kind (P2) of an expression declared by a `[[receiver]]` of the run's packs (`sa.session`), from its annotation, bound value or name; `\"\"` when none",
+    ),
+    (
+        "db_op(call)",
+        "the DB operation of a call `R.m(…)` (P2): a map with `kind`, `op` (the class from the receiver's `ops`), `method` and `receiver` (the object node); `()` when R has no kind or `m` is not in its ops",
+    ),
+    (
+        "sql_verb(node)",
+        "the first SQL keyword of a string literal, upper-case (`SELECT`, `UPDATE`; comments and a leading `WITH … )` skipped; interpolated strings use their static prefix; a call is read through its first argument, a name through its one assignment), or `\"\"`",
+    ),
+    (
+        "tx_span(node)",
+        "the innermost transaction span (P5) open at a node, with no function boundary between: a map with `receiver` (node or `()`), `kind`, `explicit`, `node` (the `with`, the decorated function or the first operation), `start_line`, `end_line`, `lines`, `has_write`, `writes` and `ops` (nodes), `end_op` (node or `()`), `ends_with` (`commit`, `rollback`, `release`, `block`, `function`); `()` when none",
+    ),
+    (
+        "tx_spans(fn)",
+        "every transaction span of a function (the root node: of the module's top level), in order of their start, as `tx_span` maps",
+    ),
 ];
 
 /// The dotted module name of a path: `app/events.py` -> `app.events`.
@@ -385,6 +405,32 @@ fn function_map(f: &crate::exec_context::FunctionContext) -> rhai::Map {
     m.insert("route".into(), opt(&f.route));
     m.insert("method".into(), opt(&f.method));
     m.insert("reason".into(), text(&f.reason));
+    m
+}
+
+/// A transaction span as a predicate map.
+fn span_map(at: &NodeRef, s: &semantics::span::TxSpan) -> rhai::Map {
+    let file = at.file();
+    let node = |k: &semantics::span::NodeKey| k.node(file).map(|n| at.with(n));
+    let nodes = |v: &[semantics::span::NodeKey]| -> Array {
+        v.iter().filter_map(&node).map(Dynamic::from).collect()
+    };
+    let mut m = rhai::Map::new();
+    m.insert(
+        "receiver".into(),
+        unit_or(s.receiver.as_ref().and_then(node)),
+    );
+    m.insert("kind".into(), Dynamic::from(s.kind.clone()));
+    m.insert("explicit".into(), Dynamic::from(s.explicit));
+    m.insert("node".into(), unit_or(node(&s.node)));
+    m.insert("start_line".into(), Dynamic::from(s.start_line as i64));
+    m.insert("end_line".into(), Dynamic::from(s.end_line as i64));
+    m.insert("lines".into(), Dynamic::from(s.lines as i64));
+    m.insert("has_write".into(), Dynamic::from(s.has_write()));
+    m.insert("writes".into(), Dynamic::from_array(nodes(&s.writes)));
+    m.insert("ops".into(), Dynamic::from_array(nodes(&s.ops)));
+    m.insert("end_op".into(), unit_or(s.end_op.as_ref().and_then(node)));
+    m.insert("ends_with".into(), Dynamic::from(s.ends_with.to_string()));
     m
 }
 
@@ -652,6 +698,37 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("assigned_value", |n: NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
         unit_or(v)
+    });
+    e.register_fn("receiver_kind", |n: NodeRef| {
+        semantics::receiver::receiver_kind(n.file(), n.node()).to_string()
+    });
+    e.register_fn("db_op", |n: NodeRef| {
+        match semantics::receiver::db_op(n.file(), n.node()) {
+            Some(op) => {
+                let mut m = rhai::Map::new();
+                m.insert("kind".into(), Dynamic::from(op.kind.to_string()));
+                m.insert("op".into(), Dynamic::from(op.op));
+                m.insert("method".into(), Dynamic::from(op.method));
+                m.insert("receiver".into(), Dynamic::from(n.with(op.receiver)));
+                Dynamic::from_map(m)
+            }
+            None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("tx_span", |n: NodeRef| {
+        match semantics::span::tx_span(n.file(), n.node()) {
+            Some(s) => Dynamic::from_map(span_map(&n, &s)),
+            None => Dynamic::UNIT,
+        }
+    });
+    e.register_fn("tx_spans", |f: NodeRef| {
+        semantics::span::tx_spans(f.file(), f.node())
+            .iter()
+            .map(|s| Dynamic::from_map(span_map(&f, s)))
+            .collect::<Array>()
+    });
+    e.register_fn("sql_verb", |n: NodeRef| {
+        semantics::receiver::sql_verb(n.file(), n.node())
     });
     e.register_fn("line", |f: &mut FileHandle, n: i64| {
         f.0.source

@@ -43,11 +43,22 @@ pub const MAX_PROJECT_OPERATIONS: u64 = 20_000_000;
 /// predicates on large repositories. The facts are built by the engine and already in memory.
 pub const MAX_PROJECT_ARRAY_SIZE: usize = 5_000_000;
 pub const MAX_PROJECT_MAP_SIZE: usize = 5_000_000;
+/// String size allowed to a project-level predicate. rhai also adds up the strings nested in
+/// arrays and maps, and the records of a large repository (qualified names, source texts) hold
+/// more than the per-match 2 MiB.
+pub const MAX_PROJECT_STRING_SIZE: usize = 256 * 1024 * 1024;
 
 /// The shared, fully configured script engine.
 pub fn engine() -> &'static rhai::Engine {
     static ENGINE: OnceLock<rhai::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| build_engine(MAX_OPERATIONS, MAX_ARRAY_SIZE, MAX_MAP_SIZE))
+    ENGINE.get_or_init(|| {
+        build_engine(
+            MAX_OPERATIONS,
+            MAX_STRING_SIZE,
+            MAX_ARRAY_SIZE,
+            MAX_MAP_SIZE,
+        )
+    })
 }
 
 /// The engine of project-level predicates: the same sandbox with a larger operation budget and
@@ -57,13 +68,19 @@ pub fn project_engine() -> &'static rhai::Engine {
     ENGINE.get_or_init(|| {
         build_engine(
             MAX_PROJECT_OPERATIONS,
+            MAX_PROJECT_STRING_SIZE,
             MAX_PROJECT_ARRAY_SIZE,
             MAX_PROJECT_MAP_SIZE,
         )
     })
 }
 
-fn build_engine(max_operations: u64, max_array: usize, max_map: usize) -> rhai::Engine {
+fn build_engine(
+    max_operations: u64,
+    max_string: usize,
+    max_array: usize,
+    max_map: usize,
+) -> rhai::Engine {
     let mut e = rhai::Engine::new();
     e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     e.disable_symbol("eval");
@@ -73,7 +90,7 @@ fn build_engine(max_operations: u64, max_array: usize, max_map: usize) -> rhai::
     e.set_max_operations(max_operations);
     e.set_max_call_levels(MAX_CALL_LEVELS);
     e.set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH);
-    e.set_max_string_size(MAX_STRING_SIZE);
+    e.set_max_string_size(max_string);
     e.set_max_array_size(max_array);
     e.set_max_map_size(max_map);
     host::register(&mut e);

@@ -17,6 +17,8 @@
 mod go;
 mod js;
 mod python;
+pub mod receiver;
+pub mod span;
 mod values;
 
 pub use values::{assignment_target, call_args, literal, CallArgs, Literal};

@@ -1,0 +1,1081 @@
+//! P2 — receiver kinds and DB operations (CHECKS.md §3.2), driven by the `[[receiver]]` tables
+//! of the packs of a run.
+//!
+//! A receiver (the object of a method call) gets a kind from, in priority order:
+//! 1. the type annotation of the name that holds it (parameter, annotated local or module
+//!    variable, class attribute `x: T` or `self.x: T` in `__init__`; `Annotated[T, …]`,
+//!    `Optional[T]`, `T | None`, string annotations and module-level aliases of such types are
+//!    unwrapped), matched against `types`;
+//! 2. the value bound to the name (`s = X(…)`, `s = await X(…)`, `with X(…) as s`, `self.s =
+//!    X(…)` in `__init__`), resolved (P1) and matched against `factories`, or against `types`
+//!    written as a constructor call (`Session(engine)` is a `sqlalchemy.orm.Session`); a bound
+//!    name or attribute (`db = self.session`) is followed;
+//! 3. the text of the receiver matched against `names` (a name bound by an import is matched by
+//!    its qualified name, so a module `db` is never the session `db`).
+//!
+//! Each level asks every receiver of the run in pack order; the first that matches wins. An
+//! annotation that names some other type, or a bound call that no factory matches, decides
+//! "no kind": the name fallback only serves receivers the file says nothing about.
+
+use super::{ancestors, is_function, resolve};
+use crate::file::FileCtx;
+use crate::lang::Language;
+use crate::vocab::Vocabulary;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tree_sitter::Node;
+
+/// The operation classes a `[receiver.ops]` table may use (§3.2).
+pub const OP_CLASSES: &[&str] = &[
+    "read", "insert", "update", "delete", "uow", "bulk", "begin", "commit", "rollback", "release",
+];
+
+/// One compiled `[[receiver]]`.
+#[derive(Debug, Clone)]
+pub struct ReceiverDecl {
+    pub pack: String,
+    pub kind: String,
+    pub language: Language,
+    pub types: Vocabulary,
+    pub factories: Vocabulary,
+    pub names: Vocabulary,
+    /// Method name -> operation class.
+    pub ops: HashMap<String, String>,
+}
+
+/// One compiled `[[span]]` (P5, see `span.rs`).
+#[derive(Debug, Clone)]
+pub struct SpanDecl {
+    pub pack: String,
+    pub language: Language,
+    /// Receiver kinds whose operations open implicit spans, and whose `blocks` methods open
+    /// explicit ones.
+    pub receivers: Vec<String>,
+    pub implicit: bool,
+    /// Methods of a receiver that open an explicit span as a `with` item (`begin`).
+    pub blocks: Vec<String>,
+    /// Callees whose `with` block is an explicit span (`transaction.atomic`).
+    pub context_managers: Vocabulary,
+    /// Decorators that make the whole function an explicit span.
+    pub decorators: Vocabulary,
+}
+
+/// The receivers and spans of every pack of a run, in pack order.
+#[derive(Debug, Default)]
+pub struct TxModel {
+    pub receivers: Vec<ReceiverDecl>,
+    pub spans: Vec<SpanDecl>,
+}
+
+impl TxModel {
+    pub fn is_empty(&self) -> bool {
+        self.receivers.is_empty() && self.spans.is_empty()
+    }
+
+    fn receivers_for(&self, lang: Language) -> impl Iterator<Item = &ReceiverDecl> {
+        self.receivers
+            .iter()
+            .filter(move |r| r.language.runs_on(lang))
+    }
+
+    /// The declaration of a kind for a language.
+    pub fn receiver(&self, kind: &str, lang: Language) -> Option<&ReceiverDecl> {
+        self.receivers_for(lang).find(|r| r.kind == kind)
+    }
+
+    pub fn spans_for(&self, lang: Language) -> impl Iterator<Item = &SpanDecl> {
+        self.spans.iter().filter(move |s| s.language.runs_on(lang))
+    }
+}
+
+/// The empty model of a file checked without packs.
+pub(crate) fn empty_model() -> Arc<TxModel> {
+    static EMPTY: std::sync::OnceLock<Arc<TxModel>> = std::sync::OnceLock::new();
+    Arc::clone(EMPTY.get_or_init(|| Arc::new(TxModel::default())))
+}
+
+/// How many bindings are followed (`a = b; b = self.s; …`).
+const MAX_HOPS: u8 = 4;
+
+/// The receiver kind of an expression, `""` when none. Cached per binding.
+pub fn receiver_kind(file: &FileCtx, expr: Node<'_>) -> Arc<str> {
+    if file.tx.receivers.is_empty() {
+        return "".into();
+    }
+    kind_at(file, expr, 0)
+}
+
+/// A DB operation: `R.m(…)` with R of a declared kind and `m` in its ops table.
+#[derive(Debug, Clone)]
+pub struct DbOp<'t> {
+    pub kind: Arc<str>,
+    pub op: String,
+    pub method: String,
+    pub receiver: Node<'t>,
+}
+
+/// The DB operation a call performs, if any.
+pub fn db_op<'t>(file: &FileCtx, call: Node<'t>) -> Option<DbOp<'t>> {
+    if file.tx.receivers.is_empty() {
+        return None;
+    }
+    let call = match call.kind() {
+        "await" | "await_expression" => call.named_child(0)?,
+        _ => call,
+    };
+    if !matches!(call.kind(), "call" | "call_expression") {
+        return None;
+    }
+    let callee = unwrap(call.child_by_field_name("function")?);
+    let (object, method) = member_parts(callee)?;
+    let method = file.text(method);
+    // A method no receiver knows needs no kind.
+    if !file
+        .tx
+        .receivers_for(file.language)
+        .any(|r| r.ops.contains_key(method))
+    {
+        return None;
+    }
+    let kind = receiver_kind(file, object);
+    if kind.is_empty() {
+        return None;
+    }
+    let decl = file.tx.receiver(&kind, file.language)?;
+    let op = decl.ops.get(method)?.clone();
+    Some(DbOp {
+        kind,
+        op,
+        method: method.to_string(),
+        receiver: object,
+    })
+}
+
+/// (object, method name node) of a member expression of any grammar.
+pub(crate) fn member_parts(callee: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let (o, m) = match callee.kind() {
+        "attribute" => ("object", "attribute"),
+        "selector_expression" => ("operand", "field"),
+        "member_expression" => ("object", "property"),
+        _ => return None,
+    };
+    Some((
+        unwrap(callee.child_by_field_name(o)?),
+        callee.child_by_field_name(m)?,
+    ))
+}
+
+/// Looks through parentheses, `await` and TypeScript's type assertions.
+fn unwrap(mut n: Node<'_>) -> Node<'_> {
+    loop {
+        match n.kind() {
+            "parenthesized_expression"
+            | "await"
+            | "await_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => match n.named_child(0) {
+                Some(c) => n = c,
+                None => return n,
+            },
+            _ => return n,
+        }
+    }
+}
+
+/// What the file says about the value of a receiver.
+enum Evidence<'t> {
+    /// A declared type (its annotation node).
+    Type(Node<'t>),
+    /// A bound value (call, name, attribute …); whether a `with` item bound it.
+    Value(Node<'t>, bool),
+    /// An import: its qualified name.
+    Import(String),
+    /// Bound, but by something that tells nothing (loop target, tuple unpacking, parameter
+    /// without annotation).
+    Unknown,
+}
+
+fn kind_at(file: &FileCtx, expr: Node<'_>, hops: u8) -> Arc<str> {
+    let expr = unwrap(expr);
+    if hops > MAX_HOPS {
+        return "".into();
+    }
+    let chain = match expr.kind() {
+        "identifier" | "attribute" => ancestors(file, expr),
+        _ => Vec::new(),
+    };
+    // The binding a receiver's kind depends on, for the cache: (scope, text). The decision
+    // never depends on where in the scope the receiver is used.
+    let key = cache_key(file, expr, &chain);
+    if let Some(k) = &key {
+        if let Some(v) = super::lock(&file.receiver_cache).get(k) {
+            return Arc::clone(v);
+        }
+    }
+    let evidence = evidence(file, expr, &chain);
+    let kind: Arc<str> = decide(file, expr, evidence, hops).into();
+    if let Some(k) = key {
+        super::lock(&file.receiver_cache).insert(k, Arc::clone(&kind));
+    }
+    kind
+}
+
+fn cache_key(file: &FileCtx, expr: Node<'_>, chain: &[Node<'_>]) -> Option<Key> {
+    match (file.language, expr.kind()) {
+        (_, "identifier") => {
+            let scope = chain
+                .iter()
+                .find(|n| is_function(file.language, **n))
+                .copied()
+                .unwrap_or_else(|| file.tree.root_node());
+            Some((scope.id(), file.text(expr).to_string()))
+        }
+        (Language::Python, "attribute") => {
+            let class = self_attribute_class(file, expr, chain)?;
+            Some((class.id(), file.text(expr).to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The class of `self.x`/`cls.x` inside a method.
+fn self_attribute_class<'t>(
+    file: &FileCtx,
+    expr: Node<'_>,
+    chain: &[Node<'t>],
+) -> Option<Node<'t>> {
+    let obj = expr.child_by_field_name("object")?;
+    if obj.kind() != "identifier" || !matches!(file.text(obj), "self" | "cls") {
+        return None;
+    }
+    let fi = chain
+        .iter()
+        .position(|a| a.kind() == "function_definition")?;
+    chain[fi + 1..]
+        .iter()
+        .take(3)
+        .find(|a| a.kind() == "class_definition")
+        .copied()
+}
+
+fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: u8) -> String {
+    let lang = file.language;
+    let model = &file.tx;
+    match evidence {
+        Some(Evidence::Type(t)) => {
+            let mut any = false;
+            for name in type_names(file, t, 0) {
+                any = true;
+                if let Some(r) = model.receivers_for(lang).find(|r| r.types.contains(&name)) {
+                    return r.kind.clone();
+                }
+            }
+            if any {
+                // Annotated with some other type.
+                return String::new();
+            }
+        }
+        Some(Evidence::Value(v, with_bound)) => {
+            let v = unwrap(v);
+            if matches!(v.kind(), "call" | "call_expression" | "new_expression") {
+                // A context manager's value (`async with db.session_context() as session`) is
+                // what its `__enter__` returns, which the callee's name rarely tells: the name
+                // decides when no factory matches.
+                // A builtin (`with open(p) as db`) tells what it is.
+                match factory_kind(file, v, hops) {
+                    Some(k) => return k,
+                    None if !with_bound || is_builtin_call(file, v) => return String::new(),
+                    None => {}
+                }
+            }
+            if v.id() != expr.id()
+                && matches!(
+                    v.kind(),
+                    "identifier" | "attribute" | "selector_expression" | "member_expression"
+                )
+            {
+                return kind_at(file, v, hops + 1).to_string();
+            }
+        }
+        Some(Evidence::Import(q)) => {
+            return model
+                .receivers_for(lang)
+                .find(|r| r.names.contains(&q))
+                .map(|r| r.kind.clone())
+                .unwrap_or_default();
+        }
+        Some(Evidence::Unknown) | None => {}
+    }
+    if matches!(expr.kind(), "call" | "call_expression" | "new_expression") {
+        return factory_kind(file, expr, hops).unwrap_or_default();
+    }
+    let text: String = file
+        .text(expr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("");
+    model
+        .receivers_for(lang)
+        .find(|r| r.names.contains(&text))
+        .map(|r| r.kind.clone())
+        .unwrap_or_default()
+}
+
+/// Whether a call's callee is a bare name bound nowhere in the file (a builtin such as `open`).
+fn is_builtin_call(file: &FileCtx, call: Node<'_>) -> bool {
+    let r = resolve(file, call);
+    !r.contains('.') && !r.starts_with('$') && r != "?"
+}
+
+/// The kind a call produces: a factory, a constructor of a declared type, or a method of a
+/// receiver of a known kind listed as `@<kind>.<method>()` (`@sa.engine.connect()`).
+fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
+    let lang = file.language;
+    if let Some((object, method)) = call
+        .child_by_field_name("function")
+        .map(unwrap)
+        .and_then(member_parts)
+    {
+        let k = kind_at(file, object, hops + 1);
+        if !k.is_empty() {
+            let entry = format!("@{k}.{}()", file.text(method));
+            if let Some(r) = file
+                .tx
+                .receivers_for(lang)
+                .find(|r| r.factories.contains(&entry))
+            {
+                return Some(r.kind.clone());
+            }
+        }
+    }
+    let mut name = resolve(file, call);
+    if call.kind() == "new_expression" {
+        // `new Pool(…)`: the constructor is written like a call.
+        if let Some(c) = call.child_by_field_name("constructor") {
+            name = format!("{}()", resolve(file, c));
+        }
+    }
+    if name == "?" {
+        return None;
+    }
+    let as_type = name.strip_suffix("()");
+    let found = file
+        .tx
+        .receivers_for(lang)
+        .find(|r| r.factories.contains(&name) || as_type.is_some_and(|t| r.types.contains(t)))
+        .map(|r| r.kind.clone());
+    if found.is_some() || lang != Language::Python {
+        return found;
+    }
+    // A function of this module that returns a receiver (`def cached_session(): return
+    // SessionLocal()`).
+    let callee = call.child_by_field_name("function")?;
+    if callee.kind() != "identifier" || !name.starts_with('$') {
+        return None;
+    }
+    let def = module_function(file, file.text(callee))?;
+    let mut kind = None;
+    let body = def.child_by_field_name("body")?;
+    walk_statements(body, &mut |n| {
+        if kind.is_none() && n.kind() == "return_statement" {
+            if let Some(v) = n.named_child(0) {
+                let k = kind_at(file, v, hops + 1);
+                if !k.is_empty() {
+                    kind = Some(k.to_string());
+                }
+            }
+        }
+    });
+    kind
+}
+
+/// A module-level function definition by name (decorated or not).
+fn module_function<'t>(file: &'t FileCtx, name: &str) -> Option<Node<'t>> {
+    let root = file.tree.root_node();
+    let mut c = root.walk();
+    let found = root.named_children(&mut c).find_map(|n| {
+        let def = match n.kind() {
+            "function_definition" => n,
+            "decorated_definition" => n.child_by_field_name("definition")?,
+            _ => return None,
+        };
+        def.child_by_field_name("name")
+            .is_some_and(|x| file.text(x) == name)
+            .then_some(def)
+    });
+    found
+}
+
+/// Qualified type names an annotation stands for: wrappers unwrapped, unions split (`None`
+/// dropped), string annotations read as names. Empty when the annotation tells nothing
+/// (`Any`, `object`).
+fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
+    if depth > MAX_HOPS {
+        return Vec::new();
+    }
+    let lang = file.language;
+    let mut out = Vec::new();
+    match t.kind() {
+        "type" | "type_annotation" | "parenthesized_expression" | "parenthesized_type" => {
+            let mut c = t.walk();
+            for k in t.named_children(&mut c) {
+                out.extend(type_names(file, k, depth + 1));
+            }
+        }
+        "none" => {}
+        // `T | None`, TS `T | null`.
+        "binary_operator" | "union_type" => {
+            let mut c = t.walk();
+            for k in t.named_children(&mut c) {
+                out.extend(type_names(file, k, depth + 1));
+            }
+        }
+        // `Annotated[T, …]`, `Optional[T]`, `Union[T, None]` (annotation or value position).
+        "generic_type" | "subscript" => {
+            let head = if t.kind() == "subscript" {
+                t.child_by_field_name("value")
+            } else {
+                t.named_child(0)
+            };
+            let Some(head) = head else { return out };
+            let wrapper = resolve(file, head);
+            let last = wrapper.rsplit('.').next().unwrap_or(&wrapper);
+            let args: Vec<Node<'_>> = if t.kind() == "subscript" {
+                let mut c = t.walk();
+                t.children_by_field_name("subscript", &mut c).collect()
+            } else {
+                let mut c = t.walk();
+                t.named_children(&mut c)
+                    .filter(|k| k.kind() == "type_parameter")
+                    .flat_map(|p| {
+                        let mut c2 = p.walk();
+                        p.named_children(&mut c2).collect::<Vec<_>>()
+                    })
+                    .collect()
+            };
+            match last {
+                "Annotated" => {
+                    if let Some(a) = args.first() {
+                        out.extend(type_names(file, *a, depth + 1));
+                    }
+                }
+                "Optional" | "Union" => {
+                    for a in args {
+                        out.extend(type_names(file, a, depth + 1));
+                    }
+                }
+                _ => out.push(wrapper),
+            }
+        }
+        "string" if lang == Language::Python => {
+            // `"Session"`, `"orm.Session"`: the name as if written bare.
+            let Some((s, false)) = crate::script::string_glob(file, t) else {
+                return out;
+            };
+            let s = s.trim();
+            let (head, rest) = s.split_once('.').map_or((s, ""), |(h, r)| (h, r));
+            let q = match super::lookup(file, t, head, None) {
+                Some(super::Binding::Import(q)) => q,
+                Some(super::Binding::Local) => format!("${head}"),
+                _ => head.to_string(),
+            };
+            out.push(if rest.is_empty() {
+                q
+            } else {
+                format!("{q}.{rest}")
+            });
+        }
+        "identifier" | "attribute" | "type_identifier" | "nested_type_identifier" => {
+            // A module-level alias of a type (`SessionDep = Annotated[Session, Depends(f)]`).
+            if t.kind() == "identifier" {
+                if let Some(super::Binding::Alias(s, e)) =
+                    super::lookup(file, t, file.text(t), None)
+                {
+                    if let Some(v) = file.tree.root_node().descendant_for_byte_range(s, e) {
+                        let v = outermost(v, s, e);
+                        if matches!(v.kind(), "subscript" | "binary_operator") {
+                            return type_names(file, v, depth + 1);
+                        }
+                    }
+                }
+            }
+            let name = match t.kind() {
+                "nested_type_identifier" => file.text(t).to_string(),
+                "type_identifier" => match super::lookup(file, t, file.text(t), None) {
+                    Some(super::Binding::Import(q)) => q,
+                    Some(super::Binding::Local) => format!("${}", file.text(t)),
+                    _ => file.text(t).to_string(),
+                },
+                _ => resolve(file, t),
+            };
+            let name = if name == "?" {
+                file.text(t).to_string()
+            } else {
+                name
+            };
+            let last = name.rsplit('.').next().unwrap_or(&name);
+            if !matches!(last, "Any" | "object") {
+                out.push(name);
+            }
+        }
+        // Go: `*sql.Tx`, `sql.Tx`, `pgx.Tx`.
+        "pointer_type" => {
+            if let Some(k) = t.named_child(0) {
+                out.extend(type_names(file, k, depth + 1));
+            }
+        }
+        "qualified_type" => {
+            if let (Some(pkg), Some(name)) = (
+                t.child_by_field_name("package"),
+                t.child_by_field_name("name"),
+            ) {
+                let q = match super::lookup(file, t, file.text(pkg), None) {
+                    Some(super::Binding::Import(q)) => q,
+                    _ => file.text(pkg).to_string(),
+                };
+                out.push(format!("{q}.{}", file.text(name)));
+            }
+        }
+        _ => {
+            // TS generic `Repository<User>` and the like: the head type.
+            if let Some(first) = t.named_child(0) {
+                if t.kind() == "generic_type" || t.kind() == "type_arguments" {
+                    out.extend(type_names(file, first, depth + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The outermost node spanning exactly `start..end`.
+fn outermost(n: Node<'_>, start: usize, end: usize) -> Node<'_> {
+    let mut best = n;
+    while let Some(p) = best.parent() {
+        if p.start_byte() == start && p.end_byte() == end {
+            best = p;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+type Key = (usize, String);
+
+/// The evidence for an expression.
+fn evidence<'t>(file: &'t FileCtx, expr: Node<'t>, chain: &[Node<'t>]) -> Option<Evidence<'t>> {
+    match (file.language, expr.kind()) {
+        (_, "identifier") => {
+            let name = file.text(expr);
+            for scope in chain
+                .iter()
+                .copied()
+                .filter(|n| is_function(file.language, *n))
+                .chain(std::iter::once(file.tree.root_node()))
+            {
+                let sites = scope_sites(file, scope, name);
+                if !sites.is_empty() {
+                    return Some(choose(sites));
+                }
+            }
+            None
+        }
+        (Language::Python, "attribute") => {
+            let attr = expr.child_by_field_name("attribute")?;
+            let class = self_attribute_class(file, expr, chain)?;
+            let sites = class_sites(file, class, file.text(attr));
+            (!sites.is_empty()).then(|| choose(sites))
+        }
+        _ => None,
+    }
+}
+
+/// A place that binds a name: its annotation and value.
+struct Site<'t> {
+    annotation: Option<Node<'t>>,
+    value: Option<Node<'t>>,
+    import: Option<String>,
+    with_bound: bool,
+}
+
+fn choose(sites: Vec<Site<'_>>) -> Evidence<'_> {
+    if let Some(t) = sites.iter().find_map(|s| s.annotation) {
+        return Evidence::Type(t);
+    }
+    if let Some(q) = sites.iter().find_map(|s| s.import.clone()) {
+        return Evidence::Import(q);
+    }
+    // The first bound call (`s = None` … `s = Session()`), else the first binding.
+    let call = sites.iter().find(|s| {
+        s.value
+            .map(unwrap)
+            .is_some_and(|v| matches!(v.kind(), "call" | "call_expression" | "new_expression"))
+    });
+    match call.or_else(|| sites.first()) {
+        Some(Site {
+            value: Some(v),
+            with_bound,
+            ..
+        }) => Evidence::Value(*v, *with_bound),
+        _ => Evidence::Unknown,
+    }
+}
+
+/// Bindings of `self.<attr>`: class-body `attr: T [= v]`, and `self.attr[: T] = v` in
+/// `__init__`.
+fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'t>> {
+    let mut out = Vec::new();
+    let Some(body) = class.child_by_field_name("body") else {
+        return out;
+    };
+    let mut c = body.walk();
+    for stmt in body.named_children(&mut c) {
+        match stmt.kind() {
+            "expression_statement" => {
+                if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
+                    if let Some(l) = a.child_by_field_name("left") {
+                        if l.kind() == "identifier" && file.text(l) == attr {
+                            out.push(site_of_assignment(a));
+                        }
+                    }
+                }
+            }
+            "function_definition" | "decorated_definition" => {
+                let def = if stmt.kind() == "decorated_definition" {
+                    match stmt.child_by_field_name("definition") {
+                        Some(d) => d,
+                        None => continue,
+                    }
+                } else {
+                    stmt
+                };
+                let is_init = def
+                    .child_by_field_name("name")
+                    .is_some_and(|n| file.text(n) == "__init__");
+                if !is_init {
+                    continue;
+                }
+                if let Some(b) = def.child_by_field_name("body") {
+                    walk_statements(b, &mut |a| {
+                        if a.kind() != "assignment" {
+                            return;
+                        }
+                        let Some(l) = a.child_by_field_name("left") else {
+                            return;
+                        };
+                        if l.kind() == "attribute"
+                            && l.child_by_field_name("object")
+                                .is_some_and(|o| file.text(o) == "self")
+                            && l.child_by_field_name("attribute")
+                                .is_some_and(|x| file.text(x) == attr)
+                        {
+                            out.push(site_of_assignment(a));
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn site_of_assignment(a: Node<'_>) -> Site<'_> {
+    Site {
+        annotation: a.child_by_field_name("type"),
+        value: a.child_by_field_name("right"),
+        import: None,
+        with_bound: false,
+    }
+}
+
+/// Calls `f` on every assignment-like node among the statements of one scope (not entering
+/// nested functions or classes): Python `assignment`, `with` items, `for` statements.
+fn walk_statements<'t>(block: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
+    let mut stack = vec![block];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        let kids: Vec<_> = n.named_children(&mut c).collect();
+        for k in kids.into_iter().rev() {
+            match k.kind() {
+                "function_definition"
+                | "class_definition"
+                | "decorated_definition"
+                | "lambda"
+                | "func_literal"
+                | "function_declaration"
+                | "method_declaration"
+                | "function_expression"
+                | "arrow_function"
+                | "method_definition"
+                | "class_declaration"
+                | "class" => {
+                    // Nested scope: only its name binds here (handled by callers if needed).
+                    f(k);
+                }
+                _ => {
+                    f(k);
+                    stack.push(k);
+                }
+            }
+        }
+    }
+}
+
+/// Every site in one scope (a function or the module) that binds `name`.
+fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'t>> {
+    let mut out = Vec::new();
+    let lang = file.language;
+    let is_root = scope.parent().is_none();
+    // Parameters.
+    if !is_root {
+        params(file, scope, name, &mut out);
+    }
+    let body = if is_root {
+        Some(scope)
+    } else {
+        scope.child_by_field_name("body")
+    };
+    let Some(body) = body else { return out };
+    let unknown = |_n: Node<'t>| Site {
+        annotation: None,
+        value: None,
+        import: None,
+        with_bound: false,
+    };
+    walk_statements(body, &mut |n| match (lang, n.kind()) {
+        (Language::Python, "assignment") => {
+            if let Some(l) = n.child_by_field_name("left") {
+                if l.kind() == "identifier" {
+                    if file.text(l) == name {
+                        out.push(site_of_assignment(n));
+                    }
+                } else if binds_in_pattern(file, l, name) {
+                    out.push(unknown(n));
+                }
+            }
+        }
+        (Language::Python, "as_pattern") => {
+            let target = n
+                .child_by_field_name("alias")
+                .and_then(|t| t.named_child(0));
+            if let (Some(v), Some(t)) = (n.named_child(0), target) {
+                if t.kind() == "identifier" && file.text(t) == name {
+                    out.push(Site {
+                        annotation: None,
+                        value: Some(v),
+                        import: None,
+                        with_bound: true,
+                    });
+                } else if binds_in_pattern(file, t, name) {
+                    out.push(unknown(n));
+                }
+            }
+        }
+        (Language::Python, "for_statement" | "for_in_clause") => {
+            if let Some(l) = n.child_by_field_name("left") {
+                if binds_in_pattern(file, l, name) {
+                    out.push(unknown(n));
+                }
+            }
+        }
+        (Language::Python, "function_definition" | "class_definition")
+            if n.child_by_field_name("name")
+                .is_some_and(|x| file.text(x) == name) =>
+        {
+            out.push(unknown(n));
+        }
+        (Language::Python, "import_statement" | "import_from_statement") => {
+            let binds = {
+                let mut c = n.walk();
+                let found = n.children_by_field_name("name", &mut c).any(|x| {
+                    let bound = match x.kind() {
+                        "aliased_import" => x.child_by_field_name("alias").map(|a| file.text(a)),
+                        _ => Some(file.text(x).split('.').next().unwrap_or("").trim()),
+                    };
+                    bound == Some(name)
+                });
+                found
+            };
+            if binds {
+                let q = match super::lookup(file, n, name, None) {
+                    Some(super::Binding::Import(q)) => q,
+                    _ => name.to_string(),
+                };
+                out.push(Site {
+                    annotation: None,
+                    value: None,
+                    import: Some(q),
+                    with_bound: false,
+                });
+            }
+        }
+        // Go: `var tx *sql.Tx`, `tx, err := db.Begin()`.
+        (Language::Go, "var_spec") => {
+            let mut c = n.walk();
+            let names: Vec<_> = n.children_by_field_name("name", &mut c).collect();
+            if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
+                let value = n
+                    .child_by_field_name("value")
+                    .and_then(|v| v.named_child(i as u32));
+                out.push(Site {
+                    annotation: n.child_by_field_name("type"),
+                    value,
+                    import: None,
+                    with_bound: false,
+                });
+            }
+        }
+        (Language::Go, "short_var_declaration" | "assignment_statement") => {
+            if let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) {
+                let mut c = l.walk();
+                let names: Vec<_> = l.named_children(&mut c).collect();
+                if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
+                    let mut c2 = r.walk();
+                    let values: Vec<_> = r.named_children(&mut c2).collect();
+                    // `tx, err := db.Begin()`: one call for several names gives the first.
+                    let value = if values.len() == names.len() {
+                        values.get(i).copied()
+                    } else if i == 0 {
+                        values.first().copied()
+                    } else {
+                        None
+                    };
+                    out.push(Site {
+                        annotation: None,
+                        value,
+                        import: None,
+                        with_bound: false,
+                    });
+                }
+            }
+        }
+        // JS/TS: `const c: PoolClient = await pool.connect()`.
+        (Language::JavaScript | Language::TypeScript | Language::Tsx, "variable_declarator") => {
+            if let Some(nm) = n.child_by_field_name("name") {
+                if nm.kind() == "identifier" && file.text(nm) == name {
+                    out.push(Site {
+                        annotation: n.child_by_field_name("type"),
+                        value: n.child_by_field_name("value"),
+                        import: None,
+                        with_bound: false,
+                    });
+                } else if nm.kind() != "identifier" && binds_in_pattern(file, nm, name) {
+                    out.push(unknown(n));
+                }
+            }
+        }
+        _ => {}
+    });
+    out
+}
+
+fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
+    if matches!(
+        pat.kind(),
+        "identifier" | "shorthand_property_identifier_pattern"
+    ) {
+        return file.text(pat) == name;
+    }
+    let mut c = pat.walk();
+    let kids: Vec<_> = pat.named_children(&mut c).collect();
+    kids.into_iter().any(|k| binds_in_pattern(file, k, name))
+}
+
+/// Parameters of a function named `name`, with their annotations.
+fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<'t>>) {
+    let Some(ps) = func.child_by_field_name("parameters") else {
+        return;
+    };
+    let mut c = ps.walk();
+    for p in ps.named_children(&mut c) {
+        let (nm, ty) = match p.kind() {
+            // Python
+            "identifier" => (Some(p), None),
+            "typed_parameter" => (
+                p.named_child(0).filter(|n| n.kind() == "identifier"),
+                p.child_by_field_name("type"),
+            ),
+            "default_parameter" | "typed_default_parameter" => {
+                (p.child_by_field_name("name"), p.child_by_field_name("type"))
+            }
+            // Go: `a, b *sql.DB`
+            "parameter_declaration" => {
+                let mut c2 = p.walk();
+                let hit = p
+                    .children_by_field_name("name", &mut c2)
+                    .find(|n| file.text(*n) == name);
+                (hit, p.child_by_field_name("type"))
+            }
+            // TS
+            "required_parameter" | "optional_parameter" => (
+                p.child_by_field_name("pattern")
+                    .filter(|n| n.kind() == "identifier"),
+                p.child_by_field_name("type"),
+            ),
+            _ => (None, None),
+        };
+        if nm.is_some_and(|n| file.text(n) == name) {
+            out.push(Site {
+                annotation: ty,
+                value: None,
+                import: None,
+                with_bound: false,
+            });
+        }
+    }
+}
+
+/// The first SQL keyword of a string literal, upper-case (`SELECT`, `UPDATE` …), or `""`.
+/// Comments, whitespace, opening parentheses and a leading `WITH … )` CTE are skipped; an
+/// interpolated string uses its static prefix. A call is read through its first argument
+/// (`text("UPDATE …")`), a name through its single assignment.
+pub fn sql_verb(file: &FileCtx, node: Node<'_>) -> String {
+    sql_verb_at(file, node, 0)
+}
+
+fn sql_verb_at(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
+    if hops > MAX_HOPS {
+        return String::new();
+    }
+    let node = unwrap(node);
+    match node.kind() {
+        "call" | "call_expression" => {
+            let args = super::call_args(file, node);
+            match args.positional.first() {
+                Some(a) => sql_verb_at(file, *a, hops + 1),
+                None => String::new(),
+            }
+        }
+        "identifier" => match super::assigned_value(file, node) {
+            Some(v) => sql_verb_at(file, v, hops + 1),
+            None => String::new(),
+        },
+        _ => match crate::script::string_glob(file, node) {
+            // An interpolation is written `*`, which no keyword starts with: the static prefix
+            // decides (`SELECT *` has its verb before the star).
+            Some((text, _)) => first_keyword(&text),
+            None => String::new(),
+        },
+    }
+}
+
+/// The first keyword of SQL text (see [`sql_verb`]).
+pub fn first_keyword(sql: &str) -> String {
+    let mut s = skip_noise(sql);
+    let word = leading_word(s);
+    if word.eq_ignore_ascii_case("with") {
+        s = &s[word.len()..];
+        s = skip_noise(s);
+        if leading_word(s).eq_ignore_ascii_case("recursive") {
+            s = skip_noise(&s[9..]);
+        }
+        // name [(cols)] AS [NOT] [MATERIALIZED] ( … ) [, …]
+        loop {
+            let Some(open) = find_body_open(s) else {
+                return String::new();
+            };
+            let Some(close) = close_paren(s, open) else {
+                return String::new();
+            };
+            s = skip_noise(&s[close + 1..]);
+            if let Some(rest) = s.strip_prefix(',') {
+                s = skip_noise(rest);
+                continue;
+            }
+            break;
+        }
+    }
+    leading_word(s).to_ascii_uppercase()
+}
+
+/// The `(` that opens a CTE body: the first one after the word `AS`.
+fn find_body_open(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while i + 2 <= bytes.len() {
+        let boundary_before =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if boundary_before && lower[i..].starts_with("as") {
+            let after = i + 2;
+            if after == bytes.len()
+                || !(bytes[after].is_ascii_alphanumeric() || bytes[after] == b'_')
+            {
+                return lower[after..].find('(').map(|j| after + j);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The `)` closing the `(` at `open`, skipping SQL string literals.
+fn close_paren(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for (i, c) in s[open..].char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn leading_word(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Skips whitespace, `-- …` and `/* … */` comments and opening parentheses.
+fn skip_noise(mut s: &str) -> &str {
+    loop {
+        let t = s.trim_start();
+        if let Some(rest) = t.strip_prefix("--") {
+            s = rest.find('\n').map_or("", |i| &rest[i + 1..]);
+        } else if let Some(rest) = t.strip_prefix("/*") {
+            s = rest.find("*/").map_or("", |i| &rest[i + 2..]);
+        } else if let Some(rest) = t.strip_prefix('(') {
+            s = rest;
+        } else {
+            return t;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_keyword;
+
+    #[test]
+    fn sql_verbs_skip_comments_and_ctes() {
+        assert_eq!(first_keyword("  update jobs set x = 1"), "UPDATE");
+        assert_eq!(first_keyword("-- c\n/* d */ DELETE FROM t"), "DELETE");
+        assert_eq!(
+            first_keyword("WITH a AS (SELECT (1)), b(x) AS NOT MATERIALIZED (SELECT 2) INSERT INTO t SELECT * FROM a"),
+            "INSERT"
+        );
+        assert_eq!(
+            first_keyword("with recursive r as (select 1) select * from r"),
+            "SELECT"
+        );
+        assert_eq!(first_keyword("(SELECT 1) UNION (SELECT 2)"), "SELECT");
+        assert_eq!(first_keyword("*"), "");
+        assert_eq!(first_keyword(""), "");
+    }
+}

@@ -1,0 +1,6 @@
+class Engine:
+    profile = None
+
+
+class Language:
+    pass

@@ -1,0 +1,10 @@
+class Engine:
+    pass
+
+
+class Flag:
+    pass
+
+
+class Language:
+    pass
