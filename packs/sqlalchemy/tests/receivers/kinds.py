@@ -46,6 +46,8 @@ def by_optional(s: Optional[Session], t: "Session", u: Session | None, item: Ite
 
 
 def by_factory(item: Item):
+    # never closed
+    # ppa: resource.missing_cleanup HIGH
     s = SessionLocal()
     s.add(item)
     # ppa: transaction.scope_too_wide

@@ -110,6 +110,8 @@ def swallow_then_reuse(db: Session, item: Item, audit):
 
 
 def consume(queue):
+    # never closed
+    # ppa: resource.missing_cleanup HIGH
     s = SessionLocal()
     while True:
         msg = queue.get()
@@ -163,6 +165,8 @@ async def sweep(factory):
 
 
 def swallow_then_rebind(item: Item):
+    # never closed (the rebind drops it)
+    # ppa: resource.missing_cleanup HIGH
     s = SessionLocal()
     try:
         s.add(item)
@@ -171,6 +175,7 @@ def swallow_then_rebind(item: Item):
         s.commit()
     except IntegrityError:
         log.info("exists")
+    # ppa: resource.missing_cleanup HIGH
     s = SessionLocal()
     s.add(item)
     s.commit()
