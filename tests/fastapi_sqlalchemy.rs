@@ -1,4 +1,5 @@
-//! End-to-end: resource.pool_configuration on `examples/fastapi-sqlalchemy`, a FastAPI service
+//! End-to-end: resource.pool_configuration and the resource lifecycle checks on
+//! `examples/fastapi-sqlalchemy`, a FastAPI service
 //! on async SQLAlchemy. The facts come from three places: the engine sites (F8, the sqlalchemy
 //! pack), the listeners in another module, and discovery (F9: four gunicorn workers in the
 //! Procfile, `max_connections=50` in compose, PostgreSQL from the asyncpg dependency).
@@ -115,5 +116,67 @@ fn discover_shows_the_deployment() {
         out.stdout.contains("Databases:  postgresql 16"),
         "{}",
         out.stdout
+    );
+}
+
+/// (check, file, line, severity) of every resource finding other than pool configuration.
+fn lifecycle(doc: &serde_json::Value) -> Vec<(String, String, u64, String)> {
+    let mut v: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            let c = f["check"].as_str().unwrap();
+            c.starts_with("resource.") && c != "resource.pool_configuration"
+        })
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn planted_lifecycle_defects_are_found_across_modules() {
+    // Providers (F7) in app/deps.py and app/db.py, aliases and handlers in app/views.py, the
+    // factory in app/db.py (F6), execution classes from the fastapi and starlette packs (F10).
+    let doc = check(&[]);
+    let got = lifecycle(&doc);
+    let expected = [
+        // The provider closes after a plain `yield`; a handler injects it.
+        ("resource.error_path_leak", "app/deps.py", 16, "CRITICAL"),
+        // A session from app/db.py's factory, never closed, in a job.
+        ("resource.missing_cleanup", "app/jobs.py", 11, "HIGH"),
+        // The CRM call runs while the injected session is held.
+        ("resource.resource_scope_mismatch", "app/views.py", 24, "HIGH"),
+        // FastAPI 0.115 closes the session before the stream that uses it: HIGH, not CRITICAL.
+        ("resource.factory_vs_injection", "app/views.py", 39, "HIGH"),
+        // The ticker's own session, held across its loop.
+        ("resource.streaming_resource_holding", "app/views.py", 44, "CRITICAL"),
+        // The request's session handed to a background task.
+        ("resource.factory_vs_injection", "app/views.py", 65, "HIGH"),
+    ];
+    let mut expected: Vec<_> = expected
+        .iter()
+        .map(|(c, f, l, s)| (c.to_string(), f.to_string(), *l, s.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(got, expected);
+    // The clean handlers of app/main.py (the `get_session` provider with `async with`) and the
+    // factory-based report stay quiet.
+    assert!(
+        !doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] == "app/main.py" && f["check"].as_str().unwrap().starts_with("resource.")),
+        "{:#}",
+        doc["findings"]
     );
 }

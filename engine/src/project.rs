@@ -134,6 +134,9 @@ pub struct ProjectInfo {
     /// The database server's `max_connections`, when a compose file sets it (the smallest one
     /// when several do).
     pub max_connections: Option<u64>,
+    /// F1: runtime dependencies by name (PyPI names PEP 503-normalized), with the lower bound
+    /// of their version constraint when a manifest gives one.
+    pub dependencies: std::collections::BTreeMap<String, Option<String>>,
 }
 
 impl ProjectInfo {
@@ -149,6 +152,12 @@ impl ProjectInfo {
                 .filter(|s| s.db.is_some())
                 .filter_map(|s| s.max_connections)
                 .min(),
+            dependencies: d
+                .dependencies
+                .iter()
+                .filter(|dep| dep.is_runtime())
+                .map(|dep| (dep.name.clone(), dep.version.clone()))
+                .collect(),
             exec: None,
             db_known: true,
             skipped_checks: Default::default(),
@@ -172,6 +181,14 @@ impl ProjectInfo {
             self.max_connections
                 .map_or(Dynamic::UNIT, |n| Dynamic::from(n as i64)),
         );
+        let mut deps = rhai::Map::new();
+        for (name, version) in &self.dependencies {
+            deps.insert(
+                name.as_str().into(),
+                version.clone().map_or(Dynamic::UNIT, Dynamic::from),
+            );
+        }
+        m.insert("dependencies".into(), Dynamic::from_map(deps));
         m
     }
 }

@@ -494,6 +494,19 @@ fn stub_facts(text: &str, label_root: &str) -> Result<Vec<(String, serde_json::V
             };
             if let Some(f) = map.get("file").and_then(|f| f.as_str()) {
                 let label = format!("{label_root}/{f}");
+                // In a Python file, `function` names a definition of that file (`list_users`,
+                // `Repo.load`): the module part depends on where the fixtures are run from
+                // (`ppa test DIR`, the pack harness), so the harness adds it.
+                let python = f.ends_with(".py") || f.ends_with(".pyi");
+                if let Some(func) = map
+                    .get("function")
+                    .and_then(|f| f.as_str())
+                    .filter(|_| python)
+                {
+                    let module = crate::script::module_name(&label);
+                    let qualified = format!("{module}.{func}");
+                    map.insert("function".into(), qualified.into());
+                }
                 map.insert("file".into(), label.into());
             }
             map.entry("line").or_insert(1.into());
@@ -742,5 +755,15 @@ mod tests {
                 (9, "runtime.d", Expect::Todo),
             ]
         );
+    }
+
+    #[test]
+    fn stub_entry_points_name_functions_of_their_file() {
+        let text = "[[entrypoints]]\nfile = \"api/views.py\"\nfunction = \"Jobs.list\"\nclass = \"http_handler\"\n\n[[entrypoints]]\nfile = \"cmd/main.go\"\nfunction = \"main.run\"\n";
+        let got = stub_facts(text, "pack/tests/web").unwrap();
+        assert_eq!(got[0].1["file"], "pack/tests/web/api/views.py");
+        assert_eq!(got[0].1["function"], "pack.tests.web.api.views.Jobs.list");
+        // Other languages keep the name as written.
+        assert_eq!(got[1].1["function"], "main.run");
     }
 }

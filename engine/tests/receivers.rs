@@ -470,3 +470,58 @@ fn spans_explicit_implicit_and_their_writes() {
         ]
     );
 }
+
+const BRANCHES_PY: &str = r#"def conditional(session):
+    session.add(x)
+    if ok:
+        session.commit()
+    probe()
+
+def both_branches(session):
+    session.add(x)
+    if ok:
+        session.commit()
+    else:
+        session.rollback()
+    probe()
+
+def in_loop(session):
+    while polled:
+        q = session.execute(s)
+        if stats:
+            session.commit()
+        probe()
+
+def in_try(session):
+    try:
+        session.add(x)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    probe()
+"#;
+
+#[test]
+fn a_commit_in_one_branch_leaves_the_span_open() {
+    static FILES: &[(&str, &str)] = &[("pack.toml", SPAN_PACK)];
+    let engine = engine_with(FILES);
+    let report = engine.check_source("app/jobs.py", BRANCHES_PY);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut got: Vec<(usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.message.clone()))
+        .collect();
+    got.sort();
+    let got: Vec<String> = got.into_iter().map(|(_, m)| m).collect();
+    assert_eq!(
+        got,
+        [
+            "conditional=session:t.session:i:2-5:function:w1:o2 @2",
+            "both_branches=session:t.session:i:8-10:commit:w1:o2 @none",
+            "in_loop=session:t.session:i:17-20:function:w0:o2 @17",
+            "in_try=session:t.session:i:24-25:commit:w1:o2 @none",
+        ]
+    );
+}

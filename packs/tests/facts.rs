@@ -210,6 +210,102 @@ fn undecidable_pool_sites_are_a_check_warning() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// django: F5 `models` and F16 `django_settings`.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn django_facts() {
+    let v = facts_of("django", "orm", &["models"]);
+    insta::assert_snapshot!("django_models", pretty(&v));
+    let names: Vec<&str> = v["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    // Abstract bases and plain classes are no models.
+    assert_eq!(
+        names,
+        [
+            "Article", "Badge", "Customer", "Address", "Tag", "Product", "Order", "OrderItem",
+            "Coupon"
+        ]
+    );
+    let customer = record(&v, "models", "name", "Customer");
+    assert_eq!(customer["table"], "crm_customers", "Meta.db_table");
+    assert_eq!(customer["complete"], true);
+    let col = |m: &serde_json::Value, n: &str| {
+        m["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == n)
+            .cloned()
+            .unwrap_or_else(|| panic!("no column {n}"))
+    };
+    // The abstract base's fields and the implicit primary key come first.
+    assert_eq!(col(customer, "id")["pk"], true);
+    assert_eq!(col(customer, "created")["indexed"], true);
+    assert_eq!(col(customer, "notes")["large"], true);
+    let referrer = customer["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "referrer")
+        .unwrap();
+    assert_eq!(
+        (&referrer["target"], &referrer["related_name"], &referrer["nullable"]),
+        (&"Customer".into(), &"referrals".into(), &true.into())
+    );
+    let address = record(&v, "models", "name", "Address");
+    assert_eq!(address["table"], "crm_address", "<app_label>_<model>");
+    // db_index=False, but the leading column of unique_together.
+    assert_eq!(col(address, "customer")["indexed"], true);
+    assert_eq!(col(address, "customer")["db_name"], "customer_id");
+    assert_eq!(col(address, "country")["indexed"], true, "Meta.indexes");
+    let item = record(&v, "models", "name", "OrderItem");
+    let product = item["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "product")
+        .unwrap();
+    assert_eq!(product["related_name"], "orderitem_set");
+    let order = record(&v, "models", "name", "Order");
+    // Inherits from a base of another module: its columns are not all known.
+    assert_eq!(order["complete"], false);
+    let coupon = order["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "coupon")
+        .unwrap();
+    assert_eq!(coupon["related_name"], serde_json::Value::Null, "related_name=\"+\"");
+}
+
+#[test]
+fn django_settings_facts() {
+    let v = facts_of("django", "settings", &["django_settings"]);
+    insta::assert_snapshot!("django_settings", pretty(&v));
+    let default = v["django_settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["alias"] == "default" && r["profile"].is_null())
+        .unwrap();
+    assert_eq!(default["conn_max_age"]["value"], 60);
+    assert_eq!(default["atomic_requests"]["value"], true);
+    assert_eq!(default["engine"], "django.db.backends.postgresql");
+    let replica = record(&v, "django_settings", "role", "override");
+    assert_eq!(
+        (&replica["alias"], &replica["conn_health_checks"]["value"]),
+        (&"replica".into(), &true.into())
+    );
+    let legacy = record(&v, "django_settings", "alias", "legacy");
+    assert_eq!(legacy["engine"], "postgres", "from the URL of dj_database_url.config");
+}
+
+// ---------------------------------------------------------------------------------------------
 // F12 `db_functions` (sqlalchemy) and F13 `cached_classes` (python-core, fastapi `depends`).
 // ---------------------------------------------------------------------------------------------
 

@@ -187,8 +187,8 @@ fn unwrap(mut n: Node<'_>) -> Node<'_> {
 enum Evidence<'t> {
     /// A declared type (its annotation node).
     Type(Node<'t>),
-    /// A bound value (call, name, attribute …).
-    Value(Node<'t>),
+    /// A bound value (call, name, attribute …); whether a `with` item bound it.
+    Value(Node<'t>, bool),
     /// An import: its qualified name.
     Import(String),
     /// Bound, but by something that tells nothing (loop target, tuple unpacking, parameter
@@ -276,10 +276,18 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
                 return String::new();
             }
         }
-        Some(Evidence::Value(v)) => {
+        Some(Evidence::Value(v, with_bound)) => {
             let v = unwrap(v);
             if matches!(v.kind(), "call" | "call_expression" | "new_expression") {
-                return factory_kind(file, v, hops).unwrap_or_default();
+                // A context manager's value (`async with db.session_context() as session`) is
+                // what its `__enter__` returns, which the callee's name rarely tells: the name
+                // decides when no factory matches.
+                // A builtin (`with open(p) as db`) tells what it is.
+                match factory_kind(file, v, hops) {
+                    Some(k) => return k,
+                    None if !with_bound || is_builtin_call(file, v) => return String::new(),
+                    None => {}
+                }
             }
             if v.id() != expr.id()
                 && matches!(
@@ -314,6 +322,12 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
         .unwrap_or_default()
 }
 
+/// Whether a call's callee is a bare name bound nowhere in the file (a builtin such as `open`).
+fn is_builtin_call(file: &FileCtx, call: Node<'_>) -> bool {
+    let r = resolve(file, call);
+    !r.contains('.') && !r.starts_with('$') && r != "?"
+}
+
 /// The kind a call produces: a factory, a constructor of a declared type, or a method of a
 /// receiver of a known kind listed as `@<kind>.<method>()` (`@sa.engine.connect()`).
 fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
@@ -346,10 +360,51 @@ fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
         return None;
     }
     let as_type = name.strip_suffix("()");
-    file.tx
+    let found = file
+        .tx
         .receivers_for(lang)
         .find(|r| r.factories.contains(&name) || as_type.is_some_and(|t| r.types.contains(t)))
-        .map(|r| r.kind.clone())
+        .map(|r| r.kind.clone());
+    if found.is_some() || lang != Language::Python {
+        return found;
+    }
+    // A function of this module that returns a receiver (`def cached_session(): return
+    // SessionLocal()`).
+    let callee = call.child_by_field_name("function")?;
+    if callee.kind() != "identifier" || !name.starts_with('$') {
+        return None;
+    }
+    let def = module_function(file, file.text(callee))?;
+    let mut kind = None;
+    let body = def.child_by_field_name("body")?;
+    walk_statements(body, &mut |n| {
+        if kind.is_none() && n.kind() == "return_statement" {
+            if let Some(v) = n.named_child(0) {
+                let k = kind_at(file, v, hops + 1);
+                if !k.is_empty() {
+                    kind = Some(k.to_string());
+                }
+            }
+        }
+    });
+    kind
+}
+
+/// A module-level function definition by name (decorated or not).
+fn module_function<'t>(file: &'t FileCtx, name: &str) -> Option<Node<'t>> {
+    let root = file.tree.root_node();
+    let mut c = root.walk();
+    let found = root.named_children(&mut c).find_map(|n| {
+        let def = match n.kind() {
+            "function_definition" => n,
+            "decorated_definition" => n.child_by_field_name("definition")?,
+            _ => return None,
+        };
+        def.child_by_field_name("name")
+            .is_some_and(|x| file.text(x) == name)
+            .then_some(def)
+    });
+    found
 }
 
 /// Qualified type names an annotation stands for: wrappers unwrapped, unions split (`None`
@@ -542,6 +597,7 @@ struct Site<'t> {
     annotation: Option<Node<'t>>,
     value: Option<Node<'t>>,
     import: Option<String>,
+    with_bound: bool,
 }
 
 fn choose(sites: Vec<Site<'_>>) -> Evidence<'_> {
@@ -552,14 +608,18 @@ fn choose(sites: Vec<Site<'_>>) -> Evidence<'_> {
         return Evidence::Import(q);
     }
     // The first bound call (`s = None` … `s = Session()`), else the first binding.
-    let call = sites.iter().find_map(|s| {
+    let call = sites.iter().find(|s| {
         s.value
             .map(unwrap)
-            .filter(|v| matches!(v.kind(), "call" | "call_expression" | "new_expression"))
+            .is_some_and(|v| matches!(v.kind(), "call" | "call_expression" | "new_expression"))
     });
-    match call.or_else(|| sites.first().and_then(|s| s.value)) {
-        Some(v) => Evidence::Value(v),
-        None => Evidence::Unknown,
+    match call.or_else(|| sites.first()) {
+        Some(Site {
+            value: Some(v),
+            with_bound,
+            ..
+        }) => Evidence::Value(*v, *with_bound),
+        _ => Evidence::Unknown,
     }
 }
 
@@ -627,6 +687,7 @@ fn site_of_assignment(a: Node<'_>) -> Site<'_> {
         annotation: a.child_by_field_name("type"),
         value: a.child_by_field_name("right"),
         import: None,
+        with_bound: false,
     }
 }
 
@@ -682,6 +743,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         annotation: None,
         value: None,
         import: None,
+        with_bound: false,
     };
     walk_statements(body, &mut |n| match (lang, n.kind()) {
         (Language::Python, "assignment") => {
@@ -705,6 +767,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
                         annotation: None,
                         value: Some(v),
                         import: None,
+                        with_bound: true,
                     });
                 } else if binds_in_pattern(file, t, name) {
                     out.push(unknown(n));
@@ -745,6 +808,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
                     annotation: None,
                     value: None,
                     import: Some(q),
+                    with_bound: false,
                 });
             }
         }
@@ -760,6 +824,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
                     annotation: n.child_by_field_name("type"),
                     value,
                     import: None,
+                    with_bound: false,
                 });
             }
         }
@@ -785,6 +850,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
                         annotation: None,
                         value,
                         import: None,
+                        with_bound: false,
                     });
                 }
             }
@@ -797,6 +863,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
                         annotation: n.child_by_field_name("type"),
                         value: n.child_by_field_name("value"),
                         import: None,
+                        with_bound: false,
                     });
                 } else if nm.kind() != "identifier" && binds_in_pattern(file, nm, name) {
                     out.push(unknown(n));
@@ -858,6 +925,7 @@ fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<
                 annotation: ty,
                 value: None,
                 import: None,
+                with_bound: false,
             });
         }
     }

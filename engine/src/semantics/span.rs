@@ -302,7 +302,7 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
         let ends = END_CLASSES.contains(&o.class.as_str());
         match (pos, ends) {
             (None, false) => open.push((o.text.clone(), i)),
-            (Some(p), true) => {
+            (Some(p), true) if ends_on_every_path(file, ops[open[p].1].call, o, &ops) => {
                 let (_, first) = open.remove(p);
                 implicit.push((first, Some(i)));
             }
@@ -351,6 +351,69 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
     }
     spans.sort_by_key(|s| (s.start_byte, usize::MAX - s.end_byte));
     spans
+}
+
+/// Whether an ending operation (commit, rollback, close) ends the span opened at `start` on
+/// every path that reaches the code after it: it is not inside a branch, a loop or an `except`
+/// that the start is outside of, unless every branch of an `if … else` ends the span (a commit in
+/// one branch of an `if` leaves the transaction open on the other path).
+fn ends_on_every_path(file: &FileCtx, start: Node<'_>, end: &Op<'_>, ops: &[Op<'_>]) -> bool {
+    let chain = ancestors(file, end.call);
+    for a in chain {
+        if a.start_byte() <= start.start_byte() && start.end_byte() <= a.end_byte() {
+            // The nearest node holding both: what lies above runs for both alike.
+            return true;
+        }
+        match a.kind() {
+            "for_statement"
+            | "while_statement"
+            | "except_clause"
+            | "case_clause"
+            | "conditional_expression"
+            | "boolean_operator"
+            | "lambda"
+            | "for_in_clause"
+            | "except_group_clause" => return false,
+            "if_statement" if !every_branch_ends(a, end, ops) => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether an `if` has an `else` and every branch holds an ending operation on the receiver.
+fn every_branch_ends(stmt: Node<'_>, end: &Op<'_>, ops: &[Op<'_>]) -> bool {
+    let mut branches = Vec::new();
+    if let Some(c) = stmt.child_by_field_name("consequence") {
+        branches.push(c);
+    }
+    let mut has_else = false;
+    let mut c = stmt.walk();
+    for k in stmt.named_children(&mut c) {
+        match k.kind() {
+            "elif_clause" => {
+                if let Some(b) = k.child_by_field_name("consequence") {
+                    branches.push(b);
+                }
+            }
+            "else_clause" => {
+                has_else = true;
+                if let Some(b) = k.child_by_field_name("body") {
+                    branches.push(b);
+                }
+            }
+            _ => {}
+        }
+    }
+    has_else
+        && branches.iter().all(|b| {
+            ops.iter().any(|o| {
+                o.text == end.text
+                    && END_CLASSES.contains(&o.class.as_str())
+                    && b.start_byte() <= o.call.start_byte()
+                    && o.call.end_byte() <= b.end_byte()
+            })
+        })
 }
 
 /// The body of the `with` statement that bound an operation's receiver (`with X() as s`) and

@@ -1,0 +1,3 @@
+from .base import *  # noqa
+
+DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True

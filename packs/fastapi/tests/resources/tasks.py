@@ -1,0 +1,2 @@
+async def reindex(item_id, db=None):
+    return item_id

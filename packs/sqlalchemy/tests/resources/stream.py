@@ -1,0 +1,103 @@
+"""Streams holding sessions (sse-starlette / Starlette responses, websockets)."""
+
+import asyncio
+
+from sqlalchemy import select, text
+from sse_starlette.sse import EventSourceResponse
+from starlette.responses import StreamingResponse
+from starlette.websockets import WebSocket
+
+from .db import AsyncSessionLocal, async_engine
+from .models import Job
+
+
+async def latest(s):
+    return await s.scalar(select(Job.id).order_by(Job.id.desc()).limit(1))
+
+
+# CHECKS.md §4.4 streaming_resource_holding ✗: the generator given to EventSourceResponse keeps
+# its session for the whole stream.
+async def events(request):
+    # ppa: resource.streaming_resource_holding CRITICAL
+    async with AsyncSessionLocal() as s:
+        while True:
+            yield {"data": await latest(s)}
+            await asyncio.sleep(1)
+
+
+async def events_endpoint(request):
+    return EventSourceResponse(events(request))
+
+
+# ✓ the spec's safe form: a scoped session per poll.
+async def events_scoped(request):
+    while True:
+        # ppa-ok: resource.streaming_resource_holding
+        async with AsyncSessionLocal() as s:
+            data = await latest(s)
+        yield {"data": data}
+        await asyncio.sleep(1)
+
+
+async def events_scoped_endpoint(request):
+    return EventSourceResponse(events_scoped(request))
+
+
+# ✓ the session commits after each use: its connection goes back to the pool.
+async def events_committed(request):
+    # ppa-ok: resource.streaming_resource_holding
+    async with AsyncSessionLocal() as s:
+        while True:
+            data = await latest(s)
+            await s.commit()
+            yield {"data": data}
+            await asyncio.sleep(1)
+
+
+async def events_committed_endpoint(request):
+    return EventSourceResponse(events_committed(request))
+
+
+# ✗ a connection from the engine, assigned, in a nested generator.
+async def export(request):
+    async def rows():
+        # not released in a `finally` either: a second defect
+        # ppa: resource.streaming_resource_holding CRITICAL, resource.error_path_leak MEDIUM
+        conn = await async_engine.connect()
+        result = await conn.stream(text("SELECT * FROM jobs"))
+        async for row in result:
+            yield f"{row.id}\n"
+        await conn.close()
+
+    return StreamingResponse(rows(), media_type="text/csv")
+
+
+# ✗ a websocket handler holding a session for the life of the socket.
+async def feed(websocket: WebSocket):
+    await websocket.accept()
+    # ppa: resource.streaming_resource_holding CRITICAL
+    async with AsyncSessionLocal() as s:
+        while True:
+            await websocket.send_json({"id": await latest(s)})
+            await asyncio.sleep(1)
+
+
+# ✓ a batch iterator that is not a stream: nobody gives it to a streaming response.
+async def iter_jobs():
+    # ppa-ok: resource.streaming_resource_holding
+    async with AsyncSessionLocal() as s:
+        for job in await s.scalars(select(Job)):
+            yield job
+
+
+# A long-poll (a waiting loop of ≥ 30 s in a normal handler) holding its session: HIGH in
+# CHECKS.md, not detected yet.
+async def wait_for_job(request):
+    # ppa-todo: resource.streaming_resource_holding HIGH
+    async with AsyncSessionLocal() as s:
+        for _ in range(60):
+            job_id = await latest(s)
+            if job_id:
+                return {"id": job_id}
+            await asyncio.sleep(1)
+    return {"id": None}
