@@ -1,20 +1,22 @@
 # CHECKS.md §4 resource.resource_scope_mismatch, PY examples: the request-scoped session is
 # held through a slow render call vs. a session closed before the render.
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import httpx
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from .db import AsyncSessionLocal
 from .models import User
 
 router = APIRouter()
 renderer = httpx.AsyncClient()
 URL = "https://render.example.com/pdf"
+engine = create_async_engine("postgresql+asyncpg://app@db/app", pool_pre_ping=True)
+AsyncSessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def get_db():
+async def get_db() -> AsyncIterator[AsyncSession]:
     async with AsyncSessionLocal() as db:
         yield db
 
@@ -27,7 +29,7 @@ def build(u: User) -> dict:
 
 
 @router.get("/report")
-# ppa-todo: resource.resource_scope_mismatch
+# ppa: resource.resource_scope_mismatch
 async def report(uid: int, db: SessionDep):
     u = await db.get(User, uid)  # only DB use
     pdf = await renderer.post(URL, json=build(u))
