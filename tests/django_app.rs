@@ -60,18 +60,38 @@ fn the_planted_defects_and_nothing_else() {
         ("query.n_plus_one", "orders/services.py", 15, "HIGH"),
         ("query.missing_bulk_ops", "orders/services.py", 16, "MEDIUM"),
         // ship (called by mark_shipped): an UPDATE and an INSERT per order.
-        ("query.n_update_delete_loop", "orders/services.py", 35, "HIGH"),
+        (
+            "query.n_update_delete_loop",
+            "orders/services.py",
+            35,
+            "HIGH",
+        ),
         ("query.missing_bulk_ops", "orders/services.py", 36, "MEDIUM"),
         // capture_payment (called by checkout): the gateway call inside a writing atomic block;
         // HIGH, lowered by Rule 6 (the call has a timeout).
-        ("transaction.scope_too_wide", "orders/services.py", 48, "MEDIUM"),
+        (
+            "transaction.scope_too_wide",
+            "orders/services.py",
+            48,
+            "MEDIUM",
+        ),
         // order_history: the customer and a count per order.
         ("query.n_plus_one", "orders/views.py", 17, "HIGH"),
         ("query.n_plus_one", "orders/views.py", 18, "HIGH"),
         // live_totals: a sync count in an async view.
-        ("runtime.blocking_io_in_async", "orders/views.py", 52, "HIGH"),
+        (
+            "runtime.blocking_io_in_async",
+            "orders/views.py",
+            52,
+            "HIGH",
+        ),
         // The admin action: one level lower.
-        ("query.n_update_delete_loop", "orders/admin.py", 14, "MEDIUM"),
+        (
+            "query.n_update_delete_loop",
+            "orders/admin.py",
+            14,
+            "MEDIUM",
+        ),
         // The management command: not on the request path.
         (
             "query.n_plus_one",
@@ -80,7 +100,12 @@ fn the_planted_defects_and_nothing_else() {
             "MEDIUM",
         ),
         // DATABASES: persistent connections without health checks; a connection per request.
-        ("resource.pool_configuration", "shop/settings.py", 28, "MEDIUM"),
+        (
+            "resource.pool_configuration",
+            "shop/settings.py",
+            28,
+            "MEDIUM",
+        ),
         ("resource.pool_configuration", "shop/settings.py", 31, "LOW"),
     ]
     .iter()

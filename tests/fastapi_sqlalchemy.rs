@@ -154,11 +154,21 @@ fn planted_lifecycle_defects_are_found_across_modules() {
         // A session from app/db.py's factory, never closed, in a job.
         ("resource.missing_cleanup", "app/jobs.py", 11, "HIGH"),
         // The CRM call runs while the injected session is held.
-        ("resource.resource_scope_mismatch", "app/views.py", 24, "HIGH"),
+        (
+            "resource.resource_scope_mismatch",
+            "app/views.py",
+            24,
+            "HIGH",
+        ),
         // FastAPI 0.115 closes the session before the stream that uses it: HIGH, not CRITICAL.
         ("resource.factory_vs_injection", "app/views.py", 39, "HIGH"),
         // The ticker's own session, held across its loop.
-        ("resource.streaming_resource_holding", "app/views.py", 44, "CRITICAL"),
+        (
+            "resource.streaming_resource_holding",
+            "app/views.py",
+            44,
+            "CRITICAL",
+        ),
         // The request's session handed to a background task.
         ("resource.factory_vs_injection", "app/views.py", 65, "HIGH"),
     ];
@@ -175,7 +185,8 @@ fn planted_lifecycle_defects_are_found_across_modules() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["file"] == "app/main.py" && f["check"].as_str().unwrap().starts_with("resource.")),
+            .any(|f| f["file"] == "app/main.py"
+                && f["check"].as_str().unwrap().starts_with("resource.")),
         "{:#}",
         doc["findings"]
     );

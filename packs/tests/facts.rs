@@ -227,7 +227,14 @@ fn django_facts() {
     assert_eq!(
         names,
         [
-            "Article", "Badge", "Customer", "Address", "Tag", "Product", "Order", "OrderItem",
+            "Article",
+            "Badge",
+            "Customer",
+            "Address",
+            "Tag",
+            "Product",
+            "Order",
+            "OrderItem",
             "Coupon"
         ]
     );
@@ -254,7 +261,11 @@ fn django_facts() {
         .find(|r| r["name"] == "referrer")
         .unwrap();
     assert_eq!(
-        (&referrer["target"], &referrer["related_name"], &referrer["nullable"]),
+        (
+            &referrer["target"],
+            &referrer["related_name"],
+            &referrer["nullable"]
+        ),
         (&"Customer".into(), &"referrals".into(), &true.into())
     );
     let address = record(&v, "models", "name", "Address");
@@ -280,7 +291,11 @@ fn django_facts() {
         .iter()
         .find(|r| r["name"] == "coupon")
         .unwrap();
-    assert_eq!(coupon["related_name"], serde_json::Value::Null, "related_name=\"+\"");
+    assert_eq!(
+        coupon["related_name"],
+        serde_json::Value::Null,
+        "related_name=\"+\""
+    );
 }
 
 #[test]
@@ -302,7 +317,10 @@ fn django_settings_facts() {
         (&"replica".into(), &true.into())
     );
     let legacy = record(&v, "django_settings", "alias", "legacy");
-    assert_eq!(legacy["engine"], "postgres", "from the URL of dj_database_url.config");
+    assert_eq!(
+        legacy["engine"], "postgres",
+        "from the URL of dj_database_url.config"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ async def events_committed(request):
     async with AsyncSessionLocal() as s:
         while True:
             data = await latest(s)
+            # ppa: transaction.missing_rollback
             await s.commit()
             yield {"data": data}
             await asyncio.sleep(1)

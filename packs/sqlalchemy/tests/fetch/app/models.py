@@ -1,4 +1,4 @@
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -10,7 +10,6 @@ class Job(Base):
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))

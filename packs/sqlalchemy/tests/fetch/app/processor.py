@@ -37,6 +37,7 @@ async def drain(ids: list[int]):
     # A fetch per id in a loop is query.n_plus_one's, never a redundant fetch.
     async with SessionLocal() as s:
         for job_id in ids:
+            # ppa: query.n_plus_one
             job = await s.get(Job, job_id)
             await touch(job.id)
 

@@ -104,6 +104,7 @@ def render_label(s: Session, lang_code: str, dialect_id: int) -> str:
 
 def locale_in_loop(s: Session, users: list[User]) -> list[str]:
     # A call per iteration is query.n_plus_one's (CHECKS.md §3.7), not a resolve.
+    # ppa: query.n_plus_one
     return [locale_twice(s, u.id) for u in users]
 
 

@@ -1,0 +1,1 @@
+CONFIG = {"timeout": 30, "retries": 3}
