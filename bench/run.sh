@@ -9,9 +9,8 @@
 #   bench/run.sh wagtail --packs asyncio --compare-separate
 #   bench/profile.sh                      # where the check's time goes (perf)
 #
-# The sdist is fetched by package name with `pip download` (from whatever index pip is
-# configured to use) into bench/corpora/, which is git-ignored: corpora are never committed.
-# Versions are pinned so that results stay comparable over time.
+# The corpus is downloaded and unpacked by bench/corpus.sh (pip download of a pinned sdist into
+# the git-ignored bench/corpora/).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,9 +23,7 @@ if [[ $# -gt 0 && "$1" != -* ]]; then
 fi
 
 case "$corpus" in
-  prefect) package=prefect; version=3.9.1 ;;
-  superset) package=apache-superset; version=6.1.0 ;;
-  wagtail) package=wagtail; version=8.0.1 ;;
+  prefect | superset | wagtail) ;;
   *)
     echo "usage: bench/run.sh [prefect|superset|wagtail] [ppa-bench flags...]" >&2
     echo "unknown corpus: $corpus" >&2
@@ -35,41 +32,9 @@ case "$corpus" in
 esac
 
 python="${PYTHON:-python3}"
-corpora="$here/corpora"
-src="$corpora/$corpus-$version"
-mkdir -p "$corpora"
-
-if [[ ! -f "$src/.ppa-bench-unpacked" ]]; then
-  downloads="$corpora/downloads"
-  mkdir -p "$downloads"
-  # sdist file names use the normalized project name (apache_superset-6.1.0.tar.gz).
-  normalized="${package//-/_}"
-  find_archive() {
-    find "$downloads" -maxdepth 1 -type f \
-      \( -iname "$package-$version.tar.gz" -o -iname "$normalized-$version.tar.gz" \
-      -o -iname "$package-$version.zip" -o -iname "$normalized-$version.zip" \) | head -n 1
-  }
-  archive="$(find_archive)"
-  if [[ -z "$archive" ]]; then
-    echo "downloading $package==$version (sdist) ..." >&2
-    "$python" -m pip download --quiet --no-deps --no-binary :all: \
-      --dest "$downloads" "$package==$version"
-    archive="$(find_archive)"
-  fi
-  if [[ -z "$archive" ]]; then
-    echo "pip did not produce an sdist of $package==$version in $downloads" >&2
-    exit 1
-  fi
-  rm -rf "$src"
-  mkdir -p "$src"
-  echo "unpacking $(basename "$archive") ..." >&2
-  case "$archive" in
-    *.zip) "$python" -m zipfile -e "$archive" "$src.tmp" && mv "$src.tmp"/*/* "$src"/ && rm -rf "$src.tmp" ;;
-    *) tar -xzf "$archive" -C "$src" --strip-components=1 ;;
-  esac
-  # Hidden, so the benchmark's walker never sees it.
-  touch "$src/.ppa-bench-unpacked"
-fi
+# shellcheck source=corpus.sh
+source "$here/corpus.sh"
+src="$(fetch_corpus "$corpus")"
 
 cd "$root"
 packages=(-p ppa-bench)

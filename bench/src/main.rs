@@ -359,6 +359,7 @@ fn run(args: Args) -> Result<(), String> {
                     "detectors": q.detectors,
                     "runs": q.runs,
                     "matches": q.matches,
+                    "ms": q.nanos as f64 / 1e6,
                 })
             })
             .collect();
@@ -510,15 +511,33 @@ fn run(args: Args) -> Result<(), String> {
     if !query_stats.is_empty() {
         let _ = writeln!(
             o,
-            "queries      the busiest of {} (one untimed check): runs, matches, detectors",
+            "queries      the busiest of {} (one untimed check): runs, matches, ms, detectors",
             query_stats.len()
         );
         for q in query_stats.iter().take(25) {
             let _ = writeln!(
                 o,
-                "  {:>9} {:>9}  {} {}",
+                "  {:>9} {:>9} {:>8.1}  {} {}",
                 q.runs,
                 q.matches,
+                q.nanos as f64 / 1e6,
+                q.language,
+                q.detectors.join(", ")
+            );
+        }
+        let mut costly: Vec<&ppa_engine::QueryStat> = query_stats.iter().collect();
+        costly.sort_by_key(|q| std::cmp::Reverse(q.nanos));
+        let _ = writeln!(
+            o,
+            "             the costliest (time in the query and its matches' predicates):"
+        );
+        for q in costly.iter().take(12) {
+            let _ = writeln!(
+                o,
+                "  {:>9} {:>9} {:>8.1}  {} {}",
+                q.runs,
+                q.matches,
+                q.nanos as f64 / 1e6,
                 q.language,
                 q.detectors.join(", ")
             );

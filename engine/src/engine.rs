@@ -220,6 +220,9 @@ pub struct QueryStat {
     /// Nodes the query ran on (anchored), or files (a query that walks the whole tree).
     pub runs: u64,
     pub matches: u64,
+    /// Wall-clock time spent running the query and handling its matches (engine predicates,
+    /// rhai predicates, findings and records), in nanoseconds, summed over threads.
+    pub nanos: u64,
 }
 
 /// Whether any pack consumes execution contexts: an extractor of the `entrypoints` fact (F10),
@@ -289,6 +292,103 @@ struct LangPlan {
     function_kinds: Vec<bool>,
     /// The id of the grammar's `function` field (a call's callee), for member gates.
     function_field: Option<u16>,
+    /// By node kind id: the walk need not enter nodes of this kind (see [`opaque_kinds`]).
+    opaque: Vec<Opaque>,
+}
+
+/// Whether the walk enters a node's children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opaque {
+    /// Enter.
+    No,
+    /// Skip the children: none can be a pattern's start, a function or a call-graph node.
+    Yes,
+    /// A Python string: skip unless its prefix makes it an f-string or t-string (whose
+    /// interpolations hold expressions).
+    UnlessInterpolated,
+}
+
+/// Node kinds whose subtrees hold only the listed kinds: `import` statements (dotted names,
+/// aliases) and plain strings (their start, content, escapes and end). The dispatching walk
+/// visits every node with a tree cursor and each step costs the same whatever the node, so not
+/// entering these saves a step per token in them (imports and docstrings make up a good part of
+/// a Python file). A kind is opaque only if no anchored pattern of the plan starts on one of
+/// the kinds inside it (a pack could anchor on `dotted_name`); the call-graph index and the
+/// function stack look at none of them. Off without guards, so that the guard comparison test
+/// (`query_guards_change_no_result`) covers it.
+fn opaque_kinds(
+    lang: Language,
+    grammar: &tree_sitter::Language,
+    groups: &[Group],
+    guards: bool,
+) -> Vec<Opaque> {
+    let mut table = vec![Opaque::No; grammar.node_kind_count()];
+    if !guards || lang != Language::Python {
+        return table;
+    }
+    const IMPORT_PARTS: &[&str] = &[
+        "dotted_name",
+        "aliased_import",
+        "identifier",
+        "relative_import",
+        "import_prefix",
+        "wildcard_import",
+    ];
+    const STRING_PARTS: &[&str] = &[
+        "string_start",
+        "string_content",
+        "string_end",
+        "escape_sequence",
+        "escape_interpolation",
+    ];
+    let rules: &[(&str, &[&str], Opaque)] = &[
+        ("import_statement", IMPORT_PARTS, Opaque::Yes),
+        ("import_from_statement", IMPORT_PARTS, Opaque::Yes),
+        ("future_import_statement", IMPORT_PARTS, Opaque::Yes),
+        ("dotted_name", &["identifier"], Opaque::Yes),
+        ("string", STRING_PARTS, Opaque::UnlessInterpolated),
+    ];
+    let starts: Vec<bool> = (0..grammar.node_kind_count())
+        .map(|k| {
+            groups
+                .iter()
+                .any(|g| g.start_kinds.as_ref().is_some_and(|t| t[k]))
+        })
+        .collect();
+    let ids = |name: &str| -> Vec<usize> {
+        (0..grammar.node_kind_count() as u16)
+            .filter(|&id| grammar.node_kind_for_id(id) == Some(name))
+            .map(usize::from)
+            .collect()
+    };
+    for (kind, parts, how) in rules {
+        let inner_starts = parts.iter().flat_map(|p| ids(p)).any(|id| starts[id]);
+        if inner_starts {
+            continue;
+        }
+        for id in ids(kind) {
+            if grammar.node_kind_is_named(id as u16) {
+                table[id] = *how;
+            }
+        }
+    }
+    table
+}
+
+/// Whether the walk may skip the children of `node` (see [`opaque_kinds`]).
+#[inline]
+fn skip_children(how: Opaque, node: tree_sitter::Node<'_>, source: &[u8]) -> bool {
+    match how {
+        Opaque::No => false,
+        Opaque::Yes => true,
+        Opaque::UnlessInterpolated => {
+            // The prefix letters before the first quote: `f'{x}'`, `rb'...'`, `T'{y}'`.
+            source[node.start_byte()..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .all(|b| !matches!(b, b'f' | b'F' | b't' | b'T'))
+        }
+    }
 }
 
 /// One query: a distinct pattern anchored on its root kind, or all patterns that may start on
@@ -323,8 +423,13 @@ struct Group {
     /// query runs only if, for some pattern, every one of them may end in `b` (the predicate
     /// itself would rule the call out by the same test, after the query).
     member_gate: Option<Vec<Vec<crate::vocab::Vocabulary>>>,
-    /// (runs, matches), counted only when the engine was built with `count_queries`.
-    counts: (std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64),
+    /// (runs, matches, nanoseconds), counted only when the engine was built with
+    /// `count_queries`.
+    counts: (
+        std::sync::atomic::AtomicU64,
+        std::sync::atomic::AtomicU64,
+        std::sync::atomic::AtomicU64,
+    ),
 }
 
 impl std::fmt::Debug for LangPlan {
@@ -479,21 +584,28 @@ impl LangPlan {
                 }
             }
         }
+        let opaque = opaque_kinds(lang, grammar, &groups, guards);
         Ok(LangPlan {
             detectors: dets.to_vec(),
             groups,
             by_kind,
             function_kinds: kind_table(grammar, lang.function_kinds()),
             function_field: grammar.field_id_for_name("function").map(|f| f.get()),
+            opaque,
         })
     }
 }
 
 impl Group {
-    fn count(&self, matches: u64) {
+    fn count(&self, matches: u64, since: Option<std::time::Instant>) {
         use std::sync::atomic::Ordering::Relaxed;
         self.counts.0.fetch_add(1, Relaxed);
         self.counts.1.fetch_add(matches, Relaxed);
+        if let Some(t) = since {
+            self.counts
+                .2
+                .fetch_add(t.elapsed().as_nanos() as u64, Relaxed);
+        }
     }
 
     fn build(
@@ -793,6 +905,7 @@ impl Engine {
                     detectors,
                     runs: g.counts.0.load(Relaxed),
                     matches: g.counts.1.load(Relaxed),
+                    nanos: g.counts.2.load(Relaxed),
                 });
             }
         }
@@ -928,6 +1041,7 @@ impl Engine {
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
             if g.start_kinds.is_none() && group_on[gi] {
+                let since = self.count_queries.then(std::time::Instant::now);
                 let mut qc = QueryCursor::new();
                 let mut matches = qc.matches(&g.query, root, bytes);
                 let mut found = 0u64;
@@ -936,7 +1050,7 @@ impl Engine {
                     self.process_match(plan, gi, &file, m, None, &mut run);
                 }
                 if self.count_queries {
-                    g.count(found);
+                    g.count(found, since);
                 }
             }
         }
@@ -995,6 +1109,7 @@ impl Engine {
                         functions: &function_nodes,
                         anchor_is_function: plan.function_kinds.get(kind).copied().unwrap_or(false),
                     };
+                    let since = self.count_queries.then(std::time::Instant::now);
                     let mut matches = qc.matches(&g.query, node, bytes);
                     let mut found = 0u64;
                     while let Some(m) = matches.next() {
@@ -1002,7 +1117,7 @@ impl Engine {
                         self.process_match(plan, gi, &file, m, Some(&hint), &mut run);
                     }
                     if self.count_queries {
-                        g.count(found);
+                        g.count(found, since);
                     }
                 }
                 if plan.function_kinds.get(kind).copied().unwrap_or(false) {
@@ -1010,7 +1125,11 @@ impl Engine {
                     function_nodes.push(node);
                 }
                 // A leaf has no children: asking the cursor costs more than asking the node.
-                if node.child_count() > 0 && tc.goto_first_child() {
+                // Nor are the children of an opaque node (an import, a plain string) visited.
+                if node.child_count() > 0
+                    && !skip_children(plan.opaque[kind], node, bytes)
+                    && tc.goto_first_child()
+                {
                     depth += 1;
                     continue;
                 }

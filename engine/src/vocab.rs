@@ -22,6 +22,15 @@ pub struct Vocabulary {
     /// `*` in it): a name ending in another segment cannot match. `None` when some entry may
     /// end in anything.
     last_segments: Option<HashSet<String>>,
+    /// The literal first segment of every entry that must start with one (exact names, and
+    /// patterns without a leading `*.` whose first segment has no `*`), without a trailing `()`:
+    /// a name starting with another segment can match only the [`Vocabulary::free`] patterns.
+    roots: HashSet<String>,
+    /// Indices into `patterns` of the entries that may start with any segment: a leading `*.`,
+    /// a bare `*`/`**`, or a `*` in the first segment.
+    free: Vec<usize>,
+    /// The literal last segment of every free pattern; `None` when one may end in anything.
+    free_last: Option<HashSet<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +49,7 @@ impl Vocabulary {
     pub fn new<S: AsRef<str>>(entries: &[S]) -> Result<Vocabulary, String> {
         let mut v = Vocabulary {
             last_segments: Some(HashSet::new()),
+            free_last: Some(HashSet::new()),
             ..Vocabulary::default()
         };
         for entry in entries {
@@ -54,6 +64,26 @@ impl Vocabulary {
         self.last_segments
             .as_ref()
             .is_none_or(|set| set.contains(last))
+    }
+
+    /// Whether a name may be in the vocabulary when its first segment is one of `firsts` and
+    /// its last one of `lasts` (trailing `()` of a first segment ignored): a test for names whose
+    /// receiver is known not to be an import or an alias, so that only its spelling (`x`, `$x`,
+    /// `?`) can start the resolved name. True when unsure.
+    pub fn may_match_ends(&self, firsts: &[&str], lasts: &[&str]) -> bool {
+        if firsts.iter().any(|f| self.roots.contains(strip_calls(f))) {
+            return true;
+        }
+        if self.free.is_empty() {
+            return false;
+        }
+        self.free_last
+            .as_ref()
+            .is_none_or(|set| lasts.iter().any(|l| set.contains(*l)))
+    }
+
+    fn note_root(&mut self, first: &str) {
+        self.roots.insert(strip_calls(first).to_string());
     }
 
     fn note_last_segment(&mut self, last: Option<&str>) {
@@ -71,7 +101,9 @@ impl Vocabulary {
             return Err("empty vocabulary entry".into());
         }
         if !entry.contains('*') {
-            let last = split_segments(entry).last().map(|l| l.to_string());
+            let segs = split_segments(entry);
+            let last = segs.last().map(|l| l.to_string());
+            self.note_root(segs[0]);
             self.note_last_segment(last.as_deref());
             self.exact.insert(entry.to_string());
             return Ok(());
@@ -106,6 +138,21 @@ impl Vocabulary {
             segments.last().cloned()
         };
         self.note_last_segment(last.as_deref());
+        match segments
+            .first()
+            .filter(|f| !any_receiver && !f.contains('*'))
+        {
+            Some(first) => self.note_root(first),
+            None => {
+                self.free.push(self.patterns.len());
+                match (&last, &mut self.free_last) {
+                    (Some(l), Some(set)) if !l.contains('*') => {
+                        set.insert(l.clone());
+                    }
+                    _ => self.free_last = None,
+                }
+            }
+        }
         self.patterns.push(Pattern {
             segments,
             open_tail,
@@ -201,6 +248,15 @@ impl Pattern {
     }
 }
 
+/// A segment without its trailing `()` (`Client()` is `Client`).
+fn strip_calls(seg: &str) -> &str {
+    let mut s = seg;
+    while let Some(t) = s.strip_suffix("()") {
+        s = t;
+    }
+    s
+}
+
 /// Splits a dotted name on `.` outside parentheses, so `a.b(x.y).c` is `a`, `b(x.y)`, `c`.
 fn split_segments(name: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -287,6 +343,42 @@ mod tests {
         assert!(v(&["time.sleep", "fs.*Sync"]).may_end_with("anything"));
         assert!(v(&["requests.*"]).may_end_with("anything"));
         assert!(Vocabulary::default().may_end_with("anything"));
+    }
+
+    #[test]
+    fn ends_rule_out_names_of_unbound_receivers() {
+        let voc = v(&[
+            "requests.get",
+            "httpx.Client().*",
+            "open",
+            "*.read_bytes",
+            "fs.*Sync",
+        ]);
+        // A root that starts an entry: unsure.
+        assert!(voc.may_match_ends(&["requests", "$requests"], &["post"]));
+        assert!(voc.may_match_ends(&["httpx()"], &["x"]));
+        assert!(voc.may_match_ends(&["open", "$open"], &["open", "$open"]));
+        assert!(voc.may_match_ends(&["fs"], &["x"]));
+        // Any other root: only the `*.` entries, by their last segment.
+        assert!(voc.may_match_ends(&["p", "$p"], &["read_bytes"]));
+        assert!(!voc.may_match_ends(&["self", "$self"], &["get"]));
+        assert!(!voc.may_match_ends(&["?"], &["?"]));
+        // A free entry open at its end: anything.
+        assert!(v(&["*.foo.*"]).may_match_ends(&["x"], &["y"]));
+        assert!(v(&["*Sync"]).may_match_ends(&["readSync"], &["readSync"]));
+        assert!(!v(&["*Sync.x"]).may_match_ends(&["readSync"], &["y"]));
+        assert!(!Vocabulary::default().may_match_ends(&["x"], &["x"]));
+        // Whatever the ends say, names the test lets through are judged by `contains`.
+        for (name, first, last) in [
+            ("requests.get", "requests", "get"),
+            ("httpx.Client().get", "httpx", "get"),
+            ("p.read_bytes", "p", "read_bytes"),
+            ("fs.readFileSync", "fs", "readFileSync"),
+            ("open", "open", "open"),
+        ] {
+            assert!(voc.contains(name));
+            assert!(voc.may_match_ends(&[first], &[last]), "{name}");
+        }
     }
 
     #[test]

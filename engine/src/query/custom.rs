@@ -186,6 +186,9 @@ impl CustomPredicate {
                     if member.is_some_and(|m| !voc.may_end_with(file.text(m))) {
                         return false;
                     }
+                    if !spelled_may_match(file, target, voc, scope) {
+                        return false;
+                    }
                     voc.contains(&semantics::resolve_shared(file, target, scope))
                 })
             }
@@ -201,6 +204,78 @@ impl CustomPredicate {
         };
         v != self.negate
     }
+}
+
+/// Whether a Python callee may resolve into the vocabulary, judged by the binding of the root
+/// of its chain instead of resolving it.
+///
+/// Why: the asyncio detectors' shared pattern runs on every call in a coroutine and the
+/// sqlalchemy/py-drivers one on every plain call; open-tailed vocabularies (`boto3.client().*`)
+/// let most calls past the member test above, and full resolution formats every chain, follows
+/// assigned values and caches the result. Yet a chain `r.a().b` resolves to `q.a().b` when `r`
+/// is an import of `q`, to `$r.a().b` when `r` is a local of unknown value (a parameter, a loop
+/// variable) and to `r.a().b` when `r` is bound nowhere: its first segment is known from the
+/// binding alone and its last is `b`. When no entry starts with that segment, only the
+/// `*.`-style entries can match, by their last segment
+/// ([`crate::vocab::Vocabulary::may_match_ends`]). A root that is no name (`items[0].save()`)
+/// resolves to `?…`. A root bound to an assigned value, a callee that is itself a call, and
+/// other languages are left to resolution: true.
+fn spelled_may_match(
+    file: &FileCtx,
+    target: Node<'_>,
+    voc: &crate::vocab::Vocabulary,
+    scope: semantics::Scope<'_, '_>,
+) -> bool {
+    use crate::semantics::Binding;
+    if file.language != crate::lang::Language::Python {
+        return true;
+    }
+    // The root of the chain, as `semantics::python::resolve` descends it.
+    let mut n = target;
+    let root = loop {
+        match n.kind() {
+            "identifier" => break Some(n),
+            "attribute" => match n.child_by_field_name("object") {
+                Some(o) => n = o,
+                None => return true,
+            },
+            "call" => match n.child_by_field_name("function") {
+                Some(f) => n = f,
+                None => return true,
+            },
+            "parenthesized_expression" => match n.named_child(0) {
+                Some(inner) => n = inner,
+                None => return true,
+            },
+            _ => break None,
+        }
+    };
+    // The first segment of the resolved name, and the whole name when the root is the target.
+    let spelled;
+    let first: &str = match root {
+        Some(r) => {
+            spelled = match semantics::binding_of(file, r, file.text(r), scope) {
+                None => file.text(r).to_string(),
+                Some(Binding::Local) => format!("${}", file.text(r)),
+                Some(Binding::Import(q)) => q,
+                Some(Binding::Alias(..)) => return true,
+            };
+            &spelled
+        }
+        None => "?",
+    };
+    let head = first.split('.').next().unwrap_or(first);
+    let last: &str = match target.kind() {
+        "identifier" => first.rsplit('.').next().unwrap_or(first),
+        "attribute" => match target.child_by_field_name("attribute") {
+            Some(a) if target.child_by_field_name("object").is_some() => file.text(a),
+            _ => return true,
+        },
+        "call" | "parenthesized_expression" => return true,
+        // Any other expression resolves to `?`.
+        _ => "?",
+    };
+    voc.may_match_ends(&[head], &[last])
 }
 
 /// The method name of a member expression (`b` in `a.b`), whose resolved name keeps it as its
@@ -269,6 +344,121 @@ pub(crate) fn strip(pattern: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::lang::Language;
+
+    /// The binding test never rules out a callee that resolves into the vocabulary, and rules
+    /// out most of the others.
+    #[test]
+    fn receiver_bindings_rule_out_only_what_resolution_would() {
+        let src = r#"
+import requests
+import httpx as hx
+from pathlib import Path
+from fastapi import HTTPException
+
+client = hx.Client()
+
+async def handler(session, items, path: Path):
+    session.execute(q)
+    self_ish = session
+    items[0].save()
+    "".join(items)
+    requests.get(url)
+    client.get(url)
+    hx.get(url)
+    path.read_text()
+    Path("x").read_text()
+    (session).commit()
+    open("f")
+    len(items)
+    for row in items:
+        row.read_bytes()
+        later.get(url)
+        later = requests.Session()
+    with hx.Client() as c:
+        c.post(url)
+    def inner():
+        from time import sleep as nap
+        nap(1)
+        nap2(1)
+    with make() as (a, b):
+        a.read()
+    raise HTTPException(404)
+"#;
+        let tree = crate::engine::parse(Language::Python, src).unwrap();
+        let file = FileCtx::new("app/x.py".into(), Language::Python, src.into(), tree);
+        let voc = crate::vocab::Vocabulary::new(&[
+            "requests.get",
+            "requests.Session().get",
+            "httpx.get",
+            "httpx.Client().*",
+            "*.read_text",
+            "*.read_bytes",
+            "open",
+            "time.sleep",
+        ])
+        .unwrap();
+        let mut calls = Vec::new();
+        let mut stack = vec![file.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "call" {
+                calls.push(n.child_by_field_name("function").unwrap());
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let (mut kept, mut ruled_out) = (Vec::new(), Vec::new());
+        for callee in calls {
+            let text = file.text(callee).to_string();
+            let resolved = semantics::resolve(&file, callee);
+            if spelled_may_match(&file, callee, &voc, None) {
+                kept.push(text);
+            } else {
+                assert!(
+                    !voc.contains(&resolved),
+                    "`{text}` ({resolved}) was ruled out but is in the vocabulary"
+                );
+                ruled_out.push(text);
+            }
+        }
+        kept.sort();
+        ruled_out.sort();
+        // In the vocabulary, or rooted at an import, an alias or a root that starts an entry.
+        for k in [
+            "requests.get",
+            "client.get",
+            "hx.get",
+            "path.read_text",
+            r#"Path("x").read_text"#,
+            "open",
+            "row.read_bytes",
+            "later.get",
+            "c.post",
+            "nap",
+            "hx.Client",
+        ] {
+            assert!(kept.contains(&k.to_string()), "{k} kept: {kept:?}");
+        }
+        // Parameters, loop variables, builtins and imports whose name starts no entry.
+        for r in [
+            "session.execute",
+            "items[0].save",
+            r#""".join"#,
+            "(session).commit",
+            "len",
+            "nap2",
+            "a.read",
+            "make",
+            "HTTPException",
+        ] {
+            assert!(
+                ruled_out.contains(&r.to_string()),
+                "{r} ruled out: {ruled_out:?}"
+            );
+        }
+    }
+
     #[test]
     fn strip_removes_only_engine_predicates() {
         let p = "((call function: (_) @callee) @site\n  (#resolves-to? @callee \"sleep\")\n  (#eq? @callee \"x\")\n  (#not-in-call-arg-of? @site \"offload\"))";

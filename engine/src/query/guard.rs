@@ -101,7 +101,26 @@ impl Guard {
             if *multiple {
                 return Req::field_holds(memo.node, *field, req, source);
             }
-            memo.child(*field).is_some_and(|c| req.holds(c, source))
+            let Some(c) = memo.child(*field) else {
+                return false;
+            };
+            // One level further through the memo too: the guards of a call mostly ask for the
+            // callee's `attribute` (the method name), each its own.
+            if !req.text.is_empty() || req.first_named.is_some() {
+                return req.holds(c, source);
+            }
+            if let Some(kinds) = &req.kinds {
+                if !kinds.contains(&c.kind_id()) {
+                    return false;
+                }
+            }
+            req.fields.iter().all(|(f2, multiple2, req2)| {
+                if *multiple2 {
+                    return Req::field_holds(c, *f2, req2, source);
+                }
+                memo.grandchild(*field, c, *f2)
+                    .is_some_and(|g| req2.holds(g, source))
+            })
         })
     }
 }
@@ -111,6 +130,8 @@ impl Guard {
 pub(crate) struct FieldMemo<'t> {
     node: Node<'t>,
     seen: Vec<(u16, Option<Node<'t>>)>,
+    /// (field of the node, field of that child, the grandchild).
+    seen2: Vec<(u16, u16, Option<Node<'t>>)>,
 }
 
 impl<'t> FieldMemo<'t> {
@@ -118,7 +139,18 @@ impl<'t> FieldMemo<'t> {
         FieldMemo {
             node,
             seen: Vec::new(),
+            seen2: Vec::new(),
         }
+    }
+
+    /// The child in field `f2` of `child`, the node's child in field `f1`.
+    fn grandchild(&mut self, f1: u16, child: Node<'t>, f2: u16) -> Option<Node<'t>> {
+        if let Some((_, _, g)) = self.seen2.iter().find(|(a, b, _)| *a == f1 && *b == f2) {
+            return *g;
+        }
+        let g = child.child_by_field_id(f2);
+        self.seen2.push((f1, f2, g));
+        g
     }
 
     pub(crate) fn child(&mut self, field: u16) -> Option<Node<'t>> {
@@ -208,10 +240,13 @@ impl Req {
             }
         }
         if !self.text.is_empty() {
-            let Ok(text) = std::str::from_utf8(&source[node.byte_range()]) else {
-                return true;
-            };
-            if !self.text.iter().all(|t| t.holds(text)) {
+            let bytes = &source[node.byte_range()];
+            // `#eq?`/`#any-of?` compare bytes: no UTF-8 check (a length test ends most).
+            if !self.text.iter().all(|t| match t {
+                TextTest::Eq(s) => bytes == s.as_bytes(),
+                TextTest::AnyOf(v) => v.iter().any(|s| bytes == s.as_bytes()),
+                TextTest::Match(_) => std::str::from_utf8(bytes).map_or(true, |text| t.holds(text)),
+            }) {
                 return false;
             }
         }

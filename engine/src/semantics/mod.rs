@@ -131,6 +131,18 @@ fn scope_bindings(file: &FileCtx, func: Node<'_>) -> std::sync::Arc<Bindings> {
     b
 }
 
+/// The binding of `name` seen from `at` (P1 lookup: the enclosing functions `sc`, nearest
+/// first, then the module); `None`: bound nowhere. Lets `#resolves-to?` judge a callee by its
+/// receiver's binding without resolving it (`query::custom`).
+pub(crate) fn binding_of(
+    file: &FileCtx,
+    at: Node<'_>,
+    name: &str,
+    sc: Scope<'_, '_>,
+) -> Option<Binding> {
+    lookup(file, at, name, sc)
+}
+
 /// Locks a per-file cache; a poisoned lock (a panic elsewhere) still holds valid data.
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
