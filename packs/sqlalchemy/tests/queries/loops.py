@@ -97,6 +97,8 @@ def poll(session: Session):
         if job is not None:
             job.status = "running"
             session.commit()
+        # Without a job, the read's implicit transaction stays open during the sleep.
+        # ppa: transaction.long_held_transaction HIGH
         time.sleep(5)
 
 

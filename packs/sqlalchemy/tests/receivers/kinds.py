@@ -46,7 +46,7 @@ def by_optional(s: Optional[Session], t: "Session", u: Session | None, item: Ite
 
 
 def by_factory(item: Item):
-    # never closed
+    # The session is never closed.
     # ppa: resource.missing_cleanup HIGH
     s = SessionLocal()
     s.add(item)

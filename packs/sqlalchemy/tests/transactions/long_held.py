@@ -42,6 +42,7 @@ async def poll(s: AsyncSession, oid: int):
 
 async def yield_between_rows(s: AsyncSession, rows):
     for row in rows:
+        # ppa: query.missing_bulk_ops LOW
         s.add(Order(**row))
         # Yields to the event loop without waiting.
         # ppa-ok: transaction.long_held_transaction
