@@ -4,19 +4,11 @@
 //! request path, the admin action one level lower, the management command a CLI), and nothing
 //! for the safe look-alikes, the data migration or the tests.
 
-use ppa_tests::{ppa, repo_path};
+use ppa_tests::{check_json, repo_path};
 
 fn check() -> serde_json::Value {
     let root = repo_path("examples/django-shop");
-    let out = ppa(&[
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--no-results-log",
-        "--format",
-        "json",
-    ]);
+    let out = check_json(&root, &[]);
     assert_eq!(out.code, 1, "findings fail the run: {}", out.stderr);
     assert!(
         !out.stderr.contains("error"),
@@ -172,17 +164,7 @@ fn messages_name_the_query_and_the_fix() {
 #[test]
 fn trigger_writes_in_one_span_are_missing_intermediate_commits_only() {
     let root = repo_path("packs/django/tests/progress");
-    let out = ppa(&[
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--pack",
-        "django",
-        "--no-results-log",
-        "--format",
-        "json",
-    ]);
+    let out = check_json(&root, &["--pack", "django"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let doc = out.json();
     let mut got: Vec<(String, u64, String)> = doc["findings"]

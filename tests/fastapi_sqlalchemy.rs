@@ -4,7 +4,7 @@
 //! pack), the listeners in another module, and discovery (F9: four gunicorn workers in the
 //! Procfile, `max_connections=50` in compose, PostgreSQL from the asyncpg dependency).
 
-use ppa_tests::{ppa, repo_path};
+use ppa_tests::{check_json, ppa, repo_path};
 
 fn pool_findings(doc: &serde_json::Value) -> Vec<serde_json::Value> {
     doc["findings"]
@@ -18,17 +18,7 @@ fn pool_findings(doc: &serde_json::Value) -> Vec<serde_json::Value> {
 
 fn check(extra: &[&str]) -> serde_json::Value {
     let root = repo_path("examples/fastapi-sqlalchemy");
-    let mut args = vec![
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--no-results-log",
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let out = ppa(&args);
+    let out = check_json(&root, extra);
     assert_eq!(out.code, 1, "findings fail the run: {}", out.stderr);
     out.json()
 }

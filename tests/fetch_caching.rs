@@ -4,21 +4,11 @@
 //! the fastapi pack); query.wrong_caching_scope joins python-core's F13 classes with the fastapi
 //! pack's `Depends` targets.
 
-use ppa_tests::{ppa, repo_path};
+use ppa_tests::{check_json, repo_path};
 
 fn findings(check: &str) -> Vec<serde_json::Value> {
     let root = repo_path("tests/fixtures/fetch-caching");
-    let out = ppa(&[
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--no-results-log",
-        "--format",
-        "json",
-        "--select",
-        check,
-    ]);
+    let out = check_json(&root, &["--select", check]);
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let doc = out.json();
     doc["findings"].as_array().unwrap().to_vec()

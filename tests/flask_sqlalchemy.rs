@@ -6,7 +6,7 @@
 //! the execution contexts (routes, the `/admin` blueprint prefix, a background task, a service
 //! function called from a route).
 
-use ppa_tests::{ppa, repo_path};
+use ppa_tests::{check_json, repo_path};
 
 const CHECKS: &[&str] = &[
     "query.n_plus_one",
@@ -18,17 +18,7 @@ const CHECKS: &[&str] = &[
 
 fn check(extra: &[&str]) -> serde_json::Value {
     let root = repo_path("examples/flask-sqlalchemy");
-    let mut args = vec![
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--no-results-log",
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let out = ppa(&args);
+    let out = check_json(&root, extra);
     assert_eq!(out.code, 1, "findings fail the run: {}", out.stderr);
     out.json()
 }
@@ -171,17 +161,7 @@ fn sqlmodel_models_join_the_sqlalchemy_query_records() {
         ],
     );
     let root = dir.path().to_string_lossy().into_owned();
-    let out = ppa(&[
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--no-results-log",
-        "--format",
-        "json",
-        "--select",
-        "query.n_plus_one",
-    ]);
+    let out = check_json(&root, &["--select", "query.n_plus_one"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let doc = out.json();
     let got: Vec<_> = doc["findings"]

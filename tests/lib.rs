@@ -33,6 +33,23 @@ pub fn ppa<S: AsRef<str>>(args: &[S]) -> Output {
     }
 }
 
+/// `ppa check --root DIR DIR --no-results-log --format json EXTRA…`: a project checked as its
+/// users would check it, without writing its results log. The end-to-end tests of the example
+/// services all start here.
+pub fn check_json(root: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        "--root",
+        root,
+        root,
+        "--no-results-log",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    ppa(&args)
+}
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,21 +5,11 @@
 //! over-fetching finding; `json.loads(path.read_text())` in async code is one offload, reported
 //! by runtime.missing_to_thread only.
 
-use ppa_tests::{ppa, repo_path};
+use ppa_tests::{check_json, repo_path};
 
 fn findings(select: &str) -> Vec<(String, String, u64)> {
     let root = repo_path("tests/fixtures/python-partition");
-    let out = ppa(&[
-        "check",
-        "--root",
-        &root,
-        &root,
-        "--no-results-log",
-        "--format",
-        "json",
-        "--select",
-        select,
-    ]);
+    let out = check_json(&root, &["--select", select]);
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let doc = out.json();
     doc["findings"]
