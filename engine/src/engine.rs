@@ -1436,7 +1436,7 @@ impl Engine {
                 }
             },
         };
-        let (line, column) = crate::error::line_col(&file.source, node.start_byte());
+        let (line, column) = file.line_col(node.start_byte());
         for data in values {
             run.report.records.push(crate::project::FactRecord {
                 fact: fact.to_string(),
@@ -1478,8 +1478,8 @@ impl Engine {
     ) -> (Finding, Vec<String>) {
         let unknown = RefCell::new(Vec::new());
         let recording = std::cell::Cell::new(true);
-        let (line, column) = crate::error::line_col(&file.source, node.start_byte());
-        let (end_line, end_column) = crate::error::line_col(&file.source, node.end_byte());
+        let (line, column) = file.line_col(node.start_byte());
+        let (end_line, end_column) = file.line_col(node.end_byte());
         let symbol = semantics::enclosing_symbol(file, node);
         let lookup = |name: &str| -> Option<String> {
             if let Some((_, v)) = vars.iter().find(|(k, _)| k == name) {

@@ -55,6 +55,56 @@ impl Language {
         }
     }
 
+    /// Node kind names by kind id, read from the grammar once per run. `Node::kind()` measures
+    /// the C string and checks its UTF-8 on every call; predicates and built-ins ask for kinds
+    /// millions of times per corpus (about 0.1x parse time on prefect), so they go through
+    /// [`Language::kind_of`] instead.
+    pub fn kind_names(self) -> &'static [&'static str] {
+        static NAMES: [std::sync::OnceLock<Vec<&'static str>>; 5] =
+            [const { std::sync::OnceLock::new() }; 5];
+        NAMES[self as usize].get_or_init(|| {
+            let g = self.grammar();
+            (0..g.node_kind_count() as u16)
+                // Leaked once per grammar (a few hundred short names), so that the table can
+                // hand out `'static` names.
+                .map(|id| &*Box::leak(g.node_kind_for_id(id).unwrap_or("").into()))
+                .collect()
+        })
+    }
+
+    /// The kind name of a node of this language's tree (what `node.kind()` returns).
+    #[inline]
+    pub fn kind_of(self, node: tree_sitter::Node<'_>) -> &'static str {
+        match self.kind_names().get(usize::from(node.kind_id())) {
+            Some(k) => k,
+            // `ERROR` (its id is outside the table) and nothing else.
+            None if node.is_error() => "ERROR",
+            None => "",
+        }
+    }
+
+    /// The id of a field name in this grammar (`None`: the grammar has no such field). Read from
+    /// a table made once per grammar: tree-sitter's own `child_by_field_name` compares the name
+    /// with every field name of the grammar on each call, and predicates call `node.field(…)`
+    /// millions of times per corpus.
+    pub fn field_id(self, name: &str) -> Option<std::num::NonZeroU16> {
+        static FIELDS: [std::sync::OnceLock<
+            std::collections::HashMap<&'static str, std::num::NonZeroU16>,
+        >; 5] = [const { std::sync::OnceLock::new() }; 5];
+        FIELDS[self as usize]
+            .get_or_init(|| {
+                let g = self.grammar();
+                (1..=g.field_count() as u16)
+                    .filter_map(|id| {
+                        let name: &'static str = Box::leak(g.field_name_for_id(id)?.into());
+                        Some((name, std::num::NonZeroU16::new(id)?))
+                    })
+                    .collect()
+            })
+            .get(name)
+            .copied()
+    }
+
     /// The line-comment prefix used by suppressions and fixture annotations.
     pub fn comment_prefix(self) -> &'static str {
         match self {

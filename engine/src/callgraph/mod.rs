@@ -236,7 +236,7 @@ fn segment(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> String {
 }
 
 fn anonymous_name(file: &FileCtx, def: Node<'_>) -> String {
-    let (line, col) = crate::error::line_col(&file.source, def.start_byte());
+    let (line, col) = file.line_col(def.start_byte());
     format!("<anonymous@{line}:{col}>")
 }
 

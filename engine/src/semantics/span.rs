@@ -151,26 +151,35 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
         }
     };
     // Calls and `with` statements of this function, in source order, nested functions excluded.
+    // One cursor walk in document order (no per-node child vectors: this runs once per function
+    // of every file that has a span declaration).
     let mut calls = Vec::new();
     let mut withs = Vec::new();
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        let kids: Vec<_> = n.named_children(&mut c).collect();
-        for k in kids.into_iter().rev() {
-            if is_function(lang, k) || lang.class_kinds().contains(&k.kind()) {
-                continue;
-            }
-            match k.kind() {
+    let mut c = body.walk();
+    let mut more = c.goto_first_child();
+    while more {
+        let k = c.node();
+        let kind = lang.kind_of(k);
+        let enter = k.is_named() && !(is_function(lang, k) || lang.class_kinds().contains(&kind));
+        if enter {
+            match kind {
                 "call" | "call_expression" => calls.push(k),
                 "with_statement" => withs.push(k),
                 _ => {}
             }
-            stack.push(k);
         }
+        if enter && c.goto_first_child() {
+            continue;
+        }
+        more = loop {
+            if c.goto_next_sibling() {
+                break true;
+            }
+            if !c.goto_parent() || c.node().id() == body.id() {
+                break false;
+            }
+        };
     }
-    calls.sort_by_key(|n| n.start_byte());
-    withs.sort_by_key(|n| n.start_byte());
 
     let ops: Vec<Op<'_>> = calls
         .iter()
