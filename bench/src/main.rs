@@ -14,6 +14,12 @@ mod corpus;
 mod separate;
 
 use clap::Parser;
+
+/// The allocator of the `ppa` binary (see bindings/cli/src/main.rs), so that the benchmark
+/// measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ppa_engine::{pack::EmbeddedSource, EngineBuilder, FileReport, Level};
 use rayon::prelude::*;
 use serde_json::json;

@@ -12,6 +12,7 @@
 
 use crate::file::FileCtx;
 use crate::lang::Language;
+use crate::lang::NodeExt;
 use crate::semantics;
 use tree_sitter::Node;
 
@@ -308,32 +309,32 @@ enum Literal {
 /// The first argument of the call at (or around) `node` when it is a literal: a string that
 /// looks like a path, or literal data.
 fn literal_argument(file: &FileCtx, node: Node<'_>) -> Option<Literal> {
-    let call = if matches!(node.kind(), "call" | "call_expression") {
+    let call = if matches!(node.kind_str(), "call" | "call_expression") {
         node
     } else {
         semantics::ancestors(file, node)
             .into_iter()
-            .find(|n| matches!(n.kind(), "call" | "call_expression"))?
+            .find(|n| matches!(n.kind_str(), "call" | "call_expression"))?
     };
     // `Path("config.json").read_text()`: the receiver's call carries the path.
     let receiver_call = call
-        .child_by_field_name("function")
-        .and_then(|f| {
-            f.child_by_field_name("object")
-                .or_else(|| f.child_by_field_name("operand"))
-        })
-        .filter(|o| matches!(o.kind(), "call" | "call_expression"));
+        .field("function")
+        .and_then(|f| f.field("object").or_else(|| f.field("operand")))
+        .filter(|o| matches!(o.kind_str(), "call" | "call_expression"));
     for c in [Some(call), receiver_call].into_iter().flatten() {
-        let args = c.child_by_field_name("arguments")?;
+        let args = c.field("arguments")?;
         let Some(first) = args.named_child(0) else {
             continue;
         };
-        match first.kind() {
+        match first.kind_str() {
             "string" | "interpreted_string_literal" | "raw_string_literal" | "template_string" => {
                 if first.named_child_count() > 0
                     && (0..first.named_child_count())
                         .filter_map(|i| first.named_child(i as u32))
-                        .any(|k| k.kind() == "interpolation" || k.kind() == "template_substitution")
+                        .any(|k| {
+                            k.kind_str() == "interpolation"
+                                || k.kind_str() == "template_substitution"
+                        })
                 {
                     continue;
                 }
@@ -361,7 +362,7 @@ fn has_identifier(n: Node<'_>) -> bool {
     let mut cursor = n.walk();
     let mut stack = vec![n];
     while let Some(cur) = stack.pop() {
-        if cur.kind() == "identifier" {
+        if cur.kind_str() == "identifier" {
             return true;
         }
         for c in cur.named_children(&mut cursor) {

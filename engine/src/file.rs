@@ -8,6 +8,7 @@
 #![allow(unsafe_code)] // reason: lifetime extension of tree-sitter nodes, justified below
 
 use crate::lang::Language;
+use crate::lang::NodeExt;
 use crate::semantics::Bindings;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -39,6 +40,14 @@ pub struct FileCtx {
     pub(crate) span_cache: Mutex<HashMap<usize, Arc<Vec<crate::semantics::span::TxSpan>>>>,
     /// Byte offset where each line starts, built on first use.
     line_starts: OnceLock<Vec<usize>>,
+    /// The module's definitions and imports as the call-graph resolution reads them.
+    pub(crate) knowledge: OnceLock<crate::callgraph::KnowledgeData>,
+    /// The root's children, for [`FileCtx::top_level`].
+    top_level: OnceLock<Vec<Node<'static>>>,
+    /// Names each scope may bind (receiver kinds), by scope node id.
+    pub(crate) bound_names_cache: Mutex<HashMap<usize, Arc<std::collections::HashSet<Box<str>>>>>,
+    /// Call-graph frames (parameters, types, nested definitions) by function node id.
+    pub(crate) frame_cache: Mutex<HashMap<usize, Arc<crate::callgraph::FnInfo>>>,
 }
 
 impl std::fmt::Debug for FileCtx {
@@ -65,6 +74,10 @@ impl FileCtx {
             receiver_cache: Mutex::new(HashMap::new()),
             span_cache: Mutex::new(HashMap::new()),
             line_starts: OnceLock::new(),
+            knowledge: OnceLock::new(),
+            top_level: OnceLock::new(),
+            bound_names_cache: Mutex::new(HashMap::new()),
+            frame_cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -109,6 +122,19 @@ impl FileCtx {
         let end = starts.get(line).map_or(self.source.len(), |&e| e - 1);
         let l = &self.source[start..end];
         l.strip_suffix('\r').unwrap_or(l)
+    }
+
+    /// The children of the root node (a module's statements), in order, listed once per file.
+    pub(crate) fn top_level(&self) -> &[Node<'_>] {
+        self.top_level.get_or_init(|| {
+            let root = self.tree.root_node();
+            let mut c = root.walk();
+            root.children(&mut c)
+                // SAFETY: the nodes point into `self.tree`, which `self` owns and never
+                // mutates; they are handed out only with the lifetime of `&self` (see NodeRef).
+                .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) })
+                .collect()
+        })
     }
 
     pub(crate) fn bindings(&self) -> &Bindings {
@@ -165,7 +191,7 @@ impl std::fmt::Debug for NodeRef {
         write!(
             f,
             "{}@{}:{}",
-            self.node.kind(),
+            self.node.kind_str(),
             self.node.start_position().row + 1,
             self.node.start_position().column + 1
         )

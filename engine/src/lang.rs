@@ -88,21 +88,25 @@ impl Language {
     /// with every field name of the grammar on each call, and predicates call `node.field(…)`
     /// millions of times per corpus.
     pub fn field_id(self, name: &str) -> Option<std::num::NonZeroU16> {
-        static FIELDS: [std::sync::OnceLock<
-            std::collections::HashMap<&'static str, std::num::NonZeroU16>,
-        >; 5] = [const { std::sync::OnceLock::new() }; 5];
-        FIELDS[self as usize]
-            .get_or_init(|| {
-                let g = self.grammar();
-                (1..=g.field_count() as u16)
-                    .filter_map(|id| {
-                        let name: &'static str = Box::leak(g.field_name_for_id(id)?.into());
-                        Some((name, std::num::NonZeroU16::new(id)?))
-                    })
-                    .collect()
-            })
-            .get(name)
-            .copied()
+        // Sorted by name and searched by halves: a grammar has a few dozen fields, and this
+        // is cheaper than hashing the name.
+        static FIELDS: [std::sync::OnceLock<Vec<(&'static str, std::num::NonZeroU16)>>; 5] =
+            [const { std::sync::OnceLock::new() }; 5];
+        let table = FIELDS[self as usize].get_or_init(|| {
+            let g = self.grammar();
+            let mut t: Vec<(&'static str, std::num::NonZeroU16)> = (1..=g.field_count() as u16)
+                .filter_map(|id| {
+                    let name: &'static str = Box::leak(g.field_name_for_id(id)?.into());
+                    Some((name, std::num::NonZeroU16::new(id)?))
+                })
+                .collect();
+            t.sort_unstable();
+            t
+        });
+        table
+            .binary_search_by(|(n, _)| (*n).cmp(name))
+            .ok()
+            .map(|i| table[i].1)
     }
 
     /// The line-comment prefix used by suppressions and fixture annotations.
@@ -175,6 +179,47 @@ impl Language {
             Language::Python => &["class_definition"],
             Language::Go => &["type_declaration"],
             _ => &["class_declaration", "class"],
+        }
+    }
+}
+
+/// Kind names and field lookups for nodes of the built-in grammars through the per-grammar
+/// tables of [`Language::kind_names`] and [`Language::field_id`]. The engine's semantic
+/// built-ins ask every node they pass for its kind and fields; tree-sitter's `Node::kind()`
+/// re-validates a C string and `child_by_field_name` compares the name with every field name of
+/// the grammar, which together cost about a tenth of parse time on prefect.
+pub(crate) trait NodeExt<'t> {
+    /// What `Node::kind()` returns.
+    fn kind_str(&self) -> &'t str;
+    /// What `Node::child_by_field_name(name)` returns.
+    fn field(&self, name: &str) -> Option<tree_sitter::Node<'t>>;
+}
+
+/// The built-in language of a node's grammar (`None`: a grammar the engine does not ship).
+fn language_of(node: tree_sitter::Node<'_>) -> Option<Language> {
+    static GRAMMARS: std::sync::OnceLock<Vec<tree_sitter::Language>> = std::sync::OnceLock::new();
+    let grammars = GRAMMARS.get_or_init(|| Language::ALL.iter().map(|l| l.grammar()).collect());
+    let l = node.language();
+    grammars
+        .iter()
+        .position(|g| *g == *l)
+        .map(|i| Language::ALL[i])
+}
+
+impl<'t> NodeExt<'t> for tree_sitter::Node<'t> {
+    #[inline]
+    fn kind_str(&self) -> &'t str {
+        match language_of(*self) {
+            Some(lang) => lang.kind_of(*self),
+            None => self.kind(),
+        }
+    }
+
+    #[inline]
+    fn field(&self, name: &str) -> Option<tree_sitter::Node<'t>> {
+        match language_of(*self) {
+            Some(lang) => self.child_by_field_id(lang.field_id(name)?.get()),
+            None => self.child_by_field_name(name),
         }
     }
 }

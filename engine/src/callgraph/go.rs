@@ -2,6 +2,7 @@
 
 use super::{FnInfo, Raw};
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 /// `a.b.c` as a chain; a call in the chain is looked through (`NewStore().Save`).
@@ -9,7 +10,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
     let mut path = Vec::new();
     let mut n = node;
     for _ in 0..16 {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" | "package_identifier" | "type_identifier" => {
                 path.reverse();
                 return Some(Raw::Chain {
@@ -18,10 +19,10 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 });
             }
             "selector_expression" => {
-                path.push(file.text(n.child_by_field_name("field")?).to_string());
-                n = n.child_by_field_name("operand")?;
+                path.push(file.text(n.field("field")?).to_string());
+                n = n.field("operand")?;
             }
-            "call_expression" => n = n.child_by_field_name("function")?,
+            "call_expression" => n = n.field("function")?,
             "parenthesized_expression" => n = n.named_child(0)?,
             _ => return None,
         }
@@ -35,7 +36,7 @@ pub(super) fn package_name(file: &FileCtx) -> Option<String> {
     let mut c = root.walk();
     let clause = root
         .named_children(&mut c)
-        .find(|n| n.kind() == "package_clause")?;
+        .find(|n| n.kind_str() == "package_clause")?;
     let id = clause.named_child(0)?;
     Some(file.text(id).to_string())
 }
@@ -49,10 +50,10 @@ pub(super) fn package_key(file: &FileCtx) -> String {
 }
 
 pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
-    match def.kind() {
-        "function_declaration" => Some(file.text(def.child_by_field_name("name")?).to_string()),
+    match def.kind_str() {
+        "function_declaration" => Some(file.text(def.field("name")?).to_string()),
         "method_declaration" => {
-            let m = file.text(def.child_by_field_name("name")?);
+            let m = file.text(def.field("name")?);
             match receiver_base(file, def) {
                 Some(t) => Some(format!("{t}.{m}")),
                 None => Some(m.to_string()),
@@ -60,39 +61,37 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
         }
         _ => {
             // `handler := func(…) {…}` / `var handler = func(…) {…}`: one name, one value.
-            let list = parent.filter(|p| p.kind() == "expression_list")?;
+            let list = parent.filter(|p| p.kind_str() == "expression_list")?;
             if list.named_child_count() != 1 {
                 return None;
             }
             let decl = list.parent()?;
-            let left = match decl.kind() {
-                "short_var_declaration" | "assignment_statement" => {
-                    decl.child_by_field_name("left")?
-                }
-                "var_spec" => decl.child_by_field_name("name")?,
+            let left = match decl.kind_str() {
+                "short_var_declaration" | "assignment_statement" => decl.field("left")?,
+                "var_spec" => decl.field("name")?,
                 _ => return None,
             };
-            let id = if left.kind() == "identifier" {
+            let id = if left.kind_str() == "identifier" {
                 left
             } else if left.named_child_count() == 1 {
                 left.named_child(0)?
             } else {
                 return None;
             };
-            (id.kind() == "identifier").then(|| file.text(id).to_string())
+            (id.kind_str() == "identifier").then(|| file.text(id).to_string())
         }
     }
 }
 
 /// The receiver's type name without pointer or type arguments: `Store` for `(s *Store[T])`.
 fn receiver_base<'s>(file: &'s FileCtx, def: Node<'_>) -> Option<&'s str> {
-    let recv = def.child_by_field_name("receiver")?;
+    let recv = def.field("receiver")?;
     let decl = recv.named_child(0)?;
-    let mut ty = decl.child_by_field_name("type")?;
+    let mut ty = decl.field("type")?;
     loop {
-        match ty.kind() {
+        match ty.kind_str() {
             "pointer_type" => ty = ty.named_child(0)?,
-            "generic_type" => ty = ty.child_by_field_name("type")?,
+            "generic_type" => ty = ty.field("type")?,
             "type_identifier" => return Some(file.text(ty)),
             _ => return None,
         }
@@ -101,7 +100,7 @@ fn receiver_base<'s>(file: &'s FileCtx, def: Node<'_>) -> Option<&'s str> {
 
 /// The receiver type of a method as a qualified name.
 pub(super) fn receiver_type(file: &FileCtx, def: Node<'_>) -> Option<String> {
-    if def.kind() != "method_declaration" {
+    if def.kind_str() != "method_declaration" {
         return None;
     }
     let t = receiver_base(file, def)?;
@@ -113,13 +112,13 @@ pub(super) fn receiver_type(file: &FileCtx, def: Node<'_>) -> Option<String> {
 pub(super) fn type_target(file: &FileCtx, ty: Node<'_>, module: &str) -> Option<String> {
     let mut ty = ty;
     loop {
-        match ty.kind() {
+        match ty.kind_str() {
             "pointer_type" => ty = ty.named_child(0)?,
-            "generic_type" => ty = ty.child_by_field_name("type")?,
+            "generic_type" => ty = ty.field("type")?,
             "type_identifier" => return Some(format!("{module}.{}", file.text(ty))),
             "qualified_type" => {
-                let pkg = ty.child_by_field_name("package")?;
-                let name = ty.child_by_field_name("name")?;
+                let pkg = ty.field("package")?;
+                let name = ty.field("name")?;
                 // Package names are bound at file level: no scope to search.
                 let crate::semantics::Binding::Import(path) =
                     file.bindings().get(file.text(pkg))?
@@ -135,22 +134,17 @@ pub(super) fn type_target(file: &FileCtx, ty: Node<'_>, module: &str) -> Option<
 
 pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, info: &mut FnInfo) {
     let module = package_key(file);
-    if let Some(recv) = f.child_by_field_name("receiver") {
-        if let Some(name) = recv
-            .named_child(0)
-            .and_then(|d| d.child_by_field_name("name"))
-        {
+    if let Some(recv) = f.field("receiver") {
+        if let Some(name) = recv.named_child(0).and_then(|d| d.field("name")) {
             info.self_name = Some(file.text(name).to_string());
         }
     }
-    let Some(params) = f.child_by_field_name("parameters") else {
+    let Some(params) = f.field("parameters") else {
         return;
     };
     let mut c = params.walk();
     for p in params.named_children(&mut c) {
-        let ty = p
-            .child_by_field_name("type")
-            .and_then(|t| type_target(file, t, &module));
+        let ty = p.field("type").and_then(|t| type_target(file, t, &module));
         let mut c2 = p.walk();
         for n in p.children_by_field_name("name", &mut c2) {
             let name = file.text(n).to_string();
@@ -163,7 +157,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, info: &mut FnInfo) {
 }
 
 pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
-    let Some(params) = f.child_by_field_name("parameters") else {
+    let Some(params) = f.field("parameters") else {
         return Vec::new();
     };
     let mut c = params.walk();
@@ -183,21 +177,21 @@ pub(super) fn local_types(
 ) -> (Vec<String>, Vec<(String, String)>) {
     let mut names = Vec::new();
     let mut out = Vec::new();
-    match node.kind() {
+    match node.kind_str() {
         "short_var_declaration" | "range_clause" => {
-            let Some(left) = node.child_by_field_name("left") else {
+            let Some(left) = node.field("left") else {
                 return (names, out);
             };
             let mut c1 = left.walk();
             let ids: Vec<Node<'_>> = left
                 .named_children(&mut c1)
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| n.kind_str() == "identifier")
                 .collect();
             names.extend(ids.iter().map(|n| file.text(*n).to_string()));
-            if node.kind() == "range_clause" {
+            if node.kind_str() == "range_clause" {
                 return (names, out);
             }
-            let Some(right) = node.child_by_field_name("right") else {
+            let Some(right) = node.field("right") else {
                 return (names, out);
             };
             let mut c2 = right.walk();
@@ -206,15 +200,15 @@ pub(super) fn local_types(
                 return (names, out);
             }
             for (n, v) in ids.iter().zip(values) {
-                let lit = match v.kind() {
+                let lit = match v.kind_str() {
                     "composite_literal" => Some(v),
                     "unary_expression" => v
-                        .child_by_field_name("operand")
-                        .filter(|o| o.kind() == "composite_literal"),
+                        .field("operand")
+                        .filter(|o| o.kind_str() == "composite_literal"),
                     _ => None,
                 };
                 if let Some(t) = lit
-                    .and_then(|l| l.child_by_field_name("type"))
+                    .and_then(|l| l.field("type"))
                     .and_then(|t| type_target(file, t, module))
                 {
                     out.push((file.text(*n).to_string(), t));
@@ -223,7 +217,7 @@ pub(super) fn local_types(
         }
         "var_spec" => {
             let ty = node
-                .child_by_field_name("type")
+                .field("type")
                 .and_then(|t| type_target(file, t, module));
             let mut c = node.walk();
             for n in node.children_by_field_name("name", &mut c) {
@@ -248,16 +242,13 @@ pub(super) fn struct_types(
     let mut out = Vec::new();
     let mut c = decl.walk();
     for spec in decl.named_children(&mut c) {
-        if spec.kind() != "type_spec" {
+        if spec.kind_str() != "type_spec" {
             continue;
         }
-        let (Some(name), Some(ty)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("type"),
-        ) else {
+        let (Some(name), Some(ty)) = (spec.field("name"), spec.field("type")) else {
             continue;
         };
-        if ty.kind() != "struct_type" {
+        if ty.kind_str() != "struct_type" {
             continue;
         }
         let mut bases = Vec::new();
@@ -265,11 +256,11 @@ pub(super) fn struct_types(
         if let Some(list) = ty.named_child(0) {
             let mut c2 = list.walk();
             for field in list.named_children(&mut c2) {
-                if field.kind() != "field_declaration" {
+                if field.kind_str() != "field_declaration" {
                     continue;
                 }
                 let Some(t) = field
-                    .child_by_field_name("type")
+                    .field("type")
                     .and_then(|t| type_target(file, t, &module))
                 else {
                     continue;
@@ -297,16 +288,16 @@ pub(super) fn struct_types(
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
     let mut c = root.walk();
     for d in root.named_children(&mut c) {
-        match d.kind() {
+        match d.kind_str() {
             "function_declaration" => {
-                if let Some(n) = d.child_by_field_name("name") {
+                if let Some(n) = d.field("name") {
                     defs.push(file.text(n).to_string());
                 }
             }
             "type_declaration" => {
                 let mut c2 = d.walk();
                 for spec in d.named_children(&mut c2) {
-                    if let Some(n) = spec.child_by_field_name("name") {
+                    if let Some(n) = spec.field("name") {
                         defs.push(file.text(n).to_string());
                     }
                 }

@@ -3,6 +3,7 @@
 
 use super::{FileKnowledge, FnInfo, Raw};
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 const EXTENSIONS: &[&str] = &[".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"];
@@ -38,21 +39,21 @@ pub(crate) fn resolve_specifier(path: &str, spec: &str) -> Option<String> {
 }
 
 pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
-    if let Some(n) = def.child_by_field_name("name") {
+    if let Some(n) = def.field("name") {
         return Some(file.text(n).to_string());
     }
     let p = parent?;
-    let n = match p.kind() {
-        "variable_declarator" => p.child_by_field_name("name")?,
-        "pair" => p.child_by_field_name("key")?,
-        "public_field_definition" | "field_definition" => p
-            .child_by_field_name("name")
-            .or_else(|| p.child_by_field_name("property"))?,
+    let n = match p.kind_str() {
+        "variable_declarator" => p.field("name")?,
+        "pair" => p.field("key")?,
+        "public_field_definition" | "field_definition" => {
+            p.field("name").or_else(|| p.field("property"))?
+        }
         "assignment_expression" => {
-            let left = p.child_by_field_name("left")?;
-            match left.kind() {
+            let left = p.field("left")?;
+            match left.kind_str() {
                 "identifier" => left,
-                "member_expression" => left.child_by_field_name("property")?,
+                "member_expression" => left.field("property")?,
                 _ => return None,
             }
         }
@@ -60,7 +61,7 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
         _ => return None,
     };
     if !matches!(
-        n.kind(),
+        n.kind_str(),
         "identifier" | "property_identifier" | "private_property_identifier" | "type_identifier"
     ) {
         return None;
@@ -72,9 +73,9 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
 fn type_chain(file: &FileCtx, ann: Node<'_>) -> Option<Raw> {
     let mut t = ann;
     for _ in 0..4 {
-        match t.kind() {
+        match t.kind_str() {
             "type_annotation" => t = t.named_child(0)?,
-            "generic_type" => t = t.child_by_field_name("name")?,
+            "generic_type" => t = t.field("name")?,
             "type_identifier" => {
                 return Some(Raw::Chain {
                     root: file.text(t).to_string(),
@@ -97,39 +98,35 @@ fn type_chain(file: &FileCtx, ann: Node<'_>) -> Option<Raw> {
 }
 
 pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, info: &mut FnInfo) {
-    info.is_arrow = f.kind() == "arrow_function";
+    info.is_arrow = f.kind_str() == "arrow_function";
     if info.class.is_some() && !info.is_arrow {
         info.self_name = Some("this".into());
     }
-    let params = f
-        .child_by_field_name("parameters")
-        .or_else(|| f.child_by_field_name("parameter"));
+    let params = f.field("parameters").or_else(|| f.field("parameter"));
     let Some(params) = params else {
         return;
     };
-    if params.kind() == "identifier" {
+    if params.kind_str() == "identifier" {
         info.params.push(file.text(params).to_string());
         return;
     }
     let mut c = params.walk();
     for p in params.named_children(&mut c) {
-        let (id, ty, property) = match p.kind() {
+        let (id, ty, property) = match p.kind_str() {
             "identifier" => (Some(p), None, false),
             "required_parameter" | "optional_parameter" => {
                 let mut c2 = p.walk();
                 let property = p
                     .children(&mut c2)
-                    .any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
+                    .any(|k| matches!(k.kind_str(), "accessibility_modifier" | "readonly"));
                 (
-                    p.child_by_field_name("pattern")
-                        .filter(|n| n.kind() == "identifier"),
-                    p.child_by_field_name("type"),
+                    p.field("pattern").filter(|n| n.kind_str() == "identifier"),
+                    p.field("type"),
                     property,
                 )
             }
             "assignment_pattern" => (
-                p.child_by_field_name("left")
-                    .filter(|n| n.kind() == "identifier"),
+                p.field("left").filter(|n| n.kind_str() == "identifier"),
                 None,
                 false,
             ),
@@ -161,7 +158,7 @@ pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
         // Some grammar versions put a member's decorators before it in the class body.
         let mut prev = f.prev_named_sibling();
         let mut before = Vec::new();
-        while let Some(p) = prev.filter(|p| p.kind() == "decorator") {
+        while let Some(p) = prev.filter(|p| p.kind_str() == "decorator") {
             if let Some(e) = p.named_child(0) {
                 before.push(file.text(e).to_string());
             }
@@ -174,13 +171,11 @@ pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
 }
 
 pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
-    let params = f
-        .child_by_field_name("parameters")
-        .or_else(|| f.child_by_field_name("parameter"));
+    let params = f.field("parameters").or_else(|| f.field("parameter"));
     let Some(params) = params else {
         return Vec::new();
     };
-    if params.kind() == "identifier" {
+    if params.kind_str() == "identifier" {
         return vec![file.text(params).to_string()];
     }
     let mut c = params.walk();
@@ -195,7 +190,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
     let mut path = Vec::new();
     let mut n = node;
     for _ in 0..16 {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => {
                 path.reverse();
                 return Some(Raw::Chain {
@@ -211,15 +206,15 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 });
             }
             "member_expression" => {
-                let prop = n.child_by_field_name("property")?;
+                let prop = n.field("property")?;
                 if !matches!(
-                    prop.kind(),
+                    prop.kind_str(),
                     "property_identifier" | "private_property_identifier"
                 ) {
                     return None;
                 }
                 path.push(file.text(prop).to_string());
-                n = n.child_by_field_name("object")?;
+                n = n.field("object")?;
             }
             "parenthesized_expression"
             | "non_null_expression"
@@ -290,9 +285,9 @@ pub(super) fn relative_imports(
     let mut out = Vec::new();
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
-        match stmt.kind() {
+        match stmt.kind_str() {
             "import_statement" => {
-                let Some(src) = stmt.child_by_field_name("source") else {
+                let Some(src) = stmt.field("source") else {
                     continue;
                 };
                 let spec = file.text(src).trim_matches(['\'', '"', '`']);
@@ -301,12 +296,12 @@ pub(super) fn relative_imports(
                 };
                 let mut c2 = stmt.walk();
                 for clause in stmt.named_children(&mut c2) {
-                    if clause.kind() != "import_clause" {
+                    if clause.kind_str() != "import_clause" {
                         continue;
                     }
                     let mut c3 = clause.walk();
                     for part in clause.named_children(&mut c3) {
-                        match part.kind() {
+                        match part.kind_str() {
                             "identifier" => out.push((
                                 file.text(part).to_string(),
                                 module.clone(),
@@ -320,10 +315,10 @@ pub(super) fn relative_imports(
                             "named_imports" => {
                                 let mut c4 = part.walk();
                                 for spec in part.named_children(&mut c4) {
-                                    let Some(name) = spec.child_by_field_name("name") else {
+                                    let Some(name) = spec.field("name") else {
                                         continue;
                                     };
-                                    let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                                    let alias = spec.field("alias").unwrap_or(name);
                                     out.push((
                                         file.text(alias).to_string(),
                                         module.clone(),
@@ -339,33 +334,29 @@ pub(super) fn relative_imports(
             "lexical_declaration" | "variable_declaration" => {
                 let mut c2 = stmt.walk();
                 for d in stmt.named_children(&mut c2) {
-                    if d.kind() != "variable_declarator" {
+                    if d.kind_str() != "variable_declarator" {
                         continue;
                     }
-                    let (Some(name), Some(value)) = (
-                        d.child_by_field_name("name"),
-                        d.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
                     let Some(module) = required(file, value) else {
                         continue;
                     };
-                    match name.kind() {
+                    match name.kind_str() {
                         "identifier" => out.push((file.text(name).to_string(), module, None)),
                         "object_pattern" => {
                             let mut c3 = name.walk();
                             for p in name.named_children(&mut c3) {
-                                match p.kind() {
+                                match p.kind_str() {
                                     "shorthand_property_identifier_pattern" => {
                                         let n = file.text(p).to_string();
                                         out.push((n.clone(), module.clone(), Some(n)));
                                     }
                                     "pair_pattern" => {
-                                        if let (Some(k), Some(v)) = (
-                                            p.child_by_field_name("key"),
-                                            p.child_by_field_name("value"),
-                                        ) {
+                                        if let (Some(k), Some(v)) =
+                                            (p.field("key"), p.field("value"))
+                                        {
                                             out.push((
                                                 file.text(v).to_string(),
                                                 module.clone(),
@@ -389,15 +380,15 @@ pub(super) fn relative_imports(
 
 /// `require('./x')` → the module.
 fn required(file: &FileCtx, v: Node<'_>) -> Option<String> {
-    if v.kind() != "call_expression" {
+    if v.kind_str() != "call_expression" {
         return None;
     }
-    let f = v.child_by_field_name("function")?;
+    let f = v.field("function")?;
     if file.text(f) != "require" {
         return None;
     }
-    let arg = v.child_by_field_name("arguments")?.named_child(0)?;
-    if arg.kind() != "string" {
+    let arg = v.field("arguments")?.named_child(0)?;
+    if arg.kind_str() != "string" {
         return None;
     }
     resolve_specifier(&file.path, file.text(arg).trim_matches(['\'', '"', '`']))
@@ -409,25 +400,25 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
         for d in n.named_children(&mut c) {
-            match d.kind() {
+            match d.kind_str() {
                 "function_declaration"
                 | "generator_function_declaration"
                 | "class_declaration"
                 | "abstract_class_declaration" => {
-                    if let Some(name) = d.child_by_field_name("name") {
+                    if let Some(name) = d.field("name") {
                         defs.push(file.text(name).to_string());
                     }
                 }
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c2 = d.walk();
                     for v in d.named_children(&mut c2) {
-                        let is_fn = v.child_by_field_name("value").is_some_and(|x| {
+                        let is_fn = v.field("value").is_some_and(|x| {
                             matches!(
-                                x.kind(),
+                                x.kind_str(),
                                 "arrow_function" | "function_expression" | "function" | "class"
                             )
                         });
-                        if let (true, Some(name)) = (is_fn, v.child_by_field_name("name")) {
+                        if let (true, Some(name)) = (is_fn, v.field("name")) {
                             defs.push(file.text(name).to_string());
                         }
                     }
@@ -445,39 +436,33 @@ pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, Strin
     let mut out = Vec::new();
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
-        if stmt.kind() == "export_statement" {
+        if stmt.kind_str() == "export_statement" {
             let text = file.text(stmt);
             if !text.starts_with("export default") {
                 continue;
             }
             let target = stmt
-                .child_by_field_name("declaration")
-                .and_then(|d| d.child_by_field_name("name"))
-                .or_else(|| {
-                    stmt.child_by_field_name("value")
-                        .filter(|v| v.kind() == "identifier")
-                });
+                .field("declaration")
+                .and_then(|d| d.field("name"))
+                .or_else(|| stmt.field("value").filter(|v| v.kind_str() == "identifier"));
             if let Some(t) = target {
                 out.push((
                     format!("{module}:default"),
                     format!("{module}:{}", file.text(t)),
                 ));
             }
-        } else if stmt.kind() == "expression_statement" {
+        } else if stmt.kind_str() == "expression_statement" {
             // `module.exports = handler`
             let Some(a) = stmt
                 .named_child(0)
-                .filter(|a| a.kind() == "assignment_expression")
+                .filter(|a| a.kind_str() == "assignment_expression")
             else {
                 continue;
             };
-            let (Some(l), Some(r)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            ) else {
+            let (Some(l), Some(r)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
-            if file.text(l) == "module.exports" && r.kind() == "identifier" {
+            if file.text(l) == "module.exports" && r.kind_str() == "identifier" {
                 out.push((
                     format!("{module}:default"),
                     format!("{module}:{}", file.text(r)),
@@ -493,14 +478,14 @@ pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
     let mut out = Vec::new();
     let mut c = class.walk();
     for h in class.named_children(&mut c) {
-        if h.kind() != "class_heritage" {
+        if h.kind_str() != "class_heritage" {
             continue;
         }
         let mut stack = vec![h];
         while let Some(n) = stack.pop() {
             let mut c2 = n.walk();
             for k in n.named_children(&mut c2) {
-                match k.kind() {
+                match k.kind_str() {
                     "extends_clause" => stack.push(k),
                     "implements_clause" => {}
                     _ => {
@@ -517,18 +502,18 @@ pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
 
 /// `this.x = new X(…)`: (x, X).
 pub(super) fn this_assignment(file: &FileCtx, node: Node<'_>) -> Option<(String, Raw)> {
-    let left = node.child_by_field_name("left")?;
-    if left.kind() != "member_expression" {
+    let left = node.field("left")?;
+    if left.kind_str() != "member_expression" {
         return None;
     }
-    if left.child_by_field_name("object")?.kind() != "this" {
+    if left.field("object")?.kind_str() != "this" {
         return None;
     }
-    let prop = file.text(left.child_by_field_name("property")?).to_string();
-    let right = node.child_by_field_name("right")?;
-    if right.kind() != "new_expression" {
+    let prop = file.text(left.field("property")?).to_string();
+    let right = node.field("right")?;
+    if right.kind_str() != "new_expression" {
         return None;
     }
-    let raw = chain(file, right.child_by_field_name("constructor")?)?;
+    let raw = chain(file, right.field("constructor")?)?;
     Some((prop, raw))
 }

@@ -29,6 +29,7 @@ mod python;
 
 use crate::file::FileCtx;
 use crate::lang::Language;
+use crate::lang::NodeExt;
 use std::sync::{Arc, OnceLock};
 use tree_sitter::Node;
 
@@ -195,17 +196,30 @@ pub fn target_name(file: &FileCtx, node: Node<'_>) -> Option<String> {
         .copied()
         .filter(|n| crate::semantics::is_function(file.language, *n))
         .collect();
-    // Frames for the enclosing functions, innermost first, built on demand.
-    let mut infos: Vec<FnInfo> = Vec::new();
+    // Frames for the enclosing functions, innermost first, built once per function and file
+    // (every call a predicate names in the function asks for the same frames).
+    let mut infos: Vec<std::sync::Arc<FnInfo>> = Vec::new();
     for f in functions.iter().rev() {
-        let parent = crate::semantics::ancestors(file, *f).first().copied();
-        let qname = qualified_name(file, *f);
-        let class = method_class(file, *f, parent);
-        let mut info = fn_info(file, *f, parent, qname, class);
-        info.nested = nested_definitions(file, *f);
+        let cached = crate::semantics::lock(&file.frame_cache)
+            .get(&f.id())
+            .cloned();
+        let info = match cached {
+            Some(info) => info,
+            None => {
+                let parent = crate::semantics::ancestors(file, *f).first().copied();
+                let qname = qualified_name(file, *f);
+                let class = method_class(file, *f, parent);
+                let mut info = fn_info(file, *f, parent, qname, class);
+                info.nested = nested_definitions(file, *f);
+                let info = std::sync::Arc::new(info);
+                crate::semantics::lock(&file.frame_cache)
+                    .insert(f.id(), std::sync::Arc::clone(&info));
+                info
+            }
+        };
         infos.push(info);
     }
-    let chain: Vec<&FnInfo> = infos.iter().collect();
+    let chain: Vec<&FnInfo> = infos.iter().map(|i| &**i).collect();
     let ctx = FileKnowledge::from_tree(file);
     let raw = raw_reference(file, node)?;
     absolutize(file, &raw, &chain, &ctx)
@@ -213,7 +227,7 @@ pub fn target_name(file: &FileCtx, node: Node<'_>) -> Option<String> {
 
 /// Whether a node is a definition that names a symbol segment (a function or a class).
 fn is_definition(lang: Language, n: Node<'_>) -> bool {
-    crate::semantics::is_function(lang, n) || class_kinds(lang).contains(&n.kind())
+    crate::semantics::is_function(lang, n) || class_kinds(lang).contains(&n.kind_str())
 }
 
 fn class_kinds(lang: Language) -> &'static [&'static str] {
@@ -248,15 +262,15 @@ fn method_class(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>) -> Option
             // A method's definition sits in the class body (Python: `block`, maybe under a
             // `decorated_definition`; JS: `class_body`).
             let mut p = parent?;
-            if p.kind() == "decorated_definition" {
+            if p.kind_str() == "decorated_definition" {
                 p = crate::semantics::ancestors(file, p).first().copied()?;
             }
-            if !matches!(p.kind(), "block" | "class_body") {
+            if !matches!(p.kind_str(), "block" | "class_body") {
                 return None;
             }
             let class = crate::semantics::ancestors(file, p).first().copied()?;
             class_kinds(file.language)
-                .contains(&class.kind())
+                .contains(&class.kind_str())
                 .then(|| qualified_name(file, class))
         }
     }
@@ -302,31 +316,48 @@ pub(crate) enum Raw {
 /// imports.
 pub(crate) struct FileKnowledge<'f> {
     pub file: &'f FileCtx,
-    pub module: String,
+    pub module: &'f str,
     /// Module-level function and class names.
-    pub defs: Vec<String>,
+    pub defs: &'f [String],
     /// JavaScript: local name → (module path, imported name; `None` for a namespace).
-    pub imports: Vec<(String, String, Option<String>)>,
+    pub imports: &'f [(String, String, Option<String>)],
+}
+
+/// What [`FileKnowledge`] reads off a file, computed once per file ([`FileCtx`] keeps it):
+/// `target_name` asks for it at every call a predicate names, and reading the module's
+/// definitions each time cost more than the rest of the resolution.
+#[derive(Debug, Default)]
+pub(crate) struct KnowledgeData {
+    module: String,
+    defs: Vec<String>,
+    imports: Vec<(String, String, Option<String>)>,
 }
 
 impl<'f> FileKnowledge<'f> {
     fn from_tree(file: &'f FileCtx) -> FileKnowledge<'f> {
-        let root = file.tree.root_node();
-        let mut defs = Vec::new();
-        let mut imports = Vec::new();
-        match file.language {
-            Language::Python => python::module_defs(file, root, &mut defs),
-            Language::Go => go::module_defs(file, root, &mut defs),
-            _ => {
-                js::module_defs(file, root, &mut defs);
-                imports = js::relative_imports(file, root);
+        let data = file.knowledge.get_or_init(|| {
+            let root = file.tree.root_node();
+            let mut defs = Vec::new();
+            let mut imports = Vec::new();
+            match file.language {
+                Language::Python => python::module_defs(file, root, &mut defs),
+                Language::Go => go::module_defs(file, root, &mut defs),
+                _ => {
+                    js::module_defs(file, root, &mut defs);
+                    imports = js::relative_imports(file, root);
+                }
             }
-        }
+            KnowledgeData {
+                module: module_key(file),
+                defs,
+                imports,
+            }
+        });
         FileKnowledge {
             file,
-            module: module_key(file),
-            defs,
-            imports,
+            module: &data.module,
+            defs: &data.defs,
+            imports: &data.imports,
         }
     }
 
@@ -358,7 +389,7 @@ fn fn_info(
 
 /// Definitions directly inside a function's body (one level; blocks of `if`/`try` included).
 fn nested_definitions(file: &FileCtx, f: Node<'_>) -> Vec<(String, String)> {
-    let Some(body) = f.child_by_field_name("body") else {
+    let Some(body) = f.field("body") else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -370,14 +401,14 @@ fn nested_definitions(file: &FileCtx, f: Node<'_>) -> Vec<(String, String)> {
                 if let Some(name) = crate::semantics::definition_name(file, child) {
                     out.push((name.to_string(), qualified_name(file, child)));
                 }
-            } else if child.kind() == "decorated_definition" {
-                if let Some(def) = child.child_by_field_name("definition") {
+            } else if child.kind_str() == "decorated_definition" {
+                if let Some(def) = child.field("definition") {
                     if let Some(name) = crate::semantics::definition_name(file, def) {
                         out.push((name.to_string(), qualified_name(file, def)));
                     }
                 }
             } else if matches!(
-                child.kind(),
+                child.kind_str(),
                 "block"
                     | "statement_block"
                     | "if_statement"
@@ -784,7 +815,7 @@ impl<'t> Indexer<'t> {
         };
         let outer = self.innermost_fn();
         let start = match parent {
-            Some(p) if p.kind() == "decorated_definition" => p.start_position().row + 1,
+            Some(p) if p.kind_str() == "decorated_definition" => p.start_position().row + 1,
             // Python decorators are always inside `decorated_definition`, and Go has none: no
             // sibling to look at. (`prev_named_sibling` finds the parent by descending from the
             // root, so asking it for every function cost about a third of the index.)
@@ -796,7 +827,7 @@ impl<'t> Indexer<'t> {
                 let mut first = node;
                 while let Some(d) = first
                     .prev_named_sibling()
-                    .filter(|d| d.kind() == "decorator")
+                    .filter(|d| d.kind_str() == "decorator")
                 {
                     first = d;
                 }
@@ -907,7 +938,7 @@ impl<'t> Indexer<'t> {
         } else {
             "function"
         };
-        let Some(callee) = node.child_by_field_name(field) else {
+        let Some(callee) = node.field(field) else {
             return;
         };
         let Some(raw) = chain_of(file, callee) else {

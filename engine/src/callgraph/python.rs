@@ -2,6 +2,7 @@
 
 use super::{FnInfo, Raw};
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 /// `a.b.c` as a chain; a call in the chain is looked through (`Repo(db).save`).
@@ -9,7 +10,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
     let mut path = Vec::new();
     let mut n = node;
     for _ in 0..16 {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => {
                 path.reverse();
                 return Some(Raw::Chain {
@@ -18,10 +19,10 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 });
             }
             "attribute" => {
-                path.push(file.text(n.child_by_field_name("attribute")?).to_string());
-                n = n.child_by_field_name("object")?;
+                path.push(file.text(n.field("attribute")?).to_string());
+                n = n.field("object")?;
             }
-            "call" => n = n.child_by_field_name("function")?,
+            "call" => n = n.field("function")?,
             "parenthesized_expression" => n = n.named_child(0)?,
             _ => return None,
         }
@@ -34,22 +35,19 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
 pub(super) fn assigned_names(file: &FileCtx, node: Node<'_>) -> (Vec<String>, Vec<(String, Raw)>) {
     let mut names = Vec::new();
     let mut typed = Vec::new();
-    let left = node.child_by_field_name("left");
+    let left = node.field("left");
     if let Some(l) = left {
         target_names(file, l, &mut names);
     }
-    if node.kind() == "assignment" {
-        if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+    if node.kind_str() == "assignment" {
+        if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
             let name = file.text(l).to_string();
-            if let Some(t) = node
-                .child_by_field_name("type")
-                .and_then(|t| annotation(file, t))
-            {
+            if let Some(t) = node.field("type").and_then(|t| annotation(file, t)) {
                 typed.push((name, t));
             } else if let Some(callee) = node
-                .child_by_field_name("right")
-                .filter(|r| r.kind() == "call")
-                .and_then(|r| r.child_by_field_name("function"))
+                .field("right")
+                .filter(|r| r.kind_str() == "call")
+                .and_then(|r| r.field("function"))
             {
                 if let Some(c) = chain(file, callee) {
                     typed.push((name, c));
@@ -61,7 +59,7 @@ pub(super) fn assigned_names(file: &FileCtx, node: Node<'_>) -> (Vec<String>, Ve
 }
 
 fn target_names(file: &FileCtx, t: Node<'_>, out: &mut Vec<String>) {
-    match t.kind() {
+    match t.kind_str() {
         "identifier" => out.push(file.text(t).to_string()),
         "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
             let mut c = t.walk();
@@ -75,13 +73,13 @@ fn target_names(file: &FileCtx, t: Node<'_>, out: &mut Vec<String>) {
 
 /// The name of a definition: `def`/`class` names; a lambda assigned to a name takes it.
 pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> Option<String> {
-    if let Some(n) = def.child_by_field_name("name") {
+    if let Some(n) = def.field("name") {
         return Some(file.text(n).to_string());
     }
     let p = parent?;
-    if p.kind() == "assignment" {
-        let left = p.child_by_field_name("left")?;
-        if left.kind() == "identifier" {
+    if p.kind_str() == "assignment" {
+        let left = p.field("left")?;
+        if left.kind_str() == "identifier" {
             return Some(file.text(left).to_string());
         }
     }
@@ -89,7 +87,7 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
 }
 
 pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>, info: &mut FnInfo) {
-    let Some(params) = f.child_by_field_name("parameters") else {
+    let Some(params) = f.field("parameters") else {
         return;
     };
     let static_method = decorator_texts(file, parent)
@@ -97,23 +95,22 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>, inf
         .any(|d| d == "staticmethod");
     let mut c = params.walk();
     for (i, p) in params.named_children(&mut c).enumerate() {
-        let (name, ty) = match p.kind() {
+        let (name, ty) = match p.kind_str() {
             "identifier" => (Some(p), None),
             "typed_parameter" => (
-                p.named_child(0).filter(|n| n.kind() == "identifier"),
-                p.child_by_field_name("type"),
+                p.named_child(0).filter(|n| n.kind_str() == "identifier"),
+                p.field("type"),
             ),
-            "default_parameter" => (p.child_by_field_name("name"), None),
-            "typed_default_parameter" => {
-                (p.child_by_field_name("name"), p.child_by_field_name("type"))
-            }
+            "default_parameter" => (p.field("name"), None),
+            "typed_default_parameter" => (p.field("name"), p.field("type")),
             _ => (None, None),
         };
         let Some(name) = name else {
             continue;
         };
         let name = file.text(name).to_string();
-        if i == 0 && info.class.is_some() && f.kind() == "function_definition" && !static_method {
+        if i == 0 && info.class.is_some() && f.kind_str() == "function_definition" && !static_method
+        {
             info.self_name = Some(name.clone());
         }
         if let Some(raw) = ty.and_then(|t| annotation(file, t)) {
@@ -127,7 +124,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>, inf
 fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
     let mut n = ty;
     for _ in 0..4 {
-        match n.kind() {
+        match n.kind_str() {
             "type" => n = n.named_child(0)?,
             "identifier" | "attribute" => return chain(file, n),
             "generic_type" | "subscript" => {
@@ -141,7 +138,7 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
                 }
                 let mut c = n.walk();
                 let arg = n.named_children(&mut c).skip(1).find_map(|a| {
-                    if a.kind() == "type_parameter" {
+                    if a.kind_str() == "type_parameter" {
                         a.named_child(0)
                     } else {
                         Some(a)
@@ -149,7 +146,7 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
                 })?;
                 n = arg;
             }
-            "binary_operator" => n = n.child_by_field_name("left")?,
+            "binary_operator" => n = n.field("left")?,
             _ => return None,
         }
     }
@@ -158,19 +155,19 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
 
 /// Decorator texts without `@` of a definition whose parent is `decorated_definition`.
 pub(super) fn decorator_texts(file: &FileCtx, parent: Option<Node<'_>>) -> Vec<String> {
-    let Some(p) = parent.filter(|p| p.kind() == "decorated_definition") else {
+    let Some(p) = parent.filter(|p| p.kind_str() == "decorated_definition") else {
         return Vec::new();
     };
     let mut c = p.walk();
     p.named_children(&mut c)
-        .filter(|d| d.kind() == "decorator")
+        .filter(|d| d.kind_str() == "decorator")
         .filter_map(|d| d.named_child(0))
         .map(|e| file.text(e).to_string())
         .collect()
 }
 
 pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
-    let Some(params) = f.child_by_field_name("parameters") else {
+    let Some(params) = f.field("parameters") else {
         return Vec::new();
     };
     let mut c = params.walk();
@@ -182,7 +179,7 @@ pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
 
 /// `if __name__ == "__main__":` at module level.
 pub(super) fn is_main_guard(file: &FileCtx, node: Node<'_>) -> bool {
-    node.child_by_field_name("condition").is_some_and(|c| {
+    node.field("condition").is_some_and(|c| {
         let t = file.text(c);
         t.contains("__name__") && t.contains("__main__")
     })
@@ -190,35 +187,34 @@ pub(super) fn is_main_guard(file: &FileCtx, node: Node<'_>) -> bool {
 
 /// Base classes of a class definition (positional arguments that name something).
 pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
-    let Some(args) = class.child_by_field_name("superclasses") else {
+    let Some(args) = class.field("superclasses") else {
         return Vec::new();
     };
     let mut c = args.walk();
     args.named_children(&mut c)
-        .filter(|a| matches!(a.kind(), "identifier" | "attribute"))
+        .filter(|a| matches!(a.kind_str(), "identifier" | "attribute"))
         .filter_map(|a| chain(file, a))
         .collect()
 }
 
 /// Class-level annotations `repo: JobRepo` (dataclasses, pydantic models, declared attributes).
 pub(super) fn class_annotations(file: &FileCtx, class: Node<'_>) -> Vec<(String, Raw)> {
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
-        if stmt.kind() != "expression_statement" {
+        if stmt.kind_str() != "expression_statement" {
             continue;
         }
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") else {
             continue;
         };
-        let (Some(left), Some(ty)) = (a.child_by_field_name("left"), a.child_by_field_name("type"))
-        else {
+        let (Some(left), Some(ty)) = (a.field("left"), a.field("type")) else {
             continue;
         };
-        if left.kind() == "identifier" {
+        if left.kind_str() == "identifier" {
             if let Some(raw) = annotation(file, ty) {
                 out.push((file.text(left).to_string(), raw));
             }
@@ -233,29 +229,27 @@ pub(super) fn self_attribute(
     assign: Node<'_>,
     self_name: &str,
 ) -> Option<(String, Raw)> {
-    if assign.kind() != "assignment" {
+    if assign.kind_str() != "assignment" {
         return None;
     }
-    let left = assign.child_by_field_name("left")?;
-    if left.kind() != "attribute" {
+    let left = assign.field("left")?;
+    if left.kind_str() != "attribute" {
         return None;
     }
-    let obj = left.child_by_field_name("object")?;
-    if obj.kind() != "identifier" || file.text(obj) != self_name {
+    let obj = left.field("object")?;
+    if obj.kind_str() != "identifier" || file.text(obj) != self_name {
         return None;
     }
-    let attr = file
-        .text(left.child_by_field_name("attribute")?)
-        .to_string();
-    if let Some(ty) = assign.child_by_field_name("type") {
+    let attr = file.text(left.field("attribute")?).to_string();
+    if let Some(ty) = assign.field("type") {
         return Some((attr, annotation(file, ty)?));
     }
-    let right = assign.child_by_field_name("right")?;
-    if right.kind() != "call" {
+    let right = assign.field("right")?;
+    if right.kind_str() != "call" {
         return None;
     }
-    let callee = right.child_by_field_name("function")?;
-    if !matches!(callee.kind(), "identifier" | "attribute") {
+    let callee = right.field("function")?;
+    if !matches!(callee.kind_str(), "identifier" | "attribute") {
         return None;
     }
     Some((attr, chain(file, callee)?))
@@ -267,9 +261,9 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
         for child in n.named_children(&mut c) {
-            let def = match child.kind() {
+            let def = match child.kind_str() {
                 "function_definition" | "class_definition" => Some(child),
-                "decorated_definition" => child.child_by_field_name("definition"),
+                "decorated_definition" => child.field("definition"),
                 // Definitions under `if TYPE_CHECKING:`/`try:` at module level count too.
                 "if_statement" | "try_statement" | "block" | "else_clause" | "except_clause" => {
                     stack.push(child);
@@ -277,7 +271,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
                 }
                 _ => None,
             };
-            if let Some(name) = def.and_then(|d| d.child_by_field_name("name")) {
+            if let Some(name) = def.and_then(|d| d.field("name")) {
                 defs.push(file.text(name).to_string());
             }
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::lang::NodeExt;
 use std::sync::Arc;
 
 fn file(path: &str, src: &str) -> Arc<FileCtx> {
@@ -270,7 +271,7 @@ func Routes(s *Server) {
     let root = f.tree.root_node();
     let at = src.find("s.handleReset)").unwrap();
     let sel = root.named_descendant_for_byte_range(at, at + 13).unwrap();
-    assert_eq!(sel.kind(), "selector_expression");
+    assert_eq!(sel.kind_str(), "selector_expression");
     assert_eq!(
         target_name(&f, sel).as_deref(),
         Some("internal/api.Server.handleReset")

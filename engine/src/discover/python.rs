@@ -4,6 +4,7 @@
 //! lower bound of the constraint.
 
 use super::{Acc, Dep, Ecosystem};
+use crate::lang::NodeExt;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// PEP 503 normalization: lower case, runs of `-`, `_` and `.` become one `-`.
@@ -589,15 +590,12 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
     let mut lists: BTreeMap<&str, tree_sitter::Node> = BTreeMap::new();
     let mut cur = root.walk();
     for stmt in root.named_children(&mut cur) {
-        if stmt.kind() != "expression_statement" {
+        if stmt.kind_str() != "expression_statement" {
             continue;
         }
-        if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
-            if let (Some(l), Some(r)) = (
-                a.child_by_field_name("left"),
-                a.child_by_field_name("right"),
-            ) {
-                if l.kind() == "identifier" {
+        if let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") {
+            if let (Some(l), Some(r)) = (a.field("left"), a.field("right")) {
+                if l.kind_str() == "identifier" {
                     lists.insert(node_text(l), r);
                 }
             }
@@ -608,47 +606,47 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
         stack.extend(n.named_children(&mut c));
-        if n.kind() != "call" {
+        if n.kind_str() != "call" {
             continue;
         }
-        let Some(f) = n.child_by_field_name("function") else {
+        let Some(f) = n.field("function") else {
             continue;
         };
         let name = node_text(f);
         if name != "setup" && !name.ends_with(".setup") {
             continue;
         }
-        let Some(args) = n.child_by_field_name("arguments") else {
+        let Some(args) = n.field("arguments") else {
             continue;
         };
         let mut c = args.walk();
         for kw in args.named_children(&mut c) {
-            if kw.kind() != "keyword_argument"
-                || kw.child_by_field_name("name").map(node_text) != Some("install_requires")
+            if kw.kind_str() != "keyword_argument"
+                || kw.field("name").map(node_text) != Some("install_requires")
             {
                 continue;
             }
-            let Some(mut value) = kw.child_by_field_name("value") else {
+            let Some(mut value) = kw.field("value") else {
                 continue;
             };
-            if value.kind() == "identifier" {
+            if value.kind_str() == "identifier" {
                 match lists.get(node_text(value)) {
                     Some(v) => value = *v,
                     None => continue,
                 }
             }
-            if !matches!(value.kind(), "list" | "tuple") {
+            if !matches!(value.kind_str(), "list" | "tuple") {
                 continue;
             }
             let mut c = value.walk();
             for item in value.named_children(&mut c) {
-                if item.kind() != "string" {
+                if item.kind_str() != "string" {
                     continue;
                 }
                 let mut c = item.walk();
                 let content: String = item
                     .named_children(&mut c)
-                    .filter(|p| p.kind() == "string_content")
+                    .filter(|p| p.kind_str() == "string_content")
                     .map(node_text)
                     .collect();
                 if found.insert(content.clone()) {

@@ -14,6 +14,7 @@
 //! Each has a `#not-…` form.
 
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use crate::semantics;
 use crate::vocab::Vocabularies;
 use tree_sitter::{Node, Query, QueryPredicateArg};
@@ -173,8 +174,8 @@ impl CustomPredicate {
     ) -> bool {
         let v = match &self.test {
             Test::ResolvesTo(name) => {
-                let target = if matches!(node.kind(), "call" | "call_expression") {
-                    node.child_by_field_name("function").unwrap_or(node)
+                let target = if matches!(node.kind_str(), "call" | "call_expression") {
+                    node.field("function").unwrap_or(node)
                 } else {
                     node
                 };
@@ -233,13 +234,13 @@ fn spelled_may_match(
     // The root of the chain, as `semantics::python::resolve` descends it.
     let mut n = target;
     let root = loop {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => break Some(n),
-            "attribute" => match n.child_by_field_name("object") {
+            "attribute" => match n.field("object") {
                 Some(o) => n = o,
                 None => return true,
             },
-            "call" => match n.child_by_field_name("function") {
+            "call" => match n.field("function") {
                 Some(f) => n = f,
                 None => return true,
             },
@@ -265,10 +266,10 @@ fn spelled_may_match(
         None => "?",
     };
     let head = first.split('.').next().unwrap_or(first);
-    let last: &str = match target.kind() {
+    let last: &str = match target.kind_str() {
         "identifier" => first.rsplit('.').next().unwrap_or(first),
-        "attribute" => match target.child_by_field_name("attribute") {
-            Some(a) if target.child_by_field_name("object").is_some() => file.text(a),
+        "attribute" => match target.field("attribute") {
+            Some(a) if target.field("object").is_some() => file.text(a),
             _ => return true,
         },
         "call" | "parenthesized_expression" => return true,
@@ -281,10 +282,10 @@ fn spelled_may_match(
 /// The method name of a member expression (`b` in `a.b`), whose resolved name keeps it as its
 /// last segment.
 pub(crate) fn member_name(target: Node<'_>) -> Option<Node<'_>> {
-    match target.kind() {
-        "attribute" => target.child_by_field_name("attribute"),
-        "member_expression" => target.child_by_field_name("property"),
-        "selector_expression" => target.child_by_field_name("field"),
+    match target.kind_str() {
+        "attribute" => target.field("attribute"),
+        "member_expression" => target.field("property"),
+        "selector_expression" => target.field("field"),
         _ => None,
     }
 }
@@ -402,8 +403,8 @@ async def handler(session, items, path: Path):
         let mut calls = Vec::new();
         let mut stack = vec![file.tree.root_node()];
         while let Some(n) = stack.pop() {
-            if n.kind() == "call" {
-                calls.push(n.child_by_field_name("function").unwrap());
+            if n.kind_str() == "call" {
+                calls.push(n.field("function").unwrap());
             }
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));

@@ -2,6 +2,7 @@
 //! [`HOST_FUNCTIONS`], which `docs/pack-format.md` is checked against.
 
 use crate::file::{FileCtx, NodeRef};
+use crate::lang::NodeExt;
 use crate::semantics;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Position};
 use std::sync::{Arc, OnceLock};
@@ -230,10 +231,10 @@ const QUOTES: &[&str] = &["\"\"\"", "'''", "\"", "'", "`"];
 /// is `"`; raw strings have none); (glob, whether it interpolates). `None` when the node is not a
 /// string literal.
 pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(String, bool)> {
-    if !STRING_KINDS.contains(&node.kind()) {
+    if !STRING_KINDS.contains(&node.kind_str()) {
         return None;
     }
-    if node.kind() == "concatenated_string" {
+    if node.kind_str() == "concatenated_string" {
         let mut out = String::new();
         let mut templated = false;
         let mut c = node.walk();
@@ -264,7 +265,7 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
         let mut c = n.walk();
         let kids: Vec<_> = n.named_children(&mut c).collect();
         for k in kids.into_iter().rev() {
-            if INTERPOLATION_KINDS.contains(&k.kind()) || k.kind() == "escape_sequence" {
+            if INTERPOLATION_KINDS.contains(&k.kind_str()) || k.kind_str() == "escape_sequence" {
                 special.push(k);
             } else {
                 stack.push(k);
@@ -278,7 +279,7 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
         }
         out.push_str(&file.source[pos..n.start_byte()]);
         let piece = &file.source[n.start_byte()..n.end_byte()];
-        if n.kind() == "escape_sequence" {
+        if n.kind_str() == "escape_sequence" {
             out.push_str(&unescape(piece));
         } else {
             out.push('*');
@@ -455,8 +456,8 @@ fn with_vocab_contains(name: &str, vocab: &str) -> Result<bool, Box<EvalAltResul
 }
 
 fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
-    if matches!(n.kind(), "call" | "call_expression") {
-        n.child_by_field_name("function").unwrap_or(n)
+    if matches!(n.kind_str(), "call" | "call_expression") {
+        n.field("function").unwrap_or(n)
     } else {
         n
     }
@@ -495,7 +496,7 @@ fn kind_string(lang: crate::lang::Language, node: tree_sitter::Node<'_>) -> rhai
         .get_or_init(|| lang.kind_names().iter().map(|&k| k.into()).collect())
         .get(usize::from(node.kind_id()))
         .cloned()
-        .unwrap_or_else(|| node.kind().into())
+        .unwrap_or_else(|| node.kind_str().into())
 }
 
 pub(super) fn register(e: &mut Engine) {
@@ -522,7 +523,11 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("start_byte", |n: &mut NodeRef| n.node().start_byte() as i64);
     e.register_get("end_byte", |n: &mut NodeRef| n.node().end_byte() as i64);
     e.register_get("parent", |n: &mut NodeRef| {
-        let p = n.node().parent().map(|p| n.with(p));
+        // Through the engine's ancestor descent (a binary search over the module's statements
+        // first) rather than tree-sitter's `parent()`, which scans from the root each time.
+        let p = semantics::ancestors(n.file(), n.node())
+            .first()
+            .map(|p| n.with(*p));
         unit_or(p)
     });
     e.register_get("children", |n: &mut NodeRef| {
@@ -884,7 +889,7 @@ mod tests {
         let root = file.tree.root_node();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            if n.kind() == kind {
+            if n.kind_str() == kind {
                 return string_glob(&file, n);
             }
             let mut c = n.walk();

@@ -2,23 +2,21 @@
 
 use super::{resolve_depth, resolve_identifier, Binding, Bindings, Scope};
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" | "package_identifier" | "field_identifier" | "type_identifier" => {
             resolve_identifier(file, node, file.text(node), hops, sc)
         }
         "selector_expression" => {
-            let (Some(op), Some(field)) = (
-                node.child_by_field_name("operand"),
-                node.child_by_field_name("field"),
-            ) else {
+            let (Some(op), Some(field)) = (node.field("operand"), node.field("field")) else {
                 return "?".into();
             };
             format!("{}.{}", resolve_depth(file, op, hops, sc), file.text(field))
         }
-        "call_expression" => match node.child_by_field_name("function") {
+        "call_expression" => match node.field("function") {
             Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
@@ -37,7 +35,7 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     while let Some(n) = stack.pop() {
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "func_literal" if c.id() != func.id() => {}
                 "parameter_declaration" | "variadic_parameter_declaration" => {
                     let mut c2 = c.walk();
@@ -46,16 +44,13 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
                     }
                 }
                 "short_var_declaration" | "var_spec" | "const_spec" | "range_clause" => {
-                    if let Some(left) = c
-                        .child_by_field_name("left")
-                        .or_else(|| c.child_by_field_name("name"))
-                    {
+                    if let Some(left) = c.field("left").or_else(|| c.field("name")) {
                         let mut c2 = left.walk();
-                        if left.kind() == "identifier" {
+                        if left.kind_str() == "identifier" {
                             b.bind(file.text(left), Binding::Local);
                         }
                         for id in left.named_children(&mut c2) {
-                            if id.kind() == "identifier" {
+                            if id.kind_str() == "identifier" {
                                 b.bind(file.text(id), Binding::Local);
                             }
                         }
@@ -74,13 +69,13 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
     let root = file.tree.root_node();
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
-        match decl.kind() {
+        match decl.kind_str() {
             "import_declaration" => {
                 let mut stack = vec![decl];
                 while let Some(n) = stack.pop() {
                     let mut c2 = n.walk();
                     for c in n.named_children(&mut c2) {
-                        if c.kind() == "import_spec" {
+                        if c.kind_str() == "import_spec" {
                             import_spec(file, c, &mut b);
                         } else {
                             stack.push(c);
@@ -89,7 +84,7 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
                 }
             }
             "function_declaration" | "type_declaration" => {
-                if let Some(n) = decl.child_by_field_name("name") {
+                if let Some(n) = decl.field("name") {
                     b.bind(file.text(n), Binding::Local);
                 }
             }
@@ -100,12 +95,12 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
 }
 
 fn import_spec(file: &FileCtx, spec: Node<'_>, b: &mut Bindings) {
-    let Some(path) = spec.child_by_field_name("path") else {
+    let Some(path) = spec.field("path") else {
         return;
     };
     let path = file.text(path).trim_matches(|c| c == '"' || c == '`');
-    let name = match spec.child_by_field_name("name") {
-        Some(n) if matches!(n.kind(), "dot" | "blank_identifier") => return,
+    let name = match spec.field("name") {
+        Some(n) if matches!(n.kind_str(), "dot" | "blank_identifier") => return,
         Some(n) => file.text(n).to_string(),
         None => default_package_name(path),
     };
@@ -137,19 +132,19 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
         let mut cursor = lp.walk();
         let found = lp
             .named_children(&mut cursor)
-            .find(|c| c.kind() == "for_clause");
+            .find(|c| c.kind_str() == "for_clause");
         found?
     };
-    let cond = clause.child_by_field_name("condition")?;
-    if cond.kind() != "binary_expression" {
+    let cond = clause.field("condition")?;
+    if cond.kind_str() != "binary_expression" {
         return None;
     }
-    let right = cond.child_by_field_name("right")?;
-    if right.kind() != "int_literal" {
+    let right = cond.field("right")?;
+    if right.kind_str() != "int_literal" {
         return None;
     }
     let k: i64 = file.text(right).replace('_', "").parse().ok()?;
-    let op = cond.child_by_field_name("operator").map(|o| file.text(o));
+    let op = cond.field("operator").map(|o| file.text(o));
     Some(if op == Some("<=") { k + 1 } else { k })
 }
 

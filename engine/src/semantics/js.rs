@@ -2,28 +2,26 @@
 
 use super::{resolve_depth, resolve_identifier, Binding, Bindings, Scope};
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" | "shorthand_property_identifier" => {
             resolve_identifier(file, node, file.text(node), hops, sc)
         }
         "this" => "this".into(),
         "member_expression" => {
-            let (Some(obj), Some(prop)) = (
-                node.child_by_field_name("object"),
-                node.child_by_field_name("property"),
-            ) else {
+            let (Some(obj), Some(prop)) = (node.field("object"), node.field("property")) else {
                 return "?".into();
             };
             format!("{}.{}", resolve_depth(file, obj, hops, sc), file.text(prop))
         }
-        "call_expression" => match node.child_by_field_name("function") {
+        "call_expression" => match node.field("function") {
             Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
-        "new_expression" => match node.child_by_field_name("constructor") {
+        "new_expression" => match node.field("constructor") {
             Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
@@ -41,13 +39,10 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
 
 pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     let mut b = Bindings::default();
-    if let Some(params) = func
-        .child_by_field_name("parameters")
-        .or_else(|| func.child_by_field_name("parameter"))
-    {
+    if let Some(params) = func.field("parameters").or_else(|| func.field("parameter")) {
         bind_pattern(file, params, &mut b);
     }
-    if let Some(body) = func.child_by_field_name("body") {
+    if let Some(body) = func.field("body") {
         collect(file, body, &mut b, false);
     }
     b
@@ -62,18 +57,18 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
 fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings, module: bool) {
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
-        match c.kind() {
+        match c.kind_str() {
             "import_statement" if module => import_statement(file, c, b),
             "lexical_declaration" | "variable_declaration" => {
                 let mut c2 = c.walk();
                 for d in c.named_children(&mut c2) {
-                    if d.kind() == "variable_declarator" {
+                    if d.kind_str() == "variable_declarator" {
                         declarator(file, d, b);
                     }
                 }
             }
             "function_declaration" | "class_declaration" | "generator_function_declaration" => {
-                if let Some(n) = c.child_by_field_name("name") {
+                if let Some(n) = c.field("name") {
                     b.bind(file.text(n), Binding::Local);
                 }
             }
@@ -87,25 +82,23 @@ fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings, module: bool) {
 }
 
 fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
-    let Some(name) = d.child_by_field_name("name") else {
+    let Some(name) = d.field("name") else {
         return;
     };
-    let value = d.child_by_field_name("value");
+    let value = d.field("value");
     let required = value.and_then(|v| required_module(file, v));
-    match (name.kind(), required) {
+    match (name.kind_str(), required) {
         ("identifier", Some(m)) => b.bind(file.text(name), Binding::Import(m)),
         ("object_pattern", Some(m)) => {
             let mut cursor = name.walk();
             for p in name.named_children(&mut cursor) {
-                match p.kind() {
+                match p.kind_str() {
                     "shorthand_property_identifier_pattern" => {
                         let n = file.text(p);
                         b.bind(n, Binding::Import(format!("{m}.{n}")));
                     }
                     "pair_pattern" => {
-                        if let (Some(k), Some(v)) =
-                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                        {
+                        if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                             b.bind(
                                 file.text(v),
                                 Binding::Import(format!("{m}.{}", file.text(k))),
@@ -121,7 +114,7 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
         ("identifier", None) => match value {
             Some(v)
                 if matches!(
-                    v.kind(),
+                    v.kind_str(),
                     "call_expression"
                         | "member_expression"
                         | "identifier"
@@ -145,16 +138,16 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
 
 /// `require('m')` (also `await import('m')` is left alone) -> `m`.
 fn required_module(file: &FileCtx, v: Node<'_>) -> Option<String> {
-    if v.kind() != "call_expression" {
+    if v.kind_str() != "call_expression" {
         return None;
     }
-    let f = v.child_by_field_name("function")?;
+    let f = v.field("function")?;
     if file.text(f) != "require" {
         return None;
     }
-    let args = v.child_by_field_name("arguments")?;
+    let args = v.field("arguments")?;
     let s = args.named_child(0)?;
-    if s.kind() != "string" {
+    if s.kind_str() != "string" {
         return None;
     }
     Some(module_name(file.text(s)))
@@ -166,18 +159,18 @@ fn module_name(lit: &str) -> String {
 }
 
 fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
-    let Some(source) = stmt.child_by_field_name("source") else {
+    let Some(source) = stmt.field("source") else {
         return;
     };
     let m = module_name(file.text(source));
     let mut cursor = stmt.walk();
     for clause in stmt.named_children(&mut cursor) {
-        if clause.kind() != "import_clause" {
+        if clause.kind_str() != "import_clause" {
             continue;
         }
         let mut c2 = clause.walk();
         for part in clause.named_children(&mut c2) {
-            match part.kind() {
+            match part.kind_str() {
                 "identifier" => b.bind(file.text(part), Binding::Import(m.clone())),
                 "namespace_import" => {
                     if let Some(id) = part.named_child(0) {
@@ -187,13 +180,13 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
                 "named_imports" => {
                     let mut c3 = part.walk();
                     for spec in part.named_children(&mut c3) {
-                        if spec.kind() != "import_specifier" {
+                        if spec.kind_str() != "import_specifier" {
                             continue;
                         }
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.field("name") else {
                             continue;
                         };
-                        let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                        let alias = spec.field("alias").unwrap_or(name);
                         b.bind(
                             file.text(alias),
                             Binding::Import(format!("{m}.{}", file.text(name))),
@@ -207,14 +200,14 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
 }
 
 fn bind_pattern(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" | "shorthand_property_identifier_pattern" => {
             b.bind(file.text(node), Binding::Local)
         }
         _ => {
             let mut cursor = node.walk();
             for c in node.named_children(&mut cursor) {
-                if !matches!(c.kind(), "type_annotation" | "number" | "string") {
+                if !matches!(c.kind_str(), "type_annotation" | "number" | "string") {
                     bind_pattern(file, c, b);
                 }
             }
@@ -223,26 +216,26 @@ fn bind_pattern(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
 }
 
 pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
-    if lp.kind() == "for_in_statement" {
-        let right = lp.child_by_field_name("right")?;
-        if right.kind() == "array" {
+    if lp.kind_str() == "for_in_statement" {
+        let right = lp.field("right")?;
+        if right.kind_str() == "array" {
             let mut cursor = right.walk();
             return Some(right.named_children(&mut cursor).count() as i64);
         }
         return None;
     }
     // for (let i = 0; i < k; i++)
-    let cond = lp.child_by_field_name("condition")?;
-    let cond = if cond.kind() == "expression_statement" {
+    let cond = lp.field("condition")?;
+    let cond = if cond.kind_str() == "expression_statement" {
         cond.named_child(0)?
     } else {
         cond
     };
-    if cond.kind() != "binary_expression" {
+    if cond.kind_str() != "binary_expression" {
         return None;
     }
-    let right = cond.child_by_field_name("right")?;
-    if right.kind() != "number" {
+    let right = cond.field("right")?;
+    if right.kind_str() != "number" {
         return None;
     }
     file.text(right).replace('_', "").parse().ok()

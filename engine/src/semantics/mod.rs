@@ -25,6 +25,7 @@ pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 
 use crate::file::FileCtx;
 use crate::lang::Language;
+use crate::lang::NodeExt;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -144,7 +145,7 @@ pub(crate) fn binding_of(
 }
 
 /// Locks a per-file cache; a poisoned lock (a panic elsewhere) still holds valid data.
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -247,7 +248,7 @@ fn binding_value(file: &FileCtx, name: &str, binding: &Binding, hops: u8) -> Str
 
 /// Whether a node is a function boundary of its language.
 pub fn is_function(lang: Language, node: Node<'_>) -> bool {
-    lang.function_kinds().contains(&node.kind())
+    lang.function_kinds().contains(&node.kind_str())
 }
 
 /// The ancestors of a node, nearest first.
@@ -255,11 +256,29 @@ pub fn is_function(lang: Language, node: Node<'_>) -> bool {
 /// tree-sitter stores no parent pointers: `Node::parent` descends from the root each time, so a
 /// walk up by repeated `parent()` costs O(depth²) child scans. This descends once, from the root
 /// towards the node (`child_with_descendant`), which costs the same as a single `parent()` call.
+///
+/// The first step, from the root to the top-level statement holding the node, is a binary
+/// search over the module's statements ([`FileCtx::top_level`]): `child_with_descendant` scans
+/// children one by one, and at the root of a long module that scan was most of the cost.
 pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     let mut chain = Vec::new();
-    let mut cur = file.tree.root_node();
-    if cur.id() == node.id() {
+    let root = file.tree.root_node();
+    if root.id() == node.id() {
         return chain;
+    }
+    let mut cur = root;
+    let tops = file.top_level();
+    let i = tops.partition_point(|t| t.start_byte() <= node.start_byte());
+    // Zero-width and adjacent statements: a few candidates before the split point.
+    for t in tops[..i].iter().rev().take(3) {
+        if t.id() == node.id() {
+            return vec![root];
+        }
+        if t.end_byte() >= node.end_byte() && t.child_with_descendant(node).is_some() {
+            chain.push(root);
+            cur = *t;
+            break;
+        }
     }
     // `child_with_descendant` returns the child on the path to `node`, or `node` itself.
     while let Some(next) = cur.child_with_descendant(node) {
@@ -285,15 +304,15 @@ pub fn is_async(lang: Language, func: Node<'_>) -> bool {
     match lang {
         Language::Go => false,
         Language::Python => {
-            func.kind() == "function_definition"
-                && func.child(0).is_some_and(|c| c.kind() == "async")
+            func.kind_str() == "function_definition"
+                && func.child(0).is_some_and(|c| c.kind_str() == "async")
         }
         _ => {
             let mut cursor = func.walk();
             let found = func
                 .children(&mut cursor)
-                .take_while(|c| !matches!(c.kind(), "formal_parameters" | "statement_block"))
-                .any(|c| c.kind() == "async");
+                .take_while(|c| !matches!(c.kind_str(), "formal_parameters" | "statement_block"))
+                .any(|c| c.kind_str() == "async");
             found
         }
     }
@@ -318,11 +337,9 @@ pub fn enclosing_loop<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>>
         if is_function(lang, n) {
             return None;
         }
-        let kind = n.kind();
+        let kind = n.kind_str();
         if lang.loop_kinds().contains(&kind) {
-            if n.child_by_field_name("body")
-                .is_some_and(|b| b.id() == child_id)
-            {
+            if n.field("body").is_some_and(|b| b.id() == child_id) {
                 return Some(n);
             }
         } else if lang.comprehension_kinds().contains(&kind) && in_comprehension_body(n, child_id) {
@@ -338,7 +355,7 @@ fn in_comprehension_body(comp: Node<'_>, child_id: usize) -> bool {
     let mut cursor = comp.walk();
     let first_clause = comp
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "for_in_clause");
+        .find(|c| c.kind_str() == "for_in_clause");
     !matches!(first_clause, Some(clause) if clause.id() == child_id)
 }
 
@@ -353,13 +370,13 @@ pub fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
 
 /// The name of a function or class definition node, if it has one.
 pub fn definition_name<'s>(file: &'s FileCtx, def: Node<'_>) -> Option<&'s str> {
-    if let Some(n) = def.child_by_field_name("name") {
+    if let Some(n) = def.field("name") {
         return Some(file.text(n));
     }
     // JS: `const f = () => …` names the arrow function by its declarator.
     let parent = def.parent()?;
-    if parent.kind() == "variable_declarator" {
-        return parent.child_by_field_name("name").map(|n| file.text(n));
+    if parent.kind_str() == "variable_declarator" {
+        return parent.field("name").map(|n| file.text(n));
     }
     None
 }
@@ -369,7 +386,7 @@ pub fn enclosing_symbol(file: &FileCtx, node: Node<'_>) -> String {
     let lang = file.language;
     let mut parts: Vec<&str> = ancestors(file, node)
         .into_iter()
-        .filter(|n| is_function(lang, *n) || lang.class_kinds().contains(&n.kind()))
+        .filter(|n| is_function(lang, *n) || lang.class_kinds().contains(&n.kind_str()))
         .filter_map(|n| definition_name(file, n))
         .collect();
     parts.reverse();
@@ -384,13 +401,13 @@ pub fn in_call_argument(file: &FileCtx, node: Node<'_>, is_wrapper: impl Fn(&str
     let chain = ancestors(file, node);
     let mut child = node;
     for (i, n) in chain.iter().enumerate() {
-        let kind = n.kind();
+        let kind = n.kind_str();
         if is_function(lang, *n) && !matches!(kind, "lambda" | "arrow_function" | "func_literal") {
             return false;
         }
         if matches!(kind, "argument_list" | "arguments") && child.is_named() {
             if let Some(call) = chain.get(i + 1) {
-                if let Some(callee) = call.child_by_field_name("function") {
+                if let Some(callee) = call.field("function") {
                     if is_wrapper(&resolve(file, callee)) {
                         return true;
                     }
@@ -409,17 +426,17 @@ pub fn decorators(file: &FileCtx, def: Node<'_>) -> Vec<String> {
     let Some(parent) = def.parent() else {
         return out;
     };
-    if parent.kind() != "decorated_definition" {
+    if parent.kind_str() != "decorated_definition" {
         return out;
     }
     let mut cursor = parent.walk();
     for d in parent.named_children(&mut cursor) {
-        if d.kind() != "decorator" {
+        if d.kind_str() != "decorator" {
             continue;
         }
         if let Some(expr) = d.named_child(0) {
-            let target = if expr.kind() == "call" {
-                expr.child_by_field_name("function").unwrap_or(expr)
+            let target = if expr.kind_str() == "call" {
+                expr.field("function").unwrap_or(expr)
             } else {
                 expr
             };

@@ -2,21 +2,19 @@
 
 use super::{resolve_depth, resolve_identifier, Binding, Bindings, Scope};
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_>) -> String {
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => resolve_identifier(file, node, file.text(node), hops, sc),
         "attribute" => {
-            let (Some(obj), Some(attr)) = (
-                node.child_by_field_name("object"),
-                node.child_by_field_name("attribute"),
-            ) else {
+            let (Some(obj), Some(attr)) = (node.field("object"), node.field("attribute")) else {
                 return "?".into();
             };
             format!("{}.{}", resolve_depth(file, obj, hops, sc), file.text(attr))
         }
-        "call" => match node.child_by_field_name("function") {
+        "call" => match node.field("function") {
             Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
@@ -32,13 +30,13 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
 /// and definitions. Nested functions and classes are other scopes and are not entered.
 pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     let mut b = Bindings::default();
-    if let Some(params) = func.child_by_field_name("parameters") {
+    if let Some(params) = func.field("parameters") {
         let mut cursor = params.walk();
         for p in params.named_children(&mut cursor) {
-            let name = match p.kind() {
+            let name = match p.kind_str() {
                 "identifier" => Some(p),
-                "typed_parameter" => p.named_child(0).filter(|n| n.kind() == "identifier"),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "typed_parameter" => p.named_child(0).filter(|n| n.kind_str() == "identifier"),
+                "default_parameter" | "typed_default_parameter" => p.field("name"),
                 "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
                 _ => None,
             };
@@ -47,7 +45,7 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
             }
         }
     }
-    if let Some(body) = func.child_by_field_name("body") {
+    if let Some(body) = func.field("body") {
         collect(file, body, &mut b);
     }
     b
@@ -63,17 +61,17 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
 fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_str() {
             "import_statement" => import_statement(file, child, b),
             "import_from_statement" => import_from(file, child, b),
             "function_definition" | "class_definition" => {
-                if let Some(n) = child.child_by_field_name("name") {
+                if let Some(n) = child.field("name") {
                     b.bind(file.text(n), Binding::Local);
                 }
             }
             "decorated_definition" => {
-                if let Some(def) = child.child_by_field_name("definition") {
-                    if let Some(n) = def.child_by_field_name("name") {
+                if let Some(def) = child.field("definition") {
+                    if let Some(n) = def.field("name") {
                         b.bind(file.text(n), Binding::Local);
                     }
                 }
@@ -81,13 +79,13 @@ fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
             "expression_statement" => {
                 let mut c2 = child.walk();
                 for e in child.named_children(&mut c2) {
-                    if e.kind() == "assignment" {
+                    if e.kind_str() == "assignment" {
                         assignment(file, e, b);
                     }
                 }
             }
             "for_statement" => {
-                if let Some(left) = child.child_by_field_name("left") {
+                if let Some(left) = child.field("left") {
                     bind_targets(file, left, b);
                 }
                 collect_blocks(file, child, b);
@@ -108,13 +106,13 @@ fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
 
 /// Enters compound statements (`if`, `try`, `while`, `with`, `for`, blocks, clauses).
 fn collect_blocks(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
-    match node.kind() {
+    match node.kind_str() {
         "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
         | "except_clause" | "finally_clause" | "while_statement" | "for_statement"
         | "with_statement" | "match_statement" | "case_clause" => {
             let mut cursor = node.walk();
             for c in node.named_children(&mut cursor) {
-                if c.kind() == "block" {
+                if c.kind_str() == "block" {
                     collect(file, c, b);
                 } else {
                     collect_blocks(file, c, b);
@@ -126,13 +124,10 @@ fn collect_blocks(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
 }
 
 fn assignment(file: &FileCtx, a: Node<'_>, b: &mut Bindings) {
-    let (Some(left), right) = (
-        a.child_by_field_name("left"),
-        a.child_by_field_name("right"),
-    ) else {
+    let (Some(left), right) = (a.field("left"), a.field("right")) else {
         return;
     };
-    if left.kind() == "identifier" {
+    if left.kind_str() == "identifier" {
         // Any value is kept: resolution gives `$name` for values it cannot name, and
         // `assigned_value` hands the value node to predicates.
         match right {
@@ -153,15 +148,13 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
     while let Some(n) = stack.pop() {
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "with_clause" | "with_item" => stack.push(c),
                 "as_pattern" => {
                     let value = c.named_child(0);
-                    let target = c
-                        .child_by_field_name("alias")
-                        .and_then(|t| t.named_child(0));
+                    let target = c.field("alias").and_then(|t| t.named_child(0));
                     if let (Some(v), Some(t)) = (value, target) {
-                        if t.kind() == "identifier" {
+                        if t.kind_str() == "identifier" {
                             b.bind(file.text(t), Binding::Alias(v.start_byte(), v.end_byte()));
                         } else {
                             bind_targets(file, t, b);
@@ -176,7 +169,7 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
 
 /// Binds every identifier of an assignment/loop target as a local of unknown value.
 fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
-    match target.kind() {
+    match target.kind_str() {
         "identifier" => b.bind(file.text(target), Binding::Local),
         "pattern_list"
         | "tuple_pattern"
@@ -195,7 +188,7 @@ fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
 fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
     let mut cursor = stmt.walk();
     for name in stmt.children_by_field_name("name", &mut cursor) {
-        match name.kind() {
+        match name.kind_str() {
             "dotted_name" => {
                 // `import a.b` binds `a` to the package `a`.
                 let full = file.text(name);
@@ -203,10 +196,7 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
                 b.bind(head, Binding::Import(head.to_string()));
             }
             "aliased_import" => {
-                if let (Some(n), Some(alias)) = (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
-                ) {
+                if let (Some(n), Some(alias)) = (name.field("name"), name.field("alias")) {
                     b.bind(file.text(alias), Binding::Import(dotted(file.text(n))));
                 }
             }
@@ -216,22 +206,19 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
 }
 
 fn import_from(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
-    let Some(module) = stmt.child_by_field_name("module_name") else {
+    let Some(module) = stmt.field("module_name") else {
         return;
     };
-    let module_name = if module.kind() == "relative_import" {
+    let module_name = if module.kind_str() == "relative_import" {
         relative_module(file, file.text(module))
     } else {
         dotted(file.text(module))
     };
     let mut cursor = stmt.walk();
     for name in stmt.children_by_field_name("name", &mut cursor) {
-        let (imported, bound) = match name.kind() {
+        let (imported, bound) = match name.kind_str() {
             "dotted_name" => (file.text(name), file.text(name)),
-            "aliased_import" => match (
-                name.child_by_field_name("name"),
-                name.child_by_field_name("alias"),
-            ) {
+            "aliased_import" => match (name.field("name"), name.field("alias")) {
                 (Some(n), Some(a)) => (file.text(n), file.text(a)),
                 _ => continue,
             },
@@ -271,9 +258,9 @@ fn relative_module(file: &FileCtx, rel: &str) -> String {
 }
 
 pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
-    let right = match lp.kind() {
-        "for_statement" => lp.child_by_field_name("right")?,
-        "for_in_clause" => lp.child_by_field_name("right")?,
+    let right = match lp.kind_str() {
+        "for_statement" => lp.field("right")?,
+        "for_in_clause" => lp.field("right")?,
         // A comprehension iterates its first `for` clause (nested clauses multiply; unknown).
         "list_comprehension"
         | "set_comprehension"
@@ -282,12 +269,12 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
             let mut cursor = lp.walk();
             let clauses: Vec<_> = lp
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() == "for_in_clause")
+                .filter(|c| c.kind_str() == "for_in_clause")
                 .collect();
             if clauses.len() != 1 {
                 return None;
             }
-            clauses[0].child_by_field_name("right")?
+            clauses[0].field("right")?
         }
         _ => return None,
     };
@@ -295,26 +282,26 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
 }
 
 fn literal_size(file: &FileCtx, expr: Node<'_>) -> Option<i64> {
-    match expr.kind() {
+    match expr.kind_str() {
         "list" | "tuple" | "set" | "dictionary" => {
             let mut cursor = expr.walk();
             let n = expr
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| c.kind_str() != "comment")
                 .count();
             Some(n as i64)
         }
         "call" => {
-            let f = expr.child_by_field_name("function")?;
+            let f = expr.field("function")?;
             if super::resolve(file, f) != "range" {
                 return None;
             }
-            let args = expr.child_by_field_name("arguments")?;
+            let args = expr.field("arguments")?;
             let mut cursor = args.walk();
             let nums: Vec<i64> = args
                 .named_children(&mut cursor)
                 .map(|a| {
-                    if a.kind() == "integer" {
+                    if a.kind_str() == "integer" {
                         file.text(a).replace('_', "").parse::<i64>().ok()
                     } else {
                         None

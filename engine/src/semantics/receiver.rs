@@ -20,6 +20,7 @@
 use super::{ancestors, is_function, resolve};
 use crate::file::FileCtx;
 use crate::lang::Language;
+use crate::lang::NodeExt;
 use crate::vocab::Vocabulary;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -119,14 +120,14 @@ pub fn db_op<'t>(file: &FileCtx, call: Node<'t>) -> Option<DbOp<'t>> {
     if file.tx.receivers.is_empty() {
         return None;
     }
-    let call = match call.kind() {
+    let call = match call.kind_str() {
         "await" | "await_expression" => call.named_child(0)?,
         _ => call,
     };
-    if !matches!(call.kind(), "call" | "call_expression") {
+    if !matches!(call.kind_str(), "call" | "call_expression") {
         return None;
     }
-    let callee = unwrap(call.child_by_field_name("function")?);
+    let callee = unwrap(call.field("function")?);
     let (object, method) = member_parts(callee)?;
     let method = file.text(method);
     // A method no receiver knows needs no kind.
@@ -153,22 +154,19 @@ pub fn db_op<'t>(file: &FileCtx, call: Node<'t>) -> Option<DbOp<'t>> {
 
 /// (object, method name node) of a member expression of any grammar.
 pub(crate) fn member_parts(callee: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    let (o, m) = match callee.kind() {
+    let (o, m) = match callee.kind_str() {
         "attribute" => ("object", "attribute"),
         "selector_expression" => ("operand", "field"),
         "member_expression" => ("object", "property"),
         _ => return None,
     };
-    Some((
-        unwrap(callee.child_by_field_name(o)?),
-        callee.child_by_field_name(m)?,
-    ))
+    Some((unwrap(callee.field(o)?), callee.field(m)?))
 }
 
 /// Looks through parentheses, `await` and TypeScript's type assertions.
 fn unwrap(mut n: Node<'_>) -> Node<'_> {
     loop {
-        match n.kind() {
+        match n.kind_str() {
             "parenthesized_expression"
             | "await"
             | "await_expression"
@@ -201,7 +199,7 @@ fn kind_at(file: &FileCtx, expr: Node<'_>, hops: u8) -> Arc<str> {
     if hops > MAX_HOPS {
         return "".into();
     }
-    let chain = match expr.kind() {
+    let chain = match expr.kind_str() {
         "identifier" | "attribute" => ancestors(file, expr),
         _ => Vec::new(),
     };
@@ -222,7 +220,7 @@ fn kind_at(file: &FileCtx, expr: Node<'_>, hops: u8) -> Arc<str> {
 }
 
 fn cache_key(file: &FileCtx, expr: Node<'_>, chain: &[Node<'_>]) -> Option<Key> {
-    match (file.language, expr.kind()) {
+    match (file.language, expr.kind_str()) {
         (_, "identifier") => {
             let scope = chain
                 .iter()
@@ -245,17 +243,17 @@ fn self_attribute_class<'t>(
     expr: Node<'_>,
     chain: &[Node<'t>],
 ) -> Option<Node<'t>> {
-    let obj = expr.child_by_field_name("object")?;
-    if obj.kind() != "identifier" || !matches!(file.text(obj), "self" | "cls") {
+    let obj = expr.field("object")?;
+    if obj.kind_str() != "identifier" || !matches!(file.text(obj), "self" | "cls") {
         return None;
     }
     let fi = chain
         .iter()
-        .position(|a| a.kind() == "function_definition")?;
+        .position(|a| a.kind_str() == "function_definition")?;
     chain[fi + 1..]
         .iter()
         .take(3)
-        .find(|a| a.kind() == "class_definition")
+        .find(|a| a.kind_str() == "class_definition")
         .copied()
 }
 
@@ -278,7 +276,7 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
         }
         Some(Evidence::Value(v, with_bound)) => {
             let v = unwrap(v);
-            if matches!(v.kind(), "call" | "call_expression" | "new_expression") {
+            if matches!(v.kind_str(), "call" | "call_expression" | "new_expression") {
                 // A context manager's value (`async with db.session_context() as session`) is
                 // what its `__enter__` returns, which the callee's name rarely tells: the name
                 // decides when no factory matches.
@@ -291,7 +289,7 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
             }
             if v.id() != expr.id()
                 && matches!(
-                    v.kind(),
+                    v.kind_str(),
                     "identifier" | "attribute" | "selector_expression" | "member_expression"
                 )
             {
@@ -307,7 +305,10 @@ fn decide(file: &FileCtx, expr: Node<'_>, evidence: Option<Evidence<'_>>, hops: 
         }
         Some(Evidence::Unknown) | None => {}
     }
-    if matches!(expr.kind(), "call" | "call_expression" | "new_expression") {
+    if matches!(
+        expr.kind_str(),
+        "call" | "call_expression" | "new_expression"
+    ) {
         return factory_kind(file, expr, hops).unwrap_or_default();
     }
     let text: String = file
@@ -332,11 +333,7 @@ fn is_builtin_call(file: &FileCtx, call: Node<'_>) -> bool {
 /// receiver of a known kind listed as `@<kind>.<method>()` (`@sa.engine.connect()`).
 fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
     let lang = file.language;
-    if let Some((object, method)) = call
-        .child_by_field_name("function")
-        .map(unwrap)
-        .and_then(member_parts)
-    {
+    if let Some((object, method)) = call.field("function").map(unwrap).and_then(member_parts) {
         let k = kind_at(file, object, hops + 1);
         if !k.is_empty() {
             let entry = format!("@{k}.{}()", file.text(method));
@@ -350,9 +347,9 @@ fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
         }
     }
     let mut name = resolve(file, call);
-    if call.kind() == "new_expression" {
+    if call.kind_str() == "new_expression" {
         // `new Pool(…)`: the constructor is written like a call.
-        if let Some(c) = call.child_by_field_name("constructor") {
+        if let Some(c) = call.field("constructor") {
             name = format!("{}()", resolve(file, c));
         }
     }
@@ -370,15 +367,15 @@ fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
     }
     // A function of this module that returns a receiver (`def cached_session(): return
     // SessionLocal()`).
-    let callee = call.child_by_field_name("function")?;
-    if callee.kind() != "identifier" || !name.starts_with('$') {
+    let callee = call.field("function")?;
+    if callee.kind_str() != "identifier" || !name.starts_with('$') {
         return None;
     }
     let def = module_function(file, file.text(callee))?;
     let mut kind = None;
-    let body = def.child_by_field_name("body")?;
+    let body = def.field("body")?;
     walk_statements(body, &mut |n| {
-        if kind.is_none() && n.kind() == "return_statement" {
+        if kind.is_none() && n.kind_str() == "return_statement" {
             if let Some(v) = n.named_child(0) {
                 let k = kind_at(file, v, hops + 1);
                 if !k.is_empty() {
@@ -395,12 +392,12 @@ fn module_function<'t>(file: &'t FileCtx, name: &str) -> Option<Node<'t>> {
     let root = file.tree.root_node();
     let mut c = root.walk();
     let found = root.named_children(&mut c).find_map(|n| {
-        let def = match n.kind() {
+        let def = match n.kind_str() {
             "function_definition" => n,
-            "decorated_definition" => n.child_by_field_name("definition")?,
+            "decorated_definition" => n.field("definition")?,
             _ => return None,
         };
-        def.child_by_field_name("name")
+        def.field("name")
             .is_some_and(|x| file.text(x) == name)
             .then_some(def)
     });
@@ -416,7 +413,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
     }
     let lang = file.language;
     let mut out = Vec::new();
-    match t.kind() {
+    match t.kind_str() {
         "type" | "type_annotation" | "parenthesized_expression" | "parenthesized_type" => {
             let mut c = t.walk();
             for k in t.named_children(&mut c) {
@@ -433,21 +430,21 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
         }
         // `Annotated[T, …]`, `Optional[T]`, `Union[T, None]` (annotation or value position).
         "generic_type" | "subscript" => {
-            let head = if t.kind() == "subscript" {
-                t.child_by_field_name("value")
+            let head = if t.kind_str() == "subscript" {
+                t.field("value")
             } else {
                 t.named_child(0)
             };
             let Some(head) = head else { return out };
             let wrapper = resolve(file, head);
             let last = wrapper.rsplit('.').next().unwrap_or(&wrapper);
-            let args: Vec<Node<'_>> = if t.kind() == "subscript" {
+            let args: Vec<Node<'_>> = if t.kind_str() == "subscript" {
                 let mut c = t.walk();
                 t.children_by_field_name("subscript", &mut c).collect()
             } else {
                 let mut c = t.walk();
                 t.named_children(&mut c)
-                    .filter(|k| k.kind() == "type_parameter")
+                    .filter(|k| k.kind_str() == "type_parameter")
                     .flat_map(|p| {
                         let mut c2 = p.walk();
                         p.named_children(&mut c2).collect::<Vec<_>>()
@@ -488,19 +485,19 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
         }
         "identifier" | "attribute" | "type_identifier" | "nested_type_identifier" => {
             // A module-level alias of a type (`SessionDep = Annotated[Session, Depends(f)]`).
-            if t.kind() == "identifier" {
+            if t.kind_str() == "identifier" {
                 if let Some(super::Binding::Alias(s, e)) =
                     super::lookup(file, t, file.text(t), None)
                 {
                     if let Some(v) = file.tree.root_node().descendant_for_byte_range(s, e) {
                         let v = outermost(v, s, e);
-                        if matches!(v.kind(), "subscript" | "binary_operator") {
+                        if matches!(v.kind_str(), "subscript" | "binary_operator") {
                             return type_names(file, v, depth + 1);
                         }
                     }
                 }
             }
-            let name = match t.kind() {
+            let name = match t.kind_str() {
                 "nested_type_identifier" => file.text(t).to_string(),
                 "type_identifier" => match super::lookup(file, t, file.text(t), None) {
                     Some(super::Binding::Import(q)) => q,
@@ -526,10 +523,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
             }
         }
         "qualified_type" => {
-            if let (Some(pkg), Some(name)) = (
-                t.child_by_field_name("package"),
-                t.child_by_field_name("name"),
-            ) {
+            if let (Some(pkg), Some(name)) = (t.field("package"), t.field("name")) {
                 let q = match super::lookup(file, t, file.text(pkg), None) {
                     Some(super::Binding::Import(q)) => q,
                     _ => file.text(pkg).to_string(),
@@ -540,7 +534,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
         _ => {
             // TS generic `Repository<User>` and the like: the head type.
             if let Some(first) = t.named_child(0) {
-                if t.kind() == "generic_type" || t.kind() == "type_arguments" {
+                if t.kind_str() == "generic_type" || t.kind_str() == "type_arguments" {
                     out.extend(type_names(file, first, depth + 1));
                 }
             }
@@ -566,7 +560,7 @@ type Key = (usize, String);
 
 /// The evidence for an expression.
 fn evidence<'t>(file: &'t FileCtx, expr: Node<'t>, chain: &[Node<'t>]) -> Option<Evidence<'t>> {
-    match (file.language, expr.kind()) {
+    match (file.language, expr.kind_str()) {
         (_, "identifier") => {
             let name = file.text(expr);
             for scope in chain
@@ -583,7 +577,7 @@ fn evidence<'t>(file: &'t FileCtx, expr: Node<'t>, chain: &[Node<'t>]) -> Option
             None
         }
         (Language::Python, "attribute") => {
-            let attr = expr.child_by_field_name("attribute")?;
+            let attr = expr.field("attribute")?;
             let class = self_attribute_class(file, expr, chain)?;
             let sites = class_sites(file, class, file.text(attr));
             (!sites.is_empty()).then(|| choose(sites))
@@ -611,7 +605,7 @@ fn choose(sites: Vec<Site<'_>>) -> Evidence<'_> {
     let call = sites.iter().find(|s| {
         s.value
             .map(unwrap)
-            .is_some_and(|v| matches!(v.kind(), "call" | "call_expression" | "new_expression"))
+            .is_some_and(|v| matches!(v.kind_str(), "call" | "call_expression" | "new_expression"))
     });
     match call.or_else(|| sites.first()) {
         Some(Site {
@@ -627,24 +621,24 @@ fn choose(sites: Vec<Site<'_>>) -> Evidence<'_> {
 /// `__init__`.
 fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'t>> {
     let mut out = Vec::new();
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return out;
     };
     let mut c = body.walk();
     for stmt in body.named_children(&mut c) {
-        match stmt.kind() {
+        match stmt.kind_str() {
             "expression_statement" => {
-                if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
-                    if let Some(l) = a.child_by_field_name("left") {
-                        if l.kind() == "identifier" && file.text(l) == attr {
+                if let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") {
+                    if let Some(l) = a.field("left") {
+                        if l.kind_str() == "identifier" && file.text(l) == attr {
                             out.push(site_of_assignment(a));
                         }
                     }
                 }
             }
             "function_definition" | "decorated_definition" => {
-                let def = if stmt.kind() == "decorated_definition" {
-                    match stmt.child_by_field_name("definition") {
+                let def = if stmt.kind_str() == "decorated_definition" {
+                    match stmt.field("definition") {
                         Some(d) => d,
                         None => continue,
                     }
@@ -652,24 +646,22 @@ fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'
                     stmt
                 };
                 let is_init = def
-                    .child_by_field_name("name")
+                    .field("name")
                     .is_some_and(|n| file.text(n) == "__init__");
                 if !is_init {
                     continue;
                 }
-                if let Some(b) = def.child_by_field_name("body") {
+                if let Some(b) = def.field("body") {
                     walk_statements(b, &mut |a| {
-                        if a.kind() != "assignment" {
+                        if a.kind_str() != "assignment" {
                             return;
                         }
-                        let Some(l) = a.child_by_field_name("left") else {
+                        let Some(l) = a.field("left") else {
                             return;
                         };
-                        if l.kind() == "attribute"
-                            && l.child_by_field_name("object")
-                                .is_some_and(|o| file.text(o) == "self")
-                            && l.child_by_field_name("attribute")
-                                .is_some_and(|x| file.text(x) == attr)
+                        if l.kind_str() == "attribute"
+                            && l.field("object").is_some_and(|o| file.text(o) == "self")
+                            && l.field("attribute").is_some_and(|x| file.text(x) == attr)
                         {
                             out.push(site_of_assignment(a));
                         }
@@ -684,8 +676,8 @@ fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'
 
 fn site_of_assignment(a: Node<'_>) -> Site<'_> {
     Site {
-        annotation: a.child_by_field_name("type"),
-        value: a.child_by_field_name("right"),
+        annotation: a.field("type"),
+        value: a.field("right"),
         import: None,
         with_bound: false,
     }
@@ -699,7 +691,7 @@ fn walk_statements<'t>(block: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
         let mut c = n.walk();
         let kids: Vec<_> = n.named_children(&mut c).collect();
         for k in kids.into_iter().rev() {
-            match k.kind() {
+            match k.kind_str() {
                 "function_definition"
                 | "class_definition"
                 | "decorated_definition"
@@ -728,7 +720,7 @@ fn walk_statements<'t>(block: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
 fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'t>> {
     let mut out = Vec::new();
     let lang = file.language;
-    let is_root = scope.parent().is_none();
+    let is_root = scope.id() == file.tree.root_node().id();
     // Parameters.
     if !is_root {
         params(file, scope, name, &mut out);
@@ -736,19 +728,24 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
     let body = if is_root {
         Some(scope)
     } else {
-        scope.child_by_field_name("body")
+        scope.field("body")
     };
     let Some(body) = body else { return out };
+    // Most lookups ask a scope for a name it does not bind (a parameter, a module-level name):
+    // one walk per scope lists every name it may bind, and other names skip the walk below.
+    if !bound_names(file, scope, body).contains(name) {
+        return out;
+    }
     let unknown = |_n: Node<'t>| Site {
         annotation: None,
         value: None,
         import: None,
         with_bound: false,
     };
-    walk_statements(body, &mut |n| match (lang, n.kind()) {
+    walk_statements(body, &mut |n| match (lang, n.kind_str()) {
         (Language::Python, "assignment") => {
-            if let Some(l) = n.child_by_field_name("left") {
-                if l.kind() == "identifier" {
+            if let Some(l) = n.field("left") {
+                if l.kind_str() == "identifier" {
                     if file.text(l) == name {
                         out.push(site_of_assignment(n));
                     }
@@ -758,11 +755,9 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             }
         }
         (Language::Python, "as_pattern") => {
-            let target = n
-                .child_by_field_name("alias")
-                .and_then(|t| t.named_child(0));
+            let target = n.field("alias").and_then(|t| t.named_child(0));
             if let (Some(v), Some(t)) = (n.named_child(0), target) {
-                if t.kind() == "identifier" && file.text(t) == name {
+                if t.kind_str() == "identifier" && file.text(t) == name {
                     out.push(Site {
                         annotation: None,
                         value: Some(v),
@@ -775,15 +770,14 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             }
         }
         (Language::Python, "for_statement" | "for_in_clause") => {
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.field("left") {
                 if binds_in_pattern(file, l, name) {
                     out.push(unknown(n));
                 }
             }
         }
         (Language::Python, "function_definition" | "class_definition")
-            if n.child_by_field_name("name")
-                .is_some_and(|x| file.text(x) == name) =>
+            if n.field("name").is_some_and(|x| file.text(x) == name) =>
         {
             out.push(unknown(n));
         }
@@ -791,8 +785,8 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             let binds = {
                 let mut c = n.walk();
                 let found = n.children_by_field_name("name", &mut c).any(|x| {
-                    let bound = match x.kind() {
-                        "aliased_import" => x.child_by_field_name("alias").map(|a| file.text(a)),
+                    let bound = match x.kind_str() {
+                        "aliased_import" => x.field("alias").map(|a| file.text(a)),
                         _ => Some(file.text(x).split('.').next().unwrap_or("").trim()),
                     };
                     bound == Some(name)
@@ -817,11 +811,9 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             let mut c = n.walk();
             let names: Vec<_> = n.children_by_field_name("name", &mut c).collect();
             if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
-                let value = n
-                    .child_by_field_name("value")
-                    .and_then(|v| v.named_child(i as u32));
+                let value = n.field("value").and_then(|v| v.named_child(i as u32));
                 out.push(Site {
-                    annotation: n.child_by_field_name("type"),
+                    annotation: n.field("type"),
                     value,
                     import: None,
                     with_bound: false,
@@ -829,10 +821,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             }
         }
         (Language::Go, "short_var_declaration" | "assignment_statement") => {
-            if let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) {
+            if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                 let mut c = l.walk();
                 let names: Vec<_> = l.named_children(&mut c).collect();
                 if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
@@ -857,15 +846,15 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         // JS/TS: `const c: PoolClient = await pool.connect()`.
         (Language::JavaScript | Language::TypeScript | Language::Tsx, "variable_declarator") => {
-            if let Some(nm) = n.child_by_field_name("name") {
-                if nm.kind() == "identifier" && file.text(nm) == name {
+            if let Some(nm) = n.field("name") {
+                if nm.kind_str() == "identifier" && file.text(nm) == name {
                     out.push(Site {
-                        annotation: n.child_by_field_name("type"),
-                        value: n.child_by_field_name("value"),
+                        annotation: n.field("type"),
+                        value: n.field("value"),
                         import: None,
                         with_bound: false,
                     });
-                } else if nm.kind() != "identifier" && binds_in_pattern(file, nm, name) {
+                } else if nm.kind_str() != "identifier" && binds_in_pattern(file, nm, name) {
                     out.push(unknown(n));
                 }
             }
@@ -875,9 +864,62 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
     out
 }
 
+/// The names some site of `scope` may bind, for [`scope_sites`]: the leaf texts of every place
+/// its arms read a bound name from (assignment targets, `as` aliases, loop targets, definition
+/// names, whole import statements and Go `var` specs). A superset: a name outside it has no
+/// site. Cached per scope.
+fn bound_names(
+    file: &FileCtx,
+    scope: Node<'_>,
+    body: Node<'_>,
+) -> Arc<std::collections::HashSet<Box<str>>> {
+    if let Some(v) = super::lock(&file.bound_names_cache).get(&scope.id()) {
+        return Arc::clone(v);
+    }
+    let mut names = std::collections::HashSet::new();
+    walk_statements(body, &mut |n| {
+        let target = match n.kind_str() {
+            "assignment"
+            | "for_statement"
+            | "for_in_clause"
+            | "short_var_declaration"
+            | "assignment_statement" => n.field("left"),
+            "as_pattern" => n.field("alias"),
+            "function_definition" | "class_definition" | "variable_declarator" => n.field("name"),
+            "import_statement" | "import_from_statement" | "var_spec" => Some(n),
+            _ => None,
+        };
+        if let Some(t) = target {
+            let mut c = t.walk();
+            loop {
+                let leaf = c.node();
+                if leaf.child_count() == 0 && leaf.is_named() {
+                    names.insert(Box::from(file.text(leaf)));
+                }
+                if c.goto_first_child() {
+                    continue;
+                }
+                let mut done = false;
+                while !c.goto_next_sibling() {
+                    if !c.goto_parent() || c.node().id() == t.id() {
+                        done = true;
+                        break;
+                    }
+                }
+                if done || c.node().id() == t.id() {
+                    break;
+                }
+            }
+        }
+    });
+    let names = Arc::new(names);
+    super::lock(&file.bound_names_cache).insert(scope.id(), Arc::clone(&names));
+    names
+}
+
 fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
     if matches!(
-        pat.kind(),
+        pat.kind_str(),
         "identifier" | "shorthand_property_identifier_pattern"
     ) {
         return file.text(pat) == name;
@@ -889,34 +931,31 @@ fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
 
 /// Parameters of a function named `name`, with their annotations.
 fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<'t>>) {
-    let Some(ps) = func.child_by_field_name("parameters") else {
+    let Some(ps) = func.field("parameters") else {
         return;
     };
     let mut c = ps.walk();
     for p in ps.named_children(&mut c) {
-        let (nm, ty) = match p.kind() {
+        let (nm, ty) = match p.kind_str() {
             // Python
             "identifier" => (Some(p), None),
             "typed_parameter" => (
-                p.named_child(0).filter(|n| n.kind() == "identifier"),
-                p.child_by_field_name("type"),
+                p.named_child(0).filter(|n| n.kind_str() == "identifier"),
+                p.field("type"),
             ),
-            "default_parameter" | "typed_default_parameter" => {
-                (p.child_by_field_name("name"), p.child_by_field_name("type"))
-            }
+            "default_parameter" | "typed_default_parameter" => (p.field("name"), p.field("type")),
             // Go: `a, b *sql.DB`
             "parameter_declaration" => {
                 let mut c2 = p.walk();
                 let hit = p
                     .children_by_field_name("name", &mut c2)
                     .find(|n| file.text(*n) == name);
-                (hit, p.child_by_field_name("type"))
+                (hit, p.field("type"))
             }
             // TS
             "required_parameter" | "optional_parameter" => (
-                p.child_by_field_name("pattern")
-                    .filter(|n| n.kind() == "identifier"),
-                p.child_by_field_name("type"),
+                p.field("pattern").filter(|n| n.kind_str() == "identifier"),
+                p.field("type"),
             ),
             _ => (None, None),
         };
@@ -944,7 +983,7 @@ fn sql_verb_at(file: &FileCtx, node: Node<'_>, hops: u8) -> String {
         return String::new();
     }
     let node = unwrap(node);
-    match node.kind() {
+    match node.kind_str() {
         "call" | "call_expression" => {
             let args = super::call_args(file, node);
             match args.positional.first() {

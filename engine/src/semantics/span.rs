@@ -16,6 +16,7 @@ use super::receiver::{db_op, member_parts, receiver_kind, DbOp, SpanDecl};
 use super::{ancestors, decorators, is_function, resolve};
 use crate::file::FileCtx;
 use crate::lang::Language;
+use crate::lang::NodeExt;
 use std::sync::Arc;
 use tree_sitter::Node;
 
@@ -141,11 +142,11 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
     if decls.is_empty() {
         return Vec::new();
     }
-    let is_root = func.parent().is_none();
+    let is_root = func.id() == file.tree.root_node().id();
     let body = if is_root {
         func
     } else {
-        match func.child_by_field_name("body") {
+        match func.field("body") {
             Some(b) => b,
             None => return Vec::new(),
         }
@@ -202,15 +203,15 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
 
     // Explicit spans: `with` blocks.
     for w in &withs {
-        let Some(wbody) = w.child_by_field_name("body") else {
+        let Some(wbody) = w.field("body") else {
             continue;
         };
         for (value, alias) in with_items(*w) {
             let value = unwrap_await(value);
-            if !matches!(value.kind(), "call" | "call_expression") {
+            if !matches!(value.kind_str(), "call" | "call_expression") {
                 continue;
             }
-            let Some(callee) = value.child_by_field_name("function") else {
+            let Some(callee) = value.field("function") else {
                 continue;
             };
             // `with R.begin()` / `with engine.begin() as conn`.
@@ -373,7 +374,7 @@ fn ends_on_every_path(file: &FileCtx, start: Node<'_>, end: &Op<'_>, ops: &[Op<'
             // The nearest node holding both: what lies above runs for both alike.
             return true;
         }
-        match a.kind() {
+        match a.kind_str() {
             "for_statement"
             | "while_statement"
             | "except_clause"
@@ -393,21 +394,21 @@ fn ends_on_every_path(file: &FileCtx, start: Node<'_>, end: &Op<'_>, ops: &[Op<'
 /// Whether an `if` has an `else` and every branch holds an ending operation on the receiver.
 fn every_branch_ends(stmt: Node<'_>, end: &Op<'_>, ops: &[Op<'_>]) -> bool {
     let mut branches = Vec::new();
-    if let Some(c) = stmt.child_by_field_name("consequence") {
+    if let Some(c) = stmt.field("consequence") {
         branches.push(c);
     }
     let mut has_else = false;
     let mut c = stmt.walk();
     for k in stmt.named_children(&mut c) {
-        match k.kind() {
+        match k.kind_str() {
             "elif_clause" => {
-                if let Some(b) = k.child_by_field_name("consequence") {
+                if let Some(b) = k.field("consequence") {
                     branches.push(b);
                 }
             }
             "else_clause" => {
                 has_else = true;
-                if let Some(b) = k.child_by_field_name("body") {
+                if let Some(b) = k.field("body") {
                     branches.push(b);
                 }
             }
@@ -437,7 +438,7 @@ fn binding_block<'t>(file: &FileCtx, withs: &[Node<'t>], op: &Op<'_>) -> Option<
                 .any(|(_, a)| a.is_some_and(|a| compact(file.text(a)) == op.text))
         })
         .max_by_key(|w| w.start_byte())
-        .and_then(|w| w.child_by_field_name("body"))
+        .and_then(|w| w.field("body"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -515,28 +516,19 @@ fn entity_writes<'t>(
     for o in ops.iter().filter(|o| o.class == "read") {
         let mut child = o.call;
         for a in ancestors(file, o.call) {
-            match a.kind() {
+            match a.kind_str() {
                 "assignment" => {
-                    if a.child_by_field_name("right")
-                        .is_some_and(|r| r.id() == child.id())
-                    {
-                        if let Some(l) = a
-                            .child_by_field_name("left")
-                            .filter(|l| l.kind() == "identifier")
-                        {
+                    if a.field("right").is_some_and(|r| r.id() == child.id()) {
+                        if let Some(l) = a.field("left").filter(|l| l.kind_str() == "identifier") {
                             loaded.push((file.text(l).to_string(), a.end_byte(), a));
                         }
                     }
                     break;
                 }
                 "for_statement" => {
-                    if a.child_by_field_name("right")
-                        .is_some_and(|r| r.id() == child.id())
-                    {
-                        if let (Some(l), Some(b)) =
-                            (a.child_by_field_name("left"), a.child_by_field_name("body"))
-                        {
-                            if l.kind() == "identifier" {
+                    if a.field("right").is_some_and(|r| r.id() == child.id()) {
+                        if let (Some(l), Some(b)) = (a.field("left"), a.field("body")) {
+                            if l.kind_str() == "identifier" {
                                 loaded.push((file.text(l).to_string(), b.start_byte(), b));
                             }
                         }
@@ -567,18 +559,12 @@ fn entity_writes<'t>(
         if is_function(file.language, n) && n.id() != region.id() {
             continue;
         }
-        if matches!(n.kind(), "assignment" | "augmented_assignment")
+        if matches!(n.kind_str(), "assignment" | "augmented_assignment")
             && start <= n.start_byte()
             && n.end_byte() <= end
         {
-            if let Some(l) = n
-                .child_by_field_name("left")
-                .filter(|l| l.kind() == "attribute")
-            {
-                if let Some(obj) = l
-                    .child_by_field_name("object")
-                    .filter(|o| o.kind() == "identifier")
-                {
+            if let Some(l) = n.field("left").filter(|l| l.kind_str() == "attribute") {
+                if let Some(obj) = l.field("object").filter(|o| o.kind_str() == "identifier") {
                     let name = file.text(obj);
                     if loaded
                         .iter()
@@ -615,14 +601,14 @@ fn refine(file: &FileCtx, call: Node<'_>, class: &str) -> String {
     // The call a statement chain starts with: `update(M).where(…).values(…)`.
     let mut cur = unwrap_await(*first);
     for _ in 0..16 {
-        if !matches!(cur.kind(), "call" | "call_expression") {
+        if !matches!(cur.kind_str(), "call" | "call_expression") {
             break;
         }
-        let Some(f) = cur.child_by_field_name("function") else {
+        let Some(f) = cur.field("function") else {
             break;
         };
         match member_parts(f) {
-            Some((object, _)) if matches!(object.kind(), "call" | "call_expression") => {
+            Some((object, _)) if matches!(object.kind_str(), "call" | "call_expression") => {
                 cur = object;
             }
             _ => {
@@ -648,16 +634,14 @@ fn with_items(w: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
         let mut c = n.walk();
         let kids: Vec<_> = n.named_children(&mut c).collect();
         for k in kids.into_iter().rev() {
-            match k.kind() {
+            match k.kind_str() {
                 "with_clause" => stack.push(k),
                 "with_item" => {
-                    let Some(v) = k.child_by_field_name("value") else {
+                    let Some(v) = k.field("value") else {
                         continue;
                     };
-                    if v.kind() == "as_pattern" {
-                        let target = v
-                            .child_by_field_name("alias")
-                            .and_then(|t| t.named_child(0));
+                    if v.kind_str() == "as_pattern" {
+                        let target = v.field("alias").and_then(|t| t.named_child(0));
                         if let Some(value) = v.named_child(0) {
                             out.push((value, target));
                         }
@@ -674,7 +658,7 @@ fn with_items(w: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
 
 fn unwrap_await(mut n: Node<'_>) -> Node<'_> {
     while matches!(
-        n.kind(),
+        n.kind_str(),
         "await" | "await_expression" | "parenthesized_expression"
     ) {
         match n.named_child(0) {

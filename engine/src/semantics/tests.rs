@@ -1,6 +1,7 @@
 //! Unit tests of the shared semantic model: resolution (P1) and loops/functions (P4).
 
 use super::*;
+use crate::lang::NodeExt;
 use std::sync::Arc;
 
 fn file(path: &str, src: &str) -> Arc<FileCtx> {
@@ -14,7 +15,7 @@ fn calls(f: &FileCtx) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
     let mut stack = vec![f.tree.root_node()];
     while let Some(n) = stack.pop() {
-        if matches!(n.kind(), "call" | "call_expression") {
+        if matches!(n.kind_str(), "call" | "call_expression") {
             nodes.push(n);
         }
         let mut c = n.walk();
@@ -25,7 +26,7 @@ fn calls(f: &FileCtx) -> Vec<Node<'_>> {
 }
 
 fn callee<'t>(n: Node<'t>) -> Node<'t> {
-    n.child_by_field_name("function").unwrap()
+    n.field("function").unwrap()
 }
 
 /// Resolves the callee of every call, in source order.
@@ -217,7 +218,7 @@ fn assigned_values() {
     let mut idents = Vec::new();
     let mut stack = vec![f.tree.root_node()];
     while let Some(n) = stack.pop() {
-        if n.kind() == "argument_list" {
+        if n.kind_str() == "argument_list" {
             let mut c = n.walk();
             idents.extend(n.named_children(&mut c));
         }
@@ -238,7 +239,7 @@ fn js_string_constants_are_assigned_values_but_resolve_to_nothing() {
     let mut stack = vec![f.tree.root_node()];
     let mut args = Vec::new();
     while let Some(n) = stack.pop() {
-        if n.kind() == "arguments" {
+        if n.kind_str() == "arguments" {
             let mut c = n.walk();
             args.extend(n.named_children(&mut c));
         }

@@ -4,6 +4,7 @@
 //! expression is assigned to. Language-generic: node kinds of the four grammars.
 
 use crate::file::FileCtx;
+use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 /// A literal value.
@@ -25,7 +26,7 @@ pub fn literal(file: &FileCtx, node: Node<'_>) -> Option<Literal> {
 }
 
 fn literal_at(file: &FileCtx, node: Node<'_>, hops: u8) -> Option<Literal> {
-    match node.kind() {
+    match node.kind_str() {
         "true" => Some(Literal::Bool(true)),
         "false" => Some(Literal::Bool(false)),
         "none" | "null" | "undefined" | "nil" => Some(Literal::Null),
@@ -40,9 +41,7 @@ fn literal_at(file: &FileCtx, node: Node<'_>, hops: u8) -> Option<Literal> {
         },
         "parenthesized_expression" => literal_at(file, node.named_child(0)?, hops),
         "unary_operator" | "unary_expression" | "not_operator" => {
-            let arg = node
-                .child_by_field_name("argument")
-                .or_else(|| node.child_by_field_name("operand"))?;
+            let arg = node.field("argument").or_else(|| node.field("operand"))?;
             let op = operator(file, node)?;
             match (op, literal_at(file, arg, hops)?) {
                 ("-", Literal::Int(i)) => i.checked_neg().map(Literal::Int),
@@ -53,8 +52,8 @@ fn literal_at(file: &FileCtx, node: Node<'_>, hops: u8) -> Option<Literal> {
             }
         }
         "binary_operator" | "binary_expression" => {
-            let l = literal_at(file, node.child_by_field_name("left")?, hops)?;
-            let r = literal_at(file, node.child_by_field_name("right")?, hops)?;
+            let l = literal_at(file, node.field("left")?, hops)?;
+            let r = literal_at(file, node.field("right")?, hops)?;
             binary(operator(file, node)?, l, r)
         }
         "identifier" if hops < MAX_HOPS => {
@@ -67,7 +66,7 @@ fn literal_at(file: &FileCtx, node: Node<'_>, hops: u8) -> Option<Literal> {
 
 /// The operator token of a unary or binary expression.
 fn operator<'s>(file: &'s FileCtx, node: Node<'_>) -> Option<&'s str> {
-    if let Some(op) = node.child_by_field_name("operator") {
+    if let Some(op) = node.field("operator") {
         return Some(file.text(op));
     }
     let mut c = node.walk();
@@ -147,24 +146,21 @@ pub struct CallArgs<'t> {
 /// The arguments of a call node (or of its argument list).
 pub fn call_args<'t>(file: &FileCtx, call: Node<'t>) -> CallArgs<'t> {
     let mut out = CallArgs::default();
-    let args = match call.child_by_field_name("arguments") {
+    let args = match call.field("arguments") {
         Some(a) => a,
         None => call,
     };
     // `f(x for x in xs)`: the generator is the only argument.
-    if args.kind() == "generator_expression" {
+    if args.kind_str() == "generator_expression" {
         out.positional.push(args);
         return out;
     }
     let mut c = args.walk();
     for a in args.named_children(&mut c) {
-        match a.kind() {
+        match a.kind_str() {
             "comment" => {}
             "keyword_argument" => {
-                if let (Some(n), Some(v)) = (
-                    a.child_by_field_name("name"),
-                    a.child_by_field_name("value"),
-                ) {
+                if let (Some(n), Some(v)) = (a.field("name"), a.field("value")) {
                     out.keywords.push((file.text(n).to_string(), v));
                 }
             }
@@ -187,7 +183,7 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
     let mut n = node;
     let mut p = n.parent()?;
     while matches!(
-        p.kind(),
+        p.kind_str(),
         "await"
             | "await_expression"
             | "parenthesized_expression"
@@ -198,12 +194,10 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
         n = p;
         p = p.parent()?;
     }
-    match p.kind() {
+    match p.kind_str() {
         "assignment" | "assignment_expression" => {
-            let right = p.child_by_field_name("right")?;
-            (right.id() == n.id())
-                .then(|| p.child_by_field_name("left"))
-                .flatten()
+            let right = p.field("right")?;
+            (right.id() == n.id()).then(|| p.field("left")).flatten()
         }
         // Python `with create_pool(…) as pool:` / `async with …`.
         "as_pattern" => {
@@ -211,35 +205,29 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
             if first.id() != n.id() {
                 return None;
             }
-            p.child_by_field_name("alias")?.named_child(0)
+            p.field("alias")?.named_child(0)
         }
         "variable_declarator" => {
-            let value = p.child_by_field_name("value")?;
-            (value.id() == n.id())
-                .then(|| p.child_by_field_name("name"))
-                .flatten()
+            let value = p.field("value")?;
+            (value.id() == n.id()).then(|| p.field("name")).flatten()
         }
         "expression_list" => {
             // Go: `db, err := sql.Open(…)` (the first target for a single call on the right).
             let stmt = p.parent()?;
             if !matches!(
-                stmt.kind(),
+                stmt.kind_str(),
                 "short_var_declaration" | "assignment_statement" | "var_spec"
             ) {
                 return None;
             }
-            let right = stmt
-                .child_by_field_name("right")
-                .or_else(|| stmt.child_by_field_name("value"))?;
+            let right = stmt.field("right").or_else(|| stmt.field("value"))?;
             if right.id() != p.id() {
                 return None;
             }
             let mut c = p.walk();
             let index = p.named_children(&mut c).position(|x| x.id() == n.id())?;
-            let left = stmt
-                .child_by_field_name("left")
-                .or_else(|| stmt.child_by_field_name("name"))?;
-            if left.kind() == "expression_list" {
+            let left = stmt.field("left").or_else(|| stmt.field("name"))?;
+            if left.kind_str() == "expression_list" {
                 let mut c = left.walk();
                 let targets: Vec<Node<'t>> = left.named_children(&mut c).collect();
                 targets

@@ -15,7 +15,7 @@ async def run_import(s: AsyncSession, job: Job, chunks: list[list[dict]]):
     for i, chunk in enumerate(chunks):
         await handle(chunk)
         job.progress = (i + 1) * 100 // n
-        # ppa-todo: transaction.missing_intermediate_commits
+        # ppa: transaction.missing_intermediate_commits HIGH  no listener of job_events in this project
         await s.flush()
     await s.commit()
 
