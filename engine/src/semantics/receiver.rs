@@ -211,6 +211,48 @@ fn kind_at(file: &FileCtx, expr: Node<'_>, hops: u8) -> Arc<str> {
             return Arc::clone(v);
         }
     }
+    if expr.kind_str() == "identifier" {
+        // The scope that binds the name decides, whichever scope uses it: the decision is
+        // cached under the binding scope as well, so that the functions of a module that all
+        // use one module-level name (an import, a module-level session) do not each read the
+        // module's statements again.
+        let name = file.text(expr);
+        let root = file.tree.root_node();
+        let mut found = None;
+        for scope in chain
+            .iter()
+            .copied()
+            .filter(|n| is_function(file.language, *n))
+            .chain(std::iter::once(root))
+        {
+            if scope.id() == root.id() {
+                let at_root = (root.id(), name.to_string());
+                let cached = super::lock(&file.receiver_cache).get(&at_root).cloned();
+                if let Some(v) = cached {
+                    if let Some(k) = key {
+                        super::lock(&file.receiver_cache).insert(k, Arc::clone(&v));
+                    }
+                    return v;
+                }
+            }
+            let sites = scope_sites(file, scope, name);
+            if !sites.is_empty() {
+                found = Some((scope, choose(sites)));
+                break;
+            }
+        }
+        let binding_scope = found.as_ref().map_or(root, |(s, _)| *s);
+        let kind: Arc<str> = decide(file, expr, found.map(|(_, e)| e), hops).into();
+        let mut cache = super::lock(&file.receiver_cache);
+        cache.insert(
+            (binding_scope.id(), name.to_string()),
+            Arc::clone(&kind),
+        );
+        if let Some(k) = key {
+            cache.insert(k, Arc::clone(&kind));
+        }
+        return kind;
+    }
     let evidence = evidence(file, expr, &chain);
     let kind: Arc<str> = decide(file, expr, evidence, hops).into();
     if let Some(k) = key {
