@@ -1099,7 +1099,7 @@ impl<'t> Indexer<'t> {
             .collect();
         let aliases = match lang {
             Language::Python | Language::Go => Vec::new(),
-            _ => js::export_aliases(file, &k.module),
+            _ => js::export_aliases(file, k.module),
         };
         FileGraph {
             file: file.path.to_string(),

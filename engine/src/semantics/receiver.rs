@@ -244,10 +244,7 @@ fn kind_at(file: &FileCtx, expr: Node<'_>, hops: u8) -> Arc<str> {
         let binding_scope = found.as_ref().map_or(root, |(s, _)| *s);
         let kind: Arc<str> = decide(file, expr, found.map(|(_, e)| e), hops).into();
         let mut cache = super::lock(&file.receiver_cache);
-        cache.insert(
-            (binding_scope.id(), name.to_string()),
-            Arc::clone(&kind),
-        );
+        cache.insert((binding_scope.id(), name.to_string()), Arc::clone(&kind));
         if let Some(k) = key {
             cache.insert(k, Arc::clone(&kind));
         }
