@@ -42,10 +42,16 @@ pub struct FileCtx {
     line_starts: OnceLock<Vec<usize>>,
     /// The module's definitions and imports as the call-graph resolution reads them.
     pub(crate) knowledge: OnceLock<crate::callgraph::KnowledgeData>,
+    /// `descendants(kind)` answers by (node id, kind), for [`FileCtx::with_descendants`].
+    #[allow(clippy::type_complexity)]
+    descendants_cache: Mutex<HashMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
     /// The root's children, for [`FileCtx::top_level`].
     top_level: OnceLock<Vec<Node<'static>>>,
-    /// Names each scope may bind (receiver kinds), by scope node id.
-    pub(crate) bound_names_cache: Mutex<HashMap<usize, Arc<std::collections::HashSet<Box<str>>>>>,
+    /// The binding statements of each scope by the names they may bind (receiver kinds), by
+    /// scope node id.
+    #[allow(clippy::type_complexity)]
+    pub(crate) binding_index_cache:
+        Mutex<HashMap<usize, Arc<HashMap<Box<str>, Vec<(usize, usize, u16)>>>>>,
     /// Call-graph frames (parameters, types, nested definitions) by function node id.
     pub(crate) frame_cache: Mutex<HashMap<usize, Arc<crate::callgraph::FnInfo>>>,
 }
@@ -76,7 +82,8 @@ impl FileCtx {
             line_starts: OnceLock::new(),
             knowledge: OnceLock::new(),
             top_level: OnceLock::new(),
-            bound_names_cache: Mutex::new(HashMap::new()),
+            descendants_cache: Mutex::new(HashMap::new()),
+            binding_index_cache: Mutex::new(HashMap::new()),
             frame_cache: Mutex::new(HashMap::new()),
         }
     }
@@ -135,6 +142,45 @@ impl FileCtx {
                 .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) })
                 .collect()
         })
+    }
+
+    /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,
+    /// listed by `list` on the first request and kept for the file: predicates of several
+    /// detectors ask for the calls (assignments, returns …) of the same function at every match
+    /// inside it.
+    pub(crate) fn with_descendants<'n, R>(
+        &self,
+        node: Node<'n>,
+        kind: &str,
+        list: impl FnOnce() -> Vec<Node<'n>>,
+        f: impl FnOnce(&[Node<'_>]) -> R,
+    ) -> R {
+        let key = (node.id(), Box::from(kind));
+        let cached = self
+            .descendants_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let nodes = match cached {
+            Some(v) => v,
+            None => {
+                let v: Vec<Node<'static>> = list()
+                    .into_iter()
+                    // SAFETY: the nodes point into `self.tree` (the caller lists descendants of
+                    // a node of this file), which `self` owns and never mutates; they are handed
+                    // out below only with the lifetime of `&self` (see NodeRef).
+                    .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) })
+                    .collect();
+                let v = Arc::new(v);
+                self.descendants_cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key, Arc::clone(&v));
+                v
+            }
+        };
+        f(&nodes)
     }
 
     pub(crate) fn bindings(&self) -> &Bindings {

@@ -467,9 +467,9 @@ fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
 /// one tree cursor. Predicates walk whole functions this way many times per file; the obvious
 /// stack walk that collects each node's children into a vector first cost more than everything
 /// else the host does (callgrind on prefect: 5.6 G instructions of a 26 G check).
-fn for_each_descendant<E>(
-    root: tree_sitter::Node<'_>,
-    mut f: impl FnMut(tree_sitter::Node<'_>) -> Result<(), E>,
+fn for_each_descendant<'t, E>(
+    root: tree_sitter::Node<'t>,
+    mut f: impl FnMut(tree_sitter::Node<'t>) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut c = root.walk();
     if !c.goto_first_child() {
@@ -533,16 +533,14 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("children", |n: &mut NodeRef| {
         let node = n.node();
         let mut c = node.walk();
-        let kids: Vec<_> = node.children(&mut c).collect();
-        kids.into_iter()
+        node.children(&mut c)
             .map(|k| Dynamic::from(n.with(k)))
             .collect::<Array>()
     });
     e.register_get("named_children", |n: &mut NodeRef| {
         let node = n.node();
         let mut c = node.walk();
-        let kids: Vec<_> = node.named_children(&mut c).collect();
-        kids.into_iter()
+        node.named_children(&mut c)
             .map(|k| Dynamic::from(n.with(k)))
             .collect::<Array>()
     });
@@ -587,21 +585,31 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn(
         "descendants",
         |n: &mut NodeRef, kind: &str| -> Result<Array, Box<EvalAltResult>> {
-            let mut out = Array::new();
-            let lang = n.file().language;
-            for_each_descendant(n.node(), |cur| {
-                if cur.is_named() && (kind.is_empty() || lang.kind_of(cur) == kind) {
-                    if out.len() >= super::MAX_ARRAY_SIZE {
+            let file = n.file();
+            let lang = file.language;
+            file.with_descendants(
+                n.node(),
+                kind,
+                || {
+                    let mut found = Vec::new();
+                    let _ = for_each_descendant(n.node(), |cur| -> Result<(), ()> {
+                        if cur.is_named() && (kind.is_empty() || lang.kind_of(cur) == kind) {
+                            found.push(cur);
+                        }
+                        Ok(())
+                    });
+                    found
+                },
+                |nodes| {
+                    if nodes.len() > super::MAX_ARRAY_SIZE {
                         return Err(error(format!(
                             "descendants() exceeded {} nodes",
                             super::MAX_ARRAY_SIZE
                         )));
                     }
-                    out.push(Dynamic::from(n.with(cur)));
-                }
-                Ok(())
-            })?;
-            Ok(out)
+                    Ok(nodes.iter().map(|d| Dynamic::from(n.with(*d))).collect())
+                },
+            )
         },
     );
     e.register_fn("same_as", |a: &mut NodeRef, b: NodeRef| {

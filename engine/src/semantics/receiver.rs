@@ -770,18 +770,20 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         scope.field("body")
     };
     let Some(body) = body else { return out };
-    // Most lookups ask a scope for a name it does not bind (a parameter, a module-level name):
-    // one walk per scope lists every name it may bind, and other names skip the walk below.
-    if !bound_names(file, scope, body).contains(name) {
+    // One walk per scope indexes its binding statements by the names they may bind; a lookup
+    // then reads only the statements that may bind its name (most names are bound in no
+    // function scope, and a module is asked about many imported names).
+    let index = binding_index(file, scope, body);
+    let Some(candidates) = index.get(name) else {
         return out;
-    }
+    };
     let unknown = |_n: Node<'t>| Site {
         annotation: None,
         value: None,
         import: None,
         with_bound: false,
     };
-    walk_statements(body, &mut |n| match (lang, n.kind_str()) {
+    let mut visit = |n: Node<'t>| match (lang, n.kind_str()) {
         (Language::Python, "assignment") => {
             if let Some(l) = n.field("left") {
                 if l.kind_str() == "identifier" {
@@ -899,23 +901,39 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             }
         }
         _ => {}
-    });
+    };
+    for &(start, end, kind) in candidates {
+        let Some(mut n) = body.descendant_for_byte_range(start, end) else {
+            continue;
+        };
+        // The statement itself, not a child that spans the same bytes.
+        let mut steps = 0;
+        while n.kind_id() != kind && steps < 4 {
+            match n.parent() {
+                Some(p) => n = p,
+                None => break,
+            }
+            steps += 1;
+        }
+        if n.kind_id() == kind {
+            visit(n);
+        }
+    }
     out
 }
 
-/// The names some site of `scope` may bind, for [`scope_sites`]: the leaf texts of every place
-/// its arms read a bound name from (assignment targets, `as` aliases, loop targets, definition
-/// names, whole import statements and Go `var` specs). A superset: a name outside it has no
-/// site. Cached per scope.
-fn bound_names(
-    file: &FileCtx,
-    scope: Node<'_>,
-    body: Node<'_>,
-) -> Arc<std::collections::HashSet<Box<str>>> {
-    if let Some(v) = super::lock(&file.bound_names_cache).get(&scope.id()) {
+/// The statements of a scope that may bind each name, for [`scope_sites`]: for every place its
+/// arms read a bound name from (assignment targets, `as` aliases, loop targets, definition
+/// names, whole import statements and Go `var` specs), the leaf texts under it map to that
+/// statement's (start byte, end byte, kind id), in walk order. A superset: a statement not
+/// listed under a name binds no site of it. Built with one walk per scope and cached.
+type BindingIndex = HashMap<Box<str>, Vec<(usize, usize, u16)>>;
+
+fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<BindingIndex> {
+    if let Some(v) = super::lock(&file.binding_index_cache).get(&scope.id()) {
         return Arc::clone(v);
     }
-    let mut names = std::collections::HashSet::new();
+    let mut index: BindingIndex = HashMap::new();
     walk_statements(body, &mut |n| {
         let target = match n.kind_str() {
             "assignment"
@@ -928,32 +946,35 @@ fn bound_names(
             "import_statement" | "import_from_statement" | "var_spec" => Some(n),
             _ => None,
         };
-        if let Some(t) = target {
-            let mut c = t.walk();
-            loop {
-                let leaf = c.node();
-                if leaf.child_count() == 0 && leaf.is_named() {
-                    names.insert(Box::from(file.text(leaf)));
+        let Some(t) = target else { return };
+        let entry = (n.start_byte(), n.end_byte(), n.kind_id());
+        let mut c = t.walk();
+        loop {
+            let leaf = c.node();
+            if leaf.child_count() == 0 && leaf.is_named() {
+                let list = index.entry(Box::from(file.text(leaf))).or_default();
+                if list.last() != Some(&entry) {
+                    list.push(entry);
                 }
-                if c.goto_first_child() {
-                    continue;
-                }
-                let mut done = false;
-                while !c.goto_next_sibling() {
-                    if !c.goto_parent() || c.node().id() == t.id() {
-                        done = true;
-                        break;
-                    }
-                }
-                if done || c.node().id() == t.id() {
+            }
+            if c.goto_first_child() {
+                continue;
+            }
+            let mut done = false;
+            while !c.goto_next_sibling() {
+                if !c.goto_parent() || c.node().id() == t.id() {
+                    done = true;
                     break;
                 }
             }
+            if done || c.node().id() == t.id() {
+                break;
+            }
         }
     });
-    let names = Arc::new(names);
-    super::lock(&file.bound_names_cache).insert(scope.id(), Arc::clone(&names));
-    names
+    let index = Arc::new(index);
+    super::lock(&file.binding_index_cache).insert(scope.id(), Arc::clone(&index));
+    index
 }
 
 fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
