@@ -183,6 +183,17 @@ impl FileCtx {
         f(&nodes)
     }
 
+    /// How many of the 1-based lines `from..=to` hold code: neither blank nor only a comment
+    /// (the language's line-comment prefix). Length rules (a span of more than 50 lines) count
+    /// these.
+    pub fn code_lines(&self, from: usize, to: usize) -> usize {
+        let marker = self.language.comment_prefix();
+        (from.max(1)..=to)
+            .map(|l| self.line_text(l).trim())
+            .filter(|t| !t.is_empty() && !t.starts_with(marker))
+            .count()
+    }
+
     pub(crate) fn bindings(&self) -> &Bindings {
         self.module_bindings
             .get_or_init(|| crate::semantics::module_bindings(self))

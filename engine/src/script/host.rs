@@ -58,6 +58,10 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ("file.source", "the whole source text"),
     ("file.line(n)", "the text of 1-based line n"),
     (
+        "file.code_lines(from, to)",
+        "how many of the 1-based lines `from`..=`to` hold code: not blank, not only a comment",
+    ),
+    (
         "file.contains(text)",
         "whether the source contains `text` (no copy of the source)",
     ),
@@ -785,6 +789,9 @@ pub(super) fn register(e: &mut Engine) {
     });
     e.register_fn("line", |f: &mut FileHandle, n: i64| {
         f.0.line_text(n.max(1) as usize).to_string()
+    });
+    e.register_fn("code_lines", |f: &mut FileHandle, from: i64, to: i64| {
+        f.0.code_lines(from.max(1) as usize, to.max(0) as usize) as i64
     });
 
     e.register_fn("resolve", |n: NodeRef| {

@@ -675,17 +675,6 @@ fn compact(s: &str) -> String {
 
 /// Non-blank lines of rows `start..=end` that are not only a comment.
 fn count_lines(file: &FileCtx, start: usize, end: usize) -> usize {
-    let marker = match file.language {
-        Language::Python => "#",
-        _ => "//",
-    };
-    file.source
-        .lines()
-        .skip(start)
-        .take(end.saturating_sub(start) + 1)
-        .filter(|l| {
-            let t = l.trim();
-            !t.is_empty() && !t.starts_with(marker)
-        })
-        .count()
+    // Rows are 0-based.
+    file.code_lines(start + 1, end + 1)
 }
