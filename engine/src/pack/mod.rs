@@ -203,33 +203,19 @@ impl Detector {
     }
 }
 
-/// The words of `file_contains`, searched for with ASCII case ignored.
+/// The words of `file_contains`, searched for with ASCII case ignored (all units' words of a
+/// language in one scan per file: the engine's `PlanWords`).
 #[derive(Debug)]
 pub struct FileWords {
     /// The words as written.
     pub words: Vec<String>,
-    /// Their ASCII lower-case forms, searched for in a lower-case copy of the text.
-    finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl FileWords {
     fn new(words: &[String]) -> FileWords {
         FileWords {
             words: words.to_vec(),
-            finders: words
-                .iter()
-                .map(|w| {
-                    memchr::memmem::Finder::new(w.to_ascii_lowercase().as_bytes()).into_owned()
-                })
-                .collect(),
         }
-    }
-
-    /// Whether a text, given in ASCII lower case, contains one of the words.
-    pub fn found_in_lower(&self, lower: &str) -> bool {
-        self.finders
-            .iter()
-            .any(|f| f.find(lower.as_bytes()).is_some())
     }
 }
 
