@@ -25,7 +25,7 @@ use crate::finding::{Diagnostic, Finding, Level, Position};
 use crate::lang::Language;
 use crate::pack::{self, Detector, Pack, PackSource, Role};
 use crate::query::custom;
-use crate::query::guard::{FieldMemo, Guard};
+use crate::query::guard::{FieldMemo, Guard, Shallow};
 use crate::script::Outcome;
 use crate::semantics;
 use crate::suppress;
@@ -303,7 +303,11 @@ struct LangPlan {
 /// separately in a lower-case copy of the text cost about as much as the queries the words
 /// spare (callgrind on prefect, where some fifty word sets gate the built-in packs).
 struct PlanWords {
-    automaton: aho_corasick::AhoCorasick,
+    /// Used when the plan has many words; with a few, one SIMD substring search per word in a
+    /// lower-case copy of the text is faster than an overlapping automaton scan.
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// The words in ASCII lower case, for the per-word search.
+    finders: Vec<memchr::memmem::Finder<'static>>,
     /// By detector index: the ids of its words (empty: the unit has no `file_contains`).
     by_unit: Vec<Vec<usize>>,
     count: usize,
@@ -331,12 +335,30 @@ impl PlanWords {
         if words.is_empty() {
             return None;
         }
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&words)
-            .ok()?;
+        PlanWords::new(words, by_unit)
+    }
+
+    fn new(words: Vec<String>, by_unit: Vec<Vec<usize>>) -> Option<PlanWords> {
+        // Measured on prefect: with asyncio and python-core (five words) the automaton cost more
+        // than five substring searches; with every pack (some sixty words) far less.
+        const AUTOMATON_FROM: usize = 16;
+        let automaton = if words.len() >= AUTOMATON_FROM {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&words)
+                    .ok()?,
+            )
+        } else {
+            None
+        };
+        let finders = words
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+            .collect();
         Some(PlanWords {
             automaton,
+            finders,
             by_unit,
             count: words.len(),
         })
@@ -345,9 +367,17 @@ impl PlanWords {
     /// Which words occur in `text` (by word id). Overlapping matches, so that a word inside
     /// another (`db` in `db.`) is found too; stops once every word has been seen.
     fn present(&self, text: &str) -> Vec<bool> {
+        let Some(automaton) = &self.automaton else {
+            let lower = text.to_ascii_lowercase();
+            return self
+                .finders
+                .iter()
+                .map(|f| f.find(lower.as_bytes()).is_some())
+                .collect();
+        };
         let mut seen = vec![false; self.count];
         let mut left = self.count;
-        for m in self.automaton.find_overlapping_iter(text) {
+        for m in automaton.find_overlapping_iter(text) {
             let i = m.pattern().as_usize();
             if !seen[i] {
                 seen[i] = true;
@@ -488,6 +518,9 @@ struct Group {
     /// query runs only if, for some pattern, every one of them may end in `b` (the predicate
     /// itself would rule the call out by the same test, after the query).
     member_gate: Option<Vec<Vec<crate::vocab::Vocabulary>>>,
+    /// The pattern in a form the walk matches without running the query (anchored groups of
+    /// one pattern, with guards on).
+    shallow: Option<ShallowGroup>,
     /// (runs, matches, nanoseconds), counted only when the engine was built with
     /// `count_queries`.
     counts: (
@@ -625,8 +658,10 @@ impl LangPlan {
                 if g.start_kinds.is_some() {
                     let mut g = g;
                     if guards {
-                        g.guard = Guard::compile(lang, &custom::strip(&same[0].2));
+                        let stripped = custom::strip(&same[0].2);
+                        g.guard = Guard::compile(lang, &stripped);
                         g.member_gate = member_gate(dets, &same);
+                        g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
                     }
                     groups.push(g);
                 } else {
@@ -726,7 +761,43 @@ impl Group {
             async_only,
             guard: None,
             member_gate: None,
+            shallow: None,
             counts: Default::default(),
+        })
+    }
+}
+
+/// A [`Shallow`] pattern with the capture indices of its group's query.
+struct ShallowGroup {
+    shape: Shallow,
+    /// Capture indices of the root node.
+    root: Vec<u32>,
+    /// Per field of `shape`, the capture indices of its node.
+    fields: Vec<Vec<u32>>,
+}
+
+impl ShallowGroup {
+    fn new(lang: Language, query: &Query, pattern: &str) -> Option<ShallowGroup> {
+        if query.pattern_count() != 1 {
+            return None;
+        }
+        let shape = Shallow::compile(lang, pattern)?;
+        let ids = |names: &[String]| -> Option<Vec<u32>> {
+            names
+                .iter()
+                .map(|n| query.capture_index_for_name(n))
+                .collect()
+        };
+        let root = ids(&shape.root)?;
+        let fields = shape
+            .fields
+            .iter()
+            .map(|(_, _, names)| ids(names))
+            .collect::<Option<Vec<_>>>()?;
+        Some(ShallowGroup {
+            shape,
+            root,
+            fields,
         })
     }
 }
@@ -1115,7 +1186,15 @@ impl Engine {
                 let mut found = 0u64;
                 while let Some(m) = matches.next() {
                     found += 1;
-                    self.process_match(plan, gi, &file, m, None, &mut run);
+                    self.process_match(
+                        plan,
+                        gi,
+                        &file,
+                        m.pattern_index,
+                        m.captures(),
+                        None,
+                        &mut run,
+                    );
                 }
                 if self.count_queries {
                     g.count(found, since);
@@ -1178,11 +1257,40 @@ impl Engine {
                         anchor_is_function: plan.function_kinds.get(kind).copied().unwrap_or(false),
                     };
                     let since = self.count_queries.then(std::time::Instant::now);
-                    let mut matches = qc.matches(&g.query, node, bytes);
                     let mut found = 0u64;
-                    while let Some(m) = matches.next() {
-                        found += 1;
-                        self.process_match(plan, gi, &file, m, Some(&hint), &mut run);
+                    if let Some(sh) = &g.shallow {
+                        // Matched here: the query would find this one match or none.
+                        if let Some(nodes) = sh.shape.matches(&mut memo) {
+                            found = 1;
+                            let mut caps: Vec<tree_sitter::QueryCapture<'_>> = sh
+                                .root
+                                .iter()
+                                .map(|&index| tree_sitter::QueryCapture { node, index })
+                                .collect();
+                            for (n, ids) in nodes.iter().zip(&sh.fields) {
+                                caps.extend(
+                                    ids.iter().map(|&index| tree_sitter::QueryCapture {
+                                        node: *n,
+                                        index,
+                                    }),
+                                );
+                            }
+                            self.process_match(plan, gi, &file, 0, &caps, Some(&hint), &mut run);
+                        }
+                    } else {
+                        let mut matches = qc.matches(&g.query, node, bytes);
+                        while let Some(m) = matches.next() {
+                            found += 1;
+                            self.process_match(
+                                plan,
+                                gi,
+                                &file,
+                                m.pattern_index,
+                                m.captures(),
+                                Some(&hint),
+                                &mut run,
+                            );
+                        }
                     }
                     if self.count_queries {
                         g.count(found, since);
@@ -1277,24 +1385,28 @@ impl Engine {
     }
 
     /// Hands one query match to every detector pattern it stands for.
+    /// `pattern` is the query's pattern index, `captures` the match's captures (from a query
+    /// cursor, or built by the engine for a [`Shallow`] pattern).
+    #[allow(clippy::too_many_arguments)] // reason: two callers; the match is borrowed in place
     fn process_match<'t>(
         &self,
         plan: &LangPlan,
         group: usize,
         file: &'t Arc<FileCtx>,
-        m: &tree_sitter::QueryMatch<'_, 't>,
+        pattern: usize,
+        captures: &[tree_sitter::QueryCapture<'t>],
         hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
         let g = &plan.groups[group];
-        for &(di, local_pattern) in &g.patterns[m.pattern_index] {
+        for &(di, local_pattern) in &g.patterns[pattern] {
             self.process_one(
                 g,
                 &plan.detectors[di],
                 di,
                 local_pattern,
                 file,
-                m,
+                captures,
                 hint,
                 run,
             );
@@ -1311,7 +1423,7 @@ impl Engine {
         di: usize,
         local_pattern: usize,
         file: &'t Arc<FileCtx>,
-        m: &tree_sitter::QueryMatch<'_, 't>,
+        captures: &[tree_sitter::QueryCapture<'t>],
         hint: Option<&custom::Hint<'_, 't>>,
         run: &mut FileRun,
     ) {
@@ -1321,7 +1433,7 @@ impl Engine {
         let map = &g.capture_map[di];
         let captured = |i: usize| {
             let ci = map[i];
-            m.captures().iter().find(|c| c.index == ci).map(|c| c.node)
+            captures.iter().find(|c| c.index == ci).map(|c| c.node)
         };
         // Engine predicates first, straight from the match: most candidates end here.
         let custom_ok = det.custom[local_pattern].iter().all(|p| {
@@ -1824,5 +1936,35 @@ mod plan_tests {
         );
         assert!(root_captures("(call) ; comment @x").is_empty());
         assert!(root_captures("[(a) (b)]").is_empty());
+    }
+
+    /// Both ways of finding a plan's `file_contains` words (per word, or one overlapping
+    /// automaton scan for many) find exactly the words that occur, ASCII case ignored, words
+    /// inside or overlapping other words included.
+    #[test]
+    fn plan_words_find_every_word_that_occurs() {
+        let few: Vec<String> = ["db", "db.", "session", "onmaker", "Notify"]
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        let mut many = few.clone();
+        many.extend((0..20).map(|i| format!("word{i}x")));
+        let texts = [
+            "",
+            "x = sessionmaker(bind=db.engine)",
+            "NOTIFY jobs; Session()",
+            "word3x word19x DB",
+            "nothing here",
+        ];
+        for words in [few, many] {
+            let n = words.len();
+            let pw = PlanWords::new(words.clone(), vec![(0..n).collect()]).expect("words");
+            assert_eq!(pw.automaton.is_some(), n >= 16);
+            for t in texts {
+                let lower = t.to_ascii_lowercase();
+                let expected: Vec<bool> = words.iter().map(|w| lower.contains(w)).collect();
+                assert_eq!(pw.present(t), expected, "{t:?} with {n} words");
+            }
+        }
     }
 }

@@ -125,6 +125,120 @@ impl Guard {
     }
 }
 
+/// A pattern the engine matches by itself, without running a query: a root node whose children
+/// are only single-valued fields holding one named node each, of a given kind or any (`(call
+/// function: (_) @callee arguments: (argument_list)) @site`), and no tree-sitter predicate
+/// (engine predicates such as `#resolves-to?` are checked after the match either way). The
+/// busiest patterns of the built-in packs have this shape, and a query run costs thousands of
+/// instructions of cursor set-up and stepping where these need two field lookups.
+#[derive(Debug, Clone)]
+pub(crate) struct Shallow {
+    /// Capture names of the root node.
+    pub root: Vec<String>,
+    /// (field id, kind ids the child must have (`None`: any named node), its capture names).
+    pub fields: Vec<(u16, Option<Vec<u16>>, Vec<String>)>,
+}
+
+impl Shallow {
+    /// The shallow form of one pattern, as tree-sitter sees it (engine predicates stripped);
+    /// `None` when the pattern has any other shape.
+    pub(crate) fn compile(lang: Language, pattern: &str) -> Option<Shallow> {
+        if pattern.contains('#') {
+            return None;
+        }
+        let tokens = tokenize(pattern)?;
+        let mut p = Parser {
+            tokens: &tokens,
+            pos: 0,
+            preds: Vec::new(),
+        };
+        let pat = p.pattern()?;
+        if p.pos != tokens.len() {
+            return None;
+        }
+        let mut pat = &pat;
+        while let Pat::Group {
+            items,
+            quantified: false,
+        } = pat
+        {
+            if items.len() != 1 {
+                return None;
+            }
+            pat = &items[0];
+        }
+        let Pat::Node {
+            kind,
+            children,
+            captures,
+            quantified: false,
+        } = pat
+        else {
+            return None;
+        };
+        if kind == "_" {
+            return None;
+        }
+        let c = Compiler {
+            lang,
+            grammar: lang.grammar(),
+            tests: &BTreeMap::new(),
+        };
+        let mut fields: Vec<(u16, Option<Vec<u16>>, Vec<String>)> = Vec::new();
+        for child in children {
+            let Child::Field(name, sub) = child else {
+                return None;
+            };
+            let Pat::Node {
+                kind: sub_kind,
+                children: sub_children,
+                captures: sub_captures,
+                quantified: false,
+            } = sub
+            else {
+                return None;
+            };
+            if !sub_children.is_empty() || c.multiple(kind, name) {
+                return None;
+            }
+            let id = c.grammar.field_id_for_name(name)?.get();
+            if fields.iter().any(|(f, _, _)| *f == id) {
+                return None;
+            }
+            let kinds = if sub_kind == "_" {
+                None
+            } else {
+                // A kind the grammar does not have, or a supertype: leave it to the query.
+                Some(c.kind_ids(sub_kind, true)?)
+            };
+            fields.push((id, kinds, sub_captures.clone()));
+        }
+        Some(Shallow {
+            root: captures.clone(),
+            fields,
+        })
+    }
+
+    /// The nodes of the fields if the pattern matches anchored on `memo.node` (in field order),
+    /// else `None`.
+    pub(crate) fn matches<'t>(&self, memo: &mut FieldMemo<'t>) -> Option<Vec<Node<'t>>> {
+        let mut out = Vec::with_capacity(self.fields.len());
+        for (field, kinds, _) in &self.fields {
+            let c = memo.child(*field)?;
+            if !c.is_named() {
+                return None;
+            }
+            if let Some(k) = kinds {
+                if !k.contains(&c.kind_id()) {
+                    return None;
+                }
+            }
+            out.push(c);
+        }
+        Some(out)
+    }
+}
+
 /// The children of one anchor node by field, looked up once for all guards tried on it: most
 /// patterns that start on a call ask for its `function` and `arguments`.
 pub(crate) struct FieldMemo<'t> {
