@@ -5,7 +5,7 @@ use crate::file::{FileCtx, NodeRef};
 use crate::lang::NodeExt;
 use crate::semantics;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Position};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The `file` variable: the file being checked.
 #[derive(Clone)]
@@ -493,14 +493,23 @@ fn for_each_descendant<'t, E>(
 }
 
 /// A node's kind as a rhai string, shared: `node.kind` is the most read property of every
-/// predicate, and a fresh string per read was a measurable share of the script time.
+/// predicate, and a fresh string per read was a measurable share of the script time. The table
+/// is per thread: a rhai string is reference-counted, and threads sharing one `"call"` would
+/// contend on its counter at every read.
 fn kind_string(lang: crate::lang::Language, node: tree_sitter::Node<'_>) -> rhai::ImmutableString {
-    static TABLES: [OnceLock<Vec<rhai::ImmutableString>>; 5] = [const { OnceLock::new() }; 5];
-    TABLES[lang as usize]
-        .get_or_init(|| lang.kind_names().iter().map(|&k| k.into()).collect())
-        .get(usize::from(node.kind_id()))
-        .cloned()
-        .unwrap_or_else(|| node.kind_str().into())
+    thread_local! {
+        static TABLES: std::cell::RefCell<[Option<Vec<rhai::ImmutableString>>; 5]> =
+            const { std::cell::RefCell::new([const { None }; 5]) };
+    }
+    TABLES.with(|t| {
+        let mut t = t.borrow_mut();
+        let table = t[lang as usize]
+            .get_or_insert_with(|| lang.kind_names().iter().map(|&k| k.into()).collect());
+        table
+            .get(usize::from(node.kind_id()))
+            .cloned()
+            .unwrap_or_else(|| node.kind().into())
+    })
 }
 
 pub(super) fn register(e: &mut Engine) {
