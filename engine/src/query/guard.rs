@@ -20,6 +20,23 @@ use tree_sitter::Node;
 
 use crate::lang::Language;
 
+/// (predicate name without `#`, capture, string arguments).
+type Preds = Vec<(String, String, Vec<String>)>;
+
+/// The first pattern of a query text, the text predicates read on the way, and whether the
+/// pattern was all of the text.
+fn parse(pattern: &str) -> Option<(Pat, Preds, bool)> {
+    let tokens = tokenize(pattern)?;
+    let mut p = Parser {
+        tokens: &tokens,
+        pos: 0,
+        preds: Vec::new(),
+    };
+    let pat = p.pattern()?;
+    let whole = p.pos == tokens.len();
+    Some((pat, p.preds, whole))
+}
+
 /// A compiled guard for one pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct Guard {
@@ -59,15 +76,9 @@ impl Guard {
     /// The guard of one pattern (its text as written in the pack, predicates included), or
     /// `None` when it would constrain nothing.
     pub(crate) fn compile(lang: Language, pattern: &str) -> Option<Guard> {
-        let tokens = tokenize(pattern)?;
-        let mut p = Parser {
-            tokens: &tokens,
-            pos: 0,
-            preds: Vec::new(),
-        };
-        let pat = p.pattern()?;
+        let (pat, preds, _) = parse(pattern)?;
         let mut tests: BTreeMap<String, Vec<TextTest>> = BTreeMap::new();
-        for (name, capture, args) in p.preds {
+        for (name, capture, args) in preds {
             let test = match (name.as_str(), args.as_slice()) {
                 ("eq?", [s]) => TextTest::Eq(s.clone()),
                 ("any-of?", v) if !v.is_empty() => TextTest::AnyOf(v.to_vec()),
@@ -146,14 +157,8 @@ impl Shallow {
         if pattern.contains('#') {
             return None;
         }
-        let tokens = tokenize(pattern)?;
-        let mut p = Parser {
-            tokens: &tokens,
-            pos: 0,
-            preds: Vec::new(),
-        };
-        let pat = p.pattern()?;
-        if p.pos != tokens.len() {
+        let (pat, _, whole) = parse(pattern)?;
+        if !whole {
             return None;
         }
         let mut pat = &pat;
@@ -534,8 +539,7 @@ enum Child {
 struct Parser<'a> {
     tokens: &'a [Tok],
     pos: usize,
-    /// (predicate name without `#`, capture, string arguments).
-    preds: Vec<(String, String, Vec<String>)>,
+    preds: Preds,
 }
 
 impl Parser<'_> {
