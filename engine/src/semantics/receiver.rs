@@ -597,24 +597,10 @@ fn outermost(n: Node<'_>, start: usize, end: usize) -> Node<'_> {
 
 type Key = (usize, String);
 
-/// The evidence for an expression.
+/// The evidence for a `self.x` receiver (identifiers are looked up scope by scope in
+/// [`kind_at`], which caches the decision under the scope that binds the name).
 fn evidence<'t>(file: &'t FileCtx, expr: Node<'t>, chain: &[Node<'t>]) -> Option<Evidence<'t>> {
     match (file.language, expr.kind_str()) {
-        (_, "identifier") => {
-            let name = file.text(expr);
-            for scope in chain
-                .iter()
-                .copied()
-                .filter(|n| is_function(file.language, *n))
-                .chain(std::iter::once(file.tree.root_node()))
-            {
-                let sites = scope_sites(file, scope, name);
-                if !sites.is_empty() {
-                    return Some(choose(sites));
-                }
-            }
-            None
-        }
         (Language::Python, "attribute") => {
             let attr = expr.field("attribute")?;
             let class = self_attribute_class(file, expr, chain)?;
