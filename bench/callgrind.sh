@@ -36,9 +36,17 @@ callgrind_annotate --inclusive=yes --threshold=100 "$out/cg.out" >"$out/annotate
 ir() {
   grep -E "$1" "$out/annotate.txt" | head -1 | awk '{gsub(",", "", $1); print $1}' || true
 }
-parse=$(ir 'ppa_bench::parse_one')
-check=$(ir 'ppa_bench::check_one')
+parse=$(ir 'ppa_bench::parse_one \[')
+check=$(ir 'ppa_bench::check_one \[')
 grep -E '^(files|engine|findings)' "$out/bench.txt" || true
 awk -v base="$parse" -v c="$check" 'BEGIN {
   printf "parse-only   %.0f M instructions\nfull check   %.0f M instructions\nratio        %.3fx\n", base / 1e6, c / 1e6, c / base
 }'
+# With --facts-share: the facts rounds' two functions, counted apart from the main rounds.
+with=$(ir 'ppa_bench::check_one_with_facts \[')
+without=$(ir 'ppa_bench::check_one_without_facts \[')
+if [ -n "$with" ] && [ -n "$without" ]; then
+  awk -v w="$with" -v wo="$without" 'BEGIN {
+    printf "facts        %.0f M instructions add %.1f%% to the check without extractors and function index (%.0f M; %.1f%% of the full check, %.0f M)\n", (w - wo) / 1e6, 100 * (w - wo) / wo, wo / 1e6, 100 * (w - wo) / w, w / 1e6
+  }'
+fi

@@ -63,6 +63,10 @@ struct Args {
     /// (the 25 busiest queries are listed): where to look when the ratio grows.
     #[arg(long)]
     query_stats: bool,
+    /// Also time the check with an engine built without its facts phase (no extractors, no
+    /// function index) and report the share of the full check the facts take.
+    #[arg(long)]
+    facts_share: bool,
     /// JSON output.
     #[arg(long)]
     json: bool,
@@ -99,6 +103,23 @@ fn parse_one(f: &corpus::SourceFile) -> bool {
 /// Checks one file. Not inlined, for the same reason as [`parse_one`].
 #[inline(never)]
 fn check_one(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
+    engine.check_source(&f.path, &f.text)
+}
+
+/// `--facts-share`: one file checked by the full engine and by the engine built without facts,
+/// each its own function so that bench/callgrind.sh can count their instructions apart from the
+/// main rounds'.
+/// (The `black_box` tags keep the three check functions from being merged into one symbol:
+/// their bodies would otherwise be identical.)
+#[inline(never)]
+fn check_one_with_facts(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
+    std::hint::black_box("with facts");
+    engine.check_source(&f.path, &f.text)
+}
+
+#[inline(never)]
+fn check_one_without_facts(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
+    std::hint::black_box("without facts");
     engine.check_source(&f.path, &f.text)
 }
 
@@ -271,6 +292,37 @@ fn run(args: Args) -> Result<(), String> {
         None
     };
 
+    // The facts phase's share: the same files checked by an engine without extractors and
+    // function index, interleaved with the full check so that drift hits both alike.
+    let facts_share = if args.facts_share {
+        let bare = builder(&packs)?.without_facts().build().0;
+        bare.prepare(&langs);
+        let (mut with_ms, mut without_ms) = (Vec::new(), Vec::new());
+        pool.install(|| {
+            for i in 0..warmup + runs {
+                let (w, _) = timed(|| -> usize {
+                    files
+                        .par_iter()
+                        .map(|f| check_one_with_facts(&engine, f).findings.len())
+                        .sum()
+                });
+                let (wo, _) = timed(|| -> usize {
+                    files
+                        .par_iter()
+                        .map(|f| check_one_without_facts(&bare, f).findings.len())
+                        .sum()
+                });
+                if i >= warmup {
+                    with_ms.push(w);
+                    without_ms.push(wo);
+                }
+            }
+        });
+        Some((median(&with_ms), median(&without_ms)))
+    } else {
+        None
+    };
+
     // Untimed: the counters are shared between threads and would disturb the timings.
     let query_stats = if args.query_stats {
         let counting = builder(&packs)?.count_queries().build().0;
@@ -317,6 +369,13 @@ fn run(args: Args) -> Result<(), String> {
             "functions": functions,
             "hot_functions": hot,
         },
+        "facts_share": facts_share.map(|(with, without)| json!({
+            "check_ms": with,
+            "check_without_facts_ms": without,
+            "facts_ms": with - without,
+            "added": (with - without) / without,
+            "share": (with - without) / with,
+        })),
         "findings": {
             "total": findings,
             "per_check": per_check,
@@ -442,6 +501,15 @@ fn run(args: Args) -> Result<(), String> {
         let _ = writeln!(
             o,
             "project      {project_ms:>8.1} ms  (facts and execution contexts: {functions} functions, {hot} hot)"
+        );
+    }
+    if let Some((with, without)) = facts_share {
+        let _ = writeln!(
+            o,
+            "facts        {:>8.1} ms  add {:.1}% to the check without extractors and function index ({without:.1} ms; {:.1}% of the full check, {with:.1} ms)",
+            with - without,
+            100.0 * (with - without) / without,
+            100.0 * (with - without) / with
         );
     }
     let _ = writeln!(

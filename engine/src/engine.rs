@@ -44,6 +44,7 @@ pub struct EngineBuilder {
     ignore: Vec<String>,
     job_dirs: Vec<String>,
     no_guards: bool,
+    no_facts: bool,
     count_queries: bool,
 }
 
@@ -117,6 +118,15 @@ impl EngineBuilder {
     /// that compilation (a JavaScript detector that does not compile for the TypeScript grammar,
     /// say) come from [`Engine::plan_warnings`] or [`Engine::prepare`]; the diagnostics returned
     /// here are those of the build itself.
+    /// Builds the engine without its facts phase: no extractor runs and no function index is
+    /// built, so that the benchmark can tell what the facts cost (`ppa-bench --facts-share`).
+    /// Checks that need facts find none; not for real runs.
+    #[doc(hidden)]
+    pub fn without_facts(mut self) -> Self {
+        self.no_facts = true;
+        self
+    }
+
     /// Counts, per query, how often it runs and how many matches it yields
     /// ([`Engine::query_stats`]): the benchmark's `--query-stats`, to find the patterns that
     /// cost the most. Off by default (the counters are shared between threads).
@@ -135,6 +145,7 @@ impl EngineBuilder {
             .iter()
             .flat_map(|p| p.detectors.iter().chain(&p.extractors).cloned())
             .filter(|d| d.role != Role::Detect || self.is_selected(&d.check.id))
+            .filter(|d| !self.no_facts || d.role == Role::Detect)
             .collect();
         for lang in Language::ALL {
             let dets: Vec<Arc<Detector>> = active
@@ -166,7 +177,7 @@ impl EngineBuilder {
                     .filter(|id| self.is_selected(id)),
             )
             .collect();
-        let index_functions = needs_call_graph(&self.packs);
+        let index_functions = needs_call_graph(&self.packs) && !self.no_facts;
         let tx = Arc::new(crate::semantics::receiver::TxModel {
             receivers: self
                 .packs
