@@ -588,16 +588,18 @@ fn run(args: Args) -> Result<(), String> {
             "queries      the busiest of {} (one untimed check): runs, matches, ms, detectors",
             query_stats.len()
         );
-        for q in query_stats.iter().take(25) {
-            let _ = writeln!(
-                o,
+        let row = |q: &ppa_engine::QueryStat| {
+            format!(
                 "  {:>9} {:>9} {:>8.1}  {} {}",
                 q.runs,
                 q.matches,
                 q.nanos as f64 / 1e6,
                 q.language,
                 q.detectors.join(", ")
-            );
+            )
+        };
+        for q in query_stats.iter().take(25) {
+            let _ = writeln!(o, "{}", row(q));
         }
         let mut costly: Vec<&ppa_engine::QueryStat> = query_stats.iter().collect();
         costly.sort_by_key(|q| std::cmp::Reverse(q.nanos));
@@ -606,15 +608,7 @@ fn run(args: Args) -> Result<(), String> {
             "             the costliest (time in the query and its matches' predicates):"
         );
         for q in costly.iter().take(12) {
-            let _ = writeln!(
-                o,
-                "  {:>9} {:>9} {:>8.1}  {} {}",
-                q.runs,
-                q.matches,
-                q.nanos as f64 / 1e6,
-                q.language,
-                q.detectors.join(", ")
-            );
+            let _ = writeln!(o, "{}", row(q));
         }
     }
     Ok(())

@@ -317,7 +317,7 @@ struct PlanWords {
     /// Used when the plan has many words; with a few, one SIMD substring search per word in a
     /// lower-case copy of the text is faster than an overlapping automaton scan.
     automaton: Option<aho_corasick::AhoCorasick>,
-    /// The words in ASCII lower case, for the per-word search.
+    /// The words in ASCII lower case, for the per-word search (empty with an automaton).
     finders: Vec<memchr::memmem::Finder<'static>>,
     /// By detector index: the ids of its words (empty: the unit has no `file_contains`).
     by_unit: Vec<Vec<usize>>,
@@ -363,10 +363,13 @@ impl PlanWords {
         } else {
             None
         };
-        let finders = words
-            .iter()
-            .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
-            .collect();
+        let finders = match automaton {
+            Some(_) => Vec::new(),
+            None => words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                .collect(),
+        };
         Some(PlanWords {
             automaton,
             finders,

@@ -467,31 +467,6 @@ fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
     }
 }
 
-/// Calls `f` on every node below `root` (not `root` itself), in document order (pre-order), with
-/// one tree cursor. Predicates walk whole functions this way many times per file; the obvious
-/// stack walk that collects each node's children into a vector first cost more than everything
-/// else the host does (callgrind on prefect: 5.6 G instructions of a 26 G check).
-fn for_each_descendant<'t, E>(
-    root: tree_sitter::Node<'t>,
-    mut f: impl FnMut(tree_sitter::Node<'t>) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut c = root.walk();
-    if !c.goto_first_child() {
-        return Ok(());
-    }
-    loop {
-        f(c.node())?;
-        if c.goto_first_child() {
-            continue;
-        }
-        while !c.goto_next_sibling() {
-            if !c.goto_parent() || c.node().id() == root.id() {
-                return Ok(());
-            }
-        }
-    }
-}
-
 /// A node's kind as a rhai string, shared: `node.kind` is the most read property of every
 /// predicate, and a fresh string per read was a measurable share of the script time. The table
 /// is per thread: a rhai string is reference-counted, and threads sharing one `"call"` would
@@ -605,11 +580,11 @@ pub(super) fn register(e: &mut Engine) {
                 kind,
                 || {
                     let mut found = Vec::new();
-                    let _ = for_each_descendant(n.node(), |cur| -> Result<(), ()> {
+                    let _ = semantics::walk_below(n.node(), |cur| -> Result<bool, ()> {
                         if cur.is_named() && (kind.is_empty() || lang.kind_of(cur) == kind) {
                             found.push(cur);
                         }
-                        Ok(())
+                        Ok(true)
                     });
                     found
                 },
@@ -883,7 +858,7 @@ pub(super) fn register(e: &mut Engine) {
                 Ok(())
             };
             visit(scope.node())?;
-            for_each_descendant(scope.node(), visit)?;
+            semantics::walk_below(scope.node(), |n| visit(n).map(|()| true))?;
             Ok(out)
         },
     );

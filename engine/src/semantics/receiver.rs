@@ -934,29 +934,19 @@ fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<Binding
         };
         let Some(t) = target else { return };
         let entry = (n.start_byte(), n.end_byte(), n.kind_id());
-        let mut c = t.walk();
-        loop {
-            let leaf = c.node();
-            if leaf.child_count() == 0 && leaf.is_named() {
-                let list = index.entry(Box::from(file.text(leaf))).or_default();
+        let mut leaf = |l: Node<'_>| {
+            if l.child_count() == 0 && l.is_named() {
+                let list = index.entry(Box::from(file.text(l))).or_default();
                 if list.last() != Some(&entry) {
                     list.push(entry);
                 }
             }
-            if c.goto_first_child() {
-                continue;
-            }
-            let mut done = false;
-            while !c.goto_next_sibling() {
-                if !c.goto_parent() || c.node().id() == t.id() {
-                    done = true;
-                    break;
-                }
-            }
-            if done || c.node().id() == t.id() {
-                break;
-            }
-        }
+        };
+        leaf(t);
+        let _ = super::walk_below(t, |l| -> Result<bool, std::convert::Infallible> {
+            leaf(l);
+            Ok(true)
+        });
     });
     let index = Arc::new(index);
     super::lock(&file.binding_index_cache).insert(scope.id(), Arc::clone(&index));

@@ -152,14 +152,10 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
         }
     };
     // Calls and `with` statements of this function, in source order, nested functions excluded.
-    // One cursor walk in document order (no per-node child vectors: this runs once per function
-    // of every file that has a span declaration).
+    // One cursor walk in document order, nested functions and classes excluded.
     let mut calls = Vec::new();
     let mut withs = Vec::new();
-    let mut c = body.walk();
-    let mut more = c.goto_first_child();
-    while more {
-        let k = c.node();
+    let _ = super::walk_below(body, |k| -> Result<bool, std::convert::Infallible> {
         let kind = lang.kind_of(k);
         let enter = k.is_named() && !(is_function(lang, k) || lang.class_kinds().contains(&kind));
         if enter {
@@ -169,18 +165,8 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
                 _ => {}
             }
         }
-        if enter && c.goto_first_child() {
-            continue;
-        }
-        more = loop {
-            if c.goto_next_sibling() {
-                break true;
-            }
-            if !c.goto_parent() || c.node().id() == body.id() {
-                break false;
-            }
-        };
-    }
+        Ok(enter)
+    });
 
     let ops: Vec<Op<'_>> = calls
         .iter()
