@@ -10,7 +10,6 @@
 use crate::lang::Language;
 use crate::lang::NodeExt;
 use crate::semantics::Bindings;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tree_sitter::{Node, Tree};
 
@@ -25,35 +24,38 @@ pub struct FileCtx {
     pub(crate) module_bindings: OnceLock<Bindings>,
     /// Per-function bindings by node id, built on first use: several detectors resolve names in
     /// the same function, and building a scope walks the whole function body.
-    pub(crate) scope_cache: Mutex<HashMap<usize, Arc<Bindings>>>,
+    pub(crate) scope_cache: Mutex<crate::FastMap<usize, Arc<Bindings>>>,
     /// Resolved names by node id: the same callee is resolved by every detector whose query
     /// matches it.
-    pub(crate) resolve_cache: Mutex<HashMap<usize, Arc<str>>>,
+    pub(crate) resolve_cache: Mutex<crate::FastMap<usize, Arc<str>>>,
+    /// The first segment a name's root resolves to, by node id of the root (`None`: an alias
+    /// of something else), for `#resolves-to?` (`query::custom`).
+    pub(crate) spelled_cache: Mutex<crate::FastMap<usize, Option<Arc<str>>>>,
     /// "Is the nearest enclosing function a coroutine?" by node id: asked by every detector of
     /// the async packs for the same call node.
-    pub(crate) async_cache: Mutex<HashMap<usize, bool>>,
+    pub(crate) async_cache: Mutex<crate::FastMap<usize, bool>>,
     /// The receivers and transaction spans of the run's packs (P2/P5).
     pub(crate) tx: Arc<crate::semantics::receiver::TxModel>,
     /// Receiver kinds by binding: (scope node id, receiver text).
-    pub(crate) receiver_cache: Mutex<HashMap<(usize, String), Arc<str>>>,
+    pub(crate) receiver_cache: Mutex<crate::FastMap<(usize, String), Arc<str>>>,
     /// Transaction spans by function node id (P5).
-    pub(crate) span_cache: Mutex<HashMap<usize, Arc<Vec<crate::semantics::span::TxSpan>>>>,
+    pub(crate) span_cache: Mutex<crate::FastMap<usize, Arc<Vec<crate::semantics::span::TxSpan>>>>,
     /// Byte offset where each line starts, built on first use.
     line_starts: OnceLock<Vec<usize>>,
     /// The module's definitions and imports as the call-graph resolution reads them.
     pub(crate) knowledge: OnceLock<crate::callgraph::KnowledgeData>,
     /// `descendants(kind)` answers by (node id, kind), for [`FileCtx::with_descendants`].
     #[allow(clippy::type_complexity)]
-    descendants_cache: Mutex<HashMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
+    descendants_cache: Mutex<crate::FastMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
     /// The root's children, for [`FileCtx::top_level`].
     top_level: OnceLock<Vec<Node<'static>>>,
     /// The binding statements of each scope by the names they may bind (receiver kinds), by
     /// scope node id.
     #[allow(clippy::type_complexity)]
     pub(crate) binding_index_cache:
-        Mutex<HashMap<usize, Arc<HashMap<Box<str>, Vec<(usize, usize, u16)>>>>>,
+        Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>>>>,
     /// Call-graph frames (parameters, types, nested definitions) by function node id.
-    pub(crate) frame_cache: Mutex<HashMap<usize, Arc<crate::callgraph::FnInfo>>>,
+    pub(crate) frame_cache: Mutex<crate::FastMap<usize, Arc<crate::callgraph::FnInfo>>>,
 }
 
 impl std::fmt::Debug for FileCtx {
@@ -73,18 +75,19 @@ impl FileCtx {
             source,
             tree,
             module_bindings: OnceLock::new(),
-            scope_cache: Mutex::new(HashMap::new()),
-            resolve_cache: Mutex::new(HashMap::new()),
-            async_cache: Mutex::new(HashMap::new()),
+            scope_cache: Mutex::new(crate::FastMap::default()),
+            resolve_cache: Mutex::new(crate::FastMap::default()),
+            spelled_cache: Mutex::new(crate::FastMap::default()),
+            async_cache: Mutex::new(crate::FastMap::default()),
             tx: crate::semantics::receiver::empty_model(),
-            receiver_cache: Mutex::new(HashMap::new()),
-            span_cache: Mutex::new(HashMap::new()),
+            receiver_cache: Mutex::new(crate::FastMap::default()),
+            span_cache: Mutex::new(crate::FastMap::default()),
             line_starts: OnceLock::new(),
             knowledge: OnceLock::new(),
             top_level: OnceLock::new(),
-            descendants_cache: Mutex::new(HashMap::new()),
-            binding_index_cache: Mutex::new(HashMap::new()),
-            frame_cache: Mutex::new(HashMap::new()),
+            descendants_cache: Mutex::new(crate::FastMap::default()),
+            binding_index_cache: Mutex::new(crate::FastMap::default()),
+            frame_cache: Mutex::new(crate::FastMap::default()),
         }
     }
 

@@ -44,6 +44,35 @@ impl Language {
         }
     }
 
+    /// By node kind id: whether a node of the kind may have no children at all: anonymous
+    /// tokens, and named kinds the grammar lexes as tokens (in node-types.json a kind made by a
+    /// rule always lists its `fields`, even none; a token lists nothing). Kinds the file does
+    /// not describe (hidden rules, supertypes) count as possible leaves. The dispatching walk
+    /// uses it to leave out the tokens under a node when no pattern starts on a token
+    /// (`LangPlan::skip_tokens`).
+    pub(crate) fn leaf_kinds(self) -> &'static [bool] {
+        static TABLES: [std::sync::OnceLock<Vec<bool>>; 5] =
+            [const { std::sync::OnceLock::new() }; 5];
+        TABLES[self as usize].get_or_init(|| {
+            let g = self.grammar();
+            // Unreadable: every kind may be a leaf, and nothing is left out.
+            let entries: Vec<serde_json::Value> =
+                serde_json::from_str(self.node_types()).unwrap_or_default();
+            let rules: std::collections::HashSet<&str> = entries
+                .iter()
+                .filter(|e| e.get("named").and_then(|n| n.as_bool()) == Some(true))
+                .filter(|e| e.get("fields").is_some())
+                .filter_map(|e| e.get("type").and_then(|t| t.as_str()))
+                .collect();
+            (0..g.node_kind_count() as u16)
+                .map(|id| {
+                    !(g.node_kind_is_named(id)
+                        && g.node_kind_for_id(id).is_some_and(|k| rules.contains(k)))
+                })
+                .collect()
+        })
+    }
+
     /// The tree-sitter grammar.
     pub fn grammar(self) -> tree_sitter::Language {
         match self {

@@ -605,6 +605,15 @@ enum Role {
     If,
 }
 
+/// Whether the indexer acts on a kind that may be a token (then the dispatching walk must visit
+/// every token; see `Language::leaf_kinds`).
+pub(crate) fn acts_on_tokens(lang: Language) -> bool {
+    roles(lang)
+        .iter()
+        .zip(lang.leaf_kinds())
+        .any(|(r, &leaf)| leaf && !matches!(r, Role::None))
+}
+
 fn roles(lang: Language) -> &'static [Role] {
     static TABLES: [OnceLock<Vec<Role>>; 5] = [
         OnceLock::new(),

@@ -252,16 +252,30 @@ fn spelled_may_match(
         }
     };
     // The first segment of the resolved name, and the whole name when the root is the target.
-    let spelled;
+    // Kept per root node: the detectors of one pattern (five asyncio vocabularies, say) ask
+    // for the same callee in turn.
+    let spelled: Option<std::sync::Arc<str>>;
     let first: &str = match root {
         Some(r) => {
-            spelled = match semantics::binding_of(file, r, file.text(r), scope) {
-                None => file.text(r).to_string(),
-                Some(Binding::Local) => format!("${}", file.text(r)),
-                Some(Binding::Import(q)) => q,
-                Some(Binding::Alias(..)) => return true,
+            let cached = semantics::lock(&file.spelled_cache).get(&r.id()).cloned();
+            spelled = match cached {
+                Some(s) => s,
+                None => {
+                    let s: Option<std::sync::Arc<str>> =
+                        match semantics::binding_of(file, r, file.text(r), scope) {
+                            None => Some(file.text(r).into()),
+                            Some(Binding::Local) => Some(format!("${}", file.text(r)).into()),
+                            Some(Binding::Import(q)) => Some(q.into()),
+                            Some(Binding::Alias(..)) => None,
+                        };
+                    semantics::lock(&file.spelled_cache).insert(r.id(), s.clone());
+                    s
+                }
             };
-            &spelled
+            match &spelled {
+                Some(s) => s,
+                None => return true,
+            }
         }
         None => "?",
     };

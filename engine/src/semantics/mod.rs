@@ -26,7 +26,6 @@ pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 use crate::file::FileCtx;
 use crate::lang::Language;
 use crate::lang::NodeExt;
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// What a name is bound to in one scope.
@@ -44,7 +43,7 @@ pub(crate) enum Binding {
 /// imports; later plain assignments make it `Local` (re-bound, value unknown).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bindings {
-    map: HashMap<String, Binding>,
+    map: crate::FastMap<String, Binding>,
 }
 
 impl Bindings {

@@ -913,13 +913,13 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
 /// names, whole import statements and Go `var` specs), the leaf texts under it map to that
 /// statement's (start byte, end byte, kind id), in walk order. A superset: a statement not
 /// listed under a name binds no site of it. Built with one walk per scope and cached.
-type BindingIndex = HashMap<Box<str>, Vec<(usize, usize, u16)>>;
+type BindingIndex = crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>;
 
 fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<BindingIndex> {
     if let Some(v) = super::lock(&file.binding_index_cache).get(&scope.id()) {
         return Arc::clone(v);
     }
-    let mut index: BindingIndex = HashMap::new();
+    let mut index: BindingIndex = BindingIndex::default();
     walk_statements(body, &mut |n| {
         let target = match n.kind_str() {
             "assignment"
