@@ -10,6 +10,7 @@
 //! | `(#in-async-fn? @c)` | the nearest enclosing function is a coroutine |
 //! | `(#in-loop? @c)` | the capture is inside a loop body (P4) |
 //! | `(#in-call-arg-of? @c "vocab")` | the capture is inside an argument of a call to the vocabulary (an offload wrapper) |
+//! | `(#names-function? @c)` | the capture names a function the call graph can qualify (`target_name` is not `()`) |
 //!
 //! Each has a `#not-…` form.
 
@@ -19,7 +20,7 @@ use crate::semantics;
 use crate::vocab::Vocabularies;
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), each with a #not- form";
+pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), each with a #not- form";
 
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
@@ -27,6 +28,7 @@ pub(crate) enum Test {
     InAsyncFn,
     InLoop,
     InCallArgOf(String),
+    NamesFunction,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +136,7 @@ pub(crate) fn compile(
             "in-call-arg-of?" => Test::InCallArgOf(check_vocab(string_arg()?)?),
             "in-async-fn?" => Test::InAsyncFn,
             "in-loop?" => Test::InLoop,
+            "names-function?" => Test::NamesFunction,
             _ => {
                 return Err(err(format!("unknown query predicate `#{op}`"), word));
             }
@@ -154,7 +157,7 @@ impl CustomPredicate {
         match self.test {
             Test::InAsyncFn | Test::InLoop => 0,
             Test::ResolvesTo(_) => 1,
-            Test::InCallArgOf(_) => 2,
+            Test::InCallArgOf(_) | Test::NamesFunction => 2,
         }
     }
 
@@ -198,6 +201,7 @@ impl CustomPredicate {
                 _ => semantics::in_async_function(file, node),
             },
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
+            Test::NamesFunction => crate::callgraph::target_name(file, node).is_some(),
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
@@ -326,6 +330,7 @@ const NAMES: &[&str] = &[
     "in-async-fn?",
     "in-loop?",
     "in-call-arg-of?",
+    "names-function?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):
