@@ -521,3 +521,54 @@ message = "{n}"
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].message, (8 * 1024 * 1024).to_string());
 }
+
+/// `#names-function?` keeps the calls whose callee the call graph can qualify (an import, a
+/// module function, a method of `self`), and its `#not-` form the others (a method of an
+/// untyped parameter, a builtin).
+#[test]
+fn names_function_predicate_splits_calls_by_target_name() {
+    const NAMED: &str = r#"
+[pack]
+name = "named"
+version = "0"
+languages = ["python"]
+description = "calls of named functions"
+
+[[detector]]
+name = "named"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (_) @callee) @site
+  (#names-function? @callee))
+'''
+message = "named {callee}"
+
+[[detector]]
+name = "unnamed"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (_) @callee) @site
+  (#not-names-function? @callee))
+'''
+message = "unnamed {callee}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", NAMED)];
+    let engine = engine_with("named", FILES);
+    let source = "import helpers\n\ndef local():\n    pass\n\nclass Repo:\n    def save(self):\n        pass\n\n    def run(self, items):\n        helpers.load_job(1)\n        local()\n        self.save()\n        items.append(3)\n        len(items)\n";
+    let report = engine.check_source("app/jobs.py", source);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    messages.sort_unstable();
+    assert_eq!(
+        messages,
+        [
+            "named helpers.load_job",
+            "named local",
+            "named self.save",
+            "unnamed items.append",
+            "unnamed len",
+        ]
+    );
+}
