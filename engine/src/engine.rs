@@ -305,13 +305,9 @@ struct LangPlan {
     function_field: Option<u16>,
     /// By node kind id: the walk need not enter nodes of this kind (see [`opaque_kinds`]).
     opaque: Vec<Opaque>,
-    /// Whether the walk may leave out the children of a node whose children are all tokens
-    /// (`x.y`, `(a, b)`, `k=v`): no anchored pattern, function boundary or index role starts on
-    /// a kind that can be a token ([`Language::leaf_kinds`]). About a quarter of the steps of
-    /// the walk on Python (identifiers and punctuation under attributes, argument lists and
-    /// keyword arguments). Off without guards, like [`opaque_kinds`], so that the guard
-    /// comparison test covers it.
-    skip_tokens: bool,
+    /// By node kind id: whether the walk may leave out the children of a node of this kind when
+    /// they are all leaves (`x.y`, `(a)`, `k=v`; see [`token_skips`]).
+    skip_tokens: Vec<bool>,
     /// The `file_contains` words of every unit, searched for in one pass per file.
     words: Option<PlanWords>,
 }
@@ -489,6 +485,41 @@ fn opaque_kinds(
         }
     }
     table
+}
+
+/// By node kind id: whether the walk may leave out the children of a node of the kind when they
+/// are all leaves (`descendant_count == child_count + 1`, a constant-time test). That is when no
+/// kind a child of it may have (by the grammar's node-types.json) is both a possible leaf and a
+/// kind something acts on: an anchored pattern, a function boundary, the call-graph index. About
+/// a quarter of the steps of the walk on Python (identifiers and punctuation under attributes,
+/// argument lists and keyword arguments). Nothing is left out when an anonymous kind is acted
+/// on (node-types.json does not list unnamed children), nor without guards, like
+/// [`opaque_kinds`], so that the guard comparison test covers it.
+fn token_skips(
+    lang: Language,
+    grammar: &tree_sitter::Language,
+    by_kind: &[Vec<usize>],
+    function_kinds: &[bool],
+    guards: bool,
+) -> Vec<bool> {
+    let n = grammar.node_kind_count();
+    let indexed = crate::callgraph::acts_on(lang);
+    let acted = |k: usize| {
+        !by_kind[k].is_empty() || function_kinds[k] || indexed.get(k).copied().unwrap_or(false)
+    };
+    if !guards || (0..n).any(|k| acted(k) && !grammar.node_kind_is_named(k as u16)) {
+        return vec![false; n];
+    }
+    let shapes = lang.kind_shapes();
+    (0..n)
+        .map(|p| {
+            shapes.children[p].as_ref().is_some_and(|kids| {
+                kids.iter()
+                    .map(|&k| usize::from(k))
+                    .all(|k| !(shapes.may_be_leaf[k] && acted(k)))
+            })
+        })
+        .collect()
 }
 
 /// Whether the walk may skip the children of `node` (see [`opaque_kinds`]).
@@ -706,11 +737,8 @@ impl LangPlan {
             }
         }
         let opaque = opaque_kinds(lang, grammar, &groups, guards);
-        let leaf = lang.leaf_kinds();
         let function_kinds = kind_table(grammar, lang.function_kinds());
-        let skip_tokens = guards
-            && !crate::callgraph::acts_on_tokens(lang)
-            && !(0..leaf.len()).any(|k| leaf[k] && (!by_kind[k].is_empty() || function_kinds[k]));
+        let skip_tokens = token_skips(lang, grammar, &by_kind, &function_kinds, guards);
         Ok(LangPlan {
             detectors: dets.to_vec(),
             groups,
@@ -1329,10 +1357,15 @@ impl Engine {
                 }
                 // A leaf has no children: asking the cursor costs more than asking the node.
                 // Nor are the children of an opaque node (an import, a plain string) visited.
+                // (`get`: an `ERROR` node's kind id is outside the grammar's tables.)
                 let children = node.child_count();
                 if children > 0
-                    && !skip_children(plan.opaque[kind], node, bytes)
-                    && !(plan.skip_tokens && node.descendant_count() == children as usize + 1)
+                    && !plan
+                        .opaque
+                        .get(kind)
+                        .is_some_and(|&how| skip_children(how, node, bytes))
+                    && !(plan.skip_tokens.get(kind).copied().unwrap_or(false)
+                        && node.descendant_count() == children as usize + 1)
                     && tc.goto_first_child()
                 {
                     depth += 1;

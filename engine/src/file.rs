@@ -54,6 +54,8 @@ pub struct FileCtx {
     #[allow(clippy::type_complexity)]
     pub(crate) binding_index_cache:
         Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>>>>,
+    /// `target_name` answers by node id (`None`: the file cannot name the target).
+    pub(crate) target_cache: Mutex<crate::FastMap<usize, Option<Arc<str>>>>,
     /// Call-graph frames (parameters, types, nested definitions) by function node id.
     pub(crate) frame_cache: Mutex<crate::FastMap<usize, Arc<crate::callgraph::FnInfo>>>,
 }
@@ -87,6 +89,7 @@ impl FileCtx {
             top_level: OnceLock::new(),
             descendants_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
+            target_cache: Mutex::new(crate::FastMap::default()),
             frame_cache: Mutex::new(crate::FastMap::default()),
         }
     }

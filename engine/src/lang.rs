@@ -44,33 +44,12 @@ impl Language {
         }
     }
 
-    /// By node kind id: whether a node of the kind may have no children at all: anonymous
-    /// tokens, and named kinds the grammar lexes as tokens (in node-types.json a kind made by a
-    /// rule always lists its `fields`, even none; a token lists nothing). Kinds the file does
-    /// not describe (hidden rules, supertypes) count as possible leaves. The dispatching walk
-    /// uses it to leave out the tokens under a node when no pattern starts on a token
-    /// (`LangPlan::skip_tokens`).
-    pub(crate) fn leaf_kinds(self) -> &'static [bool] {
-        static TABLES: [std::sync::OnceLock<Vec<bool>>; 5] =
+    /// What the grammar's node-types.json says about each kind's children, for the walk's token
+    /// shortcut (`LangPlan::skip_tokens`).
+    pub(crate) fn kind_shapes(self) -> &'static KindShapes {
+        static TABLES: [std::sync::OnceLock<KindShapes>; 5] =
             [const { std::sync::OnceLock::new() }; 5];
-        TABLES[self as usize].get_or_init(|| {
-            let g = self.grammar();
-            // Unreadable: every kind may be a leaf, and nothing is left out.
-            let entries: Vec<serde_json::Value> =
-                serde_json::from_str(self.node_types()).unwrap_or_default();
-            let rules: std::collections::HashSet<&str> = entries
-                .iter()
-                .filter(|e| e.get("named").and_then(|n| n.as_bool()) == Some(true))
-                .filter(|e| e.get("fields").is_some())
-                .filter_map(|e| e.get("type").and_then(|t| t.as_str()))
-                .collect();
-            (0..g.node_kind_count() as u16)
-                .map(|id| {
-                    !(g.node_kind_is_named(id)
-                        && g.node_kind_for_id(id).is_some_and(|k| rules.contains(k)))
-                })
-                .collect()
-        })
+        TABLES[self as usize].get_or_init(|| KindShapes::read(&self.grammar(), self.node_types()))
     }
 
     /// The tree-sitter grammar.
@@ -274,6 +253,122 @@ mod tests {
         for lang in Language::ALL {
             let mut p = tree_sitter::Parser::new();
             p.set_language(&lang.grammar()).unwrap();
+        }
+    }
+}
+
+/// Per kind id, what node-types.json tells about nodes of the kind.
+#[derive(Debug)]
+pub(crate) struct KindShapes {
+    /// Whether a node of the kind may have no visible child: tokens (anonymous, or named kinds
+    /// listed without `fields`), and kinds built by a rule whose fields and children are all
+    /// optional (Python's `string_content`, whose pieces are hidden tokens). Conservative: a
+    /// rule such as `pass_statement` always holds its keyword, which node-types.json does not
+    /// list, and still counts as a possible leaf.
+    pub may_be_leaf: Vec<bool>,
+    /// The kinds a node's children may have (fields and children, supertypes expanded, extras
+    /// such as comments added); `None`: the file does not say.
+    pub children: Vec<Option<Vec<u16>>>,
+}
+
+impl KindShapes {
+    fn read(g: &tree_sitter::Language, node_types: &str) -> KindShapes {
+        use serde_json::Value;
+        let n = g.node_kind_count();
+        // Unreadable: every kind may be a leaf and may hold anything; nothing is left out.
+        let entries: Vec<Value> = serde_json::from_str(node_types).unwrap_or_default();
+        let named = |e: &Value| e.get("named").and_then(Value::as_bool) == Some(true);
+        let name = |e: &Value| {
+            e.get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let by_name: std::collections::HashMap<(String, bool), &Value> =
+            entries.iter().map(|e| ((name(e), named(e)), e)).collect();
+        let mut ids: std::collections::HashMap<(&str, bool), Vec<u16>> = Default::default();
+        for id in 0..n as u16 {
+            if let Some(k) = g.node_kind_for_id(id) {
+                ids.entry((k, g.node_kind_is_named(id)))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        // The kinds a type reference stands for: a supertype stands for its subtypes.
+        fn expand(
+            t: &Value,
+            by_name: &std::collections::HashMap<(String, bool), &Value>,
+            ids: &std::collections::HashMap<(&str, bool), Vec<u16>>,
+            out: &mut Vec<u16>,
+            depth: u8,
+        ) {
+            let key = (
+                t.get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                t.get("named").and_then(Value::as_bool) == Some(true),
+            );
+            if let Some(subtypes) = by_name
+                .get(&key)
+                .and_then(|e| e.get("subtypes"))
+                .and_then(Value::as_array)
+            {
+                if depth < 8 {
+                    for s in subtypes {
+                        expand(s, by_name, ids, out, depth + 1);
+                    }
+                }
+                return;
+            }
+            out.extend(ids.get(&(key.0.as_str(), key.1)).into_iter().flatten());
+        }
+        let extras: Vec<u16> = entries
+            .iter()
+            .filter(|e| e.get("extra").and_then(Value::as_bool) == Some(true))
+            .flat_map(|e| {
+                ids.get(&(name(e).as_str(), named(e)))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut may_be_leaf = vec![true; n];
+        let mut children: Vec<Option<Vec<u16>>> = vec![None; n];
+        for id in 0..n as u16 {
+            if !g.node_kind_is_named(id) {
+                continue;
+            }
+            let Some(e) = g
+                .node_kind_for_id(id)
+                .and_then(|k| by_name.get(&(k.to_string(), true)))
+            else {
+                continue;
+            };
+            let Some(fields) = e.get("fields").and_then(Value::as_object) else {
+                continue; // a token
+            };
+            let kids = e.get("children");
+            let required = |v: &Value| v.get("required").and_then(Value::as_bool) == Some(true);
+            may_be_leaf[usize::from(id)] =
+                !(fields.values().any(required) || kids.is_some_and(required));
+            let mut out = extras.clone();
+            for spec in fields.values().chain(kids) {
+                for t in spec
+                    .get("types")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    expand(t, &by_name, &ids, &mut out, 0);
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            children[usize::from(id)] = Some(out);
+        }
+        KindShapes {
+            may_be_leaf,
+            children,
         }
     }
 }

@@ -572,3 +572,38 @@ message = "unnamed {callee}"
         ]
     );
 }
+
+/// A pattern that starts on a kind the grammar builds by a rule but that can still be a leaf
+/// (Python's `string_content`, whose pieces are hidden tokens) is matched: the walk's shortcuts
+/// (opaque strings, skipped tokens) never hide the node a pattern starts on.
+#[test]
+fn patterns_on_leaf_rules_are_matched() {
+    const CONTENT: &str = r#"
+[pack]
+name = "content"
+version = "0"
+languages = ["python"]
+description = "string contents"
+
+[[detector]]
+name = "content"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((string_content) @s
+  (#match? @s "NOTIFY"))
+'''
+message = "notify"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", CONTENT)];
+    let engine = engine_with("content", FILES);
+    let report = engine.check_source("x.py", "sql = \"NOTIFY jobs\"\nother = f\"NOTIFY {x}\"\n");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.findings.len(), 2, "{:?}", report.findings);
+
+    // A syntax error makes `ERROR` nodes with children, whose kind id lies outside the
+    // grammar's tables: the walk goes through them (it once indexed its tables with that id).
+    let broken = "sql = \"NOTIFY jobs\"\nasync def f(:\n    x = (a.b,\n";
+    let report = engine.check_source("broken.py", broken);
+    assert!(report.findings.len() <= 1, "{:?}", report.findings);
+}

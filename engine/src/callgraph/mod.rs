@@ -188,7 +188,21 @@ pub fn enclosing_functions(file: &FileCtx, node: Node<'_>) -> Vec<String> {
 /// The target an expression names (`target_name(expr)` in predicates): a function or method
 /// referenced by name (`views.list_jobs`, `s.handleJobs`, `listUsers`), as the qualified name
 /// the project phase resolves. `None` when the file cannot name it.
+///
+/// Kept per node and file: the `#names-function?` query predicate and the script behind it ask
+/// for the same callee.
 pub fn target_name(file: &FileCtx, node: Node<'_>) -> Option<String> {
+    if let Some(t) = crate::semantics::lock(&file.target_cache).get(&node.id()) {
+        return t.as_deref().map(str::to_string);
+    }
+    let t = qualify_target(file, node);
+    crate::semantics::lock(&file.target_cache).insert(node.id(), t.as_deref().map(Into::into));
+    t
+}
+
+fn qualify_target(file: &FileCtx, node: Node<'_>) -> Option<String> {
+    // An expression that names nothing (`f()[0]`, a literal) needs no frames.
+    let raw = raw_reference(file, node)?;
     let chain = crate::semantics::ancestors(file, node);
     let functions: Vec<Node<'_>> = chain
         .iter()
@@ -221,7 +235,6 @@ pub fn target_name(file: &FileCtx, node: Node<'_>) -> Option<String> {
     }
     let chain: Vec<&FnInfo> = infos.iter().map(|i| &**i).collect();
     let ctx = FileKnowledge::from_tree(file);
-    let raw = raw_reference(file, node)?;
     absolutize(file, &raw, &chain, &ctx)
 }
 
@@ -605,13 +618,13 @@ enum Role {
     If,
 }
 
-/// Whether the indexer acts on a kind that may be a token (then the dispatching walk must visit
-/// every token; see `Language::leaf_kinds`).
-pub(crate) fn acts_on_tokens(lang: Language) -> bool {
+/// By kind id: whether the indexer acts on nodes of the kind (the dispatching walk must not
+/// leave them out; see `LangPlan::skip_tokens`).
+pub(crate) fn acts_on(lang: Language) -> Vec<bool> {
     roles(lang)
         .iter()
-        .zip(lang.leaf_kinds())
-        .any(|(r, &leaf)| leaf && !matches!(r, Role::None))
+        .map(|r| !matches!(r, Role::None))
+        .collect()
 }
 
 fn roles(lang: Language) -> &'static [Role] {
