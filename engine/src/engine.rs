@@ -563,6 +563,11 @@ struct Group {
     /// a wildcard or an alternation, so the query walks the whole tree itself.
     start_kinds: Option<Vec<bool>>,
     async_only: bool,
+    /// Patterns whose root must be in a function with a decorator from this vocabulary (a
+    /// positive `#in-decorated-fn?` on the root capture): the walk runs them only there, as it
+    /// runs `async_only` groups only in coroutines. A route handler's calls are a few percent of
+    /// a project's calls.
+    decorated_gate: Option<crate::vocab::Vocabulary>,
     /// A cheap test the anchor must pass before the query runs (anchored groups only).
     guard: Option<Guard>,
     /// Per detector pattern of the query, the vocabularies a `#resolves-to?` on the anchor or
@@ -663,7 +668,10 @@ impl LangPlan {
         dets: &[Arc<Detector>],
         guards: bool,
     ) -> Result<LangPlan, String> {
-        let mut gated: [Vec<PatternEntry>; 2] = [Vec::new(), Vec::new()];
+        // Patterns by gate: (inside a coroutine only, inside a function decorated from a
+        // vocabulary only: (pack, vocabulary name)).
+        type GateKey = (bool, Option<(Arc<str>, String)>);
+        let mut gated: BTreeMap<GateKey, Vec<PatternEntry>> = BTreeMap::new();
         for (di, d) in dets.iter().enumerate() {
             let n = d.pattern_starts.len();
             for p in 0..n {
@@ -680,12 +688,29 @@ impl LangPlan {
                         .iter()
                         .any(|c| c.requires_async() && roots.contains(&c.capture))
                 });
-                gated[usize::from(async_only)].push((di, p, text.to_string()));
+                let decorated = d.custom.get(p).and_then(|preds| {
+                    preds.iter().find_map(|c| {
+                        c.requires_decorated()
+                            .filter(|_| roots.contains(&c.capture))
+                            .map(|v| (d.pack.clone(), v.to_string()))
+                    })
+                });
+                gated
+                    .entry((async_only, decorated))
+                    .or_default()
+                    .push((di, p, text.to_string()));
             }
         }
         let mut groups: Vec<Group> = Vec::new();
-        for (i, entries) in gated.iter().enumerate() {
-            let async_only = i == 1;
+        for ((async_only, decorated), entries) in &gated {
+            let async_only = *async_only;
+            // The vocabulary of the gate, from the pack that names it.
+            let decorated_gate = decorated.as_ref().and_then(|(pack, name)| {
+                dets.iter()
+                    .find(|d| d.pack == *pack)
+                    .and_then(|d| d.vocab.get(name))
+                    .cloned()
+            });
             let mut keys: Vec<String> = Vec::new();
             let mut by_key: Vec<Vec<PatternEntry>> = Vec::new();
             for e in entries {
@@ -714,6 +739,7 @@ impl LangPlan {
                         g.guard = Guard::compile(lang, &stripped);
                         g.member_gate = member_gate(dets, &same);
                         g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
+                        g.decorated_gate = decorated_gate.clone();
                     }
                     groups.push(g);
                 } else {
@@ -814,6 +840,7 @@ impl Group {
             capture_map,
             start_kinds,
             async_only,
+            decorated_gate: None,
             guard: None,
             member_gate: None,
             shallow: None,
@@ -1274,6 +1301,9 @@ impl Engine {
             // Enclosing functions, outermost first: (depth, is a coroutine), and the nodes.
             let mut functions: Vec<(u32, bool)> = Vec::new();
             let mut function_nodes: Vec<tree_sitter::Node<'_>> = Vec::new();
+            // For the last function asked about: per group, whether it passes the group's
+            // decorator gate (the calls of one function come in a row).
+            let mut decorated_memo: (usize, Vec<(usize, bool)>) = (usize::MAX, Vec::new());
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
@@ -1286,6 +1316,24 @@ impl Engine {
                     let g = &plan.groups[gi];
                     if !group_on[gi] || (g.async_only && !in_async) {
                         continue;
+                    }
+                    if let Some(voc) = &g.decorated_gate {
+                        // The anchor's nearest function (the anchor itself is pushed after).
+                        let Some(&f) = function_nodes.last() else {
+                            continue;
+                        };
+                        if decorated_memo.0 != f.id() {
+                            decorated_memo = (f.id(), Vec::new());
+                        }
+                        let known = decorated_memo.1.iter().find(|m| m.0 == gi).map(|m| m.1);
+                        let on = known.unwrap_or_else(|| {
+                            let on = custom::decorated_with(&file, f, voc);
+                            decorated_memo.1.push((gi, on));
+                            on
+                        });
+                        if !on {
+                            continue;
+                        }
                     }
                     if g.guard
                         .as_ref()

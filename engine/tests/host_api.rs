@@ -573,6 +573,61 @@ message = "unnamed {callee}"
     );
 }
 
+/// `#in-decorated-fn?` keeps the captures whose nearest enclosing function has a decorator in
+/// the vocabulary (resolved: `router.get` through an import alias, `*.get`), and not those in a
+/// nested function or at module level; its `#not-` form the others.
+#[test]
+fn in_decorated_fn_predicate_follows_the_nearest_function() {
+    const ROUTES: &str = r#"
+[pack]
+name = "routes"
+version = "0"
+languages = ["python"]
+description = "calls in route handlers"
+
+[vocab]
+routes = ["*.get", "*.post"]
+
+[[detector]]
+name = "in-route"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#in-decorated-fn? @site "routes"))
+'''
+message = "route {callee}"
+
+[[detector]]
+name = "elsewhere"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#not-in-decorated-fn? @site "routes"))
+'''
+message = "other {callee}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", ROUTES)];
+    let engine = engine_with("routes", FILES);
+    let source = "from fastapi import APIRouter\nimport functools\n\nrouter = APIRouter()\nsetup()\n\n@router.get(\"/a\")\nasync def read_a():\n    first()\n\n    def inner():\n        nested()\n\n    return inner\n\n@functools.lru_cache\ndef cached():\n    plain()\n\n@router.post(\"/b\")\ndef write_b():\n    second()\n";
+    let report = engine.check_source("app/routes.py", source);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    messages.sort_unstable();
+    assert_eq!(
+        messages,
+        [
+            "other APIRouter",
+            "other nested",
+            "other plain",
+            "other setup",
+            "route first",
+            "route second",
+        ]
+    );
+}
+
 /// A pattern that starts on a kind the grammar builds by a rule but that can still be a leaf
 /// (Python's `string_content`, whose pieces are hidden tokens) is matched: the walk's shortcuts
 /// (opaque strings, skipped tokens) never hide the node a pattern starts on.

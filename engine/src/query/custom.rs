@@ -11,6 +11,7 @@
 //! | `(#in-loop? @c)` | the capture is inside a loop body (P4) |
 //! | `(#in-call-arg-of? @c "vocab")` | the capture is inside an argument of a call to the vocabulary (an offload wrapper) |
 //! | `(#names-function? @c)` | the capture names a function the call graph can qualify (`target_name` is not `()`) |
+//! | `(#in-decorated-fn? @c "vocab")` | the nearest enclosing function has a decorator (resolved, P1) in the vocabulary: a route handler, a task |
 //!
 //! Each has a `#not-…` form.
 
@@ -20,7 +21,7 @@ use crate::semantics;
 use crate::vocab::Vocabularies;
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), each with a #not- form";
+pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), each with a #not- form";
 
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
@@ -29,6 +30,7 @@ pub(crate) enum Test {
     InLoop,
     InCallArgOf(String),
     NamesFunction,
+    InDecoratedFn(String),
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +136,7 @@ pub(crate) fn compile(
         let test = match base {
             "resolves-to?" => Test::ResolvesTo(check_vocab(string_arg()?)?),
             "in-call-arg-of?" => Test::InCallArgOf(check_vocab(string_arg()?)?),
+            "in-decorated-fn?" => Test::InDecoratedFn(check_vocab(string_arg()?)?),
             "in-async-fn?" => Test::InAsyncFn,
             "in-loop?" => Test::InLoop,
             "names-function?" => Test::NamesFunction,
@@ -156,7 +159,7 @@ impl CustomPredicate {
     fn cost(&self) -> u8 {
         match self.test {
             Test::InAsyncFn | Test::InLoop => 0,
-            Test::ResolvesTo(_) => 1,
+            Test::ResolvesTo(_) | Test::InDecoratedFn(_) => 1,
             Test::InCallArgOf(_) | Test::NamesFunction => 2,
         }
     }
@@ -164,6 +167,14 @@ impl CustomPredicate {
     /// Whether the predicate demands that its capture be inside a coroutine.
     pub(crate) fn requires_async(&self) -> bool {
         matches!(self.test, Test::InAsyncFn) && !self.negate
+    }
+
+    /// The vocabulary a positive `#in-decorated-fn?` demands of its capture's function.
+    pub(crate) fn requires_decorated(&self) -> Option<&str> {
+        match &self.test {
+            Test::InDecoratedFn(name) if !self.negate => Some(name),
+            _ => None,
+        }
     }
 
     /// Evaluates the predicate on a captured node, using what the file walk already knows
@@ -206,9 +217,56 @@ impl CustomPredicate {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
             },
+            // The same function as the `enclosing_fn` built-in (lambdas count), so that a query
+            // filter and a predicate that re-checks agree.
+            Test::InDecoratedFn(name) => {
+                let f = match hint.and_then(|h| h.scope_for(node)) {
+                    Some(functions) => functions.last().copied(),
+                    None => semantics::enclosing_function(file, node),
+                };
+                match (vocab.get(name), f) {
+                    (Some(voc), Some(f)) => decorated_with(file, f, voc),
+                    _ => false,
+                }
+            }
         };
         v != self.negate
     }
+}
+
+/// Whether a definition has a decorator whose resolved name is in the vocabulary, as the
+/// `decorators` built-in resolves them. Most functions have no decorator, and a decorator
+/// `@a.b(…)` resolves to a name ending in `b`: only decorators that may match are resolved.
+pub(crate) fn decorated_with(
+    file: &FileCtx,
+    def: Node<'_>,
+    voc: &crate::vocab::Vocabulary,
+) -> bool {
+    let Some(parent) = def.parent() else {
+        return false;
+    };
+    if parent.kind_str() != "decorated_definition" {
+        return false;
+    }
+    let mut cursor = parent.walk();
+    let found = parent.named_children(&mut cursor).any(|d| {
+        if d.kind_str() != "decorator" {
+            return false;
+        }
+        let Some(expr) = d.named_child(0) else {
+            return false;
+        };
+        let target = if expr.kind_str() == "call" {
+            expr.field("function").unwrap_or(expr)
+        } else {
+            expr
+        };
+        if member_name(target).is_some_and(|m| !voc.may_end_with(file.text(m))) {
+            return false;
+        }
+        voc.contains(&semantics::resolve(file, target))
+    });
+    found
 }
 
 /// Whether a Python callee may resolve into the vocabulary, judged by the binding of the root
@@ -331,6 +389,7 @@ const NAMES: &[&str] = &[
     "in-loop?",
     "in-call-arg-of?",
     "names-function?",
+    "in-decorated-fn?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):
