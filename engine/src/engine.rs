@@ -310,6 +310,11 @@ struct LangPlan {
     skip_tokens: Vec<bool>,
     /// The `file_contains` words of every unit, searched for in one pass per file.
     words: Option<PlanWords>,
+    /// The vocabularies of the groups' decorator gates (at most 64): the walk tests each
+    /// function against them once, when it enters the function.
+    decorated_gates: Vec<crate::vocab::Vocabulary>,
+    /// The kind id of Python's `decorated_definition` (the parent of a decorated function).
+    decorated_kind: Option<u16>,
 }
 
 /// Every `file_contains` word of a plan's units in one Aho-Corasick automaton (ASCII case
@@ -567,7 +572,8 @@ struct Group {
     /// positive `#in-decorated-fn?` on the root capture): the walk runs them only there, as it
     /// runs `async_only` groups only in coroutines. A route handler's calls are a few percent of
     /// a project's calls.
-    decorated_gate: Option<crate::vocab::Vocabulary>,
+    /// The index of the gate's vocabulary in [`LangPlan::decorated_gates`].
+    decorated_gate: Option<usize>,
     /// A cheap test the anchor must pass before the query runs (anchored groups only).
     guard: Option<Guard>,
     /// Per detector pattern of the query, the vocabularies a `#resolves-to?` on the anchor or
@@ -702,14 +708,26 @@ impl LangPlan {
             }
         }
         let mut groups: Vec<Group> = Vec::new();
+        let mut decorated_gates: Vec<crate::vocab::Vocabulary> = Vec::new();
+        let mut gate_keys: Vec<&(Arc<str>, String)> = Vec::new();
         for ((async_only, decorated), entries) in &gated {
             let async_only = *async_only;
             // The vocabulary of the gate, from the pack that names it.
-            let decorated_gate = decorated.as_ref().and_then(|(pack, name)| {
-                dets.iter()
-                    .find(|d| d.pack == *pack)
-                    .and_then(|d| d.vocab.get(name))
-                    .cloned()
+            let decorated_gate = decorated.as_ref().and_then(|key| {
+                if let Some(i) = gate_keys.iter().position(|k| *k == key) {
+                    return Some(i);
+                }
+                let voc = dets
+                    .iter()
+                    .find(|d| d.pack == key.0)
+                    .and_then(|d| d.vocab.get(&key.1))?;
+                if decorated_gates.len() == 64 {
+                    // No bit left: the predicate alone decides.
+                    return None;
+                }
+                gate_keys.push(key);
+                decorated_gates.push(voc.clone());
+                Some(decorated_gates.len() - 1)
             });
             let mut keys: Vec<String> = Vec::new();
             let mut by_key: Vec<Vec<PatternEntry>> = Vec::new();
@@ -739,7 +757,7 @@ impl LangPlan {
                         g.guard = Guard::compile(lang, &stripped);
                         g.member_gate = member_gate(dets, &same);
                         g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
-                        g.decorated_gate = decorated_gate.clone();
+                        g.decorated_gate = decorated_gate;
                     }
                     groups.push(g);
                 } else {
@@ -774,6 +792,10 @@ impl LangPlan {
             opaque,
             skip_tokens,
             words: PlanWords::build(dets),
+            decorated_kind: (lang == Language::Python)
+                .then(|| grammar.id_for_node_kind("decorated_definition", true))
+                .filter(|&id| id != 0),
+            decorated_gates,
         })
     }
 }
@@ -1298,12 +1320,13 @@ impl Engine {
             qc.set_max_start_depth(Some(0));
             let mut tc = root.walk();
             let mut depth = 0u32;
-            // Enclosing functions, outermost first: (depth, is a coroutine), and the nodes.
-            let mut functions: Vec<(u32, bool)> = Vec::new();
+            // Enclosing functions, outermost first: (depth, is a coroutine, the decorator gates
+            // it passes as bits), and the nodes.
+            let mut functions: Vec<(u32, bool, u64)> = Vec::new();
             let mut function_nodes: Vec<tree_sitter::Node<'_>> = Vec::new();
-            // For the last function asked about: per group, whether it passes the group's
-            // decorator gate (the calls of one function come in a row).
-            let mut decorated_memo: (usize, Vec<(usize, bool)>) = (usize::MAX, Vec::new());
+            // The last `decorated_definition` entered: a decorated function is visited right
+            // after its decorators, so this is its parent when the function is its definition.
+            let mut last_decorated: Option<tree_sitter::Node<'_>> = None;
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
@@ -1317,23 +1340,11 @@ impl Engine {
                     if !group_on[gi] || (g.async_only && !in_async) {
                         continue;
                     }
-                    if let Some(voc) = &g.decorated_gate {
-                        // The anchor's nearest function (the anchor itself is pushed after).
-                        let Some(&f) = function_nodes.last() else {
-                            continue;
-                        };
-                        if decorated_memo.0 != f.id() {
-                            decorated_memo = (f.id(), Vec::new());
-                        }
-                        let known = decorated_memo.1.iter().find(|m| m.0 == gi).map(|m| m.1);
-                        let on = known.unwrap_or_else(|| {
-                            let on = custom::decorated_with(&file, f, voc);
-                            decorated_memo.1.push((gi, on));
-                            on
-                        });
-                        if !on {
-                            continue;
-                        }
+                    // The anchor's nearest function (the anchor itself is pushed after).
+                    if g.decorated_gate
+                        .is_some_and(|bit| functions.last().is_none_or(|f| f.2 & (1 << bit) == 0))
+                    {
+                        continue;
                     }
                     if g.guard
                         .as_ref()
@@ -1400,8 +1411,23 @@ impl Engine {
                     }
                 }
                 if plan.function_kinds.get(kind).copied().unwrap_or(false) {
-                    functions.push((depth, semantics::is_async(lang, node)));
+                    let mut gates = 0u64;
+                    if let Some(d) = last_decorated.filter(|d| {
+                        !plan.decorated_gates.is_empty()
+                            && d.end_byte() == node.end_byte()
+                            && crate::lang::NodeExt::field(d, "definition")
+                                .is_some_and(|x| x.id() == node.id())
+                    }) {
+                        for (bit, voc) in plan.decorated_gates.iter().enumerate() {
+                            if custom::decorators_match(&file, d, voc) {
+                                gates |= 1 << bit;
+                            }
+                        }
+                    }
+                    functions.push((depth, semantics::is_async(lang, node), gates));
                     function_nodes.push(node);
+                } else if plan.decorated_kind == Some(node.kind_id()) {
+                    last_decorated = Some(node);
                 }
                 // A leaf has no children: asking the cursor costs more than asking the node.
                 // Nor are the children of an opaque node (an import, a plain string) visited.

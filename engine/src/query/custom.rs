@@ -237,17 +237,22 @@ impl CustomPredicate {
 /// Whether a definition has a decorator whose resolved name is in the vocabulary, as the
 /// `decorators` built-in resolves them. Most functions have no decorator, and a decorator
 /// `@a.b(…)` resolves to a name ending in `b`: only decorators that may match are resolved.
-pub(crate) fn decorated_with(
+fn decorated_with(file: &FileCtx, def: Node<'_>, voc: &crate::vocab::Vocabulary) -> bool {
+    match def.parent() {
+        Some(parent) if parent.kind_str() == "decorated_definition" => {
+            decorators_match(file, parent, voc)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a `decorated_definition` has a decorator whose resolved name is in the vocabulary
+/// (the walk, which knows a function's parent, asks this directly).
+pub(crate) fn decorators_match(
     file: &FileCtx,
-    def: Node<'_>,
+    parent: Node<'_>,
     voc: &crate::vocab::Vocabulary,
 ) -> bool {
-    let Some(parent) = def.parent() else {
-        return false;
-    };
-    if parent.kind_str() != "decorated_definition" {
-        return false;
-    }
     let mut cursor = parent.walk();
     let found = parent.named_children(&mut cursor).any(|d| {
         if d.kind_str() != "decorator" {
@@ -464,6 +469,16 @@ async def handler(session, items, path: Path):
     with make() as (a, b):
         a.read()
     raise HTTPException(404)
+
+def outer():
+    import requests as rq
+    def inner2():
+        rq.get(url)
+    return lambda: rq.get(url)
+
+def shadow(requests, hx=None):
+    requests.get(url)
+    hx.get(url)
 "#;
         let tree = crate::engine::parse(Language::Python, src).unwrap();
         let file = FileCtx::new("app/x.py".into(), Language::Python, src.into(), tree);
