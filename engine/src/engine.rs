@@ -315,6 +315,8 @@ struct LangPlan {
     decorated_gates: Vec<crate::vocab::Vocabulary>,
     /// The kind id of Python's `decorated_definition` (the parent of a decorated function).
     decorated_kind: Option<u16>,
+    /// By node kind id: loops and comprehensions, for the `loop_only` gate.
+    loop_kinds: Vec<bool>,
 }
 
 /// Every `file_contains` word of a plan's units in one Aho-Corasick automaton (ASCII case
@@ -572,6 +574,11 @@ struct Group {
     /// positive `#in-decorated-fn?` on the root capture): the walk runs them only there, as it
     /// runs `async_only` groups only in coroutines. A route handler's calls are a few percent of
     /// a project's calls.
+    /// Patterns whose root must be inside a loop (a positive `#in-loop?` on the root capture):
+    /// the walk runs them only below a loop or comprehension with no function in between, a
+    /// superset of what `#in-loop?` accepts (which then decides). Most calls of a project are
+    /// not in a loop, and `#in-loop?` itself descends from the root for each.
+    loop_only: bool,
     /// The index of the gate's vocabulary in [`LangPlan::decorated_gates`].
     decorated_gate: Option<usize>,
     /// A cheap test the anchor must pass before the query runs (anchored groups only).
@@ -674,9 +681,9 @@ impl LangPlan {
         dets: &[Arc<Detector>],
         guards: bool,
     ) -> Result<LangPlan, String> {
-        // Patterns by gate: (inside a coroutine only, inside a function decorated from a
-        // vocabulary only: (pack, vocabulary name)).
-        type GateKey = (bool, Option<(Arc<str>, String)>);
+        // Patterns by gate: (inside a coroutine only, inside a loop only, inside a function
+        // decorated from a vocabulary only: (pack, vocabulary name)).
+        type GateKey = (bool, bool, Option<(Arc<str>, String)>);
         let mut gated: BTreeMap<GateKey, Vec<PatternEntry>> = BTreeMap::new();
         for (di, d) in dets.iter().enumerate() {
             let n = d.pattern_starts.len();
@@ -701,8 +708,13 @@ impl LangPlan {
                             .map(|v| (d.pack.clone(), v.to_string()))
                     })
                 });
+                let loop_only = d.custom.get(p).is_some_and(|preds| {
+                    preds
+                        .iter()
+                        .any(|c| c.requires_loop() && roots.contains(&c.capture))
+                });
                 gated
-                    .entry((async_only, decorated))
+                    .entry((async_only, loop_only, decorated))
                     .or_default()
                     .push((di, p, text.to_string()));
             }
@@ -710,7 +722,7 @@ impl LangPlan {
         let mut groups: Vec<Group> = Vec::new();
         let mut decorated_gates: Vec<crate::vocab::Vocabulary> = Vec::new();
         let mut gate_keys: Vec<&(Arc<str>, String)> = Vec::new();
-        for ((async_only, decorated), entries) in &gated {
+        for ((async_only, loop_only, decorated), entries) in &gated {
             let async_only = *async_only;
             // The vocabulary of the gate, from the pack that names it.
             let decorated_gate = decorated.as_ref().and_then(|key| {
@@ -758,6 +770,7 @@ impl LangPlan {
                         g.member_gate = member_gate(dets, &same);
                         g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
                         g.decorated_gate = decorated_gate;
+                        g.loop_only = *loop_only;
                     }
                     groups.push(g);
                 } else {
@@ -796,6 +809,11 @@ impl LangPlan {
                 .then(|| grammar.id_for_node_kind("decorated_definition", true))
                 .filter(|&id| id != 0),
             decorated_gates,
+            loop_kinds: {
+                let mut kinds = lang.loop_kinds().to_vec();
+                kinds.extend_from_slice(lang.comprehension_kinds());
+                kind_table(grammar, &kinds)
+            },
         })
     }
 }
@@ -863,6 +881,7 @@ impl Group {
             start_kinds,
             async_only,
             decorated_gate: None,
+            loop_only: false,
             guard: None,
             member_gate: None,
             shallow: None,
@@ -1327,17 +1346,23 @@ impl Engine {
             // The last `decorated_definition` entered: a decorated function is visited right
             // after its decorators, so this is its parent when the function is its definition.
             let mut last_decorated: Option<tree_sitter::Node<'_>> = None;
+            // Depths of the loops and comprehensions on the current path.
+            let mut loops: Vec<u32> = Vec::new();
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
                 let in_async = functions.last().is_some_and(|f| f.1);
+                // Below a loop, with no function boundary in between.
+                let in_loop = loops
+                    .last()
+                    .is_some_and(|&l| functions.last().is_none_or(|f| l > f.0));
                 if let Some(ix) = indexer.as_mut() {
                     ix.visit(node, depth);
                 }
                 let mut memo = FieldMemo::new(node);
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
-                    if !group_on[gi] || (g.async_only && !in_async) {
+                    if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop) {
                         continue;
                     }
                     // The anchor's nearest function (the anchor itself is pushed after).
@@ -1428,6 +1453,8 @@ impl Engine {
                     function_nodes.push(node);
                 } else if plan.decorated_kind == Some(node.kind_id()) {
                     last_decorated = Some(node);
+                } else if plan.loop_kinds.get(kind).copied().unwrap_or(false) {
+                    loops.push(depth);
                 }
                 // A leaf has no children: asking the cursor costs more than asking the node.
                 // Nor are the children of an opaque node (an import, a plain string) visited.
@@ -1457,6 +1484,9 @@ impl Engine {
                 while functions.last().is_some_and(|f| f.0 >= depth) {
                     functions.pop();
                     function_nodes.pop();
+                }
+                while loops.last().is_some_and(|&l| l >= depth) {
+                    loops.pop();
                 }
             }
         }

@@ -628,6 +628,81 @@ message = "other {callee}"
     );
 }
 
+/// `#in-loop?` on a pattern's root also gates the pattern in the walk (it runs only below a
+/// loop or comprehension with no function in between); the predicate still decides, so a loop's
+/// iterable, a comprehension's first iterable and functions defined in a loop stay outside.
+#[test]
+fn in_loop_predicate_and_its_walk_gate() {
+    const LOOPS: &str = r#"
+[pack]
+name = "loops"
+version = "0"
+languages = ["python"]
+description = "calls in loops"
+
+[[detector]]
+name = "in-loop"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#in-loop? @site))
+'''
+message = "loop {callee}"
+
+[[detector]]
+name = "outside"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#not-in-loop? @site))
+'''
+message = "out {callee}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", LOOPS)];
+    let engine = engine_with("loops", FILES);
+    let source = "\
+for a in iterable():
+    body()
+    def defined_in_loop():
+        nested()
+    f = lambda: in_lambda()
+while cond():
+    in_while()
+    [element(x) for x in first_iterable() if condition(x)]
+
+def run(items):
+    before()
+    for i in items:
+        for j in inner_iterable(i):
+            deep()
+    after()
+";
+    let report = engine.check_source("app/loops.py", source);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    messages.sort_unstable();
+    assert_eq!(
+        messages,
+        [
+            "loop body",
+            "loop condition",
+            "loop deep",
+            "loop element",
+            "loop first_iterable",
+            "loop in_while",
+            "loop inner_iterable",
+            "out after",
+            "out before",
+            "out cond",
+            "out in_lambda",
+            "out iterable",
+            "out nested",
+        ]
+    );
+}
+
 /// A pattern that starts on a kind the grammar builds by a rule but that can still be a leaf
 /// (Python's `string_content`, whose pieces are hidden tokens) is matched: the walk's shortcuts
 /// (opaque strings, skipped tokens) never hide the node a pattern starts on.

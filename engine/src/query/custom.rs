@@ -169,6 +169,11 @@ impl CustomPredicate {
         matches!(self.test, Test::InAsyncFn) && !self.negate
     }
 
+    /// Whether the predicate demands that its capture be inside a loop.
+    pub(crate) fn requires_loop(&self) -> bool {
+        matches!(self.test, Test::InLoop) && !self.negate
+    }
+
     /// The vocabulary a positive `#in-decorated-fn?` demands of its capture's function.
     pub(crate) fn requires_decorated(&self) -> Option<&str> {
         match &self.test {
