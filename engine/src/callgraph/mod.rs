@@ -1068,7 +1068,8 @@ impl<'t> Indexer<'t> {
             out
         };
         let mut calls = Vec::with_capacity(self.calls.len());
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<(Caller, String), foldhash::fast::FixedState> =
+            Default::default();
         for c in &self.calls {
             let caller = match c.caller {
                 Caller::Function(i) => Some(i),
