@@ -570,16 +570,15 @@ struct Group {
     /// a wildcard or an alternation, so the query walks the whole tree itself.
     start_kinds: Option<Vec<bool>>,
     async_only: bool,
-    /// Patterns whose root must be in a function with a decorator from this vocabulary (a
-    /// positive `#in-decorated-fn?` on the root capture): the walk runs them only there, as it
-    /// runs `async_only` groups only in coroutines. A route handler's calls are a few percent of
-    /// a project's calls.
     /// Patterns whose root must be inside a loop (a positive `#in-loop?` on the root capture):
     /// the walk runs them only below a loop or comprehension with no function in between, a
     /// superset of what `#in-loop?` accepts (which then decides). Most calls of a project are
     /// not in a loop, and `#in-loop?` itself descends from the root for each.
     loop_only: bool,
-    /// The index of the gate's vocabulary in [`LangPlan::decorated_gates`].
+    /// Patterns whose root must be in a function with a decorator from a vocabulary (a
+    /// positive `#in-decorated-fn?` on the root capture): the walk runs them only there, as it
+    /// runs `async_only` groups only in coroutines. A route handler's calls are a few percent of
+    /// a project's calls. The index of the vocabulary in [`LangPlan::decorated_gates`].
     decorated_gate: Option<usize>,
     /// A cheap test the anchor must pass before the query runs (anchored groups only).
     guard: Option<Guard>,

@@ -522,45 +522,53 @@ message = "{n}"
     assert_eq!(report.findings[0].message, (8 * 1024 * 1024).to_string());
 }
 
+/// Checks `source` with a pack of two detectors on the calls `((call function: CALLEE @callee)
+/// @site …)`: one with `predicate`, the other with its `#not-` form. Their messages,
+/// `"{yes} {callee}"` and `"{no} {callee}"`, come back sorted. `vocab` is the pack's `[vocab]`
+/// table body.
+fn split_calls(
+    callee: &str,
+    predicate: &str,
+    vocab: &str,
+    (yes, no): (&str, &str),
+    source: &str,
+) -> Vec<String> {
+    let negated = predicate.replacen("(#", "(#not-", 1);
+    let detector = |name: &str, pred: &str, label: &str| {
+        format!(
+            "[[detector]]\nname = \"{name}\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = \'\'\'\n((call function: {callee} @callee) @site\n  {pred})\n\'\'\'\nmessage = \"{label} {{callee}}\"\n"
+        )
+    };
+    let toml = format!(
+        "[pack]\nname = \"split\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"calls split by a predicate\"\n\n[vocab]\n{vocab}\n\n{}\n{}",
+        detector("yes", predicate, yes),
+        detector("no", &negated, no),
+    );
+    // The pack loader takes embedded (static) files.
+    let toml: &'static str = Box::leak(toml.into_boxed_str());
+    let files: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+    let engine = engine_with("split", files);
+    let report = engine.check_source("app/split.py", source);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut messages: Vec<String> = report.findings.iter().map(|f| f.message.clone()).collect();
+    messages.sort_unstable();
+    messages
+}
+
 /// `#names-function?` keeps the calls whose callee the call graph can qualify (an import, a
 /// module function, a method of `self`), and its `#not-` form the others (a method of an
 /// untyped parameter, a builtin).
 #[test]
 fn names_function_predicate_splits_calls_by_target_name() {
-    const NAMED: &str = r#"
-[pack]
-name = "named"
-version = "0"
-languages = ["python"]
-description = "calls of named functions"
-
-[[detector]]
-name = "named"
-check = "test.runtime.probe"
-language = "python"
-query = '''
-((call function: (_) @callee) @site
-  (#names-function? @callee))
-'''
-message = "named {callee}"
-
-[[detector]]
-name = "unnamed"
-check = "test.runtime.probe"
-language = "python"
-query = '''
-((call function: (_) @callee) @site
-  (#not-names-function? @callee))
-'''
-message = "unnamed {callee}"
-"#;
-    static FILES: &[(&str, &str)] = &[("pack.toml", NAMED)];
-    let engine = engine_with("named", FILES);
     let source = "import helpers\n\ndef local():\n    pass\n\nclass Repo:\n    def save(self):\n        pass\n\n    def run(self, items):\n        helpers.load_job(1)\n        local()\n        self.save()\n        items.append(3)\n        len(items)\n";
-    let report = engine.check_source("app/jobs.py", source);
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    let mut messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
-    messages.sort_unstable();
+    let messages = split_calls(
+        "(_)",
+        "(#names-function? @callee)",
+        "",
+        ("named", "unnamed"),
+        source,
+    );
     assert_eq!(
         messages,
         [
@@ -575,46 +583,18 @@ message = "unnamed {callee}"
 
 /// `#in-decorated-fn?` keeps the captures whose nearest enclosing function has a decorator in
 /// the vocabulary (resolved: `router.get` through an import alias, `*.get`), and not those in a
-/// nested function or at module level; its `#not-` form the others.
+/// nested function or at module level; its `#not-` form the others. On the root capture it also
+/// gates the pattern in the walk.
 #[test]
 fn in_decorated_fn_predicate_follows_the_nearest_function() {
-    const ROUTES: &str = r#"
-[pack]
-name = "routes"
-version = "0"
-languages = ["python"]
-description = "calls in route handlers"
-
-[vocab]
-routes = ["*.get", "*.post"]
-
-[[detector]]
-name = "in-route"
-check = "test.runtime.probe"
-language = "python"
-query = '''
-((call function: (identifier) @callee) @site
-  (#in-decorated-fn? @site "routes"))
-'''
-message = "route {callee}"
-
-[[detector]]
-name = "elsewhere"
-check = "test.runtime.probe"
-language = "python"
-query = '''
-((call function: (identifier) @callee) @site
-  (#not-in-decorated-fn? @site "routes"))
-'''
-message = "other {callee}"
-"#;
-    static FILES: &[(&str, &str)] = &[("pack.toml", ROUTES)];
-    let engine = engine_with("routes", FILES);
     let source = "from fastapi import APIRouter\nimport functools\n\nrouter = APIRouter()\nsetup()\n\n@router.get(\"/a\")\nasync def read_a():\n    first()\n\n    def inner():\n        nested()\n\n    return inner\n\n@functools.lru_cache\ndef cached():\n    plain()\n\n@router.post(\"/b\")\ndef write_b():\n    second()\n";
-    let report = engine.check_source("app/routes.py", source);
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    let mut messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
-    messages.sort_unstable();
+    let messages = split_calls(
+        "(identifier)",
+        "(#in-decorated-fn? @site \"routes\")",
+        "routes = [\"*.get\", \"*.post\"]",
+        ("route", "other"),
+        source,
+    );
     assert_eq!(
         messages,
         [
@@ -633,35 +613,6 @@ message = "other {callee}"
 /// iterable, a comprehension's first iterable and functions defined in a loop stay outside.
 #[test]
 fn in_loop_predicate_and_its_walk_gate() {
-    const LOOPS: &str = r#"
-[pack]
-name = "loops"
-version = "0"
-languages = ["python"]
-description = "calls in loops"
-
-[[detector]]
-name = "in-loop"
-check = "test.runtime.probe"
-language = "python"
-query = '''
-((call function: (identifier) @callee) @site
-  (#in-loop? @site))
-'''
-message = "loop {callee}"
-
-[[detector]]
-name = "outside"
-check = "test.runtime.probe"
-language = "python"
-query = '''
-((call function: (identifier) @callee) @site
-  (#not-in-loop? @site))
-'''
-message = "out {callee}"
-"#;
-    static FILES: &[(&str, &str)] = &[("pack.toml", LOOPS)];
-    let engine = engine_with("loops", FILES);
     let source = "\
 for a in iterable():
     body()
@@ -679,10 +630,13 @@ def run(items):
             deep()
     after()
 ";
-    let report = engine.check_source("app/loops.py", source);
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    let mut messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
-    messages.sort_unstable();
+    let messages = split_calls(
+        "(identifier)",
+        "(#in-loop? @site)",
+        "",
+        ("loop", "out"),
+        source,
+    );
     assert_eq!(
         messages,
         [

@@ -240,8 +240,7 @@ impl CustomPredicate {
 }
 
 /// Whether a definition has a decorator whose resolved name is in the vocabulary, as the
-/// `decorators` built-in resolves them. Most functions have no decorator, and a decorator
-/// `@a.b(…)` resolves to a name ending in `b`: only decorators that may match are resolved.
+/// `decorators` built-in resolves them.
 fn decorated_with(file: &FileCtx, def: Node<'_>, voc: &crate::vocab::Vocabulary) -> bool {
     match def.parent() {
         Some(parent) if parent.kind_str() == "decorated_definition" => {
@@ -252,31 +251,19 @@ fn decorated_with(file: &FileCtx, def: Node<'_>, voc: &crate::vocab::Vocabulary)
 }
 
 /// Whether a `decorated_definition` has a decorator whose resolved name is in the vocabulary
-/// (the walk, which knows a function's parent, asks this directly).
+/// (the walk, which knows a function's parent, asks this directly). A decorator `@a.b(…)`
+/// resolves to a name ending in `b`: only decorators that may match are resolved.
 pub(crate) fn decorators_match(
     file: &FileCtx,
-    parent: Node<'_>,
+    decorated: Node<'_>,
     voc: &crate::vocab::Vocabulary,
 ) -> bool {
-    let mut cursor = parent.walk();
-    let found = parent.named_children(&mut cursor).any(|d| {
-        if d.kind_str() != "decorator" {
-            return false;
-        }
-        let Some(expr) = d.named_child(0) else {
-            return false;
-        };
-        let target = if expr.kind_str() == "call" {
-            expr.field("function").unwrap_or(expr)
-        } else {
-            expr
-        };
-        if member_name(target).is_some_and(|m| !voc.may_end_with(file.text(m))) {
-            return false;
-        }
-        voc.contains(&semantics::resolve(file, target))
-    });
-    found
+    semantics::decorator_targets(decorated)
+        .into_iter()
+        .any(|target| {
+            member_name(target).is_none_or(|m| voc.may_end_with(file.text(m)))
+                && voc.contains(&semantics::resolve(file, target))
+        })
 }
 
 /// Whether a Python callee may resolve into the vocabulary, judged by the binding of the root

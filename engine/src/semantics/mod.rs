@@ -445,28 +445,31 @@ pub fn in_call_argument(file: &FileCtx, node: Node<'_>, is_wrapper: impl Fn(&str
 /// Decorator expressions of a (possibly decorated) Python definition, resolved (P1), outermost
 /// first. `@app.get("/x")` resolves to the callee, e.g. `$app.get`.
 pub fn decorators(file: &FileCtx, def: Node<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(parent) = def.parent() else {
-        return out;
-    };
-    if parent.kind_str() != "decorated_definition" {
-        return out;
+    match def.parent() {
+        Some(parent) if parent.kind_str() == "decorated_definition" => decorator_targets(parent)
+            .into_iter()
+            .map(|target| resolve(file, target))
+            .collect(),
+        _ => Vec::new(),
     }
-    let mut cursor = parent.walk();
-    for d in parent.named_children(&mut cursor) {
-        if d.kind_str() != "decorator" {
-            continue;
-        }
-        if let Some(expr) = d.named_child(0) {
-            let target = if expr.kind_str() == "call" {
+}
+
+/// The expressions a `decorated_definition`'s decorators name, outermost first: the callee of
+/// `@app.get("/x")`, the whole of `@staticmethod`.
+pub(crate) fn decorator_targets(decorated: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = decorated.walk();
+    decorated
+        .named_children(&mut cursor)
+        .filter(|d| d.kind_str() == "decorator")
+        .filter_map(|d| d.named_child(0))
+        .map(|expr| {
+            if expr.kind_str() == "call" {
                 expr.field("function").unwrap_or(expr)
             } else {
                 expr
-            };
-            out.push(resolve(file, target));
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// Whether a node, or the function/statement containing it, has a syntax error (CHECKS.md §0:
