@@ -607,7 +607,7 @@ fn run(args: Args) -> Result<(), String> {
             o,
             "             the costliest (time in the query and its matches' predicates):"
         );
-        for q in costly.iter().take(12) {
+        for q in costly.iter().take(20) {
             let _ = writeln!(o, "{}", row(q));
         }
     }

@@ -47,8 +47,15 @@ pub struct FileCtx {
     /// `descendants(kind)` answers by (node id, kind), for [`FileCtx::with_descendants`].
     #[allow(clippy::type_complexity)]
     descendants_cache: Mutex<crate::FastMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
+    /// Parent links by node id, as [`crate::semantics::ancestors`] finds them.
+    pub(crate) parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
     /// The root's children, for [`FileCtx::top_level`].
     top_level: OnceLock<Vec<Node<'static>>>,
+    /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
+    /// id, key). Plain data only (no nodes, which hold the file and would keep it alive in a
+    /// cycle).
+    #[allow(clippy::type_complexity)]
+    pub(crate) memo: Mutex<crate::FastMap<(usize, usize, Box<str>), rhai::Dynamic>>,
     /// The binding statements of each scope by the names they may bind (receiver kinds), by
     /// scope node id.
     #[allow(clippy::type_complexity)]
@@ -88,6 +95,8 @@ impl FileCtx {
             knowledge: OnceLock::new(),
             top_level: OnceLock::new(),
             descendants_cache: Mutex::new(crate::FastMap::default()),
+            memo: Mutex::new(crate::FastMap::default()),
+            parent_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
             target_cache: Mutex::new(crate::FastMap::default()),
             frame_cache: Mutex::new(crate::FastMap::default()),
@@ -148,6 +157,43 @@ impl FileCtx {
                 .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) })
                 .collect()
         })
+    }
+
+    /// The parent of `node` when a descent has already found it.
+    pub(crate) fn parent_link(&self, node: Node<'_>) -> Option<Node<'_>> {
+        crate::semantics::lock(&self.parent_cache)
+            .get(&node.id())
+            .copied()
+    }
+
+    /// Follows known parent links up from `node`, pushing each parent on `chain`; returns the
+    /// last node reached (the root when every link was known).
+    pub(crate) fn known_ancestors<'t>(
+        &'t self,
+        node: Node<'t>,
+        chain: &mut Vec<Node<'t>>,
+    ) -> Node<'t> {
+        let links = crate::semantics::lock(&self.parent_cache);
+        let mut cur = node;
+        while let Some(p) = links.get(&cur.id()) {
+            chain.push(*p);
+            cur = *p;
+        }
+        cur
+    }
+
+    /// Keeps the parent links of a descent: `chain` holds the ancestors of `node`, nearest first.
+    pub(crate) fn remember_parents(&self, node: Node<'_>, chain: &[Node<'_>]) {
+        let mut links = crate::semantics::lock(&self.parent_cache);
+        let mut child = node;
+        for p in chain {
+            // SAFETY: the nodes point into `self.tree`, which `self` owns and never mutates;
+            // they are handed out only with the lifetime of `&self` (see NodeRef).
+            links.insert(child.id(), unsafe {
+                std::mem::transmute::<Node<'_>, Node<'static>>(*p)
+            });
+            child = *p;
+        }
     }
 
     /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,

@@ -691,3 +691,94 @@ message = "notify"
     let report = engine.check_source("broken.py", broken);
     assert!(report.findings.len() <= 1, "{:?}", report.findings);
 }
+
+/// `node.memo` keeps a value on a node for the rest of the file: a second match in the same
+/// function reads what the first stored, a second pack has keys of its own, and a node (which
+/// holds its file) is refused with an error naming the key.
+#[test]
+fn memo_keeps_plain_values_per_pack_and_node() {
+    const COUNTER: &str = r#"
+[pack]
+name = "NAME"
+version = "0"
+languages = ["python"]
+description = "counts the calls of each function it has seen"
+
+[[detector]]
+name = "seen"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#not-eq? @callee "bad"))
+'''
+predicate = '''
+let f = enclosing_fn(site);
+let n = f.memo("seen");
+if n == () { n = 0; }
+f.memo("seen", n + 1);
+let facts = f.memo("facts");
+if facts == () {
+    facts = f.memo("facts", #{ name: fn_name(f), calls: [f.descendants("call").len()] });
+}
+#{ n: n, name: facts.name, calls: facts.calls[0] }
+'''
+message = "NAME {callee} {n} {name} {calls}"
+
+[[detector]]
+name = "bad"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#eq? @callee "bad"))
+'''
+predicate = '''
+site.memo("node", site)
+'''
+message = "never"
+"#;
+    static A: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static B: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let a: &'static str = A.get_or_init(|| COUNTER.replace("NAME", "one"));
+    let b: &'static str = B.get_or_init(|| COUNTER.replace("NAME", "two"));
+    let files_a: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("pack.toml", a)].into_boxed_slice());
+    let files_b: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("pack.toml", b)].into_boxed_slice());
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut builder = EngineBuilder::new(catalog);
+    for (name, files) in [("one", files_a), ("two", files_b)] {
+        builder
+            .load_pack(&EmbeddedSource { name, files })
+            .unwrap_or_else(|e| panic!("{:?}", e.errors));
+    }
+    let engine = builder.build().0;
+    let source = "def f():\n    a()\n    b()\n    c()\n\ndef g():\n    d()\n    bad()\n";
+    let report = engine.check_source("app/memo.py", source);
+    let mut messages: Vec<String> = report.findings.iter().map(|f| f.message.clone()).collect();
+    messages.sort_unstable();
+    // Each pack counts from 0 in each function, in document order; `bad()` is a call too.
+    assert_eq!(
+        messages,
+        [
+            "one a 0 f 3",
+            "one b 1 f 3",
+            "one c 2 f 3",
+            "one d 0 g 2",
+            "two a 0 f 3",
+            "two b 1 f 3",
+            "two c 2 f 3",
+            "two d 0 g 2",
+        ]
+    );
+    let errors: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .filter(|m| m.contains("node.memo(\"node\""))
+        .collect();
+    assert_eq!(errors.len(), 2, "{:?}", report.diagnostics);
+    assert!(errors[0].contains("plain data"), "{}", errors[0]);
+}

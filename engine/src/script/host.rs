@@ -47,6 +47,10 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "descendants of kind `kind` in document order (`\"\"`: all named)",
     ),
     (
+        "node.memo(key) / node.memo(key, value)",
+        "a value this pack's predicates keep on the node for the rest of the file: the one stored under the string `key`, or `()`; with `value`, stores it (plain data: no nodes) and returns it",
+    ),
+    (
         "node.same_as(other)",
         "whether two handles denote the same node (also `==` and `!=`)",
     ),
@@ -459,6 +463,24 @@ fn with_vocab_contains(name: &str, vocab: &str) -> Result<bool, Box<EvalAltResul
     })
 }
 
+/// Whether a value is plain data `file.memo` may keep: units, booleans, numbers, characters,
+/// strings, and arrays and maps of them (nested at most 8 deep).
+fn plain_data(v: &Dynamic, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    if v.is_unit() || v.is_bool() || v.is_int() || v.is_float() || v.is_char() || v.is_string() {
+        return true;
+    }
+    if let Some(a) = v.read_lock::<Array>() {
+        return a.iter().all(|x| plain_data(x, depth + 1));
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        return m.values().all(|x| plain_data(x, depth + 1));
+    }
+    false
+}
+
 fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
     if matches!(n.kind_str(), "call" | "call_expression") {
         n.field("function").unwrap_or(n)
@@ -513,9 +535,7 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("parent", |n: &mut NodeRef| {
         // Through the engine's ancestor descent (a binary search over the module's statements
         // first) rather than tree-sitter's `parent()`, which scans from the root each time.
-        let p = semantics::ancestors(n.file(), n.node())
-            .first()
-            .map(|p| n.with(*p));
+        let p = semantics::parent_of(n.file(), n.node()).map(|p| n.with(p));
         unit_or(p)
     });
     e.register_get("children", |n: &mut NodeRef| {
@@ -626,6 +646,28 @@ pub(super) fn register(e: &mut Engine) {
             .collect::<Array>()
     });
     e.register_get("module_name", |f: &mut FileHandle| module_name(&f.0.path));
+    // A whole-function analysis that several matches in one function need (its parameters, the
+    // calls it makes) is computed once per function instead of once per match.
+    e.register_fn("memo", |n: &mut NodeRef, key: &str| {
+        let ns = super::pack_namespace();
+        semantics::lock(&n.file().memo)
+            .get(&(ns, n.node().id(), Box::from(key)))
+            .cloned()
+            .unwrap_or(Dynamic::UNIT)
+    });
+    e.register_fn(
+        "memo",
+        |n: &mut NodeRef, key: &str, value: Dynamic| -> Result<Dynamic, Box<EvalAltResult>> {
+            if !plain_data(&value, 0) {
+                return Err(error(format!(
+                    "node.memo(\"{key}\", …): the value holds a node or a file, or nests too deep; keep plain data (texts, numbers, `start_byte`s, arrays and maps of them)"
+                )));
+            }
+            let ns = super::pack_namespace();
+            semantics::lock(&n.file().memo).insert((ns, n.node().id(), Box::from(key)), value.clone());
+            Ok(value)
+        },
+    );
     e.register_fn("string_value", |n: NodeRef| {
         match string_glob(n.file(), n.node()) {
             Some((s, false)) => Dynamic::from(s),

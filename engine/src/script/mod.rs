@@ -368,6 +368,13 @@ pub(crate) fn with_vocab<R>(f: impl FnOnce(Option<&Vocabularies>) -> R) -> R {
     VOCAB.with(|v| f(v.borrow().as_deref()))
 }
 
+/// Which pack's predicate is running on this thread, as a number: the address of its pack's
+/// vocabulary table, which every pack has its own of. It keeps one pack's `file.memo` keys
+/// apart from another's without the packs agreeing on prefixes.
+pub(crate) fn pack_namespace() -> usize {
+    VOCAB.with(|v| v.borrow().as_ref().map_or(0, |a| Arc::as_ptr(a) as usize))
+}
+
 impl Predicate {
     /// Evaluates the predicate for one match. `nodes` gives, per capture in query order, the
     /// captured node (or `None` when an optional capture did not match).

@@ -278,12 +278,36 @@ pub(crate) fn walk_below<'t, E>(
 ///
 /// tree-sitter stores no parent pointers: `Node::parent` descends from the root each time, so a
 /// walk up by repeated `parent()` costs O(depth²) child scans. This descends once, from the root
-/// towards the node (`child_with_descendant`), which costs the same as a single `parent()` call.
+/// towards the node (`child_with_descendant`), which costs the same as a single `parent()` call,
+/// and keeps every parent link it finds in the file (`FileCtx::remember_parents`): predicates walk
+/// up from the nodes of one statement again and again (`u.parent`, `p.parent.kind`, the
+/// enclosing function of every call in it), and the links they share are then hash lookups.
 ///
 /// The first step, from the root to the top-level statement holding the node, is a binary
 /// search over the module's statements ([`FileCtx::top_level`]): `child_with_descendant` scans
 /// children one by one, and at the root of a long module that scan was most of the cost.
 pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
+    let root = file.tree.root_node();
+    let mut chain = Vec::new();
+    // Known links first.
+    let cur = file.known_ancestors(node, &mut chain);
+    if cur.id() == root.id() {
+        return chain;
+    }
+    let rest = descend_to(file, cur);
+    file.remember_parents(cur, &rest);
+    chain.extend(rest);
+    chain
+}
+
+/// The parent of a node (`None` at the root): a known link, else [`ancestors`].
+pub fn parent_of<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
+    file.parent_link(node)
+        .or_else(|| ancestors(file, node).first().copied())
+}
+
+/// The ancestors of `node` found by descending from the root, nearest first.
+fn descend_to<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     let mut chain = Vec::new();
     let root = file.tree.root_node();
     if root.id() == node.id() {
