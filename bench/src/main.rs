@@ -605,7 +605,7 @@ fn run(args: Args) -> Result<(), String> {
         costly.sort_by_key(|q| std::cmp::Reverse(q.nanos));
         let _ = writeln!(
             o,
-            "             the costliest (time in the query and its matches' predicates):"
+            "             the costliest (CPU time of the query and its matches' predicates):"
         );
         for q in costly.iter().take(20) {
             let _ = writeln!(o, "{}", row(q));

@@ -817,15 +817,44 @@ impl LangPlan {
     }
 }
 
+/// The CPU time this thread has used, in nanoseconds: what `--query-stats` charges a query
+/// with. Unlike the wall clock it does not grow while the thread waits for a core, so the
+/// per-query figures hold still on a busy machine.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)] // reason: one FFI call (clock_gettime) into a local timespec
+fn thread_cpu_nanos() -> u64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the call only writes it.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    if ok {
+        t.tv_sec as u64 * 1_000_000_000 + t.tv_nsec as u64
+    } else {
+        0
+    }
+}
+
+/// The wall clock elsewhere (monotonic nanoseconds since the first call).
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_nanos() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_nanos() as u64
+}
+
 impl Group {
-    fn count(&self, matches: u64, since: Option<std::time::Instant>) {
+    fn count(&self, matches: u64, since: Option<u64>) {
         use std::sync::atomic::Ordering::Relaxed;
         self.counts.0.fetch_add(1, Relaxed);
         self.counts.1.fetch_add(matches, Relaxed);
         if let Some(t) = since {
             self.counts
                 .2
-                .fetch_add(t.elapsed().as_nanos() as u64, Relaxed);
+                .fetch_add(thread_cpu_nanos().saturating_sub(t), Relaxed);
         }
     }
 
@@ -1302,7 +1331,7 @@ impl Engine {
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
             if g.start_kinds.is_none() && group_on[gi] {
-                let since = self.count_queries.then(std::time::Instant::now);
+                let since = self.count_queries.then(thread_cpu_nanos);
                 let mut qc = QueryCursor::new();
                 let mut matches = qc.matches(&g.query, root, bytes);
                 let mut found = 0u64;
@@ -1394,7 +1423,7 @@ impl Engine {
                         functions: &function_nodes,
                         anchor_is_function: plan.function_kinds.get(kind).copied().unwrap_or(false),
                     };
-                    let since = self.count_queries.then(std::time::Instant::now);
+                    let since = self.count_queries.then(thread_cpu_nanos);
                     let mut found = 0u64;
                     if let Some(sh) = &g.shallow {
                         // Matched here: the query would find this one match or none.

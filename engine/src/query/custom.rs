@@ -199,18 +199,9 @@ impl CustomPredicate {
                     node
                 };
                 let scope = hint.and_then(|h| h.scope_for(node));
-                vocab.get(name).is_some_and(|voc| {
-                    // `a.b` resolves to a name ending in `b`: most calls are ruled out by their
-                    // method name alone, without resolving their receiver.
-                    let member = member_name(target);
-                    if member.is_some_and(|m| !voc.may_end_with(file.text(m))) {
-                        return false;
-                    }
-                    if !spelled_may_match(file, target, voc, scope) {
-                        return false;
-                    }
-                    voc.contains(&semantics::resolve_shared(file, target, scope))
-                })
+                vocab
+                    .get(name)
+                    .is_some_and(|voc| resolves_into(file, target, voc, scope))
             }
             Test::InAsyncFn => match hint {
                 Some(h) if h.anchor.id() == node.id() => h.in_async,
@@ -237,6 +228,25 @@ impl CustomPredicate {
         };
         v != self.negate
     }
+}
+
+/// Whether an expression (a callee) resolves to a name in the vocabulary, with the cheap tests
+/// first: `a.b` resolves to a name ending in `b`, so most calls are ruled out by their method
+/// name alone, and most of the rest by the binding of their root ([`spelled_may_match`]),
+/// without resolving them. `#resolves-to?` and the `resolves_to` built-in both ask this.
+pub(crate) fn resolves_into(
+    file: &FileCtx,
+    target: Node<'_>,
+    voc: &crate::vocab::Vocabulary,
+    scope: semantics::Scope<'_, '_>,
+) -> bool {
+    if member_name(target).is_some_and(|m| !voc.may_end_with(file.text(m))) {
+        return false;
+    }
+    if !spelled_may_match(file, target, voc, scope) {
+        return false;
+    }
+    voc.contains(&semantics::resolve_shared(file, target, scope))
 }
 
 /// Whether a definition has a decorator whose resolved name is in the vocabulary, as the

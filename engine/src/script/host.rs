@@ -827,8 +827,17 @@ pub(super) fn register(e: &mut Engine) {
         with_vocab_contains(name, vocab)
     });
     e.register_fn("resolves_to", |n: NodeRef, vocab: &str| {
-        let name = semantics::resolve(n.file(), callee(n.node()));
-        with_vocab_contains(&name, vocab)
+        super::with_vocab(|v| match v.and_then(|v| v.get(vocab)) {
+            Some(voc) => Ok(crate::query::custom::resolves_into(
+                n.file(),
+                callee(n.node()),
+                voc,
+                None,
+            )),
+            None => Err(error(format!(
+                "vocabulary `{vocab}` is not defined by this detector's pack"
+            ))),
+        })
     });
     e.register_fn("enclosing_fn", |n: NodeRef| {
         let f = semantics::enclosing_function(n.file(), n.node()).map(|f| n.with(f));
