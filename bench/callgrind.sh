@@ -3,7 +3,13 @@
 # benchmark under `valgrind --tool=callgrind`. Instruction counts do not depend on what else the
 # machine is doing, so this is the figure to compare before/after a change on a busy machine.
 #
-#   bench/callgrind.sh [prefect|superset|wagtail|DIR] [ppa-bench flags...]
+#   bench/callgrind.sh [prefect|superset|wagtail|DIR] [--by-detector] [ppa-bench flags...]
+#
+# --by-detector also lists the instructions each detector and extractor costs (its engine
+# predicates, script and records, over all its matches), costliest first: the benchmark is built
+# with the engine's `detector-probes` feature, which runs each detector's matches inside a
+# function of its own. The first detector to ask for a per-file cache (spans, scope bindings)
+# pays for it. The probes add a few instructions per match to the full-check figure.
 #
 # parse-only = instructions in the benchmark's `parse_one` (parse a file, drop its tree), full
 # check = instructions in its `check_one` (`Engine::check_source`), both inclusive and summed
@@ -14,6 +20,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 corpus="${1:-prefect}"
 shift || true
+by_detector=""
+if [ "${1:-}" = "--by-detector" ]; then
+  by_detector=1
+  shift
+fi
 case "$corpus" in
   prefect) dir="$here/corpora/prefect-3.9.1" ;;
   superset) dir="$here/corpora/superset-6.1.0" ;;
@@ -25,7 +36,7 @@ if [ ! -d "$dir" ]; then
   exit 1
 fi
 command -v valgrind >/dev/null || { echo "valgrind not found" >&2; exit 1; }
-cargo build --release -q -p ppa-bench --manifest-path "$here/../Cargo.toml"
+cargo build --release -q -p ppa-bench --manifest-path "$here/../Cargo.toml" ${by_detector:+--features detector-probes}
 bin="${CARGO_TARGET_DIR:-$here/../target}/release/ppa-bench"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
@@ -49,4 +60,20 @@ if [ -n "$with" ] && [ -n "$without" ]; then
   awk -v w="$with" -v wo="$without" 'BEGIN {
     printf "facts        %.0f M instructions add %.1f%% to the check without extractors and function index (%.0f M; %.1f%% of the full check, %.0f M)\n", (w - wo) / 1e6, 100 * (w - wo) / wo, wo / 1e6, 100 * (w - wo) / w, w / 1e6
   }'
+fi
+# With --by-detector: inclusive instructions of `probe_<i>`, named by the PROBE lines the
+# benchmark printed (`PROBE <i> <language> <pack>/<detector>`).
+if [ -n "$by_detector" ]; then
+  echo "by detector (M instructions in its matches, costliest first):"
+  callgrind_annotate --auto=no --inclusive=yes --threshold=100 "$out/cg.out" 2>/dev/null \
+    | grep -E 'ppa_engine::engine::probes::probe_[0-9]+ ' \
+    | awk '{c = $1; gsub(",", "", c); match($0, /probe_[0-9]+ /); i = substr($0, RSTART + 6, RLENGTH - 7); if (c > m[i]) m[i] = c}
+           END {for (i in m) print i, m[i]}' \
+    | sort -k1,1 >"$out/costs.txt"
+  # Indexes are per language plan: in a corpus of several languages a row adds up detector i of
+  # each plan, and names them all.
+  grep '^PROBE ' "$out/bench.txt" | sort -u \
+    | awk '{name = $3 ":" $4; if ($2 in n) n[$2] = n[$2] "+" name; else n[$2] = name} END {for (i in n) print i, n[i]}' \
+    | sort -k1,1 >"$out/names.txt"
+  join "$out/costs.txt" "$out/names.txt" | awk '{printf "  %9.1f  %s\n", $2 / 1e6, $3}' | sort -rn | head -40
 fi

@@ -47,6 +47,11 @@ pub struct FileCtx {
     /// `descendants(kind)` answers by (node id, kind), for [`FileCtx::with_descendants`].
     #[allow(clippy::type_complexity)]
     descendants_cache: Mutex<crate::FastMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
+    /// The identifiers below a scope node, by name, by scope node id: `uses_of` on a function
+    /// is asked again for every match in it (a key, a bound row, a session parameter).
+    #[allow(clippy::type_complexity)]
+    identifier_cache:
+        Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<Node<'static>>>>>>,
     /// Parent links by node id, as [`crate::semantics::ancestors`] finds them.
     pub(crate) parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
     /// The root's children, for [`FileCtx::top_level`].
@@ -97,6 +102,7 @@ impl FileCtx {
             descendants_cache: Mutex::new(crate::FastMap::default()),
             memo: Mutex::new(crate::FastMap::default()),
             parent_cache: Mutex::new(crate::FastMap::default()),
+            identifier_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
             target_cache: Mutex::new(crate::FastMap::default()),
             frame_cache: Mutex::new(crate::FastMap::default()),
@@ -194,6 +200,40 @@ impl FileCtx {
             });
             child = *p;
         }
+    }
+
+    /// Runs `f` on the identifiers named `name` at and below `scope`, in document order. `list`
+    /// gives every identifier there on the first request for this scope; they are kept for the
+    /// file, grouped by name.
+    pub(crate) fn with_identifiers<'n, R>(
+        &self,
+        scope: Node<'n>,
+        name: &str,
+        list: impl FnOnce() -> Vec<Node<'n>>,
+        f: impl FnOnce(&[Node<'_>]) -> R,
+    ) -> R {
+        let cached = crate::semantics::lock(&self.identifier_cache)
+            .get(&scope.id())
+            .cloned();
+        let index = match cached {
+            Some(v) => v,
+            None => {
+                let mut index: crate::FastMap<Box<str>, Vec<Node<'static>>> =
+                    crate::FastMap::default();
+                for n in list() {
+                    // SAFETY: the nodes point into `self.tree` (the caller lists nodes of this
+                    // file), which `self` owns and never mutates; they are handed out below only
+                    // with the lifetime of `&self` (see NodeRef).
+                    let n = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
+                    index.entry(Box::from(self.text(n))).or_default().push(n);
+                }
+                let index = Arc::new(index);
+                crate::semantics::lock(&self.identifier_cache)
+                    .insert(scope.id(), Arc::clone(&index));
+                index
+            }
+        };
+        f(index.get(name).map_or(&[][..], |v| v.as_slice()))
     }
 
     /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,

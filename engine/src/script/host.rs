@@ -893,24 +893,37 @@ pub(super) fn register(e: &mut Engine) {
         "uses_of",
         |scope: NodeRef, name: &str| -> Result<Array, Box<EvalAltResult>> {
             let file = scope.file();
-            let mut out = Array::new();
             let lang = file.language;
-            let mut visit = |cur: tree_sitter::Node<'_>| {
-                if matches!(
-                    lang.kind_of(cur),
+            let is_ident = |n: tree_sitter::Node<'_>| {
+                matches!(
+                    lang.kind_of(n),
                     "identifier" | "shorthand_property_identifier"
-                ) && file.text(cur) == name
-                {
-                    if out.len() >= super::MAX_ARRAY_SIZE {
-                        return Err(error("uses_of() exceeded the array size limit".into()));
-                    }
-                    out.push(Dynamic::from(scope.with(cur)));
-                }
-                Ok(())
+                )
             };
-            visit(scope.node())?;
-            semantics::walk_below(scope.node(), |n| visit(n).map(|()| true))?;
-            Ok(out)
+            // Every identifier of the scope, listed once per scope and file (predicates ask
+            // for several names in the same function, at every match inside it).
+            let list = || {
+                let mut all = Vec::new();
+                if is_ident(scope.node()) {
+                    all.push(scope.node());
+                }
+                let _ = semantics::walk_below(scope.node(), |n| {
+                    if is_ident(n) {
+                        all.push(n);
+                    }
+                    Ok::<bool, std::convert::Infallible>(true)
+                });
+                all
+            };
+            file.with_identifiers(scope.node(), name, list, |found| {
+                if found.len() > super::MAX_ARRAY_SIZE {
+                    return Err(error("uses_of() exceeded the array size limit".into()));
+                }
+                Ok(found
+                    .iter()
+                    .map(|n| Dynamic::from(scope.with(*n)))
+                    .collect::<Array>())
+            })
         },
     );
 }
