@@ -53,7 +53,7 @@ pub struct FileCtx {
     identifier_cache:
         Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<Node<'static>>>>>>,
     /// Parent links by node id, as [`crate::semantics::ancestors`] finds them.
-    pub(crate) parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
+    parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
     /// The root's children, for [`FileCtx::top_level`].
     top_level: OnceLock<Vec<Node<'static>>>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node

@@ -74,14 +74,24 @@ message = "{kind}|{resolved}|{sleep}|{in_vocab}|{fname}|{is_async}|{in_async}|{d
 
 const SOURCE: &str = "import time\nfrom time import sleep as zz\n\nclass Api:\n    @app.get(\"/x\")\n    async def handler(self):\n        total = compute()\n        for i in range(3):\n            zz(total)\n";
 
+/// Embedded pack files: (file name, text).
+type PackFiles = &'static [(&'static str, &'static str)];
+
 /// An engine with the test catalogue and one embedded pack; panics with the pack's errors.
-fn engine_with(name: &'static str, files: &'static [(&'static str, &'static str)]) -> Engine {
+fn engine_with(name: &'static str, files: PackFiles) -> Engine {
+    engine_with_packs(&[(name, files)])
+}
+
+/// An engine with the test catalogue and embedded packs; panics with a pack's errors.
+fn engine_with_packs(packs: &[(&'static str, PackFiles)]) -> Engine {
     let mut catalog = Catalog::default();
     catalog.add_toml("catalog.toml", CATALOG).unwrap();
     let mut b = EngineBuilder::new(catalog);
-    if let Err(e) = b.load_pack(&EmbeddedSource { name, files }) {
-        let errors: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
-        panic!("{errors:?}");
+    for &(name, files) in packs {
+        if let Err(e) = b.load_pack(&EmbeddedSource { name, files }) {
+            let errors: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
+            panic!("{errors:?}");
+        }
     }
     b.build().0
 }
@@ -738,23 +748,15 @@ site.memo("node", site)
 '''
 message = "never"
 "#;
-    static A: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    static B: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let a: &'static str = A.get_or_init(|| COUNTER.replace("NAME", "one"));
-    let b: &'static str = B.get_or_init(|| COUNTER.replace("NAME", "two"));
-    let files_a: &'static [(&'static str, &'static str)] =
-        Box::leak(vec![("pack.toml", a)].into_boxed_slice());
-    let files_b: &'static [(&'static str, &'static str)] =
-        Box::leak(vec![("pack.toml", b)].into_boxed_slice());
-    let mut catalog = Catalog::default();
-    catalog.add_toml("catalog.toml", CATALOG).unwrap();
-    let mut builder = EngineBuilder::new(catalog);
-    for (name, files) in [("one", files_a), ("two", files_b)] {
-        builder
-            .load_pack(&EmbeddedSource { name, files })
-            .unwrap_or_else(|e| panic!("{:?}", e.errors));
-    }
-    let engine = builder.build().0;
+    // The pack loader takes embedded (static) files.
+    let pack = |name: &'static str| -> (&'static str, PackFiles) {
+        let toml: &'static str = Box::leak(COUNTER.replace("NAME", name).into_boxed_str());
+        (
+            name,
+            Box::leak(vec![("pack.toml", toml)].into_boxed_slice()),
+        )
+    };
+    let engine = engine_with_packs(&[pack("one"), pack("two")]);
     let source = "def f():\n    a()\n    b()\n    c()\n\ndef g():\n    d()\n    bad()\n";
     let report = engine.check_source("app/memo.py", source);
     let mut messages: Vec<String> = report.findings.iter().map(|f| f.message.clone()).collect();

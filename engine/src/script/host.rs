@@ -454,16 +454,20 @@ fn error(msg: String) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(msg.into(), Position::NONE))
 }
 
-fn with_vocab_contains(name: &str, vocab: &str) -> Result<bool, Box<EvalAltResult>> {
+/// Runs `f` on the running detector's vocabulary named `vocab`; an error when its pack has none.
+fn with_named_vocab<R>(
+    vocab: &str,
+    f: impl FnOnce(&crate::vocab::Vocabulary) -> R,
+) -> Result<R, Box<EvalAltResult>> {
     super::with_vocab(|v| match v.and_then(|v| v.get(vocab)) {
-        Some(voc) => Ok(voc.contains(name)),
+        Some(voc) => Ok(f(voc)),
         None => Err(error(format!(
             "vocabulary `{vocab}` is not defined by this detector's pack"
         ))),
     })
 }
 
-/// Whether a value is plain data `file.memo` may keep: units, booleans, numbers, characters,
+/// Whether a value is plain data `node.memo` may keep: units, booleans, numbers, characters,
 /// strings, and arrays and maps of them (nested at most 8 deep).
 fn plain_data(v: &Dynamic, depth: usize) -> bool {
     if depth > 8 {
@@ -824,19 +828,11 @@ pub(super) fn register(e: &mut Engine) {
         semantics::resolve(n.file(), n.node())
     });
     e.register_fn("in_vocab", |name: &str, vocab: &str| {
-        with_vocab_contains(name, vocab)
+        with_named_vocab(vocab, |voc| voc.contains(name))
     });
     e.register_fn("resolves_to", |n: NodeRef, vocab: &str| {
-        super::with_vocab(|v| match v.and_then(|v| v.get(vocab)) {
-            Some(voc) => Ok(crate::query::custom::resolves_into(
-                n.file(),
-                callee(n.node()),
-                voc,
-                None,
-            )),
-            None => Err(error(format!(
-                "vocabulary `{vocab}` is not defined by this detector's pack"
-            ))),
+        with_named_vocab(vocab, |voc| {
+            crate::query::custom::resolves_into(n.file(), callee(n.node()), voc, None)
         })
     });
     e.register_fn("enclosing_fn", |n: NodeRef| {

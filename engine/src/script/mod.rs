@@ -369,7 +369,7 @@ pub(crate) fn with_vocab<R>(f: impl FnOnce(Option<&Vocabularies>) -> R) -> R {
 }
 
 /// Which pack's predicate is running on this thread, as a number: the address of its pack's
-/// vocabulary table, which every pack has its own of. It keeps one pack's `file.memo` keys
+/// vocabulary table, which every pack has its own of. It keeps one pack's `node.memo` keys
 /// apart from another's without the packs agreeing on prefixes.
 pub(crate) fn pack_namespace() -> usize {
     VOCAB.with(|v| v.borrow().as_ref().map_or(0, |a| Arc::as_ptr(a) as usize))
