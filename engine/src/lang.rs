@@ -191,6 +191,103 @@ impl Language {
     }
 }
 
+/// Text that every node of some kinds holds, for the walk's marker shortcut
+/// (`engine::MarkerSkips`): the walk need not enter a node whose text holds too few markers
+/// for any kind it acts on to be inside. Hand-written from each grammar's rules (node-types.json
+/// lists children, not the tokens between them); a language without a table has no shortcut.
+/// `query_guards_change_no_result` and the corpus comparisons check the tables against the
+/// full walk.
+#[derive(Debug)]
+pub(crate) struct MarkerTable {
+    /// Marker classes: a class is a set of strings, and a node "holds the class" when its text
+    /// contains one of them.
+    pub classes: &'static [&'static [&'static [u8]]],
+    /// (kind, class): every node of the kind holds a token of the class (a call's `(`, a
+    /// lambda's `lambda`). Kinds not listed have no marker, and a node under which one of them
+    /// may be acted on is always entered.
+    pub kinds: &'static [(&'static str, usize)],
+    /// (kind, class, n, holders): every node of the kind holds at least `n` tokens of the class
+    /// of its own, each a child of the node or of one of the `holders` below it (a call's `(`
+    /// belongs to its argument list). A node holding no more than `n` tokens of the class then
+    /// has no marked descendant of that class. An entry stands only while no holder is itself
+    /// acted on with a marker of the class (its token would then be that descendant's).
+    pub own: &'static [(&'static str, usize, u8, &'static [&'static str])],
+}
+
+impl Language {
+    /// The language's [`MarkerTable`] (`None`: no shortcut).
+    pub(crate) fn markers(self) -> Option<&'static MarkerTable> {
+        // Python (tree-sitter-python 0.25): `call` is `function` then `arguments`, an
+        // `argument_list` or a `generator_expression`, both opened by `(`; comprehensions and
+        // generator expressions hold a `for_in_clause` (`for`); `attribute` is
+        // `object . attribute`; the assignments, keyword arguments, default and typed
+        // parameters and dictionary pairs hold `=` or `:` between their parts; strings open
+        // with a quote (after their prefix letters). Statements have no marker: they are
+        // entered anyway (a block almost always holds something acted on).
+        const PY_CLASSES: &[&[&[u8]]] = &[
+            &[b"("],
+            &[b"for"],
+            &[b"lambda"],
+            &[b"."],
+            &[b"=", b":"],
+            &[b"yield"],
+            &[b"await"],
+            &[b"'", b"\""],
+        ];
+        const PY: MarkerTable = MarkerTable {
+            classes: PY_CLASSES,
+            kinds: &[
+                ("call", 0),
+                ("list_comprehension", 1),
+                ("set_comprehension", 1),
+                ("dictionary_comprehension", 1),
+                ("generator_expression", 1),
+                ("lambda", 2),
+                ("attribute", 3),
+                ("assignment", 4),
+                ("augmented_assignment", 4),
+                ("keyword_argument", 4),
+                ("default_parameter", 4),
+                ("typed_parameter", 4),
+                ("typed_default_parameter", 4),
+                ("pair", 4),
+                ("yield", 5),
+                ("await", 6),
+                ("string", 7),
+                ("concatenated_string", 7),
+            ],
+            own: &[
+                ("call", 0, 1, &["argument_list", "generator_expression"]),
+                ("argument_list", 0, 1, &[]),
+                ("generator_expression", 0, 1, &[]),
+                ("parameters", 0, 1, &[]),
+                ("parenthesized_expression", 0, 1, &[]),
+                ("tuple", 0, 1, &[]),
+                ("list_comprehension", 1, 1, &["for_in_clause"]),
+                ("set_comprehension", 1, 1, &["for_in_clause"]),
+                ("dictionary_comprehension", 1, 1, &["for_in_clause"]),
+                ("generator_expression", 1, 1, &["for_in_clause"]),
+                ("lambda", 2, 1, &[]),
+                ("attribute", 3, 1, &[]),
+                ("assignment", 4, 1, &[]),
+                ("augmented_assignment", 4, 1, &[]),
+                ("keyword_argument", 4, 1, &[]),
+                ("default_parameter", 4, 1, &[]),
+                ("typed_parameter", 4, 1, &[]),
+                ("typed_default_parameter", 4, 2, &[]),
+                ("pair", 4, 1, &[]),
+                ("lambda", 4, 1, &[]),
+                ("yield", 5, 1, &[]),
+                ("await", 6, 1, &[]),
+            ],
+        };
+        match self {
+            Language::Python => Some(&PY),
+            _ => None,
+        }
+    }
+}
+
 /// Kind names and field lookups for nodes of the built-in grammars through the per-grammar
 /// tables of [`Language::kind_names`] and [`Language::field_id`]. The engine's semantic
 /// built-ins ask every node they pass for its kind and fields; tree-sitter's `Node::kind()`

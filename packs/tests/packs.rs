@@ -141,7 +141,8 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
 
 /// The guards the engine reads off query patterns only skip queries that would match nothing,
 /// the patterns it matches itself (`Shallow`) match exactly what their queries match, and the
-/// subtrees the walk skips hold nothing to find: every fixture and example source
+/// subtrees the walk skips (opaque kinds, leaves, the marker shortcut) hold nothing to find:
+/// every fixture and example source
 /// file gives the same findings, fact records and call graph with and without them, with every
 /// built-in pack on.
 #[test]
