@@ -310,6 +310,10 @@ struct LangPlan {
     skip_tokens: Vec<bool>,
     /// The walk's marker shortcut (see [`MarkerSkips`]).
     markers: Option<MarkerSkips>,
+    /// Which vocabulary roots a file spells (see [`RootGate`]).
+    root_gate: RootGate,
+    /// By detector: the vocabularies its patterns require ([`required_vocabs`]).
+    needs: Vec<Option<Vec<Vec<LiveVocab>>>>,
     /// The `file_contains` words of every unit, searched for in one pass per file.
     words: Option<PlanWords>,
     /// The vocabularies of the groups' decorator gates (at most 64): the walk tests each
@@ -760,7 +764,7 @@ struct Group {
     /// its callee requires; `None` when some pattern has none. On a member call `a.b()` the
     /// query runs only if, for some pattern, every one of them may end in `b` (the predicate
     /// itself would rule the call out by the same test, after the query).
-    member_gate: Option<Vec<Vec<crate::vocab::Vocabulary>>>,
+    member_gate: Option<MemberGate>,
     /// The pattern in a form the walk matches without running the query (anchored groups of
     /// one pattern, with guards on).
     shallow: Option<ShallowGroup>,
@@ -895,6 +899,8 @@ impl LangPlan {
             }
         }
         let mut groups: Vec<Group> = Vec::new();
+        // The vocabulary roots the member gates and `needs` refer to (see [`RootGate`]).
+        let mut roots: Vec<String> = Vec::new();
         let mut decorated_gates: Vec<crate::vocab::Vocabulary> = Vec::new();
         let mut gate_keys: Vec<&(Arc<str>, String)> = Vec::new();
         for ((async_only, loop_only, decorated), entries) in &gated {
@@ -942,7 +948,7 @@ impl LangPlan {
                     if guards {
                         let stripped = custom::strip(&same[0].2);
                         g.guard = Guard::compile(lang, &stripped);
-                        g.member_gate = member_gate(dets, &same);
+                        g.member_gate = member_gate(dets, &same, &mut roots);
                         g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
                         g.decorated_gate = decorated_gate;
                         g.loop_only = *loop_only;
@@ -984,8 +990,20 @@ impl LangPlan {
                 MarkerSkips::build(lang, grammar, &acted)
             })
             .flatten();
+        let needs: Vec<Option<Vec<Vec<LiveVocab>>>> = dets
+            .iter()
+            .map(|d| guards.then(|| required_vocabs(d, &mut roots)).flatten())
+            .collect();
+        let root_gate = RootGate {
+            automaton: (guards && lang == Language::Python && !roots.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(&roots).ok())
+                .flatten(),
+            words: roots,
+        };
         Ok(LangPlan {
             markers,
+            root_gate,
+            needs,
             detectors: dets.to_vec(),
             groups,
             by_kind,
@@ -1148,24 +1166,157 @@ impl ShallowGroup {
 fn member_gate(
     dets: &[Arc<Detector>],
     entries: &[PatternEntry],
-) -> Option<Vec<Vec<crate::vocab::Vocabulary>>> {
+    roots: &mut Vec<String>,
+) -> Option<MemberGate> {
     let mut gate = Vec::new();
     for (di, p, text) in entries {
         let d = &dets[*di];
         let callee = crate::query::guard::callee_captures(text);
-        let vocabs: Vec<crate::vocab::Vocabulary> = d
+        let vocabs: Vec<LiveVocab> = d
             .custom
             .get(*p)?
             .iter()
             .filter_map(|c| c.resolves_on(&callee, &d.vocab))
-            .cloned()
+            .map(|v| LiveVocab::new(v, roots))
             .collect();
         if vocabs.is_empty() {
             return None;
         }
-        gate.push(vocabs);
+        gate.push((*di, vocabs));
     }
     Some(gate)
+}
+
+/// Per detector pattern of a group: the detector, and the vocabularies its `#resolves-to?` on
+/// the callee requires.
+type MemberGate = Vec<(usize, Vec<LiveVocab>)>;
+
+/// Per detector: for each of its patterns, the vocabularies its positive `#resolves-to?`
+/// predicates require (on any capture); `None` when some pattern requires none. A detector is
+/// off in a file where every pattern requires a vocabulary none of whose entries can match
+/// there (see [`RootGate`]).
+fn required_vocabs(d: &Detector, roots: &mut Vec<String>) -> Option<Vec<Vec<LiveVocab>>> {
+    let all: Vec<String> = d.captures.clone();
+    let mut out = Vec::new();
+    for preds in &d.custom {
+        let vocabs: Vec<LiveVocab> = preds
+            .iter()
+            .filter_map(|c| c.resolves_on(&all, &d.vocab))
+            .map(|v| LiveVocab::new(v, roots))
+            .collect();
+        if vocabs.is_empty() {
+            return None;
+        }
+        out.push(vocabs);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The root gate: which vocabulary entries a Python file can resolve into at all. Resolution
+/// is file-local: a name resolves to `m.…` only through an import of `m` (or a relative import,
+/// named after the file's path), a module-level binding, or as an unbound builtin, all of which
+/// spell the root `m` as a name in the file. So an entry whose first segment the file never
+/// spells (`boto3.client().*`, `cv2.**` in a module that imports neither) matches nothing in
+/// it: a unit whose every pattern requires a `#resolves-to?` of such entries is off for the
+/// file, and a member call `a.b()` passes a group's member gate only when an entry that may
+/// end in `b` has its root in the file. Before, the open-tailed entries of the asyncio
+/// vocabularies let every member call in a coroutine past the gate (16,767 runs on prefect).
+/// Python only: Go and JavaScript resolution also follows module paths the file does not spell.
+#[derive(Debug)]
+struct RootGate {
+    words: Vec<String>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl RootGate {
+    /// By root id: whether the file spells the root as a name (or its path holds it).
+    fn live(&self, path: &str, source: &str) -> Vec<bool> {
+        let mut live = vec![self.automaton.is_none(); self.words.len()];
+        let Some(ac) = &self.automaton else {
+            return live;
+        };
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        let bytes = source.as_bytes();
+        for m in ac.find_overlapping_iter(source) {
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(m.end()).copied();
+            if !before.is_some_and(ident) && !after.is_some_and(ident) {
+                live[m.pattern().as_usize()] = true;
+            }
+        }
+        for m in ac.find_overlapping_iter(path) {
+            live[m.pattern().as_usize()] = true;
+        }
+        live
+    }
+}
+
+/// One vocabulary as the root gate reads it (root ids index [`RootGate::words`]).
+#[derive(Debug, Clone, Default)]
+struct LiveVocab {
+    /// Some entry may start with anything (`*.read_text`).
+    any_start: bool,
+    /// The literal last segments of those entries; `None`: one may end with anything.
+    free_last: Option<std::collections::HashSet<String>>,
+    /// Literal last segment -> the roots of the entries ending with it.
+    by_last: crate::FastMap<String, Vec<u32>>,
+    /// The roots of entries that may end with anything (`boto3.client().*`).
+    open_roots: Vec<u32>,
+    roots: Vec<u32>,
+}
+
+impl LiveVocab {
+    fn new(v: &crate::vocab::Vocabulary, words: &mut Vec<String>) -> LiveVocab {
+        let mut out = LiveVocab {
+            free_last: Some(Default::default()),
+            ..LiveVocab::default()
+        };
+        for (first, last) in v.entry_ends() {
+            let Some(first) = first else {
+                out.any_start = true;
+                match (last, &mut out.free_last) {
+                    (Some(l), Some(set)) => {
+                        set.insert(l.to_string());
+                    }
+                    _ => out.free_last = None,
+                }
+                continue;
+            };
+            let id = match words.iter().position(|w| w == first) {
+                Some(i) => i,
+                None => {
+                    words.push(first.to_string());
+                    words.len() - 1
+                }
+            } as u32;
+            if !out.roots.contains(&id) {
+                out.roots.push(id);
+            }
+            match last {
+                Some(l) => out.by_last.entry(l.to_string()).or_default().push(id),
+                None => out.open_roots.push(id),
+            }
+        }
+        if !out.any_start {
+            out.free_last = Some(Default::default());
+        }
+        out
+    }
+
+    /// Whether some entry can match in a file with these live roots.
+    fn may_match(&self, live: &[bool]) -> bool {
+        self.any_start || self.roots.iter().any(|&r| live[r as usize])
+    }
+
+    /// Whether a name ending in `last` may match in a file with these live roots.
+    fn may_end_with(&self, last: &str, live: &[bool]) -> bool {
+        (self.any_start && self.free_last.as_ref().is_none_or(|s| s.contains(last)))
+            || self.open_roots.iter().any(|&r| live[r as usize])
+            || self
+                .by_last
+                .get(last)
+                .is_some_and(|ids| ids.iter().any(|&r| live[r as usize]))
+    }
 }
 
 /// A table by kind id of the named kinds with one of these names.
@@ -1482,6 +1633,7 @@ impl Engine {
         // unit asks: [`PlanWords`]). A query none of whose detectors is on does not run, and an
         // inactive unit costs nothing in this file, not even its engine predicates.
         let mut present: Option<Vec<bool>> = None;
+        let live = plan.root_gate.live(path, source);
         let active: Vec<bool> = plan
             .detectors
             .iter()
@@ -1498,6 +1650,9 @@ impl Engine {
                         }
                         let seen = present.get_or_insert_with(|| words.present(source));
                         ids.iter().any(|&i| seen[i])
+                    })
+                    && plan.needs[di].as_ref().is_none_or(|pats| {
+                        pats.iter().any(|vs| vs.iter().all(|v| v.may_match(&live)))
                     })
             })
             .collect();
@@ -1608,10 +1763,9 @@ impl Engine {
                         let callee = plan.function_field.and_then(|f| memo.child(f));
                         if let Some(m) = callee.and_then(custom::member_name) {
                             let name = file.text(m);
-                            if !gate
-                                .iter()
-                                .any(|vs| vs.iter().all(|v| v.may_end_with(name)))
-                            {
+                            if !gate.iter().any(|(di, vs)| {
+                                run.active[*di] && vs.iter().all(|v| v.may_end_with(name, &live))
+                            }) {
                                 continue;
                             }
                         }
@@ -2446,6 +2600,54 @@ class C(B, metaclass=M):
             }
         }
         assert!(skipped > 1000 && tested > skipped, "{skipped} of {tested}");
+    }
+
+    /// The root gate: a root counts only where the file spells it as a name (or its path holds
+    /// it); entries without a literal root (`*.read_text`) always may match, and a member name
+    /// passes only if an entry with a live root, or a free entry, may end in it.
+    #[test]
+    fn root_gate_reads_the_roots_a_file_spells() {
+        let voc = crate::vocab::Vocabulary::new(&[
+            "time.sleep",
+            "boto3.client().*",
+            "requests.Session().get",
+            "open",
+        ])
+        .expect("vocabulary");
+        let free = crate::vocab::Vocabulary::new(&["*.read_text"]).expect("vocabulary");
+        let mut words = Vec::new();
+        let (v, f) = (
+            LiveVocab::new(&voc, &mut words),
+            LiveVocab::new(&free, &mut words),
+        );
+        let gate = RootGate {
+            automaton: aho_corasick::AhoCorasick::new(&words).ok(),
+            words,
+        };
+        let live = gate.live("svc/api.py", "import time as t\nt.sleep(1)\n");
+        assert!(v.may_match(&live));
+        assert!(v.may_end_with("sleep", &live));
+        assert!(!v.may_end_with("get", &live), "requests is not spelled");
+        assert!(
+            !v.may_end_with("upload_file", &live),
+            "boto3 is not spelled"
+        );
+        assert!(f.may_match(&live) && f.may_end_with("read_text", &live));
+        assert!(!f.may_end_with("sleep", &live));
+        // Part of a longer name is not the root; the path counts (relative imports).
+        let live = gate.live("svc/api.py", "mytime = time_x = boto3_like = 1\n");
+        assert!(!v.may_match(&live));
+        let live = gate.live("boto3/x.py", "from . import y\n");
+        assert!(v.may_end_with("upload_file", &live));
+        // A builtin root is its own spelling.
+        let live = gate.live("a.py", "with open(p) as fh: pass\n");
+        assert!(v.may_end_with("open", &live) && !v.may_end_with("sleep", &live));
+        // No automaton (other languages, no guards): every root is live.
+        let all = RootGate {
+            automaton: None,
+            words: gate.words.clone(),
+        };
+        assert!(v.may_end_with("get", &all.live("a.go", "")));
     }
 
     /// Both ways of finding a plan's `file_contains` words (per word, or one overlapping

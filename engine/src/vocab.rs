@@ -162,6 +162,39 @@ impl Vocabulary {
         Ok(())
     }
 
+    /// Each entry's literal first and last segments (trailing `()` of the first removed):
+    /// `None` where the entry may start with anything (a leading `*.`, a `*` in the first
+    /// segment, a first segment that is not a name) or end with anything (a final `.*`/`.**`,
+    /// a `*` in the last segment). What [`crate::engine`]'s per-file root gate reads.
+    pub(crate) fn entry_ends(&self) -> Vec<(Option<&str>, Option<&str>)> {
+        let name_like =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let mut out: Vec<(Option<&str>, Option<&str>)> = self
+            .exact
+            .iter()
+            .map(|e| {
+                let segs = split_segments(e);
+                let first = strip_calls(segs[0]);
+                let last = segs.last().copied().unwrap_or("");
+                (name_like(first).then_some(first), Some(last))
+            })
+            .collect();
+        for p in &self.patterns {
+            let first = p
+                .segments
+                .first()
+                .map(|f| strip_calls(f))
+                .filter(|f| !p.any_receiver && name_like(f));
+            let last = p
+                .segments
+                .last()
+                .filter(|l| !p.open_tail && !l.contains('*'))
+                .map(String::as_str);
+            out.push((first, last));
+        }
+        out
+    }
+
     /// Whether the qualified name is in the vocabulary.
     pub fn contains(&self, name: &str) -> bool {
         if name.is_empty() {
