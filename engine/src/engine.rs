@@ -995,9 +995,14 @@ impl LangPlan {
             .map(|d| guards.then(|| required_vocabs(d, &mut roots)).flatten())
             .collect();
         let root_gate = RootGate {
-            automaton: (guards && lang == Language::Python && !roots.is_empty())
-                .then(|| aho_corasick::AhoCorasick::new(&roots).ok())
-                .flatten(),
+            finders: if guards && lang == Language::Python {
+                roots
+                    .iter()
+                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            },
             words: roots,
         };
         Ok(LangPlan {
@@ -1225,29 +1230,55 @@ fn required_vocabs(d: &Detector, roots: &mut Vec<String>) -> Option<Vec<Vec<Live
 #[derive(Debug)]
 struct RootGate {
     words: Vec<String>,
-    automaton: Option<aho_corasick::AhoCorasick>,
+    /// One substring finder per root; empty when the gate is off (other languages, no
+    /// guards): every root is then live.
+    finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl RootGate {
-    /// By root id: whether the file spells the root as a name (or its path holds it).
-    fn live(&self, path: &str, source: &str) -> Vec<bool> {
-        let mut live = vec![self.automaton.is_none(); self.words.len()];
-        let Some(ac) = &self.automaton else {
-            return live;
-        };
-        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-        let bytes = source.as_bytes();
-        for m in ac.find_overlapping_iter(source) {
-            let before = m.start().checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(m.end()).copied();
-            if !before.is_some_and(ident) && !after.is_some_and(ident) {
-                live[m.pattern().as_usize()] = true;
-            }
+    /// The roots of one file, each looked up when first asked about.
+    fn file<'a>(&'a self, path: &'a str, source: &'a str) -> LiveRoots<'a> {
+        LiveRoots {
+            gate: self,
+            path,
+            source: source.as_bytes(),
+            state: vec![0; self.words.len()],
         }
-        for m in ac.find_overlapping_iter(path) {
-            live[m.pattern().as_usize()] = true;
+    }
+}
+
+/// Which roots a file spells, found on demand (one SIMD substring search per root asked
+/// about, stopping at the first occurrence that is a whole name): a scan of every file for
+/// every root of the plan at once (an Aho-Corasick automaton) cost about twice what the gate
+/// saves in the member calls of files that spell few of them.
+struct LiveRoots<'a> {
+    gate: &'a RootGate,
+    path: &'a str,
+    source: &'a [u8],
+    /// By root id: 0 not looked up yet, 1 absent, 2 present.
+    state: Vec<u8>,
+}
+
+impl LiveRoots<'_> {
+    fn get(&mut self, id: u32) -> bool {
+        let i = id as usize;
+        if self.gate.finders.is_empty() {
+            return true;
         }
-        live
+        if self.state[i] == 0 {
+            let word = &self.gate.words[i];
+            let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+            let bytes = self.source;
+            // Any occurrence in the path: a relative import names the file's packages.
+            let found = self.path.contains(word.as_str())
+                || self.gate.finders[i].find_iter(bytes).any(|at| {
+                    let before = at.checked_sub(1).map(|j| bytes[j]);
+                    let after = bytes.get(at + word.len()).copied();
+                    !before.is_some_and(ident) && !after.is_some_and(ident)
+                });
+            self.state[i] = if found { 2 } else { 1 };
+        }
+        self.state[i] == 2
     }
 }
 
@@ -1303,19 +1334,19 @@ impl LiveVocab {
         out
     }
 
-    /// Whether some entry can match in a file with these live roots.
-    fn may_match(&self, live: &[bool]) -> bool {
-        self.any_start || self.roots.iter().any(|&r| live[r as usize])
+    /// Whether some entry can match in a file with these roots.
+    fn may_match(&self, live: &mut LiveRoots<'_>) -> bool {
+        self.any_start || self.roots.iter().any(|&r| live.get(r))
     }
 
-    /// Whether a name ending in `last` may match in a file with these live roots.
-    fn may_end_with(&self, last: &str, live: &[bool]) -> bool {
+    /// Whether a name ending in `last` may match in a file with these roots.
+    fn may_end_with(&self, last: &str, live: &mut LiveRoots<'_>) -> bool {
         (self.any_start && self.free_last.as_ref().is_none_or(|s| s.contains(last)))
-            || self.open_roots.iter().any(|&r| live[r as usize])
+            || self.open_roots.iter().any(|&r| live.get(r))
             || self
                 .by_last
                 .get(last)
-                .is_some_and(|ids| ids.iter().any(|&r| live[r as usize]))
+                .is_some_and(|ids| ids.iter().any(|&r| live.get(r)))
     }
 }
 
@@ -1443,7 +1474,7 @@ pub fn parse(lang: Language, source: &str) -> Option<tree_sitter::Tree> {
 }
 
 /// Mutable state while one file is checked.
-struct FileRun {
+struct FileRun<'a> {
     report: FileReport,
     /// Several patterns of one detector can match the same node; it is reported once.
     seen: std::collections::HashSet<(usize, usize, usize)>,
@@ -1451,6 +1482,8 @@ struct FileRun {
     broken: bool,
     /// By detector index: whether the detector runs on this file.
     active: Vec<bool>,
+    /// The vocabulary roots the file spells.
+    live: LiveRoots<'a>,
 }
 
 /// What checking one file produced.
@@ -1633,7 +1666,7 @@ impl Engine {
         // unit asks: [`PlanWords`]). A query none of whose detectors is on does not run, and an
         // inactive unit costs nothing in this file, not even its engine predicates.
         let mut present: Option<Vec<bool>> = None;
-        let live = plan.root_gate.live(path, source);
+        let mut live = plan.root_gate.file(path, source);
         let active: Vec<bool> = plan
             .detectors
             .iter()
@@ -1652,7 +1685,8 @@ impl Engine {
                         ids.iter().any(|&i| seen[i])
                     })
                     && plan.needs[di].as_ref().is_none_or(|pats| {
-                        pats.iter().any(|vs| vs.iter().all(|v| v.may_match(&live)))
+                        pats.iter()
+                            .any(|vs| vs.iter().all(|v| v.may_match(&mut live)))
                     })
             })
             .collect();
@@ -1667,6 +1701,7 @@ impl Engine {
             dropped_broken: 0,
             broken,
             active,
+            live,
         };
         let bytes = source.as_bytes();
         // F11: the function index rides on the dispatching walk (`crate::callgraph`).
@@ -1764,7 +1799,8 @@ impl Engine {
                         if let Some(m) = callee.and_then(custom::member_name) {
                             let name = file.text(m);
                             if !gate.iter().any(|(di, vs)| {
-                                run.active[*di] && vs.iter().all(|v| v.may_end_with(name, &live))
+                                run.active[*di]
+                                    && vs.iter().all(|v| v.may_end_with(name, &mut run.live))
                             }) {
                                 continue;
                             }
@@ -2621,33 +2657,36 @@ class C(B, metaclass=M):
             LiveVocab::new(&free, &mut words),
         );
         let gate = RootGate {
-            automaton: aho_corasick::AhoCorasick::new(&words).ok(),
+            finders: words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                .collect(),
             words,
         };
-        let live = gate.live("svc/api.py", "import time as t\nt.sleep(1)\n");
-        assert!(v.may_match(&live));
-        assert!(v.may_end_with("sleep", &live));
-        assert!(!v.may_end_with("get", &live), "requests is not spelled");
+        let mut live = gate.file("svc/api.py", "import time as t\nt.sleep(1)\n");
+        assert!(v.may_match(&mut live));
+        assert!(v.may_end_with("sleep", &mut live));
+        assert!(!v.may_end_with("get", &mut live), "requests is not spelled");
         assert!(
-            !v.may_end_with("upload_file", &live),
+            !v.may_end_with("upload_file", &mut live),
             "boto3 is not spelled"
         );
-        assert!(f.may_match(&live) && f.may_end_with("read_text", &live));
-        assert!(!f.may_end_with("sleep", &live));
+        assert!(f.may_match(&mut live) && f.may_end_with("read_text", &mut live));
+        assert!(!f.may_end_with("sleep", &mut live));
         // Part of a longer name is not the root; the path counts (relative imports).
-        let live = gate.live("svc/api.py", "mytime = time_x = boto3_like = 1\n");
-        assert!(!v.may_match(&live));
-        let live = gate.live("boto3/x.py", "from . import y\n");
-        assert!(v.may_end_with("upload_file", &live));
-        // A builtin root is its own spelling.
-        let live = gate.live("a.py", "with open(p) as fh: pass\n");
-        assert!(v.may_end_with("open", &live) && !v.may_end_with("sleep", &live));
-        // No automaton (other languages, no guards): every root is live.
+        let mut live = gate.file("svc/api.py", "mytime = time_x = boto3_like = 1 # time_\n");
+        assert!(!v.may_match(&mut live));
+        let mut live = gate.file("boto3/x.py", "from . import y\n");
+        assert!(v.may_end_with("upload_file", &mut live));
+        // A builtin root is its own spelling; a later whole-name occurrence is found.
+        let mut live = gate.file("a.py", "opener = 1\nwith open(p) as fh: pass\n");
+        assert!(v.may_end_with("open", &mut live) && !v.may_end_with("sleep", &mut live));
+        // Off (other languages, no guards): every root is live.
         let all = RootGate {
-            automaton: None,
+            finders: Vec::new(),
             words: gate.words.clone(),
         };
-        assert!(v.may_end_with("get", &all.live("a.go", "")));
+        assert!(v.may_end_with("get", &mut all.file("a.go", "")));
     }
 
     /// Both ways of finding a plan's `file_contains` words (per word, or one overlapping
