@@ -393,7 +393,13 @@ fn fn_info(
         ..FnInfo::default()
     };
     match file.language {
-        Language::Python => python::fn_info(file, f, parent, &mut info),
+        Language::Python => python::fn_info(
+            file,
+            f,
+            &python::decorator_texts(file, parent),
+            &mut info,
+            None,
+        ),
         Language::Go => go::fn_info(file, f, &mut info),
         _ => js::fn_info(file, f, parent, &mut info),
     }
@@ -856,16 +862,29 @@ impl<'t> Indexer<'t> {
                 first.start_position().row + 1
             }
         };
-        let info = fn_info(file, node, parent, qname.clone(), class.clone());
-        let decorators = match file.language {
-            Language::Python => python::decorator_texts(file, parent),
-            Language::Go => Vec::new(),
-            _ => js::decorator_texts(file, node),
-        };
-        let params = match file.language {
-            Language::Python => python::param_texts(file, node),
-            Language::Go => go::param_texts(file, node),
-            _ => js::param_texts(file, node),
+        let (info, decorators, params) = match file.language {
+            // One pass over the decorators and one over the parameters.
+            Language::Python => {
+                let decorators = python::decorator_texts(file, parent);
+                let mut info = FnInfo {
+                    qname: qname.clone(),
+                    class: class.clone(),
+                    ..FnInfo::default()
+                };
+                let mut params = Vec::new();
+                python::fn_info(file, node, &decorators, &mut info, Some(&mut params));
+                (info, decorators, params)
+            }
+            Language::Go => (
+                fn_info(file, node, parent, qname.clone(), class.clone()),
+                Vec::new(),
+                go::param_texts(file, node),
+            ),
+            _ => (
+                fn_info(file, node, parent, qname.clone(), class.clone()),
+                js::decorator_texts(file, node),
+                js::param_texts(file, node),
+            ),
         };
         let idx = self.functions.len();
         if let Some(o) = outer {

@@ -86,15 +86,24 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
     None
 }
 
-pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>, info: &mut FnInfo) {
+/// Parameters, their types and the receiver of a function; with `texts`, also the parameter
+/// texts, as written, from the same pass over the parameters.
+pub(super) fn fn_info(
+    file: &FileCtx,
+    f: Node<'_>,
+    decorators: &[String],
+    info: &mut FnInfo,
+    mut texts: Option<&mut Vec<String>>,
+) {
     let Some(params) = f.field("parameters") else {
         return;
     };
-    let static_method = decorator_texts(file, parent)
-        .iter()
-        .any(|d| d == "staticmethod");
+    let static_method = decorators.iter().any(|d| d == "staticmethod");
     let mut c = params.walk();
     for (i, p) in params.named_children(&mut c).enumerate() {
+        if let Some(t) = texts.as_deref_mut() {
+            t.push(file.text(p).to_string());
+        }
         let (name, ty) = match p.kind_str() {
             "identifier" => (Some(p), None),
             "typed_parameter" => (
@@ -163,17 +172,6 @@ pub(super) fn decorator_texts(file: &FileCtx, parent: Option<Node<'_>>) -> Vec<S
         .filter(|d| d.kind_str() == "decorator")
         .filter_map(|d| d.named_child(0))
         .map(|e| file.text(e).to_string())
-        .collect()
-}
-
-pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
-    let Some(params) = f.field("parameters") else {
-        return Vec::new();
-    };
-    let mut c = params.walk();
-    params
-        .named_children(&mut c)
-        .map(|p| file.text(p).to_string())
         .collect()
 }
 
