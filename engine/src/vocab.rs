@@ -31,6 +31,9 @@ pub struct Vocabulary {
     free: Vec<usize>,
     /// The literal last segment of every free pattern; `None` when one may end in anything.
     free_last: Option<HashSet<String>>,
+    /// The `b` of every `*.b` entry (any receiver, one literal segment): every name `X.b`
+    /// matches it, whatever `X` is.
+    any_receiver_last: HashSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +156,9 @@ impl Vocabulary {
                 }
             }
         }
+        if any_receiver && !open_tail && segments.len() == 1 && !segments[0].contains('*') {
+            self.any_receiver_last.insert(segments[0].clone());
+        }
         self.patterns.push(Pattern {
             segments,
             open_tail,
@@ -160,6 +166,13 @@ impl Vocabulary {
             any_receiver,
         });
         Ok(())
+    }
+
+    /// Whether every name `X.last` (any `X` of at least one segment) is in the vocabulary: it
+    /// holds a `*.last` entry. A Python attribute `a.last` resolves to such a name whatever
+    /// `a` is, so it matches without being resolved.
+    pub fn takes_any_receiver_of(&self, last: &str) -> bool {
+        self.any_receiver_last.contains(last)
     }
 
     /// Each entry's literal first and last segments (trailing `()` of the first removed):
@@ -456,6 +469,28 @@ mod tests {
         assert!(voc.contains("pathlib.Path(x).read_bytes"));
         assert!(!voc.contains("read_bytes"));
         assert!(!voc.contains("p.read_bytes.x"));
+    }
+
+    /// `*.b` takes every `X.b`, so the fast path of `resolves_into` agrees with `contains`.
+    #[test]
+    fn any_receiver_entries_take_every_receiver() {
+        let voc = v(&[
+            "*.read_text",
+            "*.open",
+            "*.get*",
+            "*.a.b",
+            "*.x.*",
+            "time.sleep",
+        ]);
+        for last in ["read_text", "open"] {
+            assert!(voc.takes_any_receiver_of(last));
+            for x in ["p", "$p", "?", "pathlib.Path()", "a.b().c"] {
+                assert!(voc.contains(&format!("{x}.{last}")), "{x}.{last}");
+            }
+        }
+        for last in ["get", "getx", "b", "sleep", "x"] {
+            assert!(!voc.takes_any_receiver_of(last), "{last}");
+        }
     }
 
     #[test]

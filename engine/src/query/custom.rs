@@ -240,8 +240,15 @@ pub(crate) fn resolves_into(
     voc: &crate::vocab::Vocabulary,
     scope: semantics::Scope<'_, '_>,
 ) -> bool {
-    if member_name(target).is_some_and(|m| !voc.may_end_with(file.text(m))) {
-        return false;
+    if let Some(m) = member_name(target) {
+        let last = file.text(m);
+        if !voc.may_end_with(last) {
+            return false;
+        }
+        // `a.b` resolves to `X.b` for some `X` (Python): a `*.b` entry takes it as it is.
+        if file.language == crate::lang::Language::Python && voc.takes_any_receiver_of(last) {
+            return true;
+        }
     }
     if !spelled_may_match(file, target, voc, scope) {
         return false;
@@ -270,9 +277,16 @@ pub(crate) fn decorators_match(
 ) -> bool {
     semantics::decorator_targets(decorated)
         .into_iter()
-        .any(|target| {
-            member_name(target).is_none_or(|m| voc.may_end_with(file.text(m)))
-                && voc.contains(&semantics::resolve(file, target))
+        .any(|target| match member_name(target).map(|m| file.text(m)) {
+            Some(last) if !voc.may_end_with(last) => false,
+            // See `resolves_into`: `a.b` resolves to `X.b`.
+            Some(last)
+                if file.language == crate::lang::Language::Python
+                    && voc.takes_any_receiver_of(last) =>
+            {
+                true
+            }
+            _ => voc.contains(&semantics::resolve(file, target)),
         })
 }
 
