@@ -345,7 +345,7 @@ fn spelled_may_match(
                 Some(s) => s,
                 None => {
                     let s: Option<std::sync::Arc<str>> =
-                        match semantics::binding_of(file, r, file.text(r), scope) {
+                        match semantics::binding_of_use(file, r, file.text(r), scope) {
                             None => Some(file.text(r).into()),
                             Some(Binding::Local) => Some(format!("${}", file.text(r)).into()),
                             Some(Binding::Import(q)) => Some(q.into()),
