@@ -722,6 +722,11 @@ pub(crate) struct Indexer<'t> {
     infos: Vec<FnInfo>,
     classes: Vec<ClassBuild>,
     calls: Vec<RawCall>,
+    /// (caller, constructor, callee text) of every call indexed: a call spelled like an
+    /// earlier one of the same caller has the same target, which `finish` would keep once (at
+    /// the first line), so it is not indexed again. Not for Go, whose unresolved
+    /// `ListenAndServe` calls `finish` keeps every time.
+    seen_calls: std::collections::HashSet<(Caller, bool, &'t str), foldhash::fast::FixedState>,
     /// Byte range of Python's `if __name__ == "__main__":` block.
     main_block: Option<(usize, usize)>,
 }
@@ -738,6 +743,7 @@ impl<'t> Indexer<'t> {
             infos: Vec::new(),
             classes: Vec::new(),
             calls: Vec::new(),
+            seen_calls: Default::default(),
             main_block: None,
         }
     }
@@ -982,11 +988,19 @@ impl<'t> Indexer<'t> {
         let Some(callee) = node.field(field) else {
             return;
         };
+        let caller = self.caller(node.start_byte());
+        if file.language != Language::Go
+            && !self
+                .seen_calls
+                .insert((caller, constructor, file.text(callee)))
+        {
+            return;
+        }
         let Some(raw) = chain_of(file, callee) else {
             return;
         };
         self.calls.push(RawCall {
-            caller: self.caller(node.start_byte()),
+            caller,
             raw,
             line: node.start_position().row + 1,
             constructor,
