@@ -22,7 +22,7 @@ use crate::catalog::Catalog;
 use crate::error::PackErrors;
 use crate::file::FileCtx;
 use crate::finding::{Diagnostic, Finding, Level, Position};
-use crate::lang::Language;
+use crate::lang::{Language, NAME_BYTE};
 use crate::pack::{self, Detector, Pack, PackSource, Role};
 use crate::query::custom;
 use crate::query::guard::{FieldMemo, Guard, Shallow};
@@ -550,9 +550,6 @@ fn token_skips(
 /// Off without guards (like [`token_skips`], so that `query_guards_change_no_result` compares
 /// it with the full walk) and in files with syntax errors (error recovery may build a node
 /// without its tokens).
-/// A kind's marker tests: `(class slot, markers a node of the kind holds of its own)`.
-type MarkerTests = Box<[(u8, u8)]>;
-
 #[derive(Debug)]
 struct MarkerSkips {
     /// The classes some kind's test uses: their strings, by slot.
@@ -562,6 +559,9 @@ struct MarkerSkips {
     /// enter; nothing acted on can be below).
     by_kind: Vec<Option<MarkerTests>>,
 }
+
+/// A kind's marker tests: `(class slot, markers a node of the kind holds of its own)`.
+type MarkerTests = Box<[(u8, u8)]>;
 
 impl MarkerSkips {
     fn build(
@@ -651,6 +651,15 @@ impl MarkerSkips {
             classes: slots.iter().map(|&c| table.classes[c]).collect(),
             by_kind,
         })
+    }
+
+    /// A cursor over the marker positions of one file.
+    fn cursor(&self, source: &[u8]) -> MarkerCursor {
+        MarkerCursor {
+            positions: self.positions(source),
+            next: vec![0; self.classes.len()],
+            last_start: 0,
+        }
     }
 
     /// The marker positions of one file, by slot.
@@ -1167,17 +1176,7 @@ fn member_gate(
     for (di, p, text) in entries {
         let d = &dets[*di];
         let callee = crate::query::guard::callee_captures(text);
-        let vocabs: Vec<LiveVocab> = d
-            .custom
-            .get(*p)?
-            .iter()
-            .filter_map(|c| c.resolves_on(&callee, &d.vocab))
-            .map(|v| LiveVocab::new(v, roots))
-            .collect();
-        if vocabs.is_empty() {
-            return None;
-        }
-        gate.push((*di, vocabs));
+        gate.push((*di, resolves_vocabs(d, d.custom.get(*p)?, &callee, roots)?));
     }
     Some(gate)
 }
@@ -1191,20 +1190,28 @@ type MemberGate = Vec<(usize, Vec<LiveVocab>)>;
 /// off in a file where every pattern requires a vocabulary none of whose entries can match
 /// there (see [`RootGate`]).
 fn required_vocabs(d: &Detector, roots: &mut Vec<String>) -> Option<Vec<Vec<LiveVocab>>> {
-    let all: Vec<String> = d.captures.clone();
-    let mut out = Vec::new();
-    for preds in &d.custom {
-        let vocabs: Vec<LiveVocab> = preds
-            .iter()
-            .filter_map(|c| c.resolves_on(&all, &d.vocab))
-            .map(|v| LiveVocab::new(v, roots))
-            .collect();
-        if vocabs.is_empty() {
-            return None;
-        }
-        out.push(vocabs);
-    }
+    let out = d
+        .custom
+        .iter()
+        .map(|preds| resolves_vocabs(d, preds, &d.captures, roots))
+        .collect::<Option<Vec<_>>>()?;
     (!out.is_empty()).then_some(out)
+}
+
+/// The vocabularies one pattern's positive `#resolves-to?` predicates on `captures` require;
+/// `None` when there are none.
+fn resolves_vocabs(
+    d: &Detector,
+    preds: &[custom::CustomPredicate],
+    captures: &[String],
+    roots: &mut Vec<String>,
+) -> Option<Vec<LiveVocab>> {
+    let vocabs: Vec<LiveVocab> = preds
+        .iter()
+        .filter_map(|c| c.resolves_on(captures, &d.vocab))
+        .map(|v| LiveVocab::new(v, roots))
+        .collect();
+    (!vocabs.is_empty()).then_some(vocabs)
 }
 
 /// The root gate: which vocabulary entries a Python file can resolve into at all. Resolution
@@ -1220,53 +1227,36 @@ fn required_vocabs(d: &Detector, roots: &mut Vec<String>) -> Option<Vec<Vec<Live
 #[derive(Debug)]
 struct RootGate {
     words: Vec<String>,
-    /// One substring finder per root; empty when the gate is off (other languages, no
-    /// guards): every root is then live.
-    finders: Vec<memchr::memmem::Finder<'static>>,
-    /// The roots that are plain names (every root of Python vocabularies), by their bytes.
+    /// Off (other languages, no guards): every root is live.
+    on: bool,
+    /// The roots by their bytes. They are names ([`crate::vocab::Vocabulary::entry_ends`]
+    /// gives no other first segments); one of 64 bytes or more is not listed and always live.
     names: crate::FastMap<Box<[u8]>, u32>,
-    /// Bit `n` of `starts[b]`: some plain root of `n` bytes (`n` < 64) starts with byte `b`.
+    /// Bit `n` of `starts[b]`: some listed root of `n` bytes starts with byte `b`.
     starts: Box<[u64; 256]>,
 }
-
-/// Bytes that continue a name: ASCII letters, digits, `_`, and every byte of a multi-byte
-/// UTF-8 character (Python names may hold them).
-const NAME_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-        b += 1;
-    }
-    t
-};
 
 impl RootGate {
     /// The gate over `words`; `on` false lets every root through.
     fn new(words: Vec<String>, on: bool) -> RootGate {
         let mut names = crate::FastMap::default();
         let mut starts = Box::new([0u64; 256]);
-        let mut finders = Vec::new();
-        if on {
-            for (i, w) in words.iter().enumerate() {
-                finders.push(memchr::memmem::Finder::new(w.as_bytes()).into_owned());
-                let b = w.as_bytes();
-                if !b.is_empty() && b.len() < 64 && b.iter().all(|&c| NAME_BYTE[c as usize]) {
-                    names.insert(Box::from(b), i as u32);
-                    starts[b[0] as usize] |= 1 << b.len();
-                }
+        for (i, w) in words.iter().enumerate() {
+            let b = w.as_bytes();
+            if !b.is_empty() && b.len() < 64 && b.iter().all(|&c| NAME_BYTE[usize::from(c)]) {
+                names.insert(Box::from(b), i as u32);
+                starts[usize::from(b[0])] |= 1 << b.len();
             }
         }
         RootGate {
             words,
-            finders,
+            on,
             names,
             starts,
         }
     }
 
-    /// The roots of one file, each looked up when first asked about.
+    /// The roots of one file, found when the first is asked about.
     fn file<'a>(&'a self, path: &'a str, source: &'a str) -> LiveRoots<'a> {
         LiveRoots {
             gate: self,
@@ -1278,72 +1268,60 @@ impl RootGate {
     }
 }
 
-/// Which roots a file spells, found on demand. The first plain root asked about costs one pass
-/// over the file's names that finds every plain root at once (a table lookup per name whose
-/// first byte and length some root has); other roots get a SIMD substring search each,
-/// stopping at the first occurrence that is a whole name. Measured (callgrind, prefect, the
-/// first two packs): a substring search per plain root asked about cost 18 M instructions more
-/// than the pass, as short roots (`os`, `re`) occur inside many longer names, and searching for
-/// the first few roots before the pass cost more again; an Aho-Corasick automaton over every
-/// root cost the most.
+/// Which roots a file spells. The first root asked about costs one pass over the file's names
+/// that finds every root at once (a table lookup per name whose first byte and length some
+/// root has). Measured (callgrind, prefect, the first two packs): a SIMD substring search per
+/// root asked about cost 18 M instructions more than the pass, as short roots (`os`, `re`)
+/// occur inside many longer names, and searching for the first few roots before the pass cost
+/// more again; an Aho-Corasick automaton over every root cost the most.
 struct LiveRoots<'a> {
     gate: &'a RootGate,
     path: &'a str,
     source: &'a [u8],
     /// By root id: 0 not looked up yet, 1 absent, 2 present.
     state: Vec<u8>,
-    /// Whether the pass over the names has run: a plain root still at 0 is then not spelled
-    /// in the text (its path may still hold it).
+    /// Whether the pass over the names has run: a root still at 0 is then not spelled in the
+    /// text (its path may still hold it).
     scanned: bool,
 }
 
 impl LiveRoots<'_> {
     fn get(&mut self, id: u32) -> bool {
         let i = id as usize;
-        if self.gate.finders.is_empty() {
+        if !self.gate.on {
             return true;
+        }
+        if !self.scanned {
+            self.scan();
         }
         if self.state[i] == 0 {
             let word = &self.gate.words[i];
-            let plain = self.gate.names.contains_key(word.as_bytes());
-            if plain && !self.scanned {
-                self.scan();
-            }
-            if self.state[i] == 0 {
-                // Any occurrence in the path: a relative import names the file's packages.
-                let found = self.path.contains(word.as_str())
-                    || (!plain
-                        && self.gate.finders[i].find_iter(self.source).any(|at| {
-                            let bytes = self.source;
-                            let before = at.checked_sub(1).map(|j| bytes[j]);
-                            let after = bytes.get(at + word.len()).copied();
-                            !before.is_some_and(|b| NAME_BYTE[b as usize])
-                                && !after.is_some_and(|b| NAME_BYTE[b as usize])
-                        }));
-                self.state[i] = if found { 2 } else { 1 };
-            }
+            // Any occurrence in the path: a relative import names the file's packages.
+            let found =
+                !self.gate.names.contains_key(word.as_bytes()) || self.path.contains(word.as_str());
+            self.state[i] = if found { 2 } else { 1 };
         }
         self.state[i] == 2
     }
 
-    /// Marks every plain root that occurs in the text as a whole name.
+    /// Marks every listed root that occurs in the text as a whole name.
     fn scan(&mut self) {
         self.scanned = true;
         let (src, gate) = (self.source, self.gate);
         let mut i = 0;
         while i < src.len() {
             let first = src[i];
-            if !NAME_BYTE[first as usize] {
+            if !NAME_BYTE[usize::from(first)] {
                 i += 1;
                 continue;
             }
             let start = i;
             i += 1;
-            while i < src.len() && NAME_BYTE[src[i] as usize] {
+            while i < src.len() && NAME_BYTE[usize::from(src[i])] {
                 i += 1;
             }
             let len = i - start;
-            if len < 64 && gate.starts[first as usize] >> len & 1 == 1 {
+            if len < 64 && gate.starts[usize::from(first)] >> len & 1 == 1 {
                 if let Some(&id) = gate.names.get(&src[start..i]) {
                     self.state[id as usize] = 2;
                 }
@@ -1830,11 +1808,7 @@ impl Engine {
                 .markers
                 .as_ref()
                 .filter(|_| !broken)
-                .map(|m| MarkerCursor {
-                    positions: m.positions(bytes),
-                    next: vec![0; m.classes.len()],
-                    last_start: 0,
-                });
+                .map(|m| m.cursor(bytes));
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
@@ -2662,11 +2636,7 @@ class C(B, metaclass=M):
             if tree.root_node().has_error() {
                 continue;
             }
-            let mut mc = MarkerCursor {
-                positions: skips.positions(src.as_bytes()),
-                next: vec![0; skips.classes.len()],
-                last_start: 0,
-            };
+            let mut mc = skips.cursor(src.as_bytes());
             let mut tc = tree.walk();
             'walk: loop {
                 let node = tc.node();

@@ -204,6 +204,20 @@ impl Language {
     }
 }
 
+/// Bytes that continue a name: ASCII letters, digits, `_`, and every byte of a multi-byte
+/// UTF-8 character (Python and Go names may hold them). A table, for the scans that test every
+/// byte of a file.
+pub(crate) const NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
 /// Text that every node of some kinds holds, for the walk's marker shortcut
 /// (`engine::MarkerSkips`): the walk need not enter a node whose text holds too few markers
 /// for any kind it acts on to be inside. Hand-written from each grammar's rules (node-types.json

@@ -201,7 +201,7 @@ fn spelled_elsewhere(file: &FileCtx, f: Node<'_>, at: Node<'_>, name: &str) -> b
     let Some(text) = bytes.get(start..f.end_byte()) else {
         return true;
     };
-    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let name_byte = |b: u8| crate::lang::NAME_BYTE[usize::from(b)];
     memchr::memmem::find_iter(text, name.as_bytes()).any(|i| {
         let pos = start + i;
         let before = pos.checked_sub(1).map(|j| bytes[j]);
