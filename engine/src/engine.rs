@@ -1234,6 +1234,11 @@ struct RootGate {
     names: crate::FastMap<Box<[u8]>, u32>,
     /// Bit `n` of `starts[b]`: some listed root of `n` bytes starts with byte `b`.
     starts: Box<[u64; 256]>,
+    /// Bit `n` of `ends[b]`: some listed root of `n` bytes ends with byte `b`. Both tables
+    /// together leave few names to look up (measured on prefect: the first table alone let
+    /// through most names of common lengths and initials, and the lookups cost more than the
+    /// pass over the bytes).
+    ends: Box<[u64; 256]>,
 }
 
 impl RootGate {
@@ -1241,11 +1246,15 @@ impl RootGate {
     fn new(words: Vec<String>, on: bool) -> RootGate {
         let mut names = crate::FastMap::default();
         let mut starts = Box::new([0u64; 256]);
+        let mut ends = Box::new([0u64; 256]);
         for (i, w) in words.iter().enumerate() {
             let b = w.as_bytes();
-            if !b.is_empty() && b.len() < 64 && b.iter().all(|&c| NAME_BYTE[usize::from(c)]) {
-                names.insert(Box::from(b), i as u32);
-                starts[usize::from(b[0])] |= 1 << b.len();
+            if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+                if b.len() < 64 && b.iter().all(|&c| NAME_BYTE[usize::from(c)]) {
+                    names.insert(Box::from(b), i as u32);
+                    starts[usize::from(first)] |= 1 << b.len();
+                    ends[usize::from(last)] |= 1 << b.len();
+                }
             }
         }
         RootGate {
@@ -1253,6 +1262,7 @@ impl RootGate {
             on,
             names,
             starts,
+            ends,
         }
     }
 
@@ -1308,25 +1318,20 @@ impl LiveRoots<'_> {
     fn scan(&mut self) {
         self.scanned = true;
         let (src, gate) = (self.source, self.gate);
-        let mut i = 0;
-        while i < src.len() {
-            let first = src[i];
-            if !NAME_BYTE[usize::from(first)] {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            i += 1;
-            while i < src.len() && NAME_BYTE[usize::from(src[i])] {
-                i += 1;
-            }
-            let len = i - start;
-            if len < 64 && gate.starts[usize::from(first)] >> len & 1 == 1 {
-                if let Some(&id) = gate.names.get(&src[start..i]) {
-                    self.state[id as usize] = 2;
+        let state = &mut self.state;
+        crate::lang::for_each_name(src, |start, end| {
+            let len = end - start;
+            if len < 64
+                && (gate.starts[usize::from(src[start])] & gate.ends[usize::from(src[end - 1])])
+                    >> len
+                    & 1
+                    == 1
+            {
+                if let Some(&id) = gate.names.get(&src[start..end]) {
+                    state[id as usize] = 2;
                 }
             }
-        }
+        });
     }
 }
 
@@ -1809,6 +1814,11 @@ impl Engine {
                 .as_ref()
                 .filter(|_| !broken)
                 .map(|m| m.cursor(bytes));
+            // The path from the root to the visited node, handed to the file before a match is
+            // handled (`FileCtx::set_walk_path`): predicates then find the ancestors of the nodes
+            // they are given without descending from the root. The function index keeps the
+            // same path when it rides along.
+            let mut own_path: Vec<tree_sitter::Node<'_>> = Vec::new();
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
@@ -1817,9 +1827,14 @@ impl Engine {
                 let in_loop = loops
                     .last()
                     .is_some_and(|&l| functions.last().is_none_or(|f| l > f.0));
-                if let Some(ix) = indexer.as_mut() {
-                    ix.visit(node, depth);
+                match indexer.as_mut() {
+                    Some(ix) => ix.visit(node, depth),
+                    None => {
+                        own_path.truncate(depth as usize);
+                        own_path.push(node);
+                    }
                 }
+                let mut path_handed = false;
                 let mut memo = FieldMemo::new(node);
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
@@ -1849,6 +1864,10 @@ impl Engine {
                                 continue;
                             }
                         }
+                    }
+                    if !path_handed {
+                        path_handed = true;
+                        file.set_walk_path(indexer.as_ref().map_or(&own_path[..], |ix| ix.path()));
                     }
                     let hint = custom::Hint {
                         anchor: node,

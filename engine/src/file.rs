@@ -54,6 +54,10 @@ pub struct FileCtx {
         Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<Node<'static>>>>>>,
     /// Parent links by node id, as [`crate::semantics::ancestors`] finds them.
     parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
+    /// The dispatching walk's path to the node whose matches are being handled, root first
+    /// (empty outside the walk): [`crate::semantics::ancestors`] reads the ancestors of a
+    /// predicate's nodes off it instead of descending from the root.
+    walk_path: Mutex<Vec<Node<'static>>>,
     /// The root's children, for [`FileCtx::top_level`].
     top_level: OnceLock<Vec<Node<'static>>>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
@@ -102,6 +106,7 @@ impl FileCtx {
             descendants_cache: Mutex::new(crate::FastMap::default()),
             memo: Mutex::new(crate::FastMap::default()),
             parent_cache: Mutex::new(crate::FastMap::default()),
+            walk_path: Mutex::new(Vec::new()),
             identifier_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
             target_cache: Mutex::new(crate::FastMap::default()),
@@ -186,6 +191,57 @@ impl FileCtx {
             cur = *p;
         }
         cur
+    }
+
+    /// Hands the walk's current path (root first) to later ancestor queries; an empty slice
+    /// clears it.
+    pub(crate) fn set_walk_path(&self, path: &[Node<'_>]) {
+        let mut p = crate::semantics::lock(&self.walk_path);
+        p.clear();
+        // SAFETY: the nodes point into `self.tree` (the walk runs over this file's tree), which
+        // `self` owns and never mutates; they are handed out only with the lifetime of `&self`.
+        p.extend(
+            path.iter()
+                .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(*n) }),
+        );
+    }
+
+    /// The ancestors of `node` (nearest first) as the walk's path gives them: the nodes above
+    /// it on the path when it is on the path, else the descent from the deepest path node that
+    /// holds it followed by the path above that node. `None` when no path node below the root
+    /// holds it (the caller then descends from the root).
+    pub(crate) fn ancestors_by_path<'t>(&'t self, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+        let path = crate::semantics::lock(&self.walk_path);
+        let (start, end) = (node.start_byte(), node.end_byte());
+        for (j, top) in path.iter().enumerate().skip(1).rev() {
+            if top.id() == node.id() {
+                return Some(path[..j].iter().rev().copied().collect());
+            }
+            if top.start_byte() > start || top.end_byte() < end {
+                continue;
+            }
+            // Descend from `top` to `node`; a node merely touching `top`'s range is not below
+            // it, and the descent then fails. `between`: the nodes strictly between, top first.
+            let mut between = Vec::new();
+            let mut cur = *top;
+            let reached = loop {
+                match cur.child_with_descendant(node) {
+                    Some(next) if next.id() == node.id() => break true,
+                    Some(next) => {
+                        between.push(next);
+                        cur = next;
+                    }
+                    None => break false,
+                }
+            };
+            if !reached {
+                continue;
+            }
+            let mut below: Vec<Node<'t>> = between.into_iter().rev().collect();
+            below.extend(path[..=j].iter().rev().copied());
+            return Some(below);
+        }
+        None
     }
 
     /// Keeps the parent links of a descent: `chain` holds the ancestors of `node`, nearest first.

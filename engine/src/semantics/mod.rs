@@ -326,6 +326,10 @@ pub(crate) fn walk_below<'t, E>(
 /// up from the nodes of one statement again and again (`u.parent`, `p.parent.kind`, the
 /// enclosing function of every call in it), and the links they share are then hash lookups.
 ///
+/// Inside the dispatching walk, the walk's path to the current match is known
+/// ([`FileCtx::ancestors_by_path`]): the descent then starts at the deepest path node that
+/// holds the node, and the path gives the rest.
+///
 /// The first step, from the root to the top-level statement holding the node, is a binary
 /// search over the module's statements ([`FileCtx::top_level`]): `child_with_descendant` scans
 /// children one by one, and at the root of a long module that scan was most of the cost.
@@ -335,6 +339,11 @@ pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     // Known links first.
     let cur = file.known_ancestors(node, &mut chain);
     if cur.id() == root.id() {
+        return chain;
+    }
+    // Inside the dispatching walk, most nodes a predicate asks about lie below its path.
+    if let Some(rest) = file.ancestors_by_path(cur) {
+        chain.extend(rest);
         return chain;
     }
     let rest = descend_to(file, cur);

@@ -444,3 +444,59 @@ async def worker():
         );
     }
 }
+
+/// `ancestors` read off a walk path (`FileCtx::set_walk_path`) agrees with tree-sitter's own
+/// parent links for every node of a file, whether the node lies on the path, below it, beside it
+/// or touches its ends.
+#[test]
+fn ancestors_by_walk_path_agree_with_parents() {
+    let src = "import os\n\nclass A:\n    def m(self, x):\n        if x:\n            return f(x)[0]\n        y = [g(v) for v in x]\n        return y\n\ndef h():\n    pass\n";
+    // Every node (named or not) in a fixed order, so that the same index names the same node in
+    // each fresh copy of the file.
+    fn all_nodes(f: &FileCtx) -> Vec<Node<'_>> {
+        let mut nodes = Vec::new();
+        let mut stack = vec![f.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            nodes.push(n);
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        nodes
+    }
+    fn by_parents(n: Node<'_>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = n;
+        while let Some(p) = cur.parent() {
+            out.push(p.id());
+            cur = p;
+        }
+        out
+    }
+    let whole = file("a.py", src);
+    let nodes = all_nodes(&whole);
+    let anchors: Vec<usize> = (0..nodes.len())
+        .filter(|&i| {
+            matches!(
+                nodes[i].kind_str(),
+                "call" | "list_comprehension" | "pass_statement"
+            )
+        })
+        .collect();
+    assert!(anchors.len() >= 4);
+    for a in anchors {
+        for i in 0..nodes.len() {
+            // A fresh file per question: no parent link is known but the path's.
+            let f = file("a.py", src);
+            let copy = all_nodes(&f);
+            let mut path = vec![copy[a]];
+            while let Some(p) = path.last().unwrap().parent() {
+                path.push(p);
+            }
+            path.reverse();
+            f.set_walk_path(&path);
+            let n = copy[i];
+            let got: Vec<usize> = ancestors(&f, n).iter().map(|x| x.id()).collect();
+            assert_eq!(got, by_parents(n), "{} at {}", n.kind_str(), n.start_byte());
+        }
+    }
+}
