@@ -1828,7 +1828,7 @@ impl Engine {
                     .last()
                     .is_some_and(|&l| functions.last().is_none_or(|f| l > f.0));
                 match indexer.as_mut() {
-                    Some(ix) => ix.visit(node, depth),
+                    Some(ix) => ix.enter(node, depth),
                     None => {
                         own_path.truncate(depth as usize);
                         own_path.push(node);
@@ -1914,6 +1914,10 @@ impl Engine {
                     if self.count_queries {
                         g.count(found, since);
                     }
+                }
+                // The function index reads what the guards already looked up on this node.
+                if let Some(ix) = indexer.as_mut() {
+                    ix.act(node, depth, &mut memo);
                 }
                 if plan.function_kinds.get(kind).copied().unwrap_or(false) {
                     let mut gates = 0u64;

@@ -30,6 +30,7 @@ mod python;
 use crate::file::FileCtx;
 use crate::lang::Language;
 use crate::lang::NodeExt;
+use crate::query::guard::FieldMemo;
 use std::sync::{Arc, OnceLock};
 use tree_sitter::Node;
 
@@ -729,6 +730,9 @@ pub(crate) struct Indexer<'t> {
     seen_calls: std::collections::HashSet<(Caller, bool, &'t str), foldhash::fast::FixedState>,
     /// Byte range of Python's `if __name__ == "__main__":` block.
     main_block: Option<(usize, usize)>,
+    /// The ids of the `function` and `constructor` fields in the file's grammar.
+    function_field: Option<u16>,
+    constructor_field: Option<u16>,
 }
 
 impl<'t> Indexer<'t> {
@@ -745,17 +749,27 @@ impl<'t> Indexer<'t> {
             calls: Vec::new(),
             seen_calls: Default::default(),
             main_block: None,
+            function_field: file.language.field_id("function").map(|f| f.get()),
+            constructor_field: file.language.field_id("constructor").map(|f| f.get()),
         }
     }
 
-    /// Called by the walk for every node, in pre-order, with its depth (the root is 0).
+    /// Called by the walk for every node, in pre-order, with its depth (the root is 0), before
+    /// [`Indexer::act`] on the same node.
     #[inline]
-    pub(crate) fn visit(&mut self, node: Node<'t>, depth: u32) {
+    pub(crate) fn enter(&mut self, node: Node<'t>, depth: u32) {
         self.path.truncate(depth as usize);
         self.path.push(node);
         while self.frames.last().is_some_and(|f| f.depth >= depth) {
             self.frames.pop();
         }
+    }
+
+    /// Indexes the node [`Indexer::enter`] was last given. `memo` holds the node's children by
+    /// field as the walk's guards looked them up (a call's callee, mostly): they are not looked
+    /// up again.
+    #[inline]
+    pub(crate) fn act(&mut self, node: Node<'t>, depth: u32, memo: &mut FieldMemo<'t>) {
         let role = self
             .roles
             .get(usize::from(node.kind_id()))
@@ -765,8 +779,8 @@ impl<'t> Indexer<'t> {
             Role::None | Role::Decorated => {}
             Role::Function => self.function(node, depth),
             Role::Class => self.class(node, depth),
-            Role::Call => self.call(node, false),
-            Role::New => self.call(node, true),
+            Role::Call => self.call(node, false, memo),
+            Role::New => self.call(node, true, memo),
             Role::Assign => self.assign(node),
             Role::If => {
                 if depth == 1 && python::is_main_guard(self.file, node) {
@@ -781,7 +795,9 @@ impl<'t> Indexer<'t> {
         let mut tc = root.walk();
         let mut depth = 0u32;
         'walk: loop {
-            self.visit(tc.node(), depth);
+            let node = tc.node();
+            self.enter(node, depth);
+            self.act(node, depth, &mut FieldMemo::new(node));
             if tc.goto_first_child() {
                 depth += 1;
                 continue;
@@ -983,14 +999,14 @@ impl<'t> Indexer<'t> {
         }
     }
 
-    fn call(&mut self, node: Node<'t>, constructor: bool) {
+    fn call(&mut self, node: Node<'t>, constructor: bool, memo: &mut FieldMemo<'t>) {
         let file = self.file;
         let field = if constructor {
-            "constructor"
+            self.constructor_field
         } else {
-            "function"
+            self.function_field
         };
-        let Some(callee) = node.field(field) else {
+        let Some(callee) = field.and_then(|f| memo.child(f)) else {
             return;
         };
         let caller = self.caller(node.start_byte());

@@ -19,15 +19,31 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 });
             }
             "attribute" => {
-                path.push(file.text(n.field("attribute")?).to_string());
-                n = n.field("object")?;
+                let (object, attribute) = attribute_parts(n)?;
+                path.push(file.text(attribute).to_string());
+                n = object;
             }
-            "call" => n = n.field("function")?,
+            "call" => n = n.child(0)?,
             "parenthesized_expression" => n = n.named_child(0)?,
             _ => return None,
         }
     }
     None
+}
+
+/// The object and the attribute name of `a.b`: its first and last children (tree-sitter moves
+/// comments out of a node's ends; the kinds are checked all the same). Read by place rather
+/// than by field: a lookup by field scans the children against the grammar's field map, and
+/// the call-graph index reads every chain of every call (measured on prefect: 12 M
+/// instructions fewer).
+pub(super) fn attribute_parts(n: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let count = n.child_count();
+    let (object, attribute) = (n.child(0)?, n.child(count.checked_sub(1)?)?);
+    if count >= 3 && !n.has_error() && attribute.kind_str() == "identifier" && !object.is_extra() {
+        Some((object, attribute))
+    } else {
+        Some((n.field("object")?, n.field("attribute")?))
+    }
 }
 
 /// Names an assignment (or a `for` target) binds in a function, and the type of those a

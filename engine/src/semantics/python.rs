@@ -77,11 +77,13 @@ fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
                 }
             }
             "expression_statement" => {
-                let mut c2 = child.walk();
-                for e in child.named_children(&mut c2) {
-                    if e.kind_str() == "assignment" {
-                        assignment(file, e, b);
-                    }
+                // An assignment is the statement's only child (the other forms of the
+                // statement list expressions, and an assignment is none): no cursor needed.
+                if let Some(e) = child
+                    .named_child(0)
+                    .filter(|e| e.kind_str() == "assignment")
+                {
+                    assignment(file, e, b);
                 }
             }
             "for_statement" => {
