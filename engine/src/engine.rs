@@ -2639,20 +2639,8 @@ class C(B, metaclass=M):
     other: Dict[str, int] = {}
     def m(self): self.x += g(h)
 "#;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files: Vec<String> = vec![hard.to_string()];
-        let mut stack = vec![root.join("packs"), root.join("examples")];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "py") {
-                    files.extend(std::fs::read_to_string(&p).ok());
-                }
-            }
-        }
-        assert!(files.len() > 50, "only {} files", files.len());
+        files.extend(crate::repository_python_sources());
         let (mut tested, mut skipped) = (0, 0);
         for src in &files {
             let tree = parse(lang, src).expect("parses");

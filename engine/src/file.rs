@@ -52,6 +52,10 @@ pub struct FileCtx {
     #[allow(clippy::type_complexity)]
     identifier_cache:
         Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<Node<'static>>>>>>,
+    /// Every node of a unit (a function that no other function encloses), the unit first, in
+    /// the order [`crate::semantics::walk_below`] visits them, by the unit's node id: see
+    /// [`FileCtx::below`].
+    unit_cache: Mutex<crate::FastMap<usize, Arc<Vec<Node<'static>>>>>,
     /// Parent links by node id, as [`crate::semantics::ancestors`] finds them.
     parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
     /// The dispatching walk's path to the node whose matches are being handled, root first
@@ -106,6 +110,7 @@ impl FileCtx {
             descendants_cache: Mutex::new(crate::FastMap::default()),
             memo: Mutex::new(crate::FastMap::default()),
             parent_cache: Mutex::new(crate::FastMap::default()),
+            unit_cache: Mutex::new(crate::FastMap::default()),
             walk_path: Mutex::new(Vec::new()),
             identifier_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
@@ -265,7 +270,7 @@ impl FileCtx {
         &self,
         scope: Node<'n>,
         name: &str,
-        list: impl FnOnce() -> Vec<Node<'n>>,
+        is_identifier: impl Fn(Node<'_>) -> bool,
         f: impl FnOnce(&[Node<'_>]) -> R,
     ) -> R {
         let cached = crate::semantics::lock(&self.identifier_cache)
@@ -276,13 +281,11 @@ impl FileCtx {
             None => {
                 let mut index: crate::FastMap<Box<str>, Vec<Node<'static>>> =
                     crate::FastMap::default();
-                for n in list() {
-                    // SAFETY: the nodes point into `self.tree` (the caller lists nodes of this
-                    // file), which `self` owns and never mutates; they are handed out below only
-                    // with the lifetime of `&self` (see NodeRef).
-                    let n = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
-                    index.entry(Box::from(self.text(n))).or_default().push(n);
-                }
+                self.each_below(scope, true, |n| {
+                    if is_identifier(n) {
+                        index.entry(Box::from(self.text(n))).or_default().push(n);
+                    }
+                });
                 let index = Arc::new(index);
                 crate::semantics::lock(&self.identifier_cache)
                     .insert(scope.id(), Arc::clone(&index));
@@ -296,11 +299,10 @@ impl FileCtx {
     /// listed by `list` on the first request and kept for the file: predicates of several
     /// detectors ask for the calls (assignments, returns …) of the same function at every match
     /// inside it.
-    pub(crate) fn with_descendants<'n, R>(
+    pub(crate) fn with_descendants<R>(
         &self,
-        node: Node<'n>,
+        node: Node<'_>,
         kind: &str,
-        list: impl FnOnce() -> Vec<Node<'n>>,
         f: impl FnOnce(&[Node<'_>]) -> R,
     ) -> R {
         let key = (node.id(), Box::from(kind));
@@ -313,13 +315,13 @@ impl FileCtx {
         let nodes = match cached {
             Some(v) => v,
             None => {
-                let v: Vec<Node<'static>> = list()
-                    .into_iter()
-                    // SAFETY: the nodes point into `self.tree` (the caller lists descendants of
-                    // a node of this file), which `self` owns and never mutates; they are handed
-                    // out below only with the lifetime of `&self` (see NodeRef).
-                    .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) })
-                    .collect();
+                let lang = self.language;
+                let mut v = Vec::new();
+                self.each_below(node, false, |n| {
+                    if n.is_named() && (kind.is_empty() || lang.kind_of(n) == kind) {
+                        v.push(n);
+                    }
+                });
                 let v = Arc::new(v);
                 self.descendants_cache
                     .lock()
@@ -329,6 +331,79 @@ impl FileCtx {
             }
         };
         f(&nodes)
+    }
+
+    /// Runs `f` on every node below `node` (and `node` itself with `and_self`) in the order of
+    /// [`crate::semantics::walk_below`]: off the node's unit ([`FileCtx::below`]) when it lies
+    /// in a function, else by a walk.
+    fn each_below(&self, node: Node<'_>, and_self: bool, mut f: impl FnMut(Node<'static>)) {
+        // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
+        // of this file), which `self` owns and never mutates; they are handed out by the
+        // callers only with the lifetime of `&self` (see NodeRef).
+        let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
+        if let Some((unit, at)) = self.below(node) {
+            let end = at + node.descendant_count();
+            for n in &unit[if and_self { at } else { at + 1 }..end] {
+                f(*n);
+            }
+            return;
+        }
+        if and_self {
+            f(node);
+        }
+        let _ = crate::semantics::walk_below(node, |n| {
+            f(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
+            Ok::<bool, std::convert::Infallible>(true)
+        });
+    }
+
+    /// The nodes of the unit holding `node` (the outermost function around it, or the node
+    /// itself when it is such a function) and the node's place among them: the node's
+    /// descendants are the next `descendant_count() - 1`. `None` outside functions.
+    ///
+    /// Why: predicates of several detectors list the calls, identifiers or assignments of the
+    /// same function, each for its own scope node (the function, its body, a nested function),
+    /// and each list was a walk of the scope with a tree cursor, several hundred instructions a
+    /// node. One walk per unit now serves every scope inside it.
+    pub(crate) fn below(&self, node: Node<'_>) -> Option<(Arc<Vec<Node<'static>>>, usize)> {
+        // SAFETY: as in `each_below`.
+        let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
+        let lang = self.language;
+        let chain = crate::semantics::ancestors(self, node);
+        let unit = chain
+            .iter()
+            .rev()
+            .copied()
+            .find(|a| crate::semantics::is_function(lang, *a))
+            .or_else(|| crate::semantics::is_function(lang, node).then_some(node))?;
+        // SAFETY: as in `each_below`.
+        let unit = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(unit) };
+        let cached = crate::semantics::lock(&self.unit_cache)
+            .get(&unit.id())
+            .cloned();
+        let nodes = match cached {
+            Some(v) => v,
+            None => {
+                let mut v = vec![unit];
+                let _ = crate::semantics::walk_below(unit, |n| {
+                    // SAFETY: as in `each_below`.
+                    v.push(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
+                    Ok::<bool, std::convert::Infallible>(true)
+                });
+                let v = Arc::new(v);
+                crate::semantics::lock(&self.unit_cache).insert(unit.id(), Arc::clone(&v));
+                v
+            }
+        };
+        let start = node.start_byte();
+        let mut at = nodes.partition_point(|n| n.start_byte() < start);
+        while at < nodes.len() && nodes[at].start_byte() == start {
+            if nodes[at].id() == node.id() {
+                return (at + node.descendant_count() <= nodes.len()).then_some((nodes, at));
+            }
+            at += 1;
+        }
+        None
     }
 
     /// How many of the 1-based lines `from..=to` hold code: neither blank nor only a comment

@@ -68,3 +68,25 @@ pub fn pack_schema() -> String {
     s.push('\n');
     s
 }
+
+/// The Python files of the repository's packs and examples (fixtures, example services), for
+/// tests that hold a shortcut of the engine to the plain computation on real-looking code.
+#[cfg(test)]
+pub(crate) fn repository_python_sources() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("packs"), root.join("examples")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "py") {
+                files.extend(std::fs::read_to_string(&p).ok());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 50, "only {} files", files.len());
+    files
+}

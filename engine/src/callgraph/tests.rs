@@ -390,25 +390,7 @@ fn js_specifiers_resolve_relative_to_the_file() {
 /// the repository's Python files and on chains with comments inside.
 #[test]
 fn attribute_parts_agree_with_fields() {
-    let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/.."
-    ))];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().to_string();
-            if p.is_dir() && !name.starts_with('.') && name != "target" && name != "corpora" {
-                stack.push(p);
-            } else if name.ends_with(".py") {
-                files.push(std::fs::read_to_string(&p).unwrap_or_default());
-            }
-        }
-    }
+    let mut files = crate::repository_python_sources();
     files.push("x = (a  # why\n  .b  # and\n  .c)(1)\ny = (f  # c\n  )(2).d\nz = g(*a)(**k)[0].h\nw = a.\n".into());
     let mut checked = 0;
     for src in &files {

@@ -500,3 +500,37 @@ fn ancestors_by_walk_path_agree_with_parents() {
         }
     }
 }
+
+/// A node's descendants read off its unit (`FileCtx::below`) are the nodes a walk below it
+/// visits, in the same order, for every node inside a function of the repository's Python files.
+#[test]
+fn unit_slices_agree_with_walks() {
+    let mut files = crate::repository_python_sources();
+    files.push("def f(:\n    x = (\n".into()); // broken code: error and missing nodes
+    let mut checked = 0;
+    for src in &files {
+        let f = file("a.py", src);
+        let mut all = Vec::new();
+        let _ = walk_below(f.tree.root_node(), |n| {
+            all.push(n);
+            Ok::<bool, ()>(true)
+        });
+        for n in all {
+            let Some((unit, at)) = f.below(n) else {
+                continue;
+            };
+            let mut walked = Vec::new();
+            let _ = walk_below(n, |k| {
+                walked.push(k.id());
+                Ok::<bool, ()>(true)
+            });
+            let sliced: Vec<usize> = unit[at + 1..at + n.descendant_count()]
+                .iter()
+                .map(|k| k.id())
+                .collect();
+            assert_eq!(sliced, walked, "{} at {}", n.kind_str(), n.start_byte());
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000, "{checked} nodes");
+}
