@@ -89,6 +89,22 @@ impl std::fmt::Debug for FileCtx {
     }
 }
 
+/// The value kept under `key`, built by `build` (without the lock held: a build may ask other
+/// caches of the file) and kept on the first request. Two threads never share a file's caches
+/// in practice; if they did, both would build and the second value would be kept.
+pub(crate) fn cached<K: std::hash::Hash + Eq, V>(
+    cache: &Mutex<crate::FastMap<K, Arc<V>>>,
+    key: K,
+    build: impl FnOnce() -> V,
+) -> Arc<V> {
+    if let Some(v) = crate::semantics::lock(cache).get(&key) {
+        return Arc::clone(v);
+    }
+    let v = Arc::new(build());
+    crate::semantics::lock(cache).insert(key, Arc::clone(&v));
+    v
+}
+
 impl FileCtx {
     pub fn new(path: Arc<str>, language: Language, source: Arc<str>, tree: Tree) -> FileCtx {
         FileCtx {
@@ -273,30 +289,21 @@ impl FileCtx {
         is_identifier: impl Fn(Node<'_>) -> bool,
         f: impl FnOnce(&[Node<'_>]) -> R,
     ) -> R {
-        let cached = crate::semantics::lock(&self.identifier_cache)
-            .get(&scope.id())
-            .cloned();
-        let index = match cached {
-            Some(v) => v,
-            None => {
-                let mut index: crate::FastMap<Box<str>, Vec<Node<'static>>> =
-                    crate::FastMap::default();
-                self.each_below(scope, true, |n| {
-                    if is_identifier(n) {
-                        index.entry(Box::from(self.text(n))).or_default().push(n);
-                    }
-                });
-                let index = Arc::new(index);
-                crate::semantics::lock(&self.identifier_cache)
-                    .insert(scope.id(), Arc::clone(&index));
-                index
-            }
-        };
+        let index = cached(&self.identifier_cache, scope.id(), || {
+            let mut index: crate::FastMap<Box<str>, Vec<Node<'static>>> = crate::FastMap::default();
+            self.each_below(scope, true, |n| {
+                if is_identifier(n) {
+                    index.entry(Box::from(self.text(n))).or_default().push(n);
+                }
+            });
+            index
+        });
         f(index.get(name).map_or(&[][..], |v| v.as_slice()))
     }
 
     /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,
-    /// listed by `list` on the first request and kept for the file: predicates of several
+    /// listed on the first request (off the node's unit, [`FileCtx::below`]) and kept for the
+    /// file: predicates of several
     /// detectors ask for the calls (assignments, returns …) of the same function at every match
     /// inside it.
     pub(crate) fn with_descendants<R>(
@@ -305,16 +312,10 @@ impl FileCtx {
         kind: &str,
         f: impl FnOnce(&[Node<'_>]) -> R,
     ) -> R {
-        let key = (node.id(), Box::from(kind));
-        let cached = self
-            .descendants_cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
-        let nodes = match cached {
-            Some(v) => v,
-            None => {
+        let nodes = cached(
+            &self.descendants_cache,
+            (node.id(), Box::from(kind)),
+            || {
                 let lang = self.language;
                 let mut v = Vec::new();
                 self.each_below(node, false, |n| {
@@ -322,14 +323,9 @@ impl FileCtx {
                         v.push(n);
                     }
                 });
-                let v = Arc::new(v);
-                self.descendants_cache
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, Arc::clone(&v));
                 v
-            }
-        };
+            },
+        );
         f(&nodes)
     }
 
@@ -378,23 +374,15 @@ impl FileCtx {
             .or_else(|| crate::semantics::is_function(lang, node).then_some(node))?;
         // SAFETY: as in `each_below`.
         let unit = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(unit) };
-        let cached = crate::semantics::lock(&self.unit_cache)
-            .get(&unit.id())
-            .cloned();
-        let nodes = match cached {
-            Some(v) => v,
-            None => {
-                let mut v = vec![unit];
-                let _ = crate::semantics::walk_below(unit, |n| {
-                    // SAFETY: as in `each_below`.
-                    v.push(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
-                    Ok::<bool, std::convert::Infallible>(true)
-                });
-                let v = Arc::new(v);
-                crate::semantics::lock(&self.unit_cache).insert(unit.id(), Arc::clone(&v));
-                v
-            }
-        };
+        let nodes = cached(&self.unit_cache, unit.id(), || {
+            let mut v = vec![unit];
+            let _ = crate::semantics::walk_below(unit, |n| {
+                // SAFETY: as in `each_below`.
+                v.push(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
+                Ok::<bool, std::convert::Infallible>(true)
+            });
+            v
+        });
         let start = node.start_byte();
         let mut at = nodes.partition_point(|n| n.start_byte() < start);
         while at < nodes.len() && nodes[at].start_byte() == start {

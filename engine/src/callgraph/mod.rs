@@ -215,23 +215,14 @@ fn qualify_target(file: &FileCtx, node: Node<'_>) -> Option<String> {
     // (every call a predicate names in the function asks for the same frames).
     let mut infos: Vec<std::sync::Arc<FnInfo>> = Vec::new();
     for f in functions.iter().rev() {
-        let cached = crate::semantics::lock(&file.frame_cache)
-            .get(&f.id())
-            .cloned();
-        let info = match cached {
-            Some(info) => info,
-            None => {
-                let parent = crate::semantics::ancestors(file, *f).first().copied();
-                let qname = qualified_name(file, *f);
-                let class = method_class(file, *f, parent);
-                let mut info = fn_info(file, *f, parent, qname, class);
-                info.nested = nested_definitions(file, *f);
-                let info = std::sync::Arc::new(info);
-                crate::semantics::lock(&file.frame_cache)
-                    .insert(f.id(), std::sync::Arc::clone(&info));
-                info
-            }
-        };
+        let info = crate::file::cached(&file.frame_cache, f.id(), || {
+            let parent = crate::semantics::ancestors(file, *f).first().copied();
+            let qname = qualified_name(file, *f);
+            let class = method_class(file, *f, parent);
+            let mut info = fn_info(file, *f, parent, qname, class);
+            info.nested = nested_definitions(file, *f);
+            info
+        });
         infos.push(info);
     }
     let chain: Vec<&FnInfo> = infos.iter().map(|i| &**i).collect();

@@ -833,12 +833,18 @@ pub(super) fn register(e: &mut Engine) {
             let names: Vec<String> = if vocabs.is_string() {
                 vec![vocabs.into_string().unwrap_or_default()]
             } else if vocabs.is_array() {
-                vocabs
-                    .into_array()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|v| v.into_string().ok())
-                    .collect()
+                let mut names = Vec::new();
+                for v in vocabs.into_array().unwrap_or_default() {
+                    match v.into_string() {
+                        Ok(name) => names.push(name),
+                        Err(t) => {
+                            return Err(error(format!(
+                                "calls_to(node, vocabularies, own): a vocabulary name is a string, not {t}"
+                            )))
+                        }
+                    }
+                }
+                names
             } else {
                 return Err(error(
                     "calls_to(node, vocabularies, own): give a vocabulary name or an array of them"
@@ -852,11 +858,14 @@ pub(super) fn register(e: &mut Engine) {
             } else {
                 "call_expression"
             };
-            let home = if semantics::is_function(lang, n.node()) {
-                Some(n.node())
-            } else {
-                semantics::enclosing_function(file, n.node())
-            };
+            // The node's own function, looked up only for `own`.
+            let home = own.then(|| {
+                if semantics::is_function(lang, n.node()) {
+                    Some(n.node())
+                } else {
+                    semantics::enclosing_function(file, n.node())
+                }
+            });
             super::with_vocab(|v| {
                 let mut vocs = Vec::new();
                 for name in &names {
@@ -879,10 +888,10 @@ pub(super) fn register(e: &mut Engine) {
                         {
                             continue;
                         }
-                        if own
-                            && semantics::enclosing_function(file, c).map(|f| f.id())
-                                != home.map(|h| h.id())
-                        {
+                        if home.is_some_and(|h| {
+                            semantics::enclosing_function(file, c).map(|f| f.id())
+                                != h.map(|h| h.id())
+                        }) {
                             continue;
                         }
                         out.push(Dynamic::from(n.with(c)));
