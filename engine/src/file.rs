@@ -65,10 +65,10 @@ pub struct FileCtx {
     /// The root's children, for [`FileCtx::top_level`].
     top_level: OnceLock<Vec<Node<'static>>>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
-    /// id, key). Plain data only (no nodes, which hold the file and would keep it alive in a
-    /// cycle).
+    /// id, key), with whether they hold nodes. Nodes are kept without their file handle
+    /// (`script::host::detach`): a handle would keep the file alive in a cycle.
     #[allow(clippy::type_complexity)]
-    pub(crate) memo: Mutex<crate::FastMap<(usize, usize, Box<str>), rhai::Dynamic>>,
+    pub(crate) memo: Mutex<crate::FastMap<(usize, usize, Box<str>), (rhai::Dynamic, bool)>>,
     /// The binding statements of each scope by the names they may bind (receiver kinds), by
     /// scope node id.
     #[allow(clippy::type_complexity)]
@@ -426,6 +426,30 @@ pub struct NodeRef {
 unsafe impl Send for NodeRef {}
 unsafe impl Sync for NodeRef {}
 
+/// A node inside a value kept by `node.memo`: the node without its file handle. The memo
+/// belongs to the file, so a [`NodeRef`] kept in it (which holds the file) would form a cycle and
+/// keep the file alive for ever; the node alone is stored, and the file is put back when the
+/// value is read ([`KeptNode::attach`]).
+#[derive(Clone, Copy)]
+pub(crate) struct KeptNode(Node<'static>);
+
+// SAFETY: a `KeptNode` is made only by [`NodeRef::kept_in`] for the file whose tree it points
+// into, is stored only in that file's memo, and becomes a `NodeRef` holding that file again
+// before a predicate sees it, so it never outlives its tree. Sharing it across threads is sound
+// for the reason given for `NodeRef`.
+unsafe impl Send for KeptNode {}
+unsafe impl Sync for KeptNode {}
+
+impl KeptNode {
+    /// The node again, with `file`, the file whose memo kept it.
+    pub(crate) fn attach(self, file: &Arc<FileCtx>) -> NodeRef {
+        NodeRef {
+            file: Arc::clone(file),
+            node: self.0,
+        }
+    }
+}
+
 impl NodeRef {
     pub fn new(file: &Arc<FileCtx>, node: Node<'_>) -> NodeRef {
         // SAFETY: see the type-level comment; `file` keeps the tree alive.
@@ -438,6 +462,11 @@ impl NodeRef {
 
     pub fn node(&self) -> Node<'_> {
         self.node
+    }
+
+    /// The node as `file`'s memo keeps it, or `None` if it is a node of another file.
+    pub(crate) fn kept_in(&self, file: &Arc<FileCtx>) -> Option<KeptNode> {
+        Arc::ptr_eq(&self.file, file).then_some(KeptNode(self.node))
     }
 
     pub fn file(&self) -> &Arc<FileCtx> {

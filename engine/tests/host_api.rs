@@ -703,10 +703,11 @@ message = "notify"
 }
 
 /// `node.memo` keeps a value on a node for the rest of the file: a second match in the same
-/// function reads what the first stored, a second pack has keys of its own, and a node (which
-/// holds its file) is refused with an error naming the key.
+/// function reads what the first stored, a second pack has keys of its own, nodes inside the
+/// value come back as the same nodes (usable as any other), and a file handle is refused with an
+/// error naming the key.
 #[test]
-fn memo_keeps_plain_values_per_pack_and_node() {
+fn memo_keeps_values_per_pack_and_node() {
     const COUNTER: &str = r#"
 [pack]
 name = "NAME"
@@ -729,9 +730,10 @@ if n == () { n = 0; }
 f.memo("seen", n + 1);
 let facts = f.memo("facts");
 if facts == () {
-    facts = f.memo("facts", #{ name: fn_name(f), calls: [f.descendants("call").len()] });
+    facts = f.memo("facts", #{ name: fn_name(f), calls: [f.descendants("call").len()], nodes: [f, f.field("name")] });
 }
-#{ n: n, name: facts.name, calls: facts.calls[0] }
+if facts.nodes[0] != f || !facts.nodes[0].same_as(enclosing_fn(site)) { return false; }
+#{ n: n, name: facts.nodes[1].text, calls: facts.calls[0] }
 '''
 message = "NAME {callee} {n} {name} {calls}"
 
@@ -744,7 +746,7 @@ query = '''
   (#eq? @callee "bad"))
 '''
 predicate = '''
-site.memo("node", site)
+site.memo("node", #{ at: site, file: file })
 '''
 message = "never"
 "#;
@@ -782,5 +784,9 @@ message = "never"
         .filter(|m| m.contains("node.memo(\"node\""))
         .collect();
     assert_eq!(errors.len(), 2, "{:?}", report.diagnostics);
-    assert!(errors[0].contains("plain data"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("the value holds a file"),
+        "{}",
+        errors[0]
+    );
 }

@@ -1,7 +1,7 @@
 //! The read-only host API that predicates see. Every function here is documented in
 //! [`HOST_FUNCTIONS`], which `docs/pack-format.md` is checked against.
 
-use crate::file::{FileCtx, NodeRef};
+use crate::file::{FileCtx, KeptNode, NodeRef};
 use crate::lang::NodeExt;
 use crate::semantics;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Position};
@@ -48,7 +48,7 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
     ),
     (
         "node.memo(key) / node.memo(key, value)",
-        "a value this pack's predicates keep on the node for the rest of the file: the one stored under the string `key`, or `()`; with `value`, stores it (plain data: no nodes) and returns it",
+        "a value this pack's predicates keep on the node for the rest of the file: the one stored under the string `key`, or `()`; with `value`, stores it (texts, numbers, nodes of this file, and arrays and maps of them) and returns it",
     ),
     (
         "node.same_as(other)",
@@ -471,22 +471,76 @@ fn with_named_vocab<R>(
     })
 }
 
-/// Whether a value is plain data `node.memo` may keep: units, booleans, numbers, characters,
-/// strings, and arrays and maps of them (nested at most 8 deep).
-fn plain_data(v: &Dynamic, depth: usize) -> bool {
+/// A value as `node.memo` keeps it, and whether it holds nodes: units, booleans, numbers,
+/// characters, strings, nodes of `file`, and arrays and maps of them (nested at most 8 deep).
+/// Nodes become [`KeptNode`]s. An error names what cannot be kept.
+pub(crate) fn detach(
+    v: &Dynamic,
+    file: &Arc<FileCtx>,
+    depth: usize,
+) -> Result<(Dynamic, bool), &'static str> {
     if depth > 8 {
-        return false;
+        return Err("nests more than 8 deep");
     }
     if v.is_unit() || v.is_bool() || v.is_int() || v.is_float() || v.is_char() || v.is_string() {
-        return true;
+        return Ok((v.clone(), false));
+    }
+    if let Some(n) = v.read_lock::<NodeRef>() {
+        return match n.kept_in(file) {
+            Some(k) => Ok((Dynamic::from(k), true)),
+            None => Err("holds a node of another file"),
+        };
     }
     if let Some(a) = v.read_lock::<Array>() {
-        return a.iter().all(|x| plain_data(x, depth + 1));
+        let mut nodes = false;
+        let mut out = Array::with_capacity(a.len());
+        for x in a.iter() {
+            let (x, n) = detach(x, file, depth + 1)?;
+            nodes |= n;
+            out.push(x);
+        }
+        return Ok(if nodes {
+            (Dynamic::from_array(out), true)
+        } else {
+            (v.clone(), false)
+        });
     }
     if let Some(m) = v.read_lock::<rhai::Map>() {
-        return m.values().all(|x| plain_data(x, depth + 1));
+        let mut nodes = false;
+        let mut out = rhai::Map::new();
+        for (k, x) in m.iter() {
+            let (x, n) = detach(x, file, depth + 1)?;
+            nodes |= n;
+            out.insert(k.clone(), x);
+        }
+        return Ok(if nodes {
+            (Dynamic::from_map(out), true)
+        } else {
+            (v.clone(), false)
+        });
     }
-    false
+    if v.is::<FileHandle>() {
+        return Err("holds a file");
+    }
+    Err("holds a value that is not data (a function pointer or a host object)")
+}
+
+/// A kept value as a predicate sees it: its [`KeptNode`]s as nodes of `file` again.
+pub(crate) fn attach(v: &Dynamic, file: &Arc<FileCtx>) -> Dynamic {
+    if let Some(k) = v.read_lock::<KeptNode>() {
+        return Dynamic::from(k.attach(file));
+    }
+    if let Some(a) = v.read_lock::<Array>() {
+        return Dynamic::from_array(a.iter().map(|x| attach(x, file)).collect());
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        return Dynamic::from_map(
+            m.iter()
+                .map(|(k, x)| (k.clone(), attach(x, file)))
+                .collect(),
+        );
+    }
+    v.clone()
 }
 
 fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
@@ -642,21 +696,25 @@ pub(super) fn register(e: &mut Engine) {
     // calls it makes) is computed once per function instead of once per match.
     e.register_fn("memo", |n: &mut NodeRef, key: &str| {
         let ns = super::pack_namespace();
-        semantics::lock(&n.file().memo)
+        let kept = semantics::lock(&n.file().memo)
             .get(&(ns, n.node().id(), Box::from(key)))
-            .cloned()
-            .unwrap_or(Dynamic::UNIT)
+            .cloned();
+        match kept {
+            None => Dynamic::UNIT,
+            Some((v, false)) => v,
+            Some((v, true)) => attach(&v, n.file()),
+        }
     });
     e.register_fn(
         "memo",
         |n: &mut NodeRef, key: &str, value: Dynamic| -> Result<Dynamic, Box<EvalAltResult>> {
-            if !plain_data(&value, 0) {
-                return Err(error(format!(
-                    "node.memo(\"{key}\", …): the value holds a node or a file, or nests too deep; keep plain data (texts, numbers, `start_byte`s, arrays and maps of them)"
-                )));
-            }
+            let kept = detach(&value, n.file(), 0).map_err(|why| {
+                error(format!(
+                    "node.memo(\"{key}\", …): the value {why}; keep texts, numbers, nodes of this file, and arrays and maps of them"
+                ))
+            })?;
             let ns = super::pack_namespace();
-            semantics::lock(&n.file().memo).insert((ns, n.node().id(), Box::from(key)), value.clone());
+            semantics::lock(&n.file().memo).insert((ns, n.node().id(), Box::from(key)), kept);
             Ok(value)
         },
     );
