@@ -352,10 +352,17 @@ pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     chain
 }
 
-/// The parent of a node (`None` at the root): a known link, else [`ancestors`].
+/// The parent of a node (`None` at the root): a known link, else [`ancestors`], whose links
+/// are then kept. A predicate that asks for a node's parent mostly goes on up (`.parent` in a
+/// loop, to the statement or the function): without the links, each step would find all the
+/// ancestors again, for one of them.
 pub fn parent_of<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
-    file.parent_link(node)
-        .or_else(|| ancestors(file, node).first().copied())
+    if let Some(p) = file.parent_link(node) {
+        return Some(p);
+    }
+    let chain = ancestors(file, node);
+    file.remember_parents(node, &chain);
+    chain.first().copied()
 }
 
 /// The ancestors of `node` found by descending from the root, nearest first.
