@@ -790,3 +790,63 @@ message = "never"
         errors[0]
     );
 }
+
+/// `file.imported(modules)` names the first of the modules the file imports (itself or a name
+/// in it), in the order given, and `()` for none; a prefix that is not a whole module (`fast`
+/// for `fastapi`) does not count, and a module name that is not a string is an error.
+#[test]
+fn imported_names_the_first_module_the_file_imports() {
+    const PACK: &str = r#"
+[pack]
+name = "imports"
+version = "0"
+languages = ["python"]
+description = "which modules a file imports"
+
+[[detector]]
+name = "imports"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#eq? @callee "probe"))
+'''
+predicate = '''
+fn show(v) { if v == () { "-" } else { v } }
+#{
+    one: show(file.imported("fastapi")),
+    first: show(file.imported(["celery", "os", "fastapi"])),
+    prefix: show(file.imported("fast")),
+    none: show(file.imported(["redis"])),
+}
+'''
+message = "{one} {first} {prefix} {none}"
+
+[[detector]]
+name = "bad"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#eq? @callee "bad"))
+'''
+predicate = '''
+file.imported(["os", 1]) != ()
+'''
+message = "never"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", PACK)];
+    let engine = engine_with("imports", FILES);
+    let source = "import os.path\nfrom fastapi import Depends\n\nprobe()\nbad()\n";
+    let report = engine.check_source("app/imports.py", source);
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages, ["fastapi os - -"], "{:?}", report.diagnostics);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("file.imported([…]): `1` is a i64")),
+        "{:?}",
+        report.diagnostics
+    );
+}

@@ -132,6 +132,10 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "qualified names the file imports at module level, sorted",
     ),
     (
+        "file.imported(modules)",
+        "the first of `modules` (a module name or an array of them, in the order given) that the file imports at module level, itself or a name in it (`fastapi` for `from fastapi import Depends`), or `()`",
+    ),
+    (
         "uses_of(scope, name)",
         "identifier nodes named `name` inside `scope`, in document order",
     ),
@@ -471,6 +475,15 @@ fn with_named_vocab<R>(
     })
 }
 
+/// The first of `modules` that the file imports at module level: the module itself or a name
+/// in it (`a.b` for the module `a`, not `ab`).
+fn first_imported<'m>(
+    file: &FileCtx,
+    mut modules: impl Iterator<Item = &'m str>,
+) -> Option<&'m str> {
+    modules.find(|m| semantics::imports_module(file, m))
+}
+
 /// A value as `node.memo` keeps it, and whether it holds nodes: units, booleans, numbers,
 /// characters, strings, nodes of `file`, and arrays and maps of them (nested at most 8 deep).
 /// Nodes become [`KeptNode`]s. An error names what cannot be kept.
@@ -691,6 +704,31 @@ pub(super) fn register(e: &mut Engine) {
             .map(Dynamic::from)
             .collect::<Array>()
     });
+    // `file.imports.some(|i| i == m || i.starts_with(m + "."))` without building the list
+    // of imports as script strings and calling a closure on each, at every match.
+    e.register_fn("imported", |f: &mut FileHandle, module: &str| {
+        first_imported(&f.0, std::iter::once(module)).map_or(Dynamic::UNIT, |m| m.into())
+    });
+    e.register_fn(
+        "imported",
+        |f: &mut FileHandle, modules: Array| -> Result<Dynamic, Box<EvalAltResult>> {
+            let names = modules
+                .iter()
+                .map(|m| {
+                    m.read_lock::<rhai::ImmutableString>()
+                        .map(|s| s.to_string())
+                        .ok_or_else(|| {
+                            error(format!(
+                                "file.imported([…]): `{m}` is a {}; give module names as strings",
+                                m.type_name()
+                            ))
+                        })
+                })
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(first_imported(&f.0, names.iter().map(String::as_str))
+                .map_or(Dynamic::UNIT, |m| m.into()))
+        },
+    );
     e.register_get("module_name", |f: &mut FileHandle| module_name(&f.0.path));
     // A whole-function analysis that several matches in one function need (its parameters, the
     // calls it makes) is computed once per function instead of once per match.

@@ -265,6 +265,17 @@ pub fn imports(file: &FileCtx) -> Vec<String> {
     v
 }
 
+/// Whether the file imports `module` at module level: the module itself or a name in it (`a.b`
+/// for the module `a`, not `ab`).
+pub fn imports_module(file: &FileCtx, module: &str) -> bool {
+    file.bindings().map.values().any(|b| match b {
+        Binding::Import(q) => q
+            .strip_prefix(module)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.')),
+        _ => false,
+    })
+}
+
 fn binding_value(file: &FileCtx, name: &str, binding: &Binding, hops: u8) -> String {
     match binding {
         Binding::Import(q) => q.clone(),
