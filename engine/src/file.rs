@@ -353,6 +353,31 @@ impl FileCtx {
         });
     }
 
+    /// Runs `enter` on every node below `node` in the order of [`crate::semantics::walk_below`],
+    /// going below a node only when `enter` returns true for it: off the node's unit
+    /// ([`FileCtx::below`]) when it lies in a function, skipping a refused node's descendants
+    /// there, else by a walk. For analyses of one function that leave nested functions out (its
+    /// transaction spans): the unit is most often listed already for another predicate.
+    pub(crate) fn walk_pruned(&self, node: Node<'_>, mut enter: impl FnMut(Node<'static>) -> bool) {
+        // SAFETY: as in `each_below`.
+        let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
+        if let Some((unit, at)) = self.below(node) {
+            let end = at + node.descendant_count();
+            let mut i = at + 1;
+            while i < end {
+                let n = unit[i];
+                i += if enter(n) { 1 } else { n.descendant_count() };
+            }
+            return;
+        }
+        let _ = crate::semantics::walk_below(node, |n| {
+            // SAFETY: as in `each_below`.
+            Ok::<bool, std::convert::Infallible>(enter(unsafe {
+                std::mem::transmute::<Node<'_>, Node<'static>>(n)
+            }))
+        });
+    }
+
     /// The nodes of the unit holding `node` (the outermost function around it, or the node
     /// itself when it is such a function) and the node's place among them: the node's
     /// descendants are the next `descendant_count() - 1`. `None` outside functions.

@@ -152,10 +152,10 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
         }
     };
     // Calls and `with` statements of this function, in source order, nested functions excluded.
-    // One cursor walk in document order, nested functions and classes excluded.
+    // In document order, nested functions and classes excluded, off the function's unit.
     let mut calls = Vec::new();
     let mut withs = Vec::new();
-    let _ = super::walk_below(body, |k| -> Result<bool, std::convert::Infallible> {
+    file.walk_pruned(body, |k| {
         let kind = lang.kind_of(k);
         let enter = k.is_named() && !(is_function(lang, k) || lang.class_kinds().contains(&kind));
         if enter {
@@ -165,7 +165,7 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
                 _ => {}
             }
         }
-        Ok(enter)
+        enter
     });
 
     let ops: Vec<Op<'_>> = calls

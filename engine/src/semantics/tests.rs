@@ -534,3 +534,50 @@ fn unit_slices_agree_with_walks() {
     }
     assert!(checked > 10_000, "{checked} nodes");
 }
+
+/// `FileCtx::walk_pruned` (off the unit, skipping a refused node's descendants) visits what a
+/// pruned walk visits, for every function body of the repository's Python files: the
+/// transaction spans' walk (nested functions and classes left out) and a stricter one.
+#[test]
+fn pruned_unit_walks_agree_with_pruned_walks() {
+    let mut files = crate::repository_python_sources();
+    files.push("def f(:\n    x = (\n".into());
+    let mut checked = 0;
+    for src in &files {
+        let f = file("a.py", src);
+        let mut bodies = Vec::new();
+        let _ = walk_below(f.tree.root_node(), |n| {
+            if n.kind_str() == "function_definition" {
+                bodies.extend(n.child_by_field_name("body"));
+            }
+            Ok::<bool, ()>(true)
+        });
+        let rules: [fn(Node<'_>) -> bool; 2] = [
+            |k| {
+                k.is_named()
+                    && !matches!(
+                        k.kind_str(),
+                        "function_definition" | "class_definition" | "lambda"
+                    )
+            },
+            |k| k.is_named() && !matches!(k.kind_str(), "if_statement" | "call" | "string"),
+        ];
+        for body in bodies {
+            for rule in rules {
+                let mut walked = Vec::new();
+                let _ = walk_below(body, |k| {
+                    walked.push(k.id());
+                    Ok::<bool, ()>(rule(k))
+                });
+                let mut pruned = Vec::new();
+                f.walk_pruned(body, |k| {
+                    pruned.push(k.id());
+                    rule(k)
+                });
+                assert_eq!(pruned, walked, "body at {}", body.start_byte());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1_000, "{checked} bodies");
+}
