@@ -66,7 +66,7 @@ pub struct FileCtx {
     top_level: OnceLock<Vec<Node<'static>>>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
     /// id, key), with whether they hold nodes. Nodes are kept without their file handle
-    /// (`script::host::detach`): a handle would keep the file alive in a cycle.
+    /// (`script::host::detach`, `KeptNode`): a handle would keep the file alive in a cycle.
     #[allow(clippy::type_complexity)]
     pub(crate) memo: Mutex<crate::FastMap<(usize, usize, Box<str>), (rhai::Dynamic, bool)>>,
     /// The binding statements of each scope by the names they may bind (receiver kinds), by
@@ -333,23 +333,15 @@ impl FileCtx {
     /// [`crate::semantics::walk_below`]: off the node's unit ([`FileCtx::below`]) when it lies
     /// in a function, else by a walk.
     fn each_below(&self, node: Node<'_>, and_self: bool, mut f: impl FnMut(Node<'static>)) {
-        // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
-        // of this file), which `self` owns and never mutates; they are handed out by the
-        // callers only with the lifetime of `&self` (see NodeRef).
-        let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
-        if let Some((unit, at)) = self.below(node) {
-            let end = at + node.descendant_count();
-            for n in &unit[if and_self { at } else { at + 1 }..end] {
-                f(*n);
-            }
-            return;
-        }
         if and_self {
-            f(node);
+            // SAFETY: the node points into `self.tree` (the caller names a node of this file),
+            // which `self` owns and never mutates; it is handed out by the callers only with the
+            // lifetime of `&self` (see NodeRef).
+            f(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) });
         }
-        let _ = crate::semantics::walk_below(node, |n| {
-            f(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
-            Ok::<bool, std::convert::Infallible>(true)
+        self.walk_pruned(node, |n| {
+            f(n);
+            true
         });
     }
 
@@ -359,7 +351,9 @@ impl FileCtx {
     /// there, else by a walk. For analyses of one function that leave nested functions out (its
     /// transaction spans): the unit is most often listed already for another predicate.
     pub(crate) fn walk_pruned(&self, node: Node<'_>, mut enter: impl FnMut(Node<'static>) -> bool) {
-        // SAFETY: as in `each_below`.
+        // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
+        // of this file), which `self` owns and never mutates; they are handed out only with the
+        // lifetime of `&self` (see NodeRef).
         let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
         if let Some((unit, at)) = self.below(node) {
             let end = at + node.descendant_count();
@@ -371,7 +365,6 @@ impl FileCtx {
             return;
         }
         let _ = crate::semantics::walk_below(node, |n| {
-            // SAFETY: as in `each_below`.
             Ok::<bool, std::convert::Infallible>(enter(unsafe {
                 std::mem::transmute::<Node<'_>, Node<'static>>(n)
             }))
@@ -387,7 +380,7 @@ impl FileCtx {
     /// and each list was a walk of the scope with a tree cursor, several hundred instructions a
     /// node. One walk per unit now serves every scope inside it.
     pub(crate) fn below(&self, node: Node<'_>) -> Option<(Arc<Vec<Node<'static>>>, usize)> {
-        // SAFETY: as in `each_below`.
+        // SAFETY: as in `walk_pruned`.
         let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
         let lang = self.language;
         let chain = crate::semantics::ancestors(self, node);
@@ -397,12 +390,12 @@ impl FileCtx {
             .copied()
             .find(|a| crate::semantics::is_function(lang, *a))
             .or_else(|| crate::semantics::is_function(lang, node).then_some(node))?;
-        // SAFETY: as in `each_below`.
+        // SAFETY: as in `walk_pruned`.
         let unit = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(unit) };
         let nodes = cached(&self.unit_cache, unit.id(), || {
             let mut v = vec![unit];
             let _ = crate::semantics::walk_below(unit, |n| {
-                // SAFETY: as in `each_below`.
+                // SAFETY: as in `walk_pruned`.
                 v.push(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
                 Ok::<bool, std::convert::Infallible>(true)
             });

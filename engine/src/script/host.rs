@@ -475,67 +475,58 @@ fn with_named_vocab<R>(
     })
 }
 
-/// The first of `modules` that the file imports at module level: the module itself or a name
-/// in it (`a.b` for the module `a`, not `ab`).
-fn first_imported<'m>(
-    file: &FileCtx,
-    mut modules: impl Iterator<Item = &'m str>,
-) -> Option<&'m str> {
-    modules.find(|m| semantics::imports_module(file, m))
-}
-
-/// A value as `node.memo` keeps it, and whether it holds nodes: units, booleans, numbers,
+/// Whether `node.memo` may keep a value, and whether it holds nodes: units, booleans, numbers,
 /// characters, strings, nodes of `file`, and arrays and maps of them (nested at most 8 deep).
-/// Nodes become [`KeptNode`]s. An error names what cannot be kept.
-pub(crate) fn detach(
-    v: &Dynamic,
-    file: &Arc<FileCtx>,
-    depth: usize,
-) -> Result<(Dynamic, bool), &'static str> {
+/// An error names what cannot be kept. Checks without copying: most kept values are plain data
+/// and are stored as they are.
+fn keepable(v: &Dynamic, file: &Arc<FileCtx>, depth: usize) -> Result<bool, &'static str> {
     if depth > 8 {
         return Err("nests more than 8 deep");
     }
     if v.is_unit() || v.is_bool() || v.is_int() || v.is_float() || v.is_char() || v.is_string() {
-        return Ok((v.clone(), false));
+        return Ok(false);
     }
     if let Some(n) = v.read_lock::<NodeRef>() {
         return match n.kept_in(file) {
-            Some(k) => Ok((Dynamic::from(k), true)),
+            Some(_) => Ok(true),
             None => Err("holds a node of another file"),
         };
     }
+    let mut nodes = false;
     if let Some(a) = v.read_lock::<Array>() {
-        let mut nodes = false;
-        let mut out = Array::with_capacity(a.len());
         for x in a.iter() {
-            let (x, n) = detach(x, file, depth + 1)?;
-            nodes |= n;
-            out.push(x);
+            nodes |= keepable(x, file, depth + 1)?;
         }
-        return Ok(if nodes {
-            (Dynamic::from_array(out), true)
-        } else {
-            (v.clone(), false)
-        });
+        return Ok(nodes);
     }
     if let Some(m) = v.read_lock::<rhai::Map>() {
-        let mut nodes = false;
-        let mut out = rhai::Map::new();
-        for (k, x) in m.iter() {
-            let (x, n) = detach(x, file, depth + 1)?;
-            nodes |= n;
-            out.insert(k.clone(), x);
+        for x in m.values() {
+            nodes |= keepable(x, file, depth + 1)?;
         }
-        return Ok(if nodes {
-            (Dynamic::from_map(out), true)
-        } else {
-            (v.clone(), false)
-        });
+        return Ok(nodes);
     }
     if v.is::<FileHandle>() {
         return Err("holds a file");
     }
     Err("holds a value that is not data (a function pointer or a host object)")
+}
+
+/// A value [`keepable`] accepted, as the memo of `file` keeps it: its nodes as [`KeptNode`]s.
+fn detach(v: &Dynamic, file: &Arc<FileCtx>) -> Dynamic {
+    if let Some(k) = v.read_lock::<NodeRef>().and_then(|n| n.kept_in(file)) {
+        return Dynamic::from(k);
+    }
+    if let Some(a) = v.read_lock::<Array>() {
+        return Dynamic::from_array(a.iter().map(|x| detach(x, file)).collect());
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        return Dynamic::from_map(
+            m.iter()
+                .map(|(k, x)| (k.clone(), detach(x, file)))
+                .collect(),
+        );
+    }
+    v.clone()
 }
 
 /// A kept value as a predicate sees it: its [`KeptNode`]s as nodes of `file` again.
@@ -707,26 +698,29 @@ pub(super) fn register(e: &mut Engine) {
     // `file.imports.some(|i| i == m || i.starts_with(m + "."))` without building the list
     // of imports as script strings and calling a closure on each, at every match.
     e.register_fn("imported", |f: &mut FileHandle, module: &str| {
-        first_imported(&f.0, std::iter::once(module)).map_or(Dynamic::UNIT, |m| m.into())
+        if semantics::imports_module(&f.0, module) {
+            Dynamic::from(module.to_string())
+        } else {
+            Dynamic::UNIT
+        }
     });
     e.register_fn(
         "imported",
         |f: &mut FileHandle, modules: Array| -> Result<Dynamic, Box<EvalAltResult>> {
-            let names = modules
-                .iter()
-                .map(|m| {
+            // Every entry is checked first, so that a mistake shows whatever the file imports.
+            if let Some(m) = modules.iter().find(|m| !m.is_string()) {
+                return Err(error(format!(
+                    "file.imported([…]): `{m}` is a {}; give module names as strings",
+                    m.type_name()
+                )));
+            }
+            Ok(modules
+                .into_iter()
+                .find(|m| {
                     m.read_lock::<rhai::ImmutableString>()
-                        .map(|s| s.to_string())
-                        .ok_or_else(|| {
-                            error(format!(
-                                "file.imported([…]): `{m}` is a {}; give module names as strings",
-                                m.type_name()
-                            ))
-                        })
+                        .is_some_and(|name| semantics::imports_module(&f.0, &name))
                 })
-                .collect::<Result<Vec<String>, _>>()?;
-            Ok(first_imported(&f.0, names.iter().map(String::as_str))
-                .map_or(Dynamic::UNIT, |m| m.into()))
+                .unwrap_or(Dynamic::UNIT))
         },
     );
     e.register_get("module_name", |f: &mut FileHandle| module_name(&f.0.path));
@@ -746,11 +740,16 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn(
         "memo",
         |n: &mut NodeRef, key: &str, value: Dynamic| -> Result<Dynamic, Box<EvalAltResult>> {
-            let kept = detach(&value, n.file(), 0).map_err(|why| {
+            let nodes = keepable(&value, n.file(), 0).map_err(|why| {
                 error(format!(
                     "node.memo(\"{key}\", …): the value {why}; keep texts, numbers, nodes of this file, and arrays and maps of them"
                 ))
             })?;
+            let kept = if nodes {
+                (detach(&value, n.file()), true)
+            } else {
+                (value.clone(), false)
+            };
             let ns = super::pack_namespace();
             semantics::lock(&n.file().memo).insert((ns, n.node().id(), Box::from(key)), kept);
             Ok(value)
