@@ -26,6 +26,7 @@ use crate::lang::{Language, NAME_BYTE};
 use crate::pack::{self, Detector, Pack, PackSource, Role};
 use crate::query::custom;
 use crate::query::guard::{FieldMemo, Guard, Shallow};
+use crate::query::native::Native;
 use crate::script::Outcome;
 use crate::semantics;
 use crate::suppress;
@@ -777,6 +778,9 @@ struct Group {
     /// The pattern in a form the walk matches without running the query (anchored groups of
     /// one pattern, with guards on).
     shallow: Option<ShallowGroup>,
+    /// The group's pattern when the engine matches it by descending itself (anchored groups
+    /// that are not [`Shallow`]; see `query::native`).
+    native: Option<Native>,
     /// (runs, matches, nanoseconds), counted only when the engine was built with
     /// `count_queries`.
     counts: (
@@ -959,6 +963,12 @@ impl LangPlan {
                         g.guard = Guard::compile(lang, &stripped);
                         g.member_gate = member_gate(dets, &same, &mut roots);
                         g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
+                        if g.shallow.is_none() && g.query.pattern_count() == 1 {
+                            let q = &g.query;
+                            g.native = Native::compile(lang, &stripped, |name| {
+                                q.capture_index_for_name(name)
+                            });
+                        }
                         g.decorated_gate = decorated_gate;
                         g.loop_only = *loop_only;
                     }
@@ -1125,6 +1135,7 @@ impl Group {
             guard: None,
             member_gate: None,
             shallow: None,
+            native: None,
             counts: Default::default(),
         })
     }
@@ -1819,6 +1830,8 @@ impl Engine {
             // they are given without descending from the root. The function index keeps the
             // same path when it rides along.
             let mut own_path: Vec<tree_sitter::Node<'_>> = Vec::new();
+            // The matches of a native pattern on the visited node (see `query::native`).
+            let mut native_out: Vec<Vec<tree_sitter::QueryCapture<'_>>> = Vec::new();
             'walk: loop {
                 let node = tc.node();
                 let kind = usize::from(node.kind_id());
@@ -1894,6 +1907,12 @@ impl Engine {
                                     }),
                                 );
                             }
+                            self.process_match(plan, gi, &file, 0, &caps, Some(&hint), &mut run);
+                        }
+                    } else if let Some(nv) = &g.native {
+                        nv.matches(&mut memo, bytes, &mut native_out);
+                        for caps in native_out.drain(..) {
+                            found += 1;
                             self.process_match(plan, gi, &file, 0, &caps, Some(&hint), &mut run);
                         }
                     } else {

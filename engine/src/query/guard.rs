@@ -21,20 +21,28 @@ use tree_sitter::Node;
 use crate::lang::Language;
 
 /// (predicate name without `#`, capture, string arguments).
-type Preds = Vec<(String, String, Vec<String>)>;
+pub(super) type Preds = Vec<(String, String, Vec<String>)>;
 
 /// The first pattern of a query text, the text predicates read on the way, and whether the
 /// pattern was all of the text.
 fn parse(pattern: &str) -> Option<(Pat, Preds, bool)> {
+    let (pat, preds, whole, _) = parse_all(pattern)?;
+    Some((pat, preds, whole))
+}
+
+/// [`parse`], and whether some predicate was skipped (one with a capture or no argument): a
+/// reader that must understand every predicate ([`super::native`]) refuses such a pattern.
+pub(super) fn parse_all(pattern: &str) -> Option<(Pat, Preds, bool, bool)> {
     let tokens = tokenize(pattern)?;
     let mut p = Parser {
         tokens: &tokens,
         pos: 0,
         preds: Vec::new(),
+        skipped: false,
     };
     let pat = p.pattern()?;
     let whole = p.pos == tokens.len();
-    Some((pat, p.preds, whole))
+    Some((pat, p.preds, whole, p.skipped))
 }
 
 /// A compiled guard for one pattern.
@@ -56,14 +64,14 @@ struct Req {
 }
 
 #[derive(Debug, Clone)]
-enum TextTest {
+pub(super) enum TextTest {
     Eq(String),
     AnyOf(Vec<String>),
     Match(regex::Regex),
 }
 
 impl TextTest {
-    fn holds(&self, text: &str) -> bool {
+    pub(super) fn holds(&self, text: &str) -> bool {
         match self {
             TextTest::Eq(s) => text == s,
             TextTest::AnyOf(v) => v.iter().any(|s| s == text),
@@ -247,7 +255,12 @@ impl Shallow {
 /// The children of one anchor node by field, looked up once for all guards tried on it: most
 /// patterns that start on a call ask for its `function` and `arguments`.
 pub(crate) struct FieldMemo<'t> {
-    node: Node<'t>,
+    pub(super) node: Node<'t>,
+    /// The named children of nodes the native matcher descended into, with their field ids
+    /// (0: none), by node id: the patterns tried on one anchor mostly descend the same way (the
+    /// four model patterns of a class all read its body's statements).
+    pub(super) kids: Vec<(usize, Vec<(Node<'t>, u16)>)>,
+    pub(super) cursor: Option<tree_sitter::TreeCursor<'t>>,
     seen: Vec<(u16, Option<Node<'t>>)>,
     /// (field of the node, field of that child, the grandchild).
     seen2: Vec<(u16, u16, Option<Node<'t>>)>,
@@ -257,6 +270,8 @@ impl<'t> FieldMemo<'t> {
     pub(crate) fn new(node: Node<'t>) -> FieldMemo<'t> {
         FieldMemo {
             node,
+            kids: Vec::new(),
+            cursor: None,
             seen: Vec::new(),
             seen2: Vec::new(),
         }
@@ -293,6 +308,7 @@ pub(crate) fn callee_captures(pattern: &str) -> Vec<String> {
         tokens: &tokens,
         pos: 0,
         preds: Vec::new(),
+        skipped: false,
     };
     let Some(mut pat) = p.pattern() else {
         return Vec::new();
@@ -500,7 +516,7 @@ fn is_word(c: char) -> bool {
 }
 
 #[derive(Debug)]
-enum Pat {
+pub(super) enum Pat {
     /// `(kind children…)`; `kind` `_` is any named node.
     Node {
         kind: String,
@@ -529,7 +545,7 @@ enum Pat {
 }
 
 #[derive(Debug)]
-enum Child {
+pub(super) enum Child {
     Field(String, Pat),
     Pos(Pat),
     Anchor,
@@ -540,6 +556,8 @@ struct Parser<'a> {
     tokens: &'a [Tok],
     pos: usize,
     preds: Preds,
+    /// A predicate was read past without being kept.
+    skipped: bool,
 }
 
 impl Parser<'_> {
@@ -594,6 +612,7 @@ impl Parser<'_> {
                         let capture = match self.next()? {
                             Tok::Capture(c) => c,
                             _ => {
+                                self.skipped = true;
                                 self.skip_to_close()?;
                                 return Some(None);
                             }
@@ -605,6 +624,7 @@ impl Parser<'_> {
                                 Tok::Str(s) => args.push(s),
                                 // A capture or anything else as argument: not a text test.
                                 _ => {
+                                    self.skipped = true;
                                     self.skip_to_close()?;
                                     return Some(None);
                                 }
@@ -669,7 +689,8 @@ impl Parser<'_> {
                             }
                         }
                         // Captures on a group (rare) constrain nothing here.
-                        let (_, quantified) = self.suffix();
+                        let (captures, quantified) = self.suffix();
+                        self.skipped |= !captures.is_empty();
                         Some(Some(Pat::Group { items, quantified }))
                     }
                 }
@@ -728,10 +749,10 @@ impl Parser<'_> {
 // Patterns to requirements
 // ---------------------------------------------------------------------------------------------
 
-struct Compiler<'a> {
-    lang: Language,
-    grammar: tree_sitter::Language,
-    tests: &'a BTreeMap<String, Vec<TextTest>>,
+pub(super) struct Compiler<'a> {
+    pub(super) lang: Language,
+    pub(super) grammar: tree_sitter::Language,
+    pub(super) tests: &'a BTreeMap<String, Vec<TextTest>>,
 }
 
 impl Compiler<'_> {
@@ -846,7 +867,7 @@ impl Compiler<'_> {
 
     /// The ids of the kinds named `name`; `None` for `_`, supertypes and unknown names (no
     /// constraint: the query reports unknown names itself).
-    fn kind_ids(&self, name: &str, named: bool) -> Option<Vec<u16>> {
+    pub(super) fn kind_ids(&self, name: &str, named: bool) -> Option<Vec<u16>> {
         if named && name == "_" {
             return None;
         }
@@ -865,7 +886,7 @@ impl Compiler<'_> {
     }
 
     /// Whether nodes of `kind` may have several children in `field` (node-types.json).
-    fn multiple(&self, kind: &str, field: &str) -> bool {
+    pub(super) fn multiple(&self, kind: &str, field: &str) -> bool {
         multiple_fields(self.lang).contains(&(kind.to_string(), field.to_string()))
             || !known_fields(self.lang).contains(&(kind.to_string(), field.to_string()))
     }

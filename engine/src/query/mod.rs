@@ -2,3 +2,4 @@
 
 pub(crate) mod custom;
 pub(crate) mod guard;
+pub(crate) mod native;
