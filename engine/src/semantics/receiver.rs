@@ -716,30 +716,30 @@ fn walk_statements<'t>(block: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
         let mut c = n.walk();
         let kids: Vec<_> = n.named_children(&mut c).collect();
         for k in kids.into_iter().rev() {
-            match k.kind_str() {
-                "function_definition"
-                | "class_definition"
-                | "decorated_definition"
-                | "lambda"
-                | "func_literal"
-                | "function_declaration"
-                | "method_declaration"
-                | "function_expression"
-                | "arrow_function"
-                | "method_definition"
-                | "class_declaration"
-                | "class" => {
-                    // Nested scope: only its name binds here (handled by callers if needed).
-                    f(k);
-                }
-                _ => {
-                    f(k);
-                    stack.push(k);
-                }
+            f(k);
+            // A nested scope: only its name binds here (handled by callers if needed).
+            if !NESTED_SCOPES.contains(&k.kind_str()) {
+                stack.push(k);
             }
         }
     }
 }
+
+/// The kinds [`walk_statements`] and [`binding_index`] visit without going below them.
+const NESTED_SCOPES: &[&str] = &[
+    "function_definition",
+    "class_definition",
+    "decorated_definition",
+    "lambda",
+    "func_literal",
+    "function_declaration",
+    "method_declaration",
+    "function_expression",
+    "arrow_function",
+    "method_definition",
+    "class_declaration",
+    "class",
+];
 
 /// Every site in one scope (a function or the module) that binds `name`.
 fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'t>> {
@@ -920,8 +920,16 @@ fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<Binding
         return Arc::clone(v);
     }
     let mut index: BindingIndex = BindingIndex::default();
-    walk_statements(body, &mut |n| {
-        let target = match n.kind_str() {
+    // Off the function's unit when it is listed (`FileCtx::walk_pruned`), which most are by
+    // then: a walk of its own with a list of children per node cost ~400,000 instructions a
+    // scope on prefect.
+    file.walk_pruned(body, |n| {
+        if !n.is_named() {
+            return false;
+        }
+        let kind = n.kind_str();
+        let nested = NESTED_SCOPES.contains(&kind);
+        let target = match kind {
             "assignment"
             | "for_statement"
             | "for_in_clause"
@@ -932,7 +940,7 @@ fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<Binding
             "import_statement" | "import_from_statement" | "var_spec" => Some(n),
             _ => None,
         };
-        let Some(t) = target else { return };
+        let Some(t) = target else { return !nested };
         let entry = (n.start_byte(), n.end_byte(), n.kind_id());
         let mut leaf = |l: Node<'_>| {
             if l.child_count() == 0 && l.is_named() {
@@ -947,6 +955,7 @@ fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<Binding
             leaf(l);
             Ok(true)
         });
+        !nested
     });
     let index = Arc::new(index);
     super::lock(&file.binding_index_cache).insert(scope.id(), Arc::clone(&index));
