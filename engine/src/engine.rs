@@ -1809,8 +1809,9 @@ impl Engine {
         if walk {
             let mut qc = QueryCursor::new();
             qc.set_max_start_depth(Some(0));
-            let mut tc = root.walk();
-            let mut depth = 0u32;
+            // The file's node table (one walk, kept for the predicates: their nodes' ancestors
+            // and descendants are read off it).
+            let table = file.table();
             // Enclosing functions, outermost first: (depth, is a coroutine, the decorator gates
             // it passes as bits), and the nodes.
             let mut functions: Vec<(u32, bool, u64)> = Vec::new();
@@ -1825,29 +1826,28 @@ impl Engine {
                 .as_ref()
                 .filter(|_| !broken)
                 .map(|m| m.cursor(bytes));
-            // The path from the root to the visited node, handed to the file before a match is
-            // handled (`FileCtx::set_walk_path`): predicates then find the ancestors of the nodes
-            // they are given without descending from the root. The function index keeps the
-            // same path when it rides along.
-            let mut own_path: Vec<tree_sitter::Node<'_>> = Vec::new();
             // The matches of a native pattern on the visited node (see `query::native`).
             let mut native_out: Vec<Vec<tree_sitter::QueryCapture<'_>>> = Vec::new();
-            'walk: loop {
-                let node = tc.node();
+            let mut i = 0;
+            while let Some(&node) = table.nodes.get(i) {
+                let depth = table.depth[i];
+                // Leave the functions and loops that end before this node.
+                while functions.last().is_some_and(|f| f.0 >= depth) {
+                    functions.pop();
+                    function_nodes.pop();
+                }
+                while loops.last().is_some_and(|&l| l >= depth) {
+                    loops.pop();
+                }
                 let kind = usize::from(node.kind_id());
                 let in_async = functions.last().is_some_and(|f| f.1);
                 // Below a loop, with no function boundary in between.
                 let in_loop = loops
                     .last()
                     .is_some_and(|&l| functions.last().is_none_or(|f| l > f.0));
-                match indexer.as_mut() {
-                    Some(ix) => ix.enter(node, depth),
-                    None => {
-                        own_path.truncate(depth as usize);
-                        own_path.push(node);
-                    }
+                if let Some(ix) = indexer.as_mut() {
+                    ix.enter(node, depth);
                 }
-                let mut path_handed = false;
                 let mut memo = FieldMemo::new(node);
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
@@ -1877,10 +1877,6 @@ impl Engine {
                                 continue;
                             }
                         }
-                    }
-                    if !path_handed {
-                        path_handed = true;
-                        file.set_walk_path(indexer.as_ref().map_or(&own_path[..], |ix| ix.path()));
                     }
                     let hint = custom::Hint {
                         anchor: node,
@@ -1963,6 +1959,8 @@ impl Engine {
                 // Nor are the children of an opaque node (an import, a plain string) visited.
                 // (`get`: an `ERROR` node's kind id is outside the grammar's tables.)
                 let children = node.child_count();
+                // Into the node's children, or past them when it has none worth visiting
+                // (opaque, only tokens, or no marker of a pattern in its text).
                 if children > 0
                     && !plan
                         .opaque
@@ -1978,26 +1976,11 @@ impl Engine {
                             _ => true,
                         }
                     })
-                    && tc.goto_first_child()
                 {
-                    depth += 1;
-                    continue;
-                }
-                loop {
-                    if tc.goto_next_sibling() {
-                        break;
-                    }
-                    if !tc.goto_parent() {
-                        break 'walk;
-                    }
-                    depth -= 1;
-                }
-                while functions.last().is_some_and(|f| f.0 >= depth) {
-                    functions.pop();
-                    function_nodes.pop();
-                }
-                while loops.last().is_some_and(|&l| l >= depth) {
-                    loops.pop();
+                    i += 1;
+                } else {
+                    // Past the node's descendants.
+                    i += node.descendant_count();
                 }
             }
         }

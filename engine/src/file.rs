@@ -52,18 +52,8 @@ pub struct FileCtx {
     #[allow(clippy::type_complexity)]
     identifier_cache:
         Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<Node<'static>>>>>>,
-    /// Every node of a unit (a function that no other function encloses), the unit first, in
-    /// the order [`crate::semantics::walk_below`] visits them, by the unit's node id: see
-    /// [`FileCtx::below`].
-    unit_cache: Mutex<crate::FastMap<usize, Arc<Vec<Node<'static>>>>>,
-    /// Parent links by node id, as [`crate::semantics::ancestors`] finds them.
-    parent_cache: Mutex<crate::FastMap<usize, Node<'static>>>,
-    /// The dispatching walk's path to the node whose matches are being handled, root first
-    /// (empty outside the walk): [`crate::semantics::ancestors`] reads the ancestors of a
-    /// predicate's nodes off it instead of descending from the root.
-    walk_path: Mutex<Vec<Node<'static>>>,
-    /// The root's children, for [`FileCtx::top_level`].
-    top_level: OnceLock<Vec<Node<'static>>>,
+    /// Every node of the file in document order, with parent links: see [`NodeTable`].
+    table: OnceLock<NodeTable>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
     /// id, key), with whether they hold nodes. Nodes are kept without their file handle
     /// (`script::host::detach`, `KeptNode`): a handle would keep the file alive in a cycle.
@@ -122,12 +112,9 @@ impl FileCtx {
             span_cache: Mutex::new(crate::FastMap::default()),
             line_starts: OnceLock::new(),
             knowledge: OnceLock::new(),
-            top_level: OnceLock::new(),
+            table: OnceLock::new(),
             descendants_cache: Mutex::new(crate::FastMap::default()),
             memo: Mutex::new(crate::FastMap::default()),
-            parent_cache: Mutex::new(crate::FastMap::default()),
-            unit_cache: Mutex::new(crate::FastMap::default()),
-            walk_path: Mutex::new(Vec::new()),
             identifier_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
             target_cache: Mutex::new(crate::FastMap::default()),
@@ -178,105 +165,11 @@ impl FileCtx {
         l.strip_suffix('\r').unwrap_or(l)
     }
 
-    /// The children of the root node (a module's statements), in order, listed once per file.
-    pub(crate) fn top_level(&self) -> &[Node<'_>] {
-        self.top_level.get_or_init(|| {
-            let root = self.tree.root_node();
-            let mut c = root.walk();
-            root.children(&mut c)
-                // SAFETY: the nodes point into `self.tree`, which `self` owns and never
-                // mutates; they are handed out only with the lifetime of `&self` (see NodeRef).
-                .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) })
-                .collect()
-        })
-    }
-
-    /// The parent of `node` when a descent has already found it.
-    pub(crate) fn parent_link(&self, node: Node<'_>) -> Option<Node<'_>> {
-        crate::semantics::lock(&self.parent_cache)
-            .get(&node.id())
-            .copied()
-    }
-
-    /// Follows known parent links up from `node`, pushing each parent on `chain`; returns the
-    /// last node reached (the root when every link was known).
-    pub(crate) fn known_ancestors<'t>(
-        &'t self,
-        node: Node<'t>,
-        chain: &mut Vec<Node<'t>>,
-    ) -> Node<'t> {
-        let links = crate::semantics::lock(&self.parent_cache);
-        let mut cur = node;
-        while let Some(p) = links.get(&cur.id()) {
-            chain.push(*p);
-            cur = *p;
-        }
-        cur
-    }
-
-    /// Hands the walk's current path (root first) to later ancestor queries; an empty slice
-    /// clears it.
-    pub(crate) fn set_walk_path(&self, path: &[Node<'_>]) {
-        let mut p = crate::semantics::lock(&self.walk_path);
-        p.clear();
-        // SAFETY: the nodes point into `self.tree` (the walk runs over this file's tree), which
-        // `self` owns and never mutates; they are handed out only with the lifetime of `&self`.
-        p.extend(
-            path.iter()
-                .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(*n) }),
-        );
-    }
-
-    /// The ancestors of `node` (nearest first) as the walk's path gives them: the nodes above
-    /// it on the path when it is on the path, else the descent from the deepest path node that
-    /// holds it followed by the path above that node. `None` when no path node below the root
-    /// holds it (the caller then descends from the root).
-    pub(crate) fn ancestors_by_path<'t>(&'t self, node: Node<'t>) -> Option<Vec<Node<'t>>> {
-        let path = crate::semantics::lock(&self.walk_path);
-        let (start, end) = (node.start_byte(), node.end_byte());
-        for (j, top) in path.iter().enumerate().skip(1).rev() {
-            if top.id() == node.id() {
-                return Some(path[..j].iter().rev().copied().collect());
-            }
-            if top.start_byte() > start || top.end_byte() < end {
-                continue;
-            }
-            // Descend from `top` to `node`; a node merely touching `top`'s range is not below
-            // it, and the descent then fails. `between`: the nodes strictly between, top first.
-            let mut between = Vec::new();
-            let mut cur = *top;
-            let reached = loop {
-                match cur.child_with_descendant(node) {
-                    Some(next) if next.id() == node.id() => break true,
-                    Some(next) => {
-                        between.push(next);
-                        cur = next;
-                    }
-                    None => break false,
-                }
-            };
-            if !reached {
-                continue;
-            }
-            let mut below: Vec<Node<'t>> = between.into_iter().rev().collect();
-            below.extend(path[..=j].iter().rev().copied());
-            return Some(below);
-        }
-        None
-    }
-
-    /// Keeps the parent links of a descent: `chain` holds the ancestors of `node`, nearest first.
-    pub(crate) fn remember_parents(&self, node: Node<'_>, chain: &[Node<'_>]) {
-        let mut links = crate::semantics::lock(&self.parent_cache);
-        let mut child = node;
-        for p in chain {
-            // SAFETY: the nodes point into `self.tree`, which `self` owns and never mutates;
-            // they are handed out only with the lifetime of `&self` (see NodeRef).
-            links.insert(child.id(), unsafe {
-                std::mem::transmute::<Node<'_>, Node<'static>>(*p)
-            });
-            child = *p;
-        }
+    /// The file's [`NodeTable`], built by one walk of the tree on first use (the engine's
+    /// dispatching walk reads it, so a checked file has it from the start).
+    pub(crate) fn table(&self) -> &NodeTable {
+        self.table
+            .get_or_init(|| NodeTable::build(self.tree.root_node()))
     }
 
     /// Runs `f` on the identifiers named `name` at and below `scope`, in document order. `list`
@@ -302,10 +195,9 @@ impl FileCtx {
     }
 
     /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,
-    /// listed on the first request (off the node's unit, [`FileCtx::below`]) and kept for the
-    /// file: predicates of several
-    /// detectors ask for the calls (assignments, returns …) of the same function at every match
-    /// inside it.
+    /// listed on the first request (off the node table, [`FileCtx::below`]) and kept for the
+    /// file: predicates of several detectors ask for the calls (assignments, returns …) of the
+    /// same function at every match inside it.
     pub(crate) fn with_descendants<R>(
         &self,
         node: Node<'_>,
@@ -330,8 +222,7 @@ impl FileCtx {
     }
 
     /// Runs `f` on every node below `node` (and `node` itself with `and_self`) in the order of
-    /// [`crate::semantics::walk_below`]: off the node's unit ([`FileCtx::below`]) when it lies
-    /// in a function, else by a walk.
+    /// [`crate::semantics::walk_below`], off the node table ([`FileCtx::below`]).
     fn each_below(&self, node: Node<'_>, and_self: bool, mut f: impl FnMut(Node<'static>)) {
         if and_self {
             // SAFETY: the node points into `self.tree` (the caller names a node of this file),
@@ -346,20 +237,20 @@ impl FileCtx {
     }
 
     /// Runs `enter` on every node below `node` in the order of [`crate::semantics::walk_below`],
-    /// going below a node only when `enter` returns true for it: off the node's unit
-    /// ([`FileCtx::below`]) when it lies in a function, skipping a refused node's descendants
-    /// there, else by a walk. For analyses of one function that leave nested functions out (its
-    /// transaction spans): the unit is most often listed already for another predicate.
+    /// going below a node only when `enter` returns true for it: off the node table
+    /// ([`FileCtx::below`]), skipping a refused node's descendants (a walk for a node of another
+    /// tree). For analyses of one function that leave nested functions out (its transaction
+    /// spans, its binding statements).
     pub(crate) fn walk_pruned(&self, node: Node<'_>, mut enter: impl FnMut(Node<'static>) -> bool) {
         // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
         // of this file), which `self` owns and never mutates; they are handed out only with the
         // lifetime of `&self` (see NodeRef).
         let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
-        if let Some((unit, at)) = self.below(node) {
+        if let Some((nodes, at)) = self.below(node) {
             let end = at + node.descendant_count();
             let mut i = at + 1;
             while i < end {
-                let n = unit[i];
+                let n = nodes[i];
                 i += if enter(n) { 1 } else { n.descendant_count() };
             }
             return;
@@ -371,45 +262,17 @@ impl FileCtx {
         });
     }
 
-    /// The nodes of the unit holding `node` (the outermost function around it, or the node
-    /// itself when it is such a function) and the node's place among them: the node's
-    /// descendants are the next `descendant_count() - 1`. `None` outside functions.
+    /// The file's nodes in document order and the place of `node` among them: its descendants
+    /// are the next `descendant_count() - 1` ([`NodeTable`]). `None` for a node of another tree.
     ///
     /// Why: predicates of several detectors list the calls, identifiers or assignments of the
     /// same function, each for its own scope node (the function, its body, a nested function),
     /// and each list was a walk of the scope with a tree cursor, several hundred instructions a
-    /// node. One walk per unit now serves every scope inside it.
-    pub(crate) fn below(&self, node: Node<'_>) -> Option<(Arc<Vec<Node<'static>>>, usize)> {
-        // SAFETY: as in `walk_pruned`.
-        let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
-        let lang = self.language;
-        let chain = crate::semantics::ancestors(self, node);
-        let unit = chain
-            .iter()
-            .rev()
-            .copied()
-            .find(|a| crate::semantics::is_function(lang, *a))
-            .or_else(|| crate::semantics::is_function(lang, node).then_some(node))?;
-        // SAFETY: as in `walk_pruned`.
-        let unit = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(unit) };
-        let nodes = cached(&self.unit_cache, unit.id(), || {
-            let mut v = vec![unit];
-            let _ = crate::semantics::walk_below(unit, |n| {
-                // SAFETY: as in `walk_pruned`.
-                v.push(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) });
-                Ok::<bool, std::convert::Infallible>(true)
-            });
-            v
-        });
-        let start = node.start_byte();
-        let mut at = nodes.partition_point(|n| n.start_byte() < start);
-        while at < nodes.len() && nodes[at].start_byte() == start {
-            if nodes[at].id() == node.id() {
-                return (at + node.descendant_count() <= nodes.len()).then_some((nodes, at));
-            }
-            at += 1;
-        }
-        None
+    /// node. The table serves every scope of the file.
+    pub(crate) fn below(&self, node: Node<'_>) -> Option<(&[Node<'static>], usize)> {
+        let table = self.table();
+        let at = table.index_of(node)?;
+        (at + node.descendant_count() <= table.nodes.len()).then_some((&table.nodes[..], at))
     }
 
     /// How many of the 1-based lines `from..=to` hold code: neither blank nor only a comment
@@ -426,6 +289,92 @@ impl FileCtx {
     pub(crate) fn bindings(&self) -> &Bindings {
         self.module_bindings
             .get_or_init(|| crate::semantics::module_bindings(self))
+    }
+}
+
+/// Every node of a file (named and anonymous, as a tree cursor visits them) in document order,
+/// with the index of each one's parent and its depth.
+///
+/// tree-sitter keeps no parent pointers (`Node::parent` descends from the root every time) and
+/// steps from node to node through the grammar's hidden nodes (several hundred instructions a
+/// step). One walk per file now serves everything that needed either: the engine's dispatching
+/// walk iterates the table; a node's descendants are the slice after it (`descendant_count`);
+/// its ancestors follow the parent indices. Before, each function's nodes were listed by a walk
+/// of their own and parent links were found by descents from the root (and kept in a hash map),
+/// which together cost about as much as the dispatching walk. A node is found in the table by a
+/// binary search on its start byte: in document order start bytes never decrease.
+pub(crate) struct NodeTable {
+    pub(crate) nodes: Vec<Node<'static>>,
+    /// The index of each node's parent (`u32::MAX` at the root).
+    pub(crate) parent: Vec<u32>,
+    /// The depth of each node (0 at the root).
+    pub(crate) depth: Vec<u32>,
+}
+
+impl NodeTable {
+    fn build(root: Node<'_>) -> NodeTable {
+        // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it
+        // never mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
+        let keep = |n: Node<'_>| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
+        let count = root.descendant_count();
+        let mut nodes = Vec::with_capacity(count);
+        let mut parent = Vec::with_capacity(count);
+        let mut depth = Vec::with_capacity(count);
+        nodes.push(keep(root));
+        parent.push(u32::MAX);
+        depth.push(0);
+        // The indices of the nodes on the cursor's path above its node.
+        let mut path: Vec<u32> = Vec::new();
+        let mut c = root.walk();
+        'walk: loop {
+            // A leaf has no children: asking the node costs less than asking the cursor.
+            if nodes.last().is_some_and(|n| n.child_count() > 0) && c.goto_first_child() {
+                path.push(nodes.len() as u32 - 1);
+            } else {
+                loop {
+                    if c.goto_next_sibling() {
+                        break;
+                    }
+                    if !c.goto_parent() {
+                        break 'walk;
+                    }
+                    path.pop();
+                }
+            }
+            let Some(&p) = path.last() else {
+                break;
+            };
+            nodes.push(keep(c.node()));
+            parent.push(p);
+            depth.push(path.len() as u32);
+        }
+        NodeTable {
+            nodes,
+            parent,
+            depth,
+        }
+    }
+
+    /// The index of `node`, or `None` when it is not a node of this table's tree.
+    pub(crate) fn index_of(&self, node: Node<'_>) -> Option<usize> {
+        let start = node.start_byte();
+        let mut i = self.nodes.partition_point(|n| n.start_byte() < start);
+        while let Some(n) = self.nodes.get(i) {
+            if n.start_byte() != start {
+                return None;
+            }
+            if n.id() == node.id() {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The parent of the node at `i`.
+    pub(crate) fn parent_of(&self, i: usize) -> Option<usize> {
+        let p = self.parent[i];
+        (p != u32::MAX).then_some(p as usize)
     }
 }
 

@@ -805,11 +805,6 @@ impl<'t> Indexer<'t> {
         }
     }
 
-    /// The walk's current path, root first (the visited node last).
-    pub(crate) fn path(&self) -> &[Node<'t>] {
-        &self.path
-    }
-
     fn parent(&self) -> Option<Node<'t>> {
         let n = self.path.len();
         (n >= 2).then(|| self.path[n - 2])

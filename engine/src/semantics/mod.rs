@@ -328,85 +328,35 @@ pub(crate) fn walk_below<'t, E>(
     }
 }
 
-/// The ancestors of a node, nearest first.
-///
-/// tree-sitter stores no parent pointers: `Node::parent` descends from the root each time, so a
-/// walk up by repeated `parent()` costs O(depth²) child scans. This descends once, from the root
-/// towards the node (`child_with_descendant`), which costs the same as a single `parent()` call,
-/// and keeps every parent link it finds in the file (`FileCtx::remember_parents`): predicates walk
-/// up from the nodes of one statement again and again (`u.parent`, `p.parent.kind`, the
-/// enclosing function of every call in it), and the links they share are then hash lookups.
-///
-/// Inside the dispatching walk, the walk's path to the current match is known
-/// ([`FileCtx::ancestors_by_path`]): the descent then starts at the deepest path node that
-/// holds the node, and the path gives the rest.
-///
-/// The first step, from the root to the top-level statement holding the node, is a binary
-/// search over the module's statements ([`FileCtx::top_level`]): `child_with_descendant` scans
-/// children one by one, and at the root of a long module that scan was most of the cost.
+/// The ancestors of a node, nearest first, off the file's node table ([`FileCtx::table`]):
+/// tree-sitter stores no parent pointers, and `Node::parent` descends from the root each time.
 pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
-    let root = file.tree.root_node();
-    let mut chain = Vec::new();
-    // Known links first.
-    let cur = file.known_ancestors(node, &mut chain);
-    if cur.id() == root.id() {
+    let table = file.table();
+    let Some(mut i) = table.index_of(node) else {
+        // Not a node of this file's tree (a caller's mistake): tree-sitter's own links.
+        let mut chain = Vec::new();
+        let mut cur = node;
+        while let Some(p) = cur.parent() {
+            chain.push(p);
+            cur = p;
+        }
         return chain;
+    };
+    let mut chain = Vec::with_capacity(table.depth[i] as usize);
+    while let Some(p) = table.parent_of(i) {
+        chain.push(table.nodes[p]);
+        i = p;
     }
-    // Inside the dispatching walk, most nodes a predicate asks about lie below its path.
-    if let Some(rest) = file.ancestors_by_path(cur) {
-        chain.extend(rest);
-        return chain;
-    }
-    let rest = descend_to(file, cur);
-    file.remember_parents(cur, &rest);
-    chain.extend(rest);
     chain
 }
 
-/// The parent of a node (`None` at the root): a known link, else [`ancestors`], whose links
-/// are then kept. A predicate that asks for a node's parent mostly goes on up (`.parent` in a
-/// loop, to the statement or the function): without the links, each step would find all the
-/// ancestors again, for one of them.
+/// The parent of a node (`None` at the root), off the file's node table.
 pub fn parent_of<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
-    if let Some(p) = file.parent_link(node) {
-        return Some(p);
+    let table = file.table();
+    match table.index_of(node) {
+        Some(i) => table.parent_of(i).map(|p| table.nodes[p]),
+        None => node.parent(),
     }
-    let chain = ancestors(file, node);
-    file.remember_parents(node, &chain);
-    chain.first().copied()
-}
-
-/// The ancestors of `node` found by descending from the root, nearest first.
-fn descend_to<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
-    let mut chain = Vec::new();
-    let root = file.tree.root_node();
-    if root.id() == node.id() {
-        return chain;
-    }
-    let mut cur = root;
-    let tops = file.top_level();
-    let i = tops.partition_point(|t| t.start_byte() <= node.start_byte());
-    // Zero-width and adjacent statements: a few candidates before the split point.
-    for t in tops[..i].iter().rev().take(3) {
-        if t.id() == node.id() {
-            return vec![root];
-        }
-        if t.end_byte() >= node.end_byte() && t.child_with_descendant(node).is_some() {
-            chain.push(root);
-            cur = *t;
-            break;
-        }
-    }
-    // `child_with_descendant` returns the child on the path to `node`, or `node` itself.
-    while let Some(next) = cur.child_with_descendant(node) {
-        chain.push(cur);
-        if next.id() == node.id() {
-            break;
-        }
-        cur = next;
-    }
-    chain.reverse();
-    chain
 }
 
 /// The nearest enclosing function boundary (CHECKS.md §3.4), `None` at module level.
