@@ -1848,7 +1848,7 @@ impl Engine {
                 if let Some(ix) = indexer.as_mut() {
                     ix.enter(node, depth);
                 }
-                let mut memo = FieldMemo::new(node);
+                let mut memo = FieldMemo::in_table(table, i);
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
                     if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop) {

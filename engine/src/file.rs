@@ -309,10 +309,14 @@ pub(crate) struct NodeTable {
     pub(crate) parent: Vec<u32>,
     /// The depth of each node (0 at the root).
     pub(crate) depth: Vec<u32>,
+    /// The field each node is in under its parent (0: none), as the cursor tells it: the
+    /// anchored patterns' guards and the native matcher read children by field off the table
+    /// instead of asking tree-sitter, which scans the children for each lookup.
+    pub(crate) field: Vec<u16>,
 }
 
 impl NodeTable {
-    fn build(root: Node<'_>) -> NodeTable {
+    pub(crate) fn build(root: Node<'_>) -> NodeTable {
         // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it
         // never mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
         let keep = |n: Node<'_>| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
@@ -320,9 +324,11 @@ impl NodeTable {
         let mut nodes = Vec::with_capacity(count);
         let mut parent = Vec::with_capacity(count);
         let mut depth = Vec::with_capacity(count);
+        let mut field = Vec::with_capacity(count);
         nodes.push(keep(root));
         parent.push(u32::MAX);
         depth.push(0);
+        field.push(0);
         // The indices of the nodes on the cursor's path above its node.
         let mut path: Vec<u32> = Vec::new();
         let mut c = root.walk();
@@ -347,12 +353,32 @@ impl NodeTable {
             nodes.push(keep(c.node()));
             parent.push(p);
             depth.push(path.len() as u32);
+            field.push(c.field_id().map_or(0, |f| f.get()));
         }
         NodeTable {
             nodes,
             parent,
             depth,
+            field,
         }
+    }
+
+    /// The indices of the children of the node at `i` (named and anonymous), in order.
+    pub(crate) fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = i + self.nodes[i].descendant_count();
+        let mut j = i + 1;
+        std::iter::from_fn(move || {
+            (j < end).then(|| {
+                let at = j;
+                j += self.nodes[at].descendant_count();
+                at
+            })
+        })
+    }
+
+    /// The index of the first child of the node at `i` in field `f`.
+    pub(crate) fn child_by_field(&self, i: usize, f: u16) -> Option<usize> {
+        self.children(i).find(|&j| self.field[j] == f)
     }
 
     /// The index of `node`, or `None` when it is not a node of this table's tree.

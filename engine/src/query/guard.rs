@@ -252,16 +252,25 @@ impl Shallow {
     }
 }
 
+/// A node and its index in the file's node table, when known.
+pub(super) type Placed<'t> = (Node<'t>, Option<usize>);
+
 /// The children of one anchor node by field, looked up once for all guards tried on it: most
-/// patterns that start on a call ask for its `function` and `arguments`.
+/// patterns that start on a call ask for its `function` and `arguments`. Off the file's node
+/// table when the walk hands it over (the anchor's index in it), which reads a child by field
+/// from an array where tree-sitter scans the node's children at every lookup.
 pub(crate) struct FieldMemo<'t> {
     pub(super) node: Node<'t>,
+    /// The file's node table and the node's index in it.
+    pub(super) table: Option<(&'t crate::file::NodeTable, usize)>,
     /// The named children of nodes the native matcher descended into, with their field ids
-    /// (0: none), by node id: the patterns tried on one anchor mostly descend the same way (the
-    /// four model patterns of a class all read its body's statements).
-    pub(super) kids: Vec<(usize, Vec<(Node<'t>, u16)>)>,
+    /// (0: none) and table indices, by node id: the patterns tried on one anchor mostly descend
+    /// the same way (the four model patterns of a class all read its body's statements).
+    #[allow(clippy::type_complexity)]
+    pub(super) kids: Vec<(usize, Vec<(Node<'t>, u16, Option<usize>)>)>,
     pub(super) cursor: Option<tree_sitter::TreeCursor<'t>>,
-    seen: Vec<(u16, Option<Node<'t>>)>,
+    /// (field, the child).
+    seen: Vec<(u16, Option<Placed<'t>>)>,
     /// (field of the node, field of that child, the grandchild).
     seen2: Vec<(u16, u16, Option<Node<'t>>)>,
 }
@@ -270,10 +279,19 @@ impl<'t> FieldMemo<'t> {
     pub(crate) fn new(node: Node<'t>) -> FieldMemo<'t> {
         FieldMemo {
             node,
+            table: None,
             kids: Vec::new(),
             cursor: None,
             seen: Vec::new(),
             seen2: Vec::new(),
+        }
+    }
+
+    /// The memo of the node at index `i` of a file's node table.
+    pub(crate) fn in_table(table: &'t crate::file::NodeTable, i: usize) -> FieldMemo<'t> {
+        FieldMemo {
+            table: Some((table, i)),
+            ..FieldMemo::new(table.nodes[i])
         }
     }
 
@@ -282,18 +300,31 @@ impl<'t> FieldMemo<'t> {
         if let Some((_, _, g)) = self.seen2.iter().find(|(a, b, _)| *a == f1 && *b == f2) {
             return *g;
         }
-        let g = child.child_by_field_id(f2);
+        let at = self
+            .seen
+            .iter()
+            .find(|(f, _)| *f == f1)
+            .and_then(|(_, c)| c.and_then(|(_, at)| at));
+        let g = match (self.table, at) {
+            (Some((table, _)), Some(j)) => table.child_by_field(j, f2).map(|k| table.nodes[k]),
+            _ => child.child_by_field_id(f2),
+        };
         self.seen2.push((f1, f2, g));
         g
     }
 
     pub(crate) fn child(&mut self, field: u16) -> Option<Node<'t>> {
         if let Some((_, c)) = self.seen.iter().find(|(f, _)| *f == field) {
-            return *c;
+            return c.map(|(n, _)| n);
         }
-        let c = self.node.child_by_field_id(field);
+        let c = match self.table {
+            Some((table, i)) => table
+                .child_by_field(i, field)
+                .map(|j| (table.nodes[j], Some(j))),
+            None => self.node.child_by_field_id(field).map(|n| (n, None)),
+        };
         self.seen.push((field, c));
-        c
+        c.map(|(n, _)| n)
     }
 }
 
@@ -970,6 +1001,7 @@ mod tests {
         let guard = Guard::compile(lang, pattern);
         let query = tree_sitter::Query::new(&lang.grammar(), pattern).unwrap();
         let tree = crate::engine::parse(lang, source).unwrap();
+        let table = crate::file::NodeTable::build(tree.root_node());
         // Every node: the guard may pass where the query fails, never the reverse.
         let mut passed = 0;
         let mut matched = 0;
@@ -981,6 +1013,16 @@ mod tests {
             let ok = guard
                 .as_ref()
                 .is_none_or(|g| g.holds(&mut FieldMemo::new(node), source.as_bytes()));
+            // The same answer off the file's node table, as the walk asks.
+            let at = table.index_of(node).unwrap();
+            assert_eq!(
+                ok,
+                guard.as_ref().is_none_or(|g| {
+                    g.holds(&mut FieldMemo::in_table(&table, at), source.as_bytes())
+                }),
+                "{pattern} at {}",
+                node.to_sexp()
+            );
             use tree_sitter::StreamingIterator;
             let mut m = qc.matches(&query, node, source.as_bytes());
             let hit = m.next().is_some();

@@ -29,7 +29,7 @@
 use std::collections::BTreeMap;
 use tree_sitter::{Node, QueryCapture};
 
-use super::guard::{parse_all, Child, Compiler, FieldMemo, Pat, TextTest};
+use super::guard::{parse_all, Child, Compiler, FieldMemo, Pat, Placed, TextTest};
 use crate::lang::Language;
 
 /// A compiled pattern, with the capture indices of its query.
@@ -125,13 +125,14 @@ impl Native {
         out: &mut Vec<Vec<QueryCapture<'t>>>,
     ) {
         let node = memo.node;
+        let at = memo.table.map(|(_, i)| i);
         let mut caps = Vec::new();
         let mut done = |_: &mut FieldMemo<'t>, caps: &mut Vec<QueryCapture<'t>>| {
             if self.tests_hold(caps, source) {
                 out.push(caps.clone());
             }
         };
-        match_alt(&self.root, node, memo, &mut caps, &mut done);
+        match_alt(&self.root, node, at, memo, &mut caps, &mut done);
     }
 
     fn tests_hold(&self, caps: &[QueryCapture<'_>], source: &[u8]) -> bool {
@@ -264,6 +265,7 @@ impl Alt {
 fn match_alt<'t>(
     alt: &Alt,
     node: Node<'t>,
+    at: Option<usize>,
     memo: &mut FieldMemo<'t>,
     caps: &mut Vec<QueryCapture<'t>>,
     k: Then<'_, 't>,
@@ -278,14 +280,14 @@ fn match_alt<'t>(
     for &index in alt.captures.iter().chain(&opt.captures) {
         caps.push(QueryCapture { node, index });
     }
-    match_steps(opt, node, 0, 0, memo, caps, k);
+    match_steps(opt, (node, at), 0, 0, memo, caps, k);
     caps.truncate(mark);
 }
 
 /// Matches the steps of `np` from `i` on, against the named children of `node` from `from` on.
 fn match_steps<'t>(
     np: &NodePat,
-    node: Node<'t>,
+    (node, at): Placed<'t>,
     i: usize,
     from: usize,
     memo: &mut FieldMemo<'t>,
@@ -296,28 +298,38 @@ fn match_steps<'t>(
         k(memo, caps);
         return;
     };
-    let list = kids(memo, node);
+    let list = kids(memo, node, at);
     let n = memo.kids[list].1.len();
     let to = if step.immediate { n.min(from + 1) } else { n };
     for j in from..to {
         if step.last && j + 1 != n {
             continue;
         }
-        let (child, field) = memo.kids[list].1[j];
+        let (child, field, child_at) = memo.kids[list].1[j];
         if step.field.is_some_and(|f| f != field) {
             continue;
         }
-        match_alt(&step.pat, child, memo, caps, &mut |memo, caps| {
-            match_steps(np, node, i + 1, j + 1, memo, caps, k)
+        match_alt(&step.pat, child, child_at, memo, caps, &mut |memo, caps| {
+            match_steps(np, (node, at), i + 1, j + 1, memo, caps, k)
         });
     }
 }
 
-/// The index in `memo.kids` of the named children of `node` (with their field ids), listed
-/// on first use with the memo's one cursor.
-fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>) -> usize {
+/// The index in `memo.kids` of the named children of `node` (with their field ids and table
+/// indices), listed on first use: off the file's node table when the node's index `at` in it is
+/// known, else with the memo's one cursor.
+fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>, at: Option<usize>) -> usize {
     if let Some(i) = memo.kids.iter().position(|(id, _)| *id == node.id()) {
         return i;
+    }
+    if let (Some((table, _)), Some(i)) = (memo.table, at) {
+        let list = table
+            .children(i)
+            .filter(|&j| table.nodes[j].is_named())
+            .map(|j| (table.nodes[j], table.field[j], Some(j)))
+            .collect();
+        memo.kids.push((node.id(), list));
+        return memo.kids.len() - 1;
     }
     let mut list = Vec::new();
     let cursor = match &mut memo.cursor {
@@ -331,7 +343,7 @@ fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>) -> usize {
         loop {
             let child = cursor.node();
             if child.is_named() {
-                list.push((child, cursor.field_id().map_or(0, |f| f.get())));
+                list.push((child, cursor.field_id().map_or(0, |f| f.get()), None));
             }
             if !cursor.goto_next_sibling() {
                 break;
@@ -445,6 +457,7 @@ mod tests {
         query: &Query,
         native: &Native,
         tree: &tree_sitter::Tree,
+        table: &crate::file::NodeTable,
         text: &str,
     ) -> Result<usize, String> {
         let mut qc = QueryCursor::new();
@@ -464,17 +477,21 @@ mod tests {
                 while let Some(m) = m.next() {
                     expected.push(seen(m.captures()));
                 }
-                let mut got = Vec::new();
-                native.matches(&mut FieldMemo::new(node), text.as_bytes(), &mut got);
-                let got: Vec<Seen> = got.iter().map(|c| seen(c)).collect();
-                if got != expected {
-                    return Err(format!(
-                        ":{}:{}: query {expected:?}, native {got:?}",
-                        node.start_position().row + 1,
-                        node.start_position().column + 1
-                    ));
+                // With the cursor, and off the file's node table as the walk runs it.
+                let at = table.index_of(node).expect("every node is in the table");
+                for mut memo in [FieldMemo::new(node), FieldMemo::in_table(table, at)] {
+                    let mut got = Vec::new();
+                    native.matches(&mut memo, text.as_bytes(), &mut got);
+                    let got: Vec<Seen> = got.iter().map(|c| seen(c)).collect();
+                    if got != expected {
+                        return Err(format!(
+                            ":{}:{}: query {expected:?}, native {got:?}",
+                            node.start_position().row + 1,
+                            node.start_position().column + 1
+                        ));
+                    }
+                    count += got.len();
                 }
-                count += got.len();
             }
             if cursor.goto_first_child() || cursor.goto_next_sibling() {
                 continue;
@@ -528,6 +545,10 @@ mod tests {
                     Some((p, t, tree))
                 })
                 .collect();
+            let tables: Vec<crate::file::NodeTable> = files
+                .iter()
+                .map(|(_, _, tree)| crate::file::NodeTable::build(tree.root_node()))
+                .collect();
             for (_, pattern) in patterns.iter().filter(|(l, _)| *l == lang) {
                 let q = Query::new(&lang.grammar(), pattern).expect("pattern compiles");
                 let Some(nv) = Native::compile(lang, pattern, |n| q.capture_index_for_name(n))
@@ -535,8 +556,8 @@ mod tests {
                     continue;
                 };
                 native += 1;
-                for (path, text, tree) in &files {
-                    match compare(&q, &nv, tree, text) {
+                for ((path, text, tree), table) in files.iter().zip(&tables) {
+                    match compare(&q, &nv, tree, table, text) {
                         Ok(n) => matches += n,
                         Err(e) => failures.push(format!("{pattern}\n  {}{e}", path.display())),
                     }
