@@ -1809,9 +1809,33 @@ impl Engine {
         if walk {
             let mut qc = QueryCursor::new();
             qc.set_max_start_depth(Some(0));
-            // The file's node table (one walk, kept for the predicates: their nodes' ancestors
-            // and descendants are read off it).
-            let table = file.table();
+            // The file's node table: one walk, which leaves out the children of nodes that have
+            // none worth visiting (opaque, only tokens, or no marker of a pattern in their text),
+            // kept for the predicates (their nodes' ancestors and descendants are read off it).
+            let mut markers = plan
+                .markers
+                .as_ref()
+                .filter(|_| !broken)
+                .map(|m| m.cursor(bytes));
+            let table = file.table_with(|node| {
+                let kind = usize::from(node.kind_id());
+                let opaque = plan
+                    .opaque
+                    .get(kind)
+                    .is_some_and(|&how| skip_children(how, node, bytes));
+                let only_tokens = plan.skip_tokens.get(kind).copied().unwrap_or(false)
+                    && node.descendant_count() == node.child_count() as usize + 1;
+                !opaque
+                    && !only_tokens
+                    && markers.as_mut().is_none_or(|mc| {
+                        match plan.markers.as_ref().and_then(|m| m.by_kind.get(kind)) {
+                            Some(Some(tests)) => {
+                                mc.holds(tests, node.start_byte(), node.end_byte())
+                            }
+                            _ => true,
+                        }
+                    })
+            });
             // Enclosing functions, outermost first: (depth, is a coroutine, the decorator gates
             // it passes as bits), and the nodes.
             let mut functions: Vec<(u32, bool, u64)> = Vec::new();
@@ -1821,11 +1845,6 @@ impl Engine {
             let mut last_decorated: Option<tree_sitter::Node<'_>> = None;
             // Depths of the loops and comprehensions on the current path.
             let mut loops: Vec<u32> = Vec::new();
-            let mut markers = plan
-                .markers
-                .as_ref()
-                .filter(|_| !broken)
-                .map(|m| m.cursor(bytes));
             // The matches of a native pattern on the visited node (see `query::native`).
             let mut native_out: Vec<Vec<tree_sitter::QueryCapture<'_>>> = Vec::new();
             let mut i = 0;
@@ -1849,6 +1868,7 @@ impl Engine {
                     ix.enter(node, depth);
                 }
                 let mut memo = FieldMemo::in_table(table, i);
+
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
                     if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop) {
@@ -1958,30 +1978,7 @@ impl Engine {
                 // A leaf has no children: asking the cursor costs more than asking the node.
                 // Nor are the children of an opaque node (an import, a plain string) visited.
                 // (`get`: an `ERROR` node's kind id is outside the grammar's tables.)
-                let children = node.child_count();
-                // Into the node's children, or past them when it has none worth visiting
-                // (opaque, only tokens, or no marker of a pattern in its text).
-                if children > 0
-                    && !plan
-                        .opaque
-                        .get(kind)
-                        .is_some_and(|&how| skip_children(how, node, bytes))
-                    && !(plan.skip_tokens.get(kind).copied().unwrap_or(false)
-                        && node.descendant_count() == children as usize + 1)
-                    && markers.as_mut().is_none_or(|mc| {
-                        match plan.markers.as_ref().and_then(|m| m.by_kind.get(kind)) {
-                            Some(Some(tests)) => {
-                                mc.holds(tests, node.start_byte(), node.end_byte())
-                            }
-                            _ => true,
-                        }
-                    })
-                {
-                    i += 1;
-                } else {
-                    // Past the node's descendants.
-                    i += node.descendant_count();
-                }
+                i += 1;
             }
         }
         let FileRun {

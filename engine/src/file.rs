@@ -165,11 +165,20 @@ impl FileCtx {
         l.strip_suffix('\r').unwrap_or(l)
     }
 
-    /// The file's [`NodeTable`], built by one walk of the tree on first use (the engine's
-    /// dispatching walk reads it, so a checked file has it from the start).
+    /// The file's [`NodeTable`]: every node, built by one walk of the tree on first use, unless
+    /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
     pub(crate) fn table(&self) -> &NodeTable {
         self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node()))
+            .get_or_init(|| NodeTable::build(self.tree.root_node(), |_| true))
+    }
+
+    /// The file's [`NodeTable`], built (when not yet) listing the descendants of a node only
+    /// when `enter` says so for it, in document order: the engine's dispatching walk leaves out
+    /// what it would not visit (plain strings, imports, subtrees without a word any pattern
+    /// needs).
+    pub(crate) fn table_with(&self, enter: impl FnMut(Node<'_>) -> bool) -> &NodeTable {
+        self.table
+            .get_or_init(|| NodeTable::build(self.tree.root_node(), enter))
     }
 
     /// Runs `f` on the identifiers named `name` at and below `scope`, in document order. `list`
@@ -246,33 +255,31 @@ impl FileCtx {
         // of this file), which `self` owns and never mutates; they are handed out only with the
         // lifetime of `&self` (see NodeRef).
         let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
-        if let Some((nodes, at)) = self.below(node) {
-            let end = at + node.descendant_count();
-            let mut i = at + 1;
-            while i < end {
-                let n = nodes[i];
-                i += if enter(n) { 1 } else { n.descendant_count() };
-            }
-            return;
-        }
-        let _ = crate::semantics::walk_below(node, |n| {
-            Ok::<bool, std::convert::Infallible>(enter(unsafe {
-                std::mem::transmute::<Node<'_>, Node<'static>>(n)
-            }))
-        });
-    }
-
-    /// The file's nodes in document order and the place of `node` among them: its descendants
-    /// are the next `descendant_count() - 1` ([`NodeTable`]). `None` for a node of another tree.
-    ///
-    /// Why: predicates of several detectors list the calls, identifiers or assignments of the
-    /// same function, each for its own scope node (the function, its body, a nested function),
-    /// and each list was a walk of the scope with a tree cursor, several hundred instructions a
-    /// node. The table serves every scope of the file.
-    pub(crate) fn below(&self, node: Node<'_>) -> Option<(&[Node<'static>], usize)> {
+        let walk = |n: Node<'static>, enter: &mut dyn FnMut(Node<'static>) -> bool| {
+            let _ = crate::semantics::walk_below(n, |k| {
+                Ok::<bool, std::convert::Infallible>(enter(unsafe {
+                    std::mem::transmute::<Node<'_>, Node<'static>>(k)
+                }))
+            });
+        };
         let table = self.table();
-        let at = table.index_of(node)?;
-        (at + node.descendant_count() <= table.nodes.len()).then_some((&table.nodes[..], at))
+        let Some(at) = table.index_of(node).filter(|&at| !table.skipped[at]) else {
+            return walk(node, &mut enter);
+        };
+        let end = table.end[at] as usize;
+        let mut i = at + 1;
+        while i < end {
+            let n = table.nodes[i];
+            if enter(n) {
+                if table.skipped[i] {
+                    // Descendants the table leaves out: walked here.
+                    walk(n, &mut enter);
+                }
+                i += 1;
+            } else {
+                i = table.end[i] as usize;
+            }
+        }
     }
 
     /// How many of the 1-based lines `from..=to` hold code: neither blank nor only a comment
@@ -313,30 +320,49 @@ pub(crate) struct NodeTable {
     /// anchored patterns' guards and the native matcher read children by field off the table
     /// instead of asking tree-sitter, which scans the children for each lookup.
     pub(crate) field: Vec<u16>,
+    /// The index after each node's listed descendants.
+    pub(crate) end: Vec<u32>,
+    /// Whether a node has children the table leaves out (see [`FileCtx::table_with`]): they are
+    /// then read from tree-sitter.
+    pub(crate) skipped: Vec<bool>,
 }
 
 impl NodeTable {
-    pub(crate) fn build(root: Node<'_>) -> NodeTable {
+    pub(crate) fn build(root: Node<'_>, mut enter: impl FnMut(Node<'_>) -> bool) -> NodeTable {
         // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it
         // never mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
         let keep = |n: Node<'_>| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
         let count = root.descendant_count();
-        let mut nodes = Vec::with_capacity(count);
-        let mut parent = Vec::with_capacity(count);
-        let mut depth = Vec::with_capacity(count);
-        let mut field = Vec::with_capacity(count);
-        nodes.push(keep(root));
-        parent.push(u32::MAX);
-        depth.push(0);
-        field.push(0);
+        let mut t = NodeTable {
+            nodes: Vec::with_capacity(count),
+            parent: Vec::with_capacity(count),
+            depth: Vec::with_capacity(count),
+            field: Vec::with_capacity(count),
+            end: Vec::with_capacity(count),
+            skipped: Vec::with_capacity(count),
+        };
+        let push = |t: &mut NodeTable, n: Node<'_>, parent: u32, depth: u32, field: u16| {
+            t.nodes.push(keep(n));
+            t.parent.push(parent);
+            t.depth.push(depth);
+            t.field.push(field);
+            t.end.push(0);
+            t.skipped.push(false);
+        };
+        push(&mut t, root, u32::MAX, 0, 0);
         // The indices of the nodes on the cursor's path above its node.
         let mut path: Vec<u32> = Vec::new();
         let mut c = root.walk();
         'walk: loop {
+            let cur = t.nodes.len() - 1;
+            let n = t.nodes[cur];
             // A leaf has no children: asking the node costs less than asking the cursor.
-            if nodes.last().is_some_and(|n| n.child_count() > 0) && c.goto_first_child() {
-                path.push(nodes.len() as u32 - 1);
+            let has_children = n.child_count() > 0;
+            if has_children && enter(n) && c.goto_first_child() {
+                path.push(cur as u32);
             } else {
+                t.skipped[cur] = has_children;
+                t.end[cur] = t.nodes.len() as u32;
                 loop {
                     if c.goto_next_sibling() {
                         break;
@@ -344,33 +370,29 @@ impl NodeTable {
                     if !c.goto_parent() {
                         break 'walk;
                     }
-                    path.pop();
+                    if let Some(p) = path.pop() {
+                        t.end[p as usize] = t.nodes.len() as u32;
+                    }
                 }
             }
             let Some(&p) = path.last() else {
                 break;
             };
-            nodes.push(keep(c.node()));
-            parent.push(p);
-            depth.push(path.len() as u32);
-            field.push(c.field_id().map_or(0, |f| f.get()));
+            let field = c.field_id().map_or(0, |f| f.get());
+            push(&mut t, c.node(), p, path.len() as u32, field);
         }
-        NodeTable {
-            nodes,
-            parent,
-            depth,
-            field,
-        }
+        t
     }
 
     /// The indices of the children of the node at `i` (named and anonymous), in order.
+    /// (Empty for a node whose children the table leaves out: ask `skipped` first.)
     pub(crate) fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let end = i + self.nodes[i].descendant_count();
+        let end = self.end[i] as usize;
         let mut j = i + 1;
         std::iter::from_fn(move || {
             (j < end).then(|| {
                 let at = j;
-                j += self.nodes[at].descendant_count();
+                j = self.end[at] as usize;
                 at
             })
         })
@@ -395,6 +417,21 @@ impl NodeTable {
             i += 1;
         }
         None
+    }
+
+    /// The deepest listed node whose children the table leaves out and that holds `node` (a
+    /// node not in the table).
+    pub(crate) fn around(&self, node: Node<'_>) -> Option<usize> {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let k = self.nodes.partition_point(|n| n.start_byte() <= start);
+        let mut i = k.checked_sub(1)?;
+        loop {
+            let n = self.nodes[i];
+            if n.start_byte() <= start && n.end_byte() >= end {
+                return self.skipped[i].then_some(i);
+            }
+            i = self.parent_of(i)?;
+        }
     }
 
     /// The parent of the node at `i`.

@@ -288,9 +288,10 @@ impl<'t> FieldMemo<'t> {
     }
 
     /// The memo of the node at index `i` of a file's node table.
+    /// (Without the table when it leaves the node's children out.)
     pub(crate) fn in_table(table: &'t crate::file::NodeTable, i: usize) -> FieldMemo<'t> {
         FieldMemo {
-            table: Some((table, i)),
+            table: (!table.skipped[i]).then_some((table, i)),
             ..FieldMemo::new(table.nodes[i])
         }
     }
@@ -306,7 +307,9 @@ impl<'t> FieldMemo<'t> {
             .find(|(f, _)| *f == f1)
             .and_then(|(_, c)| c.and_then(|(_, at)| at));
         let g = match (self.table, at) {
-            (Some((table, _)), Some(j)) => table.child_by_field(j, f2).map(|k| table.nodes[k]),
+            (Some((table, _)), Some(j)) if !table.skipped[j] => {
+                table.child_by_field(j, f2).map(|k| table.nodes[k])
+            }
             _ => child.child_by_field_id(f2),
         };
         self.seen2.push((f1, f2, g));
@@ -1001,7 +1004,7 @@ mod tests {
         let guard = Guard::compile(lang, pattern);
         let query = tree_sitter::Query::new(&lang.grammar(), pattern).unwrap();
         let tree = crate::engine::parse(lang, source).unwrap();
-        let table = crate::file::NodeTable::build(tree.root_node());
+        let table = crate::file::NodeTable::build(tree.root_node(), |_| true);
         // Every node: the guard may pass where the query fails, never the reverse.
         let mut passed = 0;
         let mut matched = 0;

@@ -322,7 +322,10 @@ fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>, at: Option<usize>) -> usiz
     if let Some(i) = memo.kids.iter().position(|(id, _)| *id == node.id()) {
         return i;
     }
-    if let (Some((table, _)), Some(i)) = (memo.table, at) {
+    if let (Some((table, _)), Some(i)) = (
+        memo.table,
+        at.filter(|&i| !memo.table.unwrap().0.skipped[i]),
+    ) {
         let list = table
             .children(i)
             .filter(|&j| table.nodes[j].is_named())
@@ -477,9 +480,15 @@ mod tests {
                 while let Some(m) = m.next() {
                     expected.push(seen(m.captures()));
                 }
-                // With the cursor, and off the file's node table as the walk runs it.
-                let at = table.index_of(node).expect("every node is in the table");
-                for mut memo in [FieldMemo::new(node), FieldMemo::in_table(table, at)] {
+                // With the cursor, and off the file's node table as the walk runs it (when the
+                // table lists the node).
+                let mut memos = vec![FieldMemo::new(node)];
+                memos.extend(
+                    table
+                        .index_of(node)
+                        .map(|at| FieldMemo::in_table(table, at)),
+                );
+                for mut memo in memos {
                     let mut got = Vec::new();
                     native.matches(&mut memo, text.as_bytes(), &mut got);
                     let got: Vec<Seen> = got.iter().map(|c| seen(c)).collect();
@@ -545,9 +554,19 @@ mod tests {
                     Some((p, t, tree))
                 })
                 .collect();
-            let tables: Vec<crate::file::NodeTable> = files
+            // Whole, and leaving out the children of argument lists and blocks (as the walk
+            // leaves out subtrees without a pattern's marker): the matcher then reads them from
+            // tree-sitter.
+            let tables: Vec<[crate::file::NodeTable; 2]> = files
                 .iter()
-                .map(|(_, _, tree)| crate::file::NodeTable::build(tree.root_node()))
+                .map(|(_, _, tree)| {
+                    [
+                        crate::file::NodeTable::build(tree.root_node(), |_| true),
+                        crate::file::NodeTable::build(tree.root_node(), |n| {
+                            !matches!(n.kind(), "argument_list" | "block")
+                        }),
+                    ]
+                })
                 .collect();
             for (_, pattern) in patterns.iter().filter(|(l, _)| *l == lang) {
                 let q = Query::new(&lang.grammar(), pattern).expect("pattern compiles");
@@ -556,10 +575,12 @@ mod tests {
                     continue;
                 };
                 native += 1;
-                for ((path, text, tree), table) in files.iter().zip(&tables) {
-                    match compare(&q, &nv, tree, table, text) {
-                        Ok(n) => matches += n,
-                        Err(e) => failures.push(format!("{pattern}\n  {}{e}", path.display())),
+                for ((path, text, tree), both) in files.iter().zip(&tables) {
+                    for table in both {
+                        match compare(&q, &nv, tree, table, text) {
+                            Ok(n) => matches += n,
+                            Err(e) => failures.push(format!("{pattern}\n  {}{e}", path.display())),
+                        }
                     }
                 }
             }

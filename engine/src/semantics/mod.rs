@@ -330,22 +330,49 @@ pub(crate) fn walk_below<'t, E>(
 
 /// The ancestors of a node, nearest first, off the file's node table ([`FileCtx::table`]):
 /// tree-sitter stores no parent pointers, and `Node::parent` descends from the root each time.
+/// A node of a subtree the table leaves out is found below the listed node around it.
 pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     let table = file.table();
-    let Some(mut i) = table.index_of(node) else {
-        // Not a node of this file's tree (a caller's mistake): tree-sitter's own links.
-        let mut chain = Vec::new();
-        let mut cur = node;
-        while let Some(p) = cur.parent() {
-            chain.push(p);
-            cur = p;
+    let mut chain = Vec::new();
+    let mut i = match table.index_of(node) {
+        Some(i) => i,
+        None => {
+            let Some(s) = table.around(node) else {
+                return parents_by_tree_sitter(node);
+            };
+            // Down from the listed node to `node` (`child_with_descendant` gives the child on
+            // the way, or `node` itself), then up the table.
+            let mut between = Vec::new();
+            let mut cur = table.nodes[s];
+            loop {
+                match cur.child_with_descendant(node) {
+                    Some(next) if next.id() == node.id() => break,
+                    Some(next) => {
+                        between.push(next);
+                        cur = next;
+                    }
+                    None => return parents_by_tree_sitter(node),
+                }
+            }
+            chain.extend(between.into_iter().rev());
+            chain.push(table.nodes[s]);
+            s
         }
-        return chain;
     };
-    let mut chain = Vec::with_capacity(table.depth[i] as usize);
     while let Some(p) = table.parent_of(i) {
         chain.push(table.nodes[p]);
         i = p;
+    }
+    chain
+}
+
+/// tree-sitter's own parent links (a node of another tree: a caller's mistake).
+fn parents_by_tree_sitter(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut chain = Vec::new();
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        chain.push(p);
+        cur = p;
     }
     chain
 }
@@ -355,7 +382,7 @@ pub fn parent_of<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
     let table = file.table();
     match table.index_of(node) {
         Some(i) => table.parent_of(i).map(|p| table.nodes[p]),
-        None => node.parent(),
+        None => ancestors(file, node).first().copied(),
     }
 }
 

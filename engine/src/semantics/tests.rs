@@ -445,11 +445,12 @@ async def worker():
     }
 }
 
-/// The file's node table gives tree-sitter's own parent links: `parent_of` for every node of
-/// the repository's Python files and of broken code, `ancestors` for every node of a small
-/// module.
+/// The file's node table gives tree-sitter's own parent links and descendants, whole or
+/// leaving out the children of some nodes as the dispatching walk does: `parent_of` and the
+/// descendants (`walk_pruned` entering everything) of every node of the repository's Python
+/// files and of broken code, `ancestors` of every node of a small module.
 #[test]
-fn table_parents_agree_with_tree_sitter() {
+fn table_parents_and_descendants_agree_with_tree_sitter() {
     fn by_parents(n: Node<'_>) -> Vec<usize> {
         let mut out = Vec::new();
         let mut cur = n;
@@ -459,70 +460,66 @@ fn table_parents_agree_with_tree_sitter() {
         }
         out
     }
+    // Whole, and without the children of strings, argument lists and imports.
+    let partial = |n: Node<'_>| {
+        !matches!(
+            n.kind_str(),
+            "string" | "argument_list" | "import_from_statement"
+        )
+    };
     let mut files = crate::repository_python_sources();
     files.push("def f(:\n    x = (\n".into()); // broken code: error and missing nodes
     let mut checked = 0;
     for src in &files {
-        let f = file("a.py", src);
-        let mut all = Vec::new();
-        let _ = walk_below(f.tree.root_node(), |n| {
-            all.push(n);
-            Ok::<bool, ()>(true)
-        });
-        assert_eq!(parent_of(&f, f.tree.root_node()), None);
-        for n in all {
-            assert_eq!(
-                parent_of(&f, n).map(|p| p.id()),
-                n.parent().map(|p| p.id()),
-                "{} at {}",
-                n.kind_str(),
-                n.start_byte()
-            );
-            checked += 1;
-        }
-    }
-    assert!(checked > 10_000, "{checked} nodes");
-    let src = "import os\n\nclass A:\n    def m(self, x):\n        if x:\n            return f(x)[0]\n        y = [g(v) for v in x]\n        return y\n\ndef h():\n    pass\n";
-    let f = file("a.py", src);
-    let _ = walk_below(f.tree.root_node(), |n| {
-        let got: Vec<usize> = ancestors(&f, n).iter().map(|x| x.id()).collect();
-        assert_eq!(got, by_parents(n), "{} at {}", n.kind_str(), n.start_byte());
-        Ok::<bool, ()>(true)
-    });
-}
-
-/// A node's descendants read off the file's node table (`FileCtx::below`) are the nodes a walk
-/// below it visits, in the same order, for every node of the repository's Python files.
-#[test]
-fn unit_slices_agree_with_walks() {
-    let mut files = crate::repository_python_sources();
-    files.push("def f(:\n    x = (\n".into()); // broken code: error and missing nodes
-    let mut checked = 0;
-    for src in &files {
-        let f = file("a.py", src);
-        let mut all = Vec::new();
-        let _ = walk_below(f.tree.root_node(), |n| {
-            all.push(n);
-            Ok::<bool, ()>(true)
-        });
-        for n in all {
-            let Some((unit, at)) = f.below(n) else {
-                continue;
-            };
-            let mut walked = Vec::new();
-            let _ = walk_below(n, |k| {
-                walked.push(k.id());
+        for whole in [true, false] {
+            let f = file("a.py", src);
+            if !whole {
+                f.table_with(partial);
+            }
+            let mut all = Vec::new();
+            let _ = walk_below(f.tree.root_node(), |n| {
+                all.push(n);
                 Ok::<bool, ()>(true)
             });
-            let sliced: Vec<usize> = unit[at + 1..at + n.descendant_count()]
-                .iter()
-                .map(|k| k.id())
-                .collect();
-            assert_eq!(sliced, walked, "{} at {}", n.kind_str(), n.start_byte());
-            checked += 1;
+            assert_eq!(parent_of(&f, f.tree.root_node()), None);
+            for n in all {
+                let at = || format!("{} at {} (whole: {whole})", n.kind_str(), n.start_byte());
+                assert_eq!(
+                    parent_of(&f, n).map(|p| p.id()),
+                    n.parent().map(|p| p.id()),
+                    "{}",
+                    at()
+                );
+                if n.child_count() > 0 {
+                    let mut walked = Vec::new();
+                    let _ = walk_below(n, |k| {
+                        walked.push(k.id());
+                        Ok::<bool, ()>(true)
+                    });
+                    let mut listed = Vec::new();
+                    f.walk_pruned(n, |k| {
+                        listed.push(k.id());
+                        true
+                    });
+                    assert_eq!(listed, walked, "{}", at());
+                }
+                checked += 1;
+            }
         }
     }
-    assert!(checked > 10_000, "{checked} nodes");
+    assert!(checked > 20_000, "{checked} nodes");
+    let src = "import os\nfrom a import (b,\n  c)\n\nclass A:\n    def m(self, x):\n        if x:\n            return f(x, 'k')[0]\n        y = [g(v) for v in x]\n        return y\n\ndef h():\n    pass\n";
+    for whole in [true, false] {
+        let f = file("a.py", src);
+        if !whole {
+            f.table_with(partial);
+        }
+        let _ = walk_below(f.tree.root_node(), |n| {
+            let got: Vec<usize> = ancestors(&f, n).iter().map(|x| x.id()).collect();
+            assert_eq!(got, by_parents(n), "{} at {}", n.kind_str(), n.start_byte());
+            Ok::<bool, ()>(true)
+        });
+    }
 }
 
 /// `FileCtx::walk_pruned` (off the unit, skipping a refused node's descendants) visits what a
@@ -533,8 +530,12 @@ fn pruned_unit_walks_agree_with_pruned_walks() {
     let mut files = crate::repository_python_sources();
     files.push("def f(:\n    x = (\n".into());
     let mut checked = 0;
-    for src in &files {
+    for (src, whole) in files.iter().flat_map(|s| [(s, true), (s, false)]) {
         let f = file("a.py", src);
+        if !whole {
+            // Without the children of strings and argument lists, as the dispatching walk may.
+            f.table_with(|n| !matches!(n.kind_str(), "string" | "argument_list"));
+        }
         let mut bodies = Vec::new();
         let _ = walk_below(f.tree.root_node(), |n| {
             if n.kind_str() == "function_definition" {
@@ -569,5 +570,5 @@ fn pruned_unit_walks_agree_with_pruned_walks() {
             }
         }
     }
-    assert!(checked > 1_000, "{checked} bodies");
+    assert!(checked > 2_000, "{checked} bodies");
 }
