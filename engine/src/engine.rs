@@ -299,6 +299,8 @@ struct LangPlan {
     groups: Vec<Group>,
     /// By node kind id: the anchored groups whose pattern starts with that kind, in order.
     by_kind: Vec<Vec<usize>>,
+    /// Whether the node table keeps each node's field (see `assemble`).
+    table_fields: bool,
     /// By node kind id: whether the kind is a function boundary. The walk tests every node;
     /// comparing ids avoids turning each kind name into a string.
     function_kinds: Vec<bool>,
@@ -1014,7 +1016,23 @@ impl LangPlan {
             .map(|d| guards.then(|| required_vocabs(d, &mut roots)).flatten())
             .collect();
         let root_gate = RootGate::new(roots, guards && lang == Language::Python);
+        let field_readers = groups
+            .iter()
+            .filter(|g| {
+                g.start_kinds.is_some()
+                    && !g.async_only
+                    && !g.loop_only
+                    && g.decorated_gate.is_none()
+                    && (g.native.is_some() || g.guard.as_ref().is_some_and(Guard::reads_fields))
+            })
+            .count();
         Ok(LangPlan {
+            // The cursor's field lookup costs ~150 instructions a node (it walks up hidden nodes
+            // and scans the production's field map). A table read pays for it when many
+            // patterns read children by field on ordinary nodes (every built-in pack: 92
+            // patterns); with a few (asyncio and python-core: 8, most of their guards only in
+            // coroutines) tree-sitter's own lookup on the nodes actually asked costs less.
+            table_fields: field_readers >= 24,
             markers,
             root_gate,
             needs,
@@ -1817,7 +1835,7 @@ impl Engine {
                 .as_ref()
                 .filter(|_| !broken)
                 .map(|m| m.cursor(bytes));
-            let table = file.table_with(|node| {
+            let table = file.table_with(plan.table_fields, |node| {
                 let kind = usize::from(node.kind_id());
                 let opaque = plan
                     .opaque

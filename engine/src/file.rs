@@ -169,16 +169,20 @@ impl FileCtx {
     /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
     pub(crate) fn table(&self) -> &NodeTable {
         self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node(), |_| true))
+            .get_or_init(|| NodeTable::build(self.tree.root_node(), true, |_| true))
     }
 
     /// The file's [`NodeTable`], built (when not yet) listing the descendants of a node only
     /// when `enter` says so for it, in document order: the engine's dispatching walk leaves out
     /// what it would not visit (plain strings, imports, subtrees without a word any pattern
     /// needs).
-    pub(crate) fn table_with(&self, enter: impl FnMut(Node<'_>) -> bool) -> &NodeTable {
+    pub(crate) fn table_with(
+        &self,
+        fields: bool,
+        enter: impl FnMut(Node<'_>) -> bool,
+    ) -> &NodeTable {
         self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node(), enter))
+            .get_or_init(|| NodeTable::build(self.tree.root_node(), fields, enter))
     }
 
     /// Runs `f` on the identifiers named `name` at and below `scope`, in document order. `list`
@@ -318,8 +322,10 @@ pub(crate) struct NodeTable {
     pub(crate) depth: Vec<u32>,
     /// The field each node is in under its parent (0: none), as the cursor tells it: the
     /// anchored patterns' guards and the native matcher read children by field off the table
-    /// instead of asking tree-sitter, which scans the children for each lookup.
+    /// instead of asking tree-sitter, which scans the children for each lookup. Empty when the
+    /// table was built without (`has_fields`).
     pub(crate) field: Vec<u16>,
+    pub(crate) has_fields: bool,
     /// The index after each node's listed descendants.
     pub(crate) end: Vec<u32>,
     /// Whether a node has children the table leaves out (see [`FileCtx::table_with`]): they are
@@ -328,7 +334,11 @@ pub(crate) struct NodeTable {
 }
 
 impl NodeTable {
-    pub(crate) fn build(root: Node<'_>, mut enter: impl FnMut(Node<'_>) -> bool) -> NodeTable {
+    pub(crate) fn build(
+        root: Node<'_>,
+        fields: bool,
+        mut enter: impl FnMut(Node<'_>) -> bool,
+    ) -> NodeTable {
         // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it
         // never mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
         let keep = |n: Node<'_>| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
@@ -337,7 +347,8 @@ impl NodeTable {
             nodes: Vec::with_capacity(count),
             parent: Vec::with_capacity(count),
             depth: Vec::with_capacity(count),
-            field: Vec::with_capacity(count),
+            field: Vec::with_capacity(if fields { count } else { 0 }),
+            has_fields: fields,
             end: Vec::with_capacity(count),
             skipped: Vec::with_capacity(count),
         };
@@ -345,7 +356,9 @@ impl NodeTable {
             t.nodes.push(keep(n));
             t.parent.push(parent);
             t.depth.push(depth);
-            t.field.push(field);
+            if t.has_fields {
+                t.field.push(field);
+            }
             t.end.push(0);
             t.skipped.push(false);
         };
@@ -378,7 +391,11 @@ impl NodeTable {
             let Some(&p) = path.last() else {
                 break;
             };
-            let field = c.field_id().map_or(0, |f| f.get());
+            let field = if fields {
+                c.field_id().map_or(0, |f| f.get())
+            } else {
+                0
+            };
             push(&mut t, c.node(), p, path.len() as u32, field);
         }
         t

@@ -109,6 +109,11 @@ impl Guard {
         (!root.is_trivial()).then_some(Guard { root })
     }
 
+    /// Whether the guard reads a child of the anchor by field.
+    pub(crate) fn reads_fields(&self) -> bool {
+        !self.root.fields.is_empty()
+    }
+
     /// Whether the pattern might match anchored on `memo.node`.
     pub(crate) fn holds<'t>(&self, memo: &mut FieldMemo<'t>, source: &[u8]) -> bool {
         let root = &self.root;
@@ -288,10 +293,10 @@ impl<'t> FieldMemo<'t> {
     }
 
     /// The memo of the node at index `i` of a file's node table.
-    /// (Without the table when it leaves the node's children out.)
+    /// (Without the table when it leaves the node's children out or keeps no fields.)
     pub(crate) fn in_table(table: &'t crate::file::NodeTable, i: usize) -> FieldMemo<'t> {
         FieldMemo {
-            table: (!table.skipped[i]).then_some((table, i)),
+            table: (table.has_fields && !table.skipped[i]).then_some((table, i)),
             ..FieldMemo::new(table.nodes[i])
         }
     }
@@ -1004,7 +1009,7 @@ mod tests {
         let guard = Guard::compile(lang, pattern);
         let query = tree_sitter::Query::new(&lang.grammar(), pattern).unwrap();
         let tree = crate::engine::parse(lang, source).unwrap();
-        let table = crate::file::NodeTable::build(tree.root_node(), |_| true);
+        let table = crate::file::NodeTable::build(tree.root_node(), true, |_| true);
         // Every node: the guard may pass where the query fails, never the reverse.
         let mut passed = 0;
         let mut matched = 0;

@@ -561,8 +561,8 @@ mod tests {
                 .iter()
                 .map(|(_, _, tree)| {
                     [
-                        crate::file::NodeTable::build(tree.root_node(), |_| true),
-                        crate::file::NodeTable::build(tree.root_node(), |n| {
+                        crate::file::NodeTable::build(tree.root_node(), true, |_| true),
+                        crate::file::NodeTable::build(tree.root_node(), true, |n| {
                             !matches!(n.kind(), "argument_list" | "block")
                         }),
                     ]

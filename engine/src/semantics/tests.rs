@@ -474,7 +474,7 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
         for whole in [true, false] {
             let f = file("a.py", src);
             if !whole {
-                f.table_with(partial);
+                f.table_with(false, partial);
             }
             let mut all = Vec::new();
             let _ = walk_below(f.tree.root_node(), |n| {
@@ -512,7 +512,7 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
     for whole in [true, false] {
         let f = file("a.py", src);
         if !whole {
-            f.table_with(partial);
+            f.table_with(false, partial);
         }
         let _ = walk_below(f.tree.root_node(), |n| {
             let got: Vec<usize> = ancestors(&f, n).iter().map(|x| x.id()).collect();
@@ -534,7 +534,9 @@ fn pruned_unit_walks_agree_with_pruned_walks() {
         let f = file("a.py", src);
         if !whole {
             // Without the children of strings and argument lists, as the dispatching walk may.
-            f.table_with(|n| !matches!(n.kind_str(), "string" | "argument_list"));
+            f.table_with(true, |n| {
+                !matches!(n.kind_str(), "string" | "argument_list")
+            });
         }
         let mut bodies = Vec::new();
         let _ = walk_below(f.tree.root_node(), |n| {
