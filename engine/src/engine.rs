@@ -1790,6 +1790,47 @@ impl Engine {
         let mut indexer = self
             .index_functions
             .then(|| crate::callgraph::Indexer::new(&file));
+        // The dispatching walk: one pass over the file's node table; a group's pattern runs
+        // anchored (start depth 0) only on nodes of a kind it starts with, and async-only groups
+        // only inside coroutines. The walk keeps the stack of enclosing functions for that.
+        // No walk at all when no anchored pattern is on in this file (the function index then
+        // walks the tree by itself).
+        let walk = plan
+            .groups
+            .iter()
+            .zip(&group_on)
+            .any(|(g, on)| *on && g.start_kinds.is_some());
+        // The file's node table: one walk, which leaves out the children of nodes that have none
+        // worth visiting (opaque, only tokens, or no marker of a pattern in their text), kept
+        // for the predicates (their nodes' ancestors and descendants are read off it). Built
+        // before any predicate runs, so that none builds the whole table first.
+        // (`get`: an `ERROR` node's kind id is outside the grammar's tables.)
+        let table = walk.then(|| {
+            let mut markers = plan
+                .markers
+                .as_ref()
+                .filter(|_| !broken)
+                .map(|m| m.cursor(bytes));
+            file.table_with(plan.table_fields, |node| {
+                let kind = usize::from(node.kind_id());
+                let opaque = plan
+                    .opaque
+                    .get(kind)
+                    .is_some_and(|&how| skip_children(how, node, bytes));
+                let only_tokens = plan.skip_tokens.get(kind).copied().unwrap_or(false)
+                    && node.descendant_count() == node.child_count() as usize + 1;
+                !opaque
+                    && !only_tokens
+                    && markers.as_mut().is_none_or(|mc| {
+                        match plan.markers.as_ref().and_then(|m| m.by_kind.get(kind)) {
+                            Some(Some(tests)) => {
+                                mc.holds(tests, node.start_byte(), node.end_byte())
+                            }
+                            _ => true,
+                        }
+                    })
+            })
+        });
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
             if g.start_kinds.is_none() && group_on[gi] {
@@ -1814,46 +1855,9 @@ impl Engine {
                 }
             }
         }
-        // The dispatching walk: one pass of a tree cursor; a group's query runs anchored (start
-        // depth 0) only on nodes of a kind its patterns start with, and async-only groups only
-        // inside coroutines. The walk keeps the stack of enclosing functions for that.
-        // No walk at all when no anchored query is on in this file (the function index then
-        // walks the tree by itself).
-        let walk = plan
-            .groups
-            .iter()
-            .zip(&group_on)
-            .any(|(g, on)| *on && g.start_kinds.is_some());
-        if walk {
+        if let Some(table) = table {
             let mut qc = QueryCursor::new();
             qc.set_max_start_depth(Some(0));
-            // The file's node table: one walk, which leaves out the children of nodes that have
-            // none worth visiting (opaque, only tokens, or no marker of a pattern in their text),
-            // kept for the predicates (their nodes' ancestors and descendants are read off it).
-            let mut markers = plan
-                .markers
-                .as_ref()
-                .filter(|_| !broken)
-                .map(|m| m.cursor(bytes));
-            let table = file.table_with(plan.table_fields, |node| {
-                let kind = usize::from(node.kind_id());
-                let opaque = plan
-                    .opaque
-                    .get(kind)
-                    .is_some_and(|&how| skip_children(how, node, bytes));
-                let only_tokens = plan.skip_tokens.get(kind).copied().unwrap_or(false)
-                    && node.descendant_count() == node.child_count() as usize + 1;
-                !opaque
-                    && !only_tokens
-                    && markers.as_mut().is_none_or(|mc| {
-                        match plan.markers.as_ref().and_then(|m| m.by_kind.get(kind)) {
-                            Some(Some(tests)) => {
-                                mc.holds(tests, node.start_byte(), node.end_byte())
-                            }
-                            _ => true,
-                        }
-                    })
-            });
             // Enclosing functions, outermost first: (depth, is a coroutine, the decorator gates
             // it passes as bits), and the nodes.
             let mut functions: Vec<(u32, bool, u64)> = Vec::new();
@@ -1886,7 +1890,6 @@ impl Engine {
                     ix.enter(node, depth);
                 }
                 let mut memo = FieldMemo::in_table(table, i);
-
                 for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
                     let g = &plan.groups[gi];
                     if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop) {
@@ -1993,9 +1996,6 @@ impl Engine {
                 } else if plan.loop_kinds.get(kind).copied().unwrap_or(false) {
                     loops.push(depth);
                 }
-                // A leaf has no children: asking the cursor costs more than asking the node.
-                // Nor are the children of an opaque node (an import, a plain string) visited.
-                // (`get`: an `ERROR` node's kind id is outside the grammar's tables.)
                 i += 1;
             }
         }

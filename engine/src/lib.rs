@@ -73,20 +73,36 @@ pub fn pack_schema() -> String {
 /// tests that hold a shortcut of the engine to the plain computation on real-looking code.
 #[cfg(test)]
 pub(crate) fn repository_python_sources() -> Vec<String> {
+    let files: Vec<String> = repository_sources(Language::Python, &["packs", "examples"])
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    assert!(files.len() > 50, "only {} files", files.len());
+    files
+}
+
+/// The source files of one language under the repository's top-level `dirs`, with their
+/// paths, in path order.
+#[cfg(test)]
+pub(crate) fn repository_sources(
+    lang: Language,
+    dirs: &[&str],
+) -> Vec<(std::path::PathBuf, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    let mut stack = vec![root.join("packs"), root.join("examples")];
+    let mut stack: Vec<_> = dirs.iter().map(|d| root.join(d)).collect();
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "py") {
-                files.extend(std::fs::read_to_string(&p).ok());
+            } else if Language::from_path(&p.to_string_lossy()) == Some(lang) {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    files.push((p, text));
+                }
             }
         }
     }
     files.sort();
-    assert!(files.len() > 50, "only {} files", files.len());
     files
 }

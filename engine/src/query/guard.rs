@@ -30,6 +30,22 @@ fn parse(pattern: &str) -> Option<(Pat, Preds, bool)> {
     Some((pat, preds, whole))
 }
 
+/// The one pattern a parsed pattern holds, through groups that hold only it and predicates
+/// (`((call) @c (#eq? …))`); `None` for a sequence.
+pub(super) fn single(mut pat: &Pat) -> Option<&Pat> {
+    while let Pat::Group {
+        items,
+        quantified: false,
+    } = pat
+    {
+        if items.len() != 1 {
+            return None;
+        }
+        pat = &items[0];
+    }
+    Some(pat)
+}
+
 /// [`parse`], and whether some predicate was skipped (one with a capture or no argument): a
 /// reader that must understand every predicate ([`super::native`]) refuses such a pattern.
 pub(super) fn parse_all(pattern: &str) -> Option<(Pat, Preds, bool, bool)> {
@@ -174,23 +190,12 @@ impl Shallow {
         if !whole {
             return None;
         }
-        let mut pat = &pat;
-        while let Pat::Group {
-            items,
-            quantified: false,
-        } = pat
-        {
-            if items.len() != 1 {
-                return None;
-            }
-            pat = &items[0];
-        }
         let Pat::Node {
             kind,
             children,
             captures,
             quantified: false,
-        } = pat
+        } = single(&pat)?
         else {
             return None;
         };

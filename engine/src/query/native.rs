@@ -29,7 +29,7 @@
 use std::collections::BTreeMap;
 use tree_sitter::{Node, QueryCapture};
 
-use super::guard::{parse_all, Child, Compiler, FieldMemo, Pat, Placed, TextTest};
+use super::guard::{parse_all, single, Child, Compiler, FieldMemo, Pat, Placed, TextTest};
 use crate::lang::Language;
 
 /// A compiled pattern, with the capture indices of its query.
@@ -82,17 +82,7 @@ impl Native {
         if !whole || skipped {
             return None;
         }
-        let mut pat = &pat;
-        while let Pat::Group {
-            items,
-            quantified: false,
-        } = pat
-        {
-            if items.len() != 1 {
-                return None;
-            }
-            pat = &items[0];
-        }
+        let pat = single(&pat)?;
         let tests_none = BTreeMap::new();
         let c = Compiler {
             lang,
@@ -417,33 +407,6 @@ mod tests {
         out
     }
 
-    /// The repository's source files of a language: fixtures and example projects.
-    fn sources(root: &Path, lang: Language) -> Vec<(PathBuf, String)> {
-        let mut out = Vec::new();
-        let mut stack = vec![
-            root.join("packs"),
-            root.join("examples"),
-            root.join("tests"),
-        ];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if Language::from_path(&p.to_string_lossy()) == Some(lang) {
-                    if let Ok(text) = std::fs::read_to_string(&p) {
-                        out.push((p, text));
-                    }
-                }
-            }
-        }
-        out.sort();
-        out
-    }
-
     /// A match as a comparable value: its captures as (index, node id), sorted.
     type Seen = Vec<(u32, usize)>;
 
@@ -547,13 +510,14 @@ mod tests {
         let mut matches = 0;
         let mut failures = Vec::new();
         for lang in Language::ALL {
-            let files: Vec<(PathBuf, String, tree_sitter::Tree)> = sources(&root, lang)
-                .into_iter()
-                .filter_map(|(p, t)| {
-                    let tree = crate::engine::parse(lang, &t)?;
-                    Some((p, t, tree))
-                })
-                .collect();
+            let files: Vec<(PathBuf, String, tree_sitter::Tree)> =
+                crate::repository_sources(lang, &["packs", "examples", "tests"])
+                    .into_iter()
+                    .filter_map(|(p, t)| {
+                        let tree = crate::engine::parse(lang, &t)?;
+                        Some((p, t, tree))
+                    })
+                    .collect();
             // Whole, and leaving out the children of argument lists and blocks (as the walk
             // leaves out subtrees without a pattern's marker): the matcher then reads them from
             // tree-sitter.
