@@ -208,7 +208,7 @@ impl FileCtx {
     }
 
     /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,
-    /// listed on the first request (off the node table, [`FileCtx::below`]) and kept for the
+    /// listed on the first request (off the node table, [`FileCtx::walk_pruned`]) and kept for the
     /// file: predicates of several detectors ask for the calls (assignments, returns …) of the
     /// same function at every match inside it.
     pub(crate) fn with_descendants<R>(
@@ -235,7 +235,7 @@ impl FileCtx {
     }
 
     /// Runs `f` on every node below `node` (and `node` itself with `and_self`) in the order of
-    /// [`crate::semantics::walk_below`], off the node table ([`FileCtx::below`]).
+    /// [`crate::semantics::walk_below`], off the node table ([`FileCtx::walk_pruned`]).
     fn each_below(&self, node: Node<'_>, and_self: bool, mut f: impl FnMut(Node<'static>)) {
         if and_self {
             // SAFETY: the node points into `self.tree` (the caller names a node of this file),
@@ -251,8 +251,8 @@ impl FileCtx {
 
     /// Runs `enter` on every node below `node` in the order of [`crate::semantics::walk_below`],
     /// going below a node only when `enter` returns true for it: off the node table
-    /// ([`FileCtx::below`]), skipping a refused node's descendants (a walk for a node of another
-    /// tree). For analyses of one function that leave nested functions out (its transaction
+    /// ([`NodeTable`]), skipping a refused node's descendants; a walk below a node the table
+    /// leaves out or does not hold. For analyses of one function that leave nested functions out (its transaction
     /// spans, its binding statements).
     pub(crate) fn walk_pruned(&self, node: Node<'_>, mut enter: impl FnMut(Node<'static>) -> bool) {
         // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
@@ -303,14 +303,16 @@ impl FileCtx {
     }
 }
 
-/// Every node of a file (named and anonymous, as a tree cursor visits them) in document order,
-/// with the index of each one's parent and its depth.
+/// The nodes of a file (named and anonymous, as a tree cursor visits them) in document order,
+/// with the index of each one's parent, its depth, its field, and where its descendants end. The
+/// dispatching walk's table leaves out the children of nodes it does not enter (`skipped`);
+/// those are read from tree-sitter when asked for.
 ///
 /// tree-sitter keeps no parent pointers (`Node::parent` descends from the root every time) and
 /// steps from node to node through the grammar's hidden nodes (several hundred instructions a
 /// step). One walk per file now serves everything that needed either: the engine's dispatching
-/// walk iterates the table; a node's descendants are the slice after it (`descendant_count`);
-/// its ancestors follow the parent indices. Before, each function's nodes were listed by a walk
+/// walk iterates the table; a node's descendants are the slice after it (up to `end`); its
+/// ancestors follow the parent indices. Before, each function's nodes were listed by a walk
 /// of their own and parent links were found by descents from the root (and kept in a hash map),
 /// which together cost about as much as the dispatching walk. A node is found in the table by a
 /// binary search on its start byte: in document order start bytes never decrease.

@@ -1,7 +1,7 @@
 //! F11, per file: the function index and the call sites of one file (CHECKS.md §2 F11, §3.6).
 //!
-//! Built during the engine's single walk over the tree ([`Indexer::visit`] is called for every
-//! node the walk enters), so it costs no parse and no pass of its own. What one file can tell is
+//! Built during the engine's single walk over the tree (`Indexer::enter` and `Indexer::act`
+//! run on every node the walk enters), so it costs no parse and no pass of its own. What one file can tell is
 //! settled here: every function's qualified name, parameters, `async`, decorators, the class it
 //! is a method of; and every call's target as far as the file's own imports, parameters and
 //! assignments name it. Joining files (a target in another module, a method through an attribute
@@ -441,7 +441,7 @@ fn raw_reference(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
 }
 
 /// The chain of names an expression is (`a.b.c`; a call inside it is looked through:
-/// `Repo(db).save` is `Repo` + [save], a method of an instance).
+/// `Repo(db).save` is `Repo` + `[save]`, a method of an instance).
 pub(crate) fn chain_of(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
     match file.language {
         Language::Python => python::chain(file, node),

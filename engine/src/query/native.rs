@@ -312,10 +312,11 @@ fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>, at: Option<usize>) -> usiz
     if let Some(i) = memo.kids.iter().position(|(id, _)| *id == node.id()) {
         return i;
     }
-    if let (Some((table, _)), Some(i)) = (
-        memo.table,
-        at.filter(|&i| !memo.table.unwrap().0.skipped[i]),
-    ) {
+    let listed = memo
+        .table
+        .zip(at)
+        .filter(|((table, _), i)| !table.skipped[*i]);
+    if let Some(((table, _), i)) = listed {
         let list = table
             .children(i)
             .filter(|&j| table.nodes[j].is_named())

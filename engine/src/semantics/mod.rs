@@ -328,7 +328,7 @@ pub(crate) fn walk_below<'t, E>(
     }
 }
 
-/// The ancestors of a node, nearest first, off the file's node table ([`FileCtx::table`]):
+/// The ancestors of a node, nearest first, off the file's node table (`FileCtx::table`):
 /// tree-sitter stores no parent pointers, and `Node::parent` descends from the root each time.
 /// A node of a subtree the table leaves out is found below the listed node around it.
 pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {

@@ -920,9 +920,8 @@ fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<Binding
         return Arc::clone(v);
     }
     let mut index: BindingIndex = BindingIndex::default();
-    // Off the function's unit when it is listed (`FileCtx::walk_pruned`), which most are by
-    // then: a walk of its own with a list of children per node cost ~400,000 instructions a
-    // scope on prefect.
+    // Off the file's node table (`FileCtx::walk_pruned`): a walk of its own with a list of
+    // children per node cost ~400,000 instructions a scope on prefect.
     file.walk_pruned(body, |n| {
         if !n.is_named() {
             return false;

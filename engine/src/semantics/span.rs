@@ -151,8 +151,8 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
             None => return Vec::new(),
         }
     };
-    // Calls and `with` statements of this function, in source order, nested functions excluded.
-    // In document order, nested functions and classes excluded, off the function's unit.
+    // Calls and `with` statements of this function, in document order, nested functions and
+    // classes excluded (off the file's node table, `FileCtx::walk_pruned`).
     let mut calls = Vec::new();
     let mut withs = Vec::new();
     file.walk_pruned(body, |k| {
