@@ -106,6 +106,8 @@ fn build_engine(
 #[derive(Debug, Clone)]
 pub struct Predicate {
     ast: AST,
+    /// Keys this predicate's evaluation state on each thread (see [`Runtime`]).
+    id: u64,
     /// Where the script text sits in its pack file.
     pub origin: Origin,
     text: String,
@@ -236,6 +238,7 @@ pub fn compile(
     };
     Ok(Predicate {
         ast,
+        id: NEXT_PREDICATE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         origin,
         text: text.to_string(),
         vars,
@@ -344,6 +347,74 @@ pub struct ScriptError {
     pub limit_hit: bool,
 }
 
+/// Numbers predicates for [`Runtime`]: unique for the life of the process, so a state is never
+/// reused for another script, even when a predicate's memory is.
+static NEXT_PREDICATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// What rhai keeps between statements while a script runs: its global state and its
+/// function-resolution cache, kept per predicate and thread from one match to the next.
+///
+/// `Engine::eval_ast_with_scope` starts both afresh at every call, so each evaluation resolved
+/// every function it called again, searching the script's library, the engine's host
+/// functions and the standard packages. With every built-in pack on, that search was about
+/// 2.5% of a check's instructions. A predicate's script and its engine never change, so a
+/// resolution made for one match holds for every other; the cache is kept across matches.
+///
+/// It uses rhai's `internals` API (`eval_statements_raw`, the global state's fields), which
+/// `eval_ast_with_scope` itself is built on; the rhai version is pinned to a minor release in
+/// the workspace manifest for that reason.
+struct Runtime {
+    global: rhai::GlobalRuntimeState,
+    caches: rhai::Caches,
+}
+
+thread_local! {
+    static RUNTIMES: RefCell<std::collections::HashMap<u64, Runtime>> = RefCell::new(Default::default());
+}
+
+/// Kept runtimes per thread before the table is emptied. Built-in packs have a few hundred
+/// predicates; an embedding program that builds engines again and again leaves the runtimes of
+/// dropped predicates behind, and this bounds them.
+const MAX_RUNTIMES: usize = 4096;
+
+impl Runtime {
+    fn new(ast: &AST) -> Self {
+        let mut global = engine().new_global_runtime_state();
+        global.lib.push(ast.shared_lib().clone());
+        global.source = ast.source().map(rhai::ImmutableString::from);
+        let mut caches = rhai::Caches::new();
+        // The cache at the bottom of the stack outlives each evaluation; rhai pushes one only
+        // when the stack is empty.
+        caches.push_fn_resolution_cache();
+        Runtime { global, caches }
+    }
+
+    /// Evaluates `ast` as `Engine::eval_ast_with_scope` would, with the state kept for `id`.
+    fn eval(id: u64, ast: &AST, scope: &mut Scope) -> Result<Dynamic, Box<rhai::EvalAltResult>> {
+        // Taken out of the table while the script runs, so a host function that evaluates
+        // another predicate on this thread finds the table free.
+        let mut rt = RUNTIMES
+            .with(|r| r.borrow_mut().remove(&id))
+            .unwrap_or_else(|| Runtime::new(ast));
+        // The operation limit is per evaluation; top-level constants belong to one run.
+        rt.global.num_operations = 0;
+        rt.global.constants = None;
+        #[allow(deprecated)]
+        let result = engine().eval_statements_raw(&mut rt.global, &mut rt.caches, scope, ast.statements());
+        // A failed run may leave state half-restored; the next evaluation starts afresh.
+        if result.is_ok() {
+            RUNTIMES.with(|r| {
+                let mut r = r.borrow_mut();
+                if r.len() >= MAX_RUNTIMES {
+                    r.clear();
+                }
+                r.insert(id, rt);
+            });
+        }
+        result
+    }
+}
+
 thread_local! {
     /// The vocabularies of the detector whose predicate is running on this thread.
     static VOCAB: RefCell<Option<Arc<Vocabularies>>> = const { RefCell::new(None) };
@@ -409,7 +480,7 @@ impl Predicate {
         }
         scope.push("file", FileHandle(Arc::clone(file)));
         VOCAB.with(|v| *v.borrow_mut() = Some(Arc::clone(vocab)));
-        let result = engine().eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast);
+        let result = Runtime::eval(self.id, &self.ast, &mut scope);
         VOCAB.with(|v| *v.borrow_mut() = None);
         result.map_err(|err| self.error(&err))
     }
