@@ -73,6 +73,70 @@ pub fn imports(lang: Language, text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Whether `text` may import `trigger` or a sub-module of it: the trigger's name occurs where an
+/// import names a module. [`imports`] parses the file, so the caller uses this to skip the
+/// parse of files that cannot contain a wanted import. It must never say no to a file whose
+/// imports [`imports`] would find the trigger in; it may say yes to one they don't.
+///
+/// - Python: the name starts a dotted name (no identifier character or `.` before it, none
+///   after it but `.`) on a logical line that contains `import`. A module name is on the line of
+///   its `import` (`import a, b`; `from a.b import (`), or on a line continued from it with `\`.
+/// - Go, JavaScript, TypeScript: the name starts a string (`"pkg`, `'pkg`, `` `pkg ``, or
+///   after `node:`), and the string ends or goes on with `/` or `.` after it.
+///
+/// Why not just `text.contains(trigger)`: short triggers (`ws`, `rq`, `next`) occur in almost
+/// every file (`rows`, `request`, `next(…)`), so every file was parsed a second time, which
+/// made discovery cost as much as parsing for the check.
+pub fn may_import(lang: Language, text: &str, trigger: &str) -> bool {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    memchr::memmem::find_iter(bytes, trigger.as_bytes()).any(|at| {
+        let end = at + trigger.len();
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(end).copied();
+        match lang {
+            Language::Python => {
+                if before.is_some_and(|b| ident(b) || b == b'.')
+                    || after.is_some_and(|b| ident(b) && b != b'.')
+                {
+                    return false;
+                }
+                logical_line(bytes, at)
+                    .windows(6)
+                    .any(|w| w == b"import")
+            }
+            Language::Go | Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                let quote = |b: u8| matches!(b, b'"' | b'\'' | b'`');
+                let opens = match before {
+                    Some(b) if quote(b) => true,
+                    Some(b':') => at >= 6 && bytes[at - 5..at] == *b"node:" && quote(bytes[at - 6]),
+                    _ => false,
+                };
+                opens && after.is_some_and(|b| quote(b) || b == b'/' || b == b'.')
+            }
+        }
+    })
+}
+
+/// The logical Python line around byte `at`: from the start of its first physical line (going
+/// back over lines that end in `\`) to the end of its last (going on over the same).
+fn logical_line(bytes: &[u8], at: usize) -> &[u8] {
+    let mut start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    while start >= 2 && bytes[start - 2] == b'\\' {
+        start = bytes[..start - 1].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    }
+    let mut end = at;
+    loop {
+        end = bytes[end..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| end + i);
+        if end > 0 && end < bytes.len() && bytes[end - 1] == b'\\' {
+            end += 1;
+            continue;
+        }
+        break;
+    }
+    &bytes[start..end]
+}
+
 /// Whether an imported module matches a trigger: the same name, or a sub-module of it
 /// (`sqlalchemy.orm` matches `sqlalchemy`; `github.com/jackc/pgx/v5/pgxpool` matches
 /// `github.com/jackc/pgx/v5`).
@@ -141,6 +205,42 @@ mod tests {
             ),
             vec!["react"]
         );
+    }
+
+    /// Every import [`imports`] finds passes [`may_import`] for the module and for each of its
+    /// parents, and look-alikes outside imports do not.
+    #[test]
+    fn may_import_keeps_every_import_and_skips_look_alikes() {
+        let cases: &[(Language, &str)] = &[
+            (Language::Python, "import asyncio, os.path as p\nfrom sqlalchemy.ext.asyncio import (\n    AsyncSession,\n)\nimport json, \\\n    ws\ndef f():\n    import redis\n"),
+            (Language::Go, "package main\nimport (\n\t\"database/sql\"\n\tpg \"github.com/jackc/pgx/v5/pgxpool\"\n\t_ `github.com/lib/pq`\n)\n"),
+            (Language::JavaScript, "import express from 'express';\nconst { Pool } = require(\"pg\");\nconst fs = require('node:fs');\nexport { x } from '@prisma/client';\nconst m = await import('knex');\nimport x from 'ws/lib/x';\n"),
+            (Language::TypeScript, "import type { X } from 'typeorm';\nimport {\n  Injectable,\n} from '@nestjs/common';\n"),
+        ];
+        for (lang, text) in cases {
+            for module in imports(*lang, text) {
+                let mut prefixes = vec![module.clone()];
+                for (i, c) in module.char_indices() {
+                    if c == '.' || c == '/' {
+                        prefixes.push(module[..i].to_string());
+                    }
+                }
+                for p in prefixes {
+                    assert!(may_import(*lang, text, &p), "{lang:?}: `{p}` of `{module}`");
+                }
+            }
+        }
+        let py = "rows = db.fetch()  # ws\nnews = request.next\nx = 'the ws docs'\nimport wsgiref\nfrom os import path as wss\n";
+        assert!(imports(Language::Python, py).iter().all(|m| !module_matches(m, "ws")));
+        for t in ["ws", "rq", "next", "request"] {
+            assert!(!may_import(Language::Python, py, t), "{t}");
+        }
+        // A name on a line with `import` may be a false yes; that only costs a parse.
+        assert!(may_import(Language::Python, py, "path"));
+        let js = "const rows = ws.next();\nconst s = 'news';\nimport a from 'wsx';\nrequire(\"./ws\");\n";
+        for t in ["ws", "next", "rows"] {
+            assert!(!may_import(Language::JavaScript, js, t), "{t}");
+        }
     }
 
     #[test]

@@ -574,9 +574,8 @@ impl<'a> Discoverer<'a> {
             self.languages.insert(lang);
             match &mut self.interest {
                 None => self.imports.extend(imports::imports(lang, text)),
-                // Parse only a file that could import a trigger not seen yet: an import of
-                // `t` (or of a sub-module) always contains the text `t`.
-                Some(left) if left.iter().any(|t| text.contains(t.as_str())) => {
+                // Parse only a file that could import a trigger not seen yet.
+                Some(left) if left.iter().any(|t| imports::may_import(lang, text, t)) => {
                     let found = imports::imports(lang, text);
                     let hits: Vec<String> = found
                         .into_iter()
