@@ -748,7 +748,12 @@ fn skip_children(how: Opaque, node: tree_sitter::Node<'_>, source: &[u8]) -> boo
 /// Patterns whose root node must be inside a coroutine (an engine `#in-async-fn?` on the root
 /// capture) are gated: the walk runs them only inside `async` functions.
 struct Group {
-    query: Query,
+    /// The group's query, compiled when first needed: at once for groups that run it, never for
+    /// a single pattern the walk matches itself ([`Shallow`], [`Native`]). tree-sitter analyses a
+    /// pattern against the whole grammar when it compiles it; for the built-in packs that was
+    /// about as much work as loading them (some 2 G instructions with every pack), at every
+    /// start of `ppa check`, for queries that never ran.
+    query: LazyQuery,
     /// Pattern index -> the (detector index, detector's own pattern index) it stands for.
     /// Detector patterns that differ only in engine predicates share one merged pattern (the
     /// six asyncio detectors all start from `((call function: (_) @callee) @site …)`): the
@@ -965,7 +970,7 @@ impl LangPlan {
                         g.guard = Guard::compile(lang, &stripped);
                         g.member_gate = member_gate(dets, &same, &mut roots);
                         g.shallow = ShallowGroup::new(lang, &g.query, &stripped);
-                        if g.shallow.is_none() && g.query.pattern_count() == 1 {
+                        if g.shallow.is_none() && g.patterns.len() == 1 {
                             let q = &g.query;
                             g.native = Native::compile(lang, &stripped, |name| {
                                 q.capture_index_for_name(name)
@@ -973,6 +978,10 @@ impl LangPlan {
                         }
                         g.decorated_gate = decorated_gate;
                         g.loop_only = *loop_only;
+                    }
+                    if g.shallow.is_none() && g.native.is_none() {
+                        // The walk runs this query: compile it now, not in the first file.
+                        g.query.get();
                     }
                     groups.push(g);
                 } else {
@@ -1122,10 +1131,25 @@ impl Group {
                 }
             }
         }
-        let query = Query::new(grammar, &text).map_err(|e| e.message.trim().to_string())?;
-        if query.pattern_count() != patterns.len() {
-            return Err("pattern count changed when merging".into());
-        }
+        // One pattern of detectors written for this grammar compiled already, as part of its
+        // detector's query, so it need not be compiled to be known good; its captures are
+        // numbered in the order they first appear, as tree-sitter numbers them.
+        let own_grammar = entries
+            .iter()
+            .all(|(di, _, _)| dets[*di].language.grammar() == *grammar);
+        let lazy = (patterns.len() == 1 && own_grammar)
+            .then(|| crate::query::guard::capture_names(&text))
+            .flatten();
+        let query = match lazy {
+            Some(names) => LazyQuery::deferred(grammar, text.clone(), names),
+            None => {
+                let query = Query::new(grammar, &text).map_err(|e| e.message.trim().to_string())?;
+                if query.pattern_count() != patterns.len() {
+                    return Err("pattern count changed when merging".into());
+                }
+                LazyQuery::compiled(query)
+            }
+        };
         let names = query.capture_names();
         let capture_map = dets
             .iter()
@@ -1141,7 +1165,7 @@ impl Group {
                     .collect()
             })
             .collect();
-        let start_kinds = start_kinds(grammar, &query, &text);
+        let start_kinds = start_kinds(grammar, &query.pattern_starts(&text), &text);
         Ok(Group {
             query,
             patterns,
@@ -1159,6 +1183,80 @@ impl Group {
     }
 }
 
+/// A group's query, compiled on first use (see [`Group::query`]).
+struct LazyQuery {
+    compiled: std::sync::OnceLock<Query>,
+    /// What compiles it, for a deferred query.
+    deferred: Option<(tree_sitter::Language, String)>,
+    /// Capture names by index.
+    names: Vec<String>,
+}
+
+impl LazyQuery {
+    fn compiled(query: Query) -> LazyQuery {
+        let names = query
+            .capture_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        LazyQuery {
+            compiled: query.into(),
+            deferred: None,
+            names,
+        }
+    }
+
+    /// A single pattern known to compile, with its captures numbered as tree-sitter numbers
+    /// them.
+    fn deferred(grammar: &tree_sitter::Language, text: String, names: Vec<String>) -> LazyQuery {
+        LazyQuery {
+            compiled: std::sync::OnceLock::new(),
+            deferred: Some((grammar.clone(), text)),
+            names,
+        }
+    }
+
+    fn get(&self) -> &Query {
+        self.compiled.get_or_init(|| {
+            let (grammar, text) = self
+                .deferred
+                .as_ref()
+                .expect("a query not compiled at once is deferred");
+            let query = Query::new(grammar, text)
+                .expect("a deferred pattern compiled as part of its detector's query");
+            debug_assert_eq!(query.capture_names(), self.names);
+            query
+        })
+    }
+
+    fn capture_names(&self) -> &[String] {
+        &self.names
+    }
+
+    fn capture_index_for_name(&self, name: &str) -> Option<u32> {
+        self.names.iter().position(|n| n == name).map(|i| i as u32)
+    }
+
+    /// Patterns in the query; `Some(1)` for a deferred one.
+    fn pattern_count(&self) -> Option<usize> {
+        match self.deferred {
+            Some(_) => Some(1),
+            None => self.compiled.get().map(Query::pattern_count),
+        }
+    }
+
+    /// The byte offset in `text` where each pattern starts.
+    fn pattern_starts(&self, text: &str) -> Vec<usize> {
+        match (&self.deferred, self.compiled.get()) {
+            (None, Some(q)) => (0..q.pattern_count())
+                .map(|p| q.start_byte_for_pattern(p))
+                .collect(),
+            // Past leading blanks and comments.
+            _ => vec![crate::query::guard::pattern_start(text)],
+        }
+    }
+}
+
 /// A [`Shallow`] pattern with the capture indices of its group's query.
 struct ShallowGroup {
     shape: Shallow,
@@ -1169,8 +1267,8 @@ struct ShallowGroup {
 }
 
 impl ShallowGroup {
-    fn new(lang: Language, query: &Query, pattern: &str) -> Option<ShallowGroup> {
-        if query.pattern_count() != 1 {
+    fn new(lang: Language, query: &LazyQuery, pattern: &str) -> Option<ShallowGroup> {
+        if query.pattern_count() != Some(1) {
             return None;
         }
         let shape = Shallow::compile(lang, pattern)?;
@@ -1509,10 +1607,14 @@ pub(crate) fn matching_bracket(s: &str, open: usize) -> Option<usize> {
 
 /// The node kinds the patterns of a query start with, as a table by kind id; `None` when some
 /// pattern's first node is a wildcard, an alternation or anonymous.
-fn start_kinds(grammar: &tree_sitter::Language, query: &Query, text: &str) -> Option<Vec<bool>> {
+fn start_kinds(
+    grammar: &tree_sitter::Language,
+    pattern_starts: &[usize],
+    text: &str,
+) -> Option<Vec<bool>> {
     let mut table = vec![false; grammar.node_kind_count()];
-    for p in 0..query.pattern_count() {
-        let rest = &text[query.start_byte_for_pattern(p)..];
+    for &start in pattern_starts {
+        let rest = &text[start..];
         // `((call …) @site (#pred …))` groups a pattern with its predicates: skip the groups.
         let rest = rest.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
         let name: &str = rest
@@ -1836,7 +1938,7 @@ impl Engine {
             if g.start_kinds.is_none() && group_on[gi] {
                 let since = self.count_queries.then(thread_cpu_nanos);
                 let mut qc = QueryCursor::new();
-                let mut matches = qc.matches(&g.query, root, bytes);
+                let mut matches = qc.matches(g.query.get(), root, bytes);
                 let mut found = 0u64;
                 while let Some(m) = matches.next() {
                     found += 1;
@@ -1953,7 +2055,7 @@ impl Engine {
                             self.process_match(plan, gi, &file, 0, &caps, Some(&hint), &mut run);
                         }
                     } else {
-                        let mut matches = qc.matches(&g.query, node, bytes);
+                        let mut matches = qc.matches(g.query.get(), node, bytes);
                         while let Some(m) = matches.next() {
                             found += 1;
                             self.process_match(

@@ -101,9 +101,7 @@ pub fn may_import(lang: Language, text: &str, trigger: &str) -> bool {
                 {
                     return false;
                 }
-                logical_line(bytes, at)
-                    .windows(6)
-                    .any(|w| w == b"import")
+                logical_line(bytes, at).windows(6).any(|w| w == b"import")
             }
             Language::Go | Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 let quote = |b: u8| matches!(b, b'"' | b'\'' | b'`');
@@ -121,13 +119,22 @@ pub fn may_import(lang: Language, text: &str, trigger: &str) -> bool {
 /// The logical Python line around byte `at`: from the start of its first physical line (going
 /// back over lines that end in `\`) to the end of its last (going on over the same).
 fn logical_line(bytes: &[u8], at: usize) -> &[u8] {
-    let mut start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let mut start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     while start >= 2 && bytes[start - 2] == b'\\' {
-        start = bytes[..start - 1].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        start = bytes[..start - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
     }
     let mut end = at;
     loop {
-        end = bytes[end..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| end + i);
+        end = bytes[end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| end + i);
         if end > 0 && end < bytes.len() && bytes[end - 1] == b'\\' {
             end += 1;
             continue;
@@ -231,7 +238,9 @@ mod tests {
             }
         }
         let py = "rows = db.fetch()  # ws\nnews = request.next\nx = 'the ws docs'\nimport wsgiref\nfrom os import path as wss\n";
-        assert!(imports(Language::Python, py).iter().all(|m| !module_matches(m, "ws")));
+        assert!(imports(Language::Python, py)
+            .iter()
+            .all(|m| !module_matches(m, "ws")));
         for t in ["ws", "rq", "next", "request"] {
             assert!(!may_import(Language::Python, py, t), "{t}");
         }

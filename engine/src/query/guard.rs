@@ -555,6 +555,67 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
     Some(out)
 }
 
+/// The capture names of a query's text in the order tree-sitter numbers them: by first
+/// appearance (a predicate's `@name` only refers to one already seen). Comments and strings
+/// are skipped; `None` if a string does not end.
+pub(crate) fn capture_names(text: &str) -> Option<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ';' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => loop {
+                match chars.next()?.1 {
+                    '\\' => {
+                        chars.next()?;
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            },
+            '@' => {
+                // tree-sitter's identifier characters.
+                let mut end = i + 1;
+                while let Some(&(j, c)) = chars.peek() {
+                    if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                        end = j + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let name = &text[i + 1..end];
+                if !name.is_empty() && !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(names)
+}
+
+/// Where the first pattern of a query's text starts: past blanks and `;` comments.
+pub(crate) fn pattern_start(text: &str) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with(';') {
+            at += trimmed.find('\n').map_or(trimmed.len(), |i| i + 1);
+        } else {
+            return at;
+        }
+    }
+}
+
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-' || c == '/'
 }

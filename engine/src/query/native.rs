@@ -555,6 +555,38 @@ mod tests {
         assert!(matches >= 10_000, "only {matches} matches compared");
     }
 
+    /// A group of one pattern is not compiled unless it runs as a query, so the engine numbers
+    /// its captures itself: they must be numbered as tree-sitter numbers them, for every
+    /// built-in pattern and for the awkward texts below.
+    #[test]
+    fn capture_numbering_is_tree_sitters() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut patterns = pack_patterns(&root);
+        patterns.extend(SHAPES.iter().map(|p| (Language::Python, p.to_string())));
+        for extra in [
+            "; a comment (call) @not_a_capture\n((call function: (_) @fn.name) @site (#eq? @fn.name \"x@y\"))",
+            "((string) @s (#match? @s \"@[a-z]\\\"@\") (#eq? @s \"@q\"))",
+            "  \n ;; two\n ; comments\n[(call) @b (identifier) @a] @b",
+            "((assignment left: (_) @l-value right: (_) @r) @a (#not-eq? @l-value @r))",
+        ] {
+            patterns.push((Language::Python, extra.to_string()));
+        }
+        assert!(patterns.len() > 150, "only {} patterns", patterns.len());
+        for (lang, pattern) in &patterns {
+            let q = Query::new(&lang.grammar(), pattern).expect("pattern compiles");
+            if q.pattern_count() != 1 {
+                continue;
+            }
+            let ours = crate::query::guard::capture_names(pattern).expect("captures read");
+            assert_eq!(ours, q.capture_names(), "{pattern}");
+            assert_eq!(
+                crate::query::guard::pattern_start(pattern),
+                q.start_byte_for_pattern(0),
+                "{pattern}"
+            );
+        }
+    }
+
     /// Shapes tree-sitter would match differently, or the engine cannot read, stay queries.
     #[test]
     fn other_shapes_are_left_to_the_query() {

@@ -400,7 +400,8 @@ impl Runtime {
         rt.global.num_operations = 0;
         rt.global.constants = None;
         #[allow(deprecated)]
-        let result = engine().eval_statements_raw(&mut rt.global, &mut rt.caches, scope, ast.statements());
+        let result =
+            engine().eval_statements_raw(&mut rt.global, &mut rt.caches, scope, ast.statements());
         // A failed run may leave state half-restored; the next evaluation starts afresh.
         if result.is_ok() {
             RUNTIMES.with(|r| {
