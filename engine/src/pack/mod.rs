@@ -224,39 +224,46 @@ struct LoadedFile {
     raw: RawPackFile,
 }
 
-thread_local! {
-    /// Queries compiled by the `load` running on this thread, by (language, text): detectors and
-    /// extractors that share one query text (so that the engine matches it once) also compile
-    /// it once. Emptied when `load` returns.
-    static QUERIES: std::cell::RefCell<HashMap<(Language, String), std::rc::Rc<tree_sitter::Query>>> =
-        std::cell::RefCell::new(HashMap::new());
-}
+/// Queries compiled by one `load`, by (language, text): detectors and extractors that share
+/// one query text (so that the engine matches it once) also compile it once, on whichever
+/// thread reaches it first.
+type QueryCache = std::sync::Mutex<
+    HashMap<(Language, String), Arc<std::sync::OnceLock<Option<Arc<tree_sitter::Query>>>>>,
+>;
 
 /// Compiles a query, or takes the one this `load` already compiled from the same text.
 fn compile_query(
+    queries: &QueryCache,
     lang: Language,
     text: &str,
-) -> Result<std::rc::Rc<tree_sitter::Query>, tree_sitter::QueryError> {
-    let key = (lang, text.to_string());
-    if let Some(q) = QUERIES.with(|c| c.borrow().get(&key).cloned()) {
-        return Ok(q);
+) -> Result<Arc<tree_sitter::Query>, tree_sitter::QueryError> {
+    let slot = Arc::clone(
+        queries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((lang, text.to_string()))
+            .or_default(),
+    );
+    let mut error = None;
+    let compiled = slot.get_or_init(|| match tree_sitter::Query::new(&lang.grammar(), text) {
+        Ok(q) => Some(Arc::new(q)),
+        Err(e) => {
+            error = Some(e);
+            None
+        }
+    });
+    match (compiled, error) {
+        (Some(q), _) => Ok(Arc::clone(q)),
+        (None, Some(e)) => Err(e),
+        // Another detector with this text failed first: compile again for the error.
+        (None, None) => tree_sitter::Query::new(&lang.grammar(), text).map(Arc::new),
     }
-    let q = std::rc::Rc::new(tree_sitter::Query::new(&lang.grammar(), text)?);
-    QUERIES.with(|c| c.borrow_mut().insert(key, std::rc::Rc::clone(&q)));
-    Ok(q)
 }
 
 /// Loads and compiles a pack. `catalog` supplies the checks its detectors may implement; checks
 /// the pack defines itself are added to the returned pack (and must be added to the engine's
 /// catalogue by the caller, which [`crate::EngineBuilder`] does).
 pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErrors> {
-    struct ClearQueries;
-    impl Drop for ClearQueries {
-        fn drop(&mut self) {
-            QUERIES.with(|c| c.borrow_mut().clear());
-        }
-    }
-    let _clear = ClearQueries;
     let label = source.label();
     let mut errors: Vec<PackError> = Vec::new();
     let mut files: Vec<LoadedFile> = Vec::new();
@@ -390,60 +397,100 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
         }
     }
 
-    // Detectors.
+    // Detectors and extractors (compiled like detectors, with a stand-in check per fact). Their
+    // queries are compiled in parallel: tree-sitter analyses each pattern against the whole
+    // grammar, which is most of the time it takes to build an engine. Names are checked in
+    // file order first, so errors come out in the same order however the work is shared.
     let pack_arc: Arc<str> = meta.name.as_str().into();
-    let mut detectors = Vec::new();
+    enum Item<'a> {
+        Duplicate(PackError),
+        Detector(&'a RawDetector, &'a SourceFile),
+        Extractor(&'a RawExtractor, &'a SourceFile),
+    }
+    let mut items = Vec::new();
     let mut names = BTreeSet::new();
     for f in &files {
         for d in &f.raw.detector {
-            if !unique_name(&mut names, "detector", &d.name, &f.file, &mut errors) {
-                continue;
+            let mut dup = Vec::new();
+            if unique_name(&mut names, "detector", &d.name, &f.file, &mut dup) {
+                items.push(Item::Detector(d, &f.file));
             }
-            if let Some(det) = compile_detector(
-                d,
-                &f.file,
-                source,
-                &label,
-                &pack_arc,
-                &meta,
-                &local_catalog,
-                &vocab,
-                &invalid_checks,
-                &mut errors,
-                Role::Detect,
-            ) {
-                detectors.push(Arc::new(det));
-            }
+            items.extend(dup.into_iter().map(Item::Duplicate));
         }
     }
-
-    // Extractors: compiled like detectors, with a stand-in check per fact.
-    let mut extractors = Vec::new();
     let mut extractor_names = BTreeSet::new();
     for f in &files {
         for e in &f.raw.extractor {
-            if !unique_name(
+            let mut dup = Vec::new();
+            if unique_name(
                 &mut extractor_names,
                 "extractor",
                 &e.name,
                 &f.file,
-                &mut errors,
+                &mut dup,
             ) {
-                continue;
+                items.push(Item::Extractor(e, &f.file));
             }
-            if let Some(det) = compile_extractor(
-                e,
-                &f.file,
-                source,
-                &label,
-                &pack_arc,
-                &meta,
-                &local_catalog,
-                &vocab,
-                &mut errors,
-            ) {
-                extractors.push(Arc::new(det));
-            }
+            items.extend(dup.into_iter().map(Item::Duplicate));
+        }
+    }
+    let queries = QueryCache::default();
+    enum Compiled {
+        Detector(Detector),
+        Extractor(Detector),
+    }
+    let compiled: Vec<(Option<Compiled>, Vec<PackError>)> = {
+        use rayon::prelude::*;
+        items
+            .into_par_iter()
+            .map(|item| {
+                let mut errs = Vec::new();
+                let det = match item {
+                    Item::Duplicate(e) => {
+                        errs.push(e);
+                        None
+                    }
+                    Item::Detector(d, file) => compile_detector(
+                        d,
+                        file,
+                        source,
+                        &label,
+                        &pack_arc,
+                        &meta,
+                        &local_catalog,
+                        &vocab,
+                        &invalid_checks,
+                        &queries,
+                        &mut errs,
+                        Role::Detect,
+                    )
+                    .map(Compiled::Detector),
+                    Item::Extractor(e, file) => compile_extractor(
+                        e,
+                        file,
+                        source,
+                        &label,
+                        &pack_arc,
+                        &meta,
+                        &local_catalog,
+                        &vocab,
+                        &queries,
+                        &mut errs,
+                    )
+                    .map(Compiled::Extractor),
+                };
+                (det, errs)
+            })
+            .collect()
+    };
+    let mut detectors = Vec::new();
+    let mut extractors = Vec::new();
+    for (det, errs) in compiled {
+        errors.extend(errs);
+        match det {
+            Some(Compiled::Detector(d)) => detectors.push(Arc::new(d)),
+            Some(Compiled::Extractor(d)) => extractors.push(Arc::new(d)),
+            None => {}
         }
     }
 
@@ -824,6 +871,7 @@ fn compile_detector(
     catalog: &Catalog,
     vocab: &Arc<Vocabularies>,
     invalid_checks: &BTreeSet<String>,
+    queries: &QueryCache,
     errors: &mut Vec<PackError>,
     role: Role,
 ) -> Option<Detector> {
@@ -897,7 +945,7 @@ fn compile_detector(
     let mut custom_preds = Vec::new();
     let mut pattern_starts = Vec::new();
     if let Some((text, origin)) = &query {
-        match compile_query(d.language, text) {
+        match compile_query(queries, d.language, text) {
             Ok(q) => {
                 captures = q.capture_names().iter().map(|s| s.to_string()).collect();
                 pattern_starts = (0..q.pattern_count())
@@ -1180,6 +1228,7 @@ fn compile_extractor(
     meta: &PackMeta,
     catalog: &Catalog,
     vocab: &Arc<Vocabularies>,
+    queries: &QueryCache,
     errors: &mut Vec<PackError>,
 ) -> Option<Detector> {
     let n_errors = errors.len();
@@ -1241,6 +1290,7 @@ fn compile_extractor(
         catalog,
         vocab,
         &BTreeSet::new(),
+        queries,
         errors,
         Role::Extract { fact: fact.clone() },
     )?;

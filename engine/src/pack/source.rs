@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 /// Read access to the files of one pack.
-pub trait PackSource {
+/// `Sync`: a pack's detectors are compiled on several threads.
+pub trait PackSource: Sync {
     /// How errors name the pack's files: `packs/asyncio` or the directory given to `--pack`.
     fn label(&self) -> String;
     /// The text of a file, by path relative to the pack directory (`/`-separated).
