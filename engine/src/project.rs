@@ -449,11 +449,24 @@ impl crate::Engine {
         let facts = facts.to_rhai();
         let exec = project.exec.clone();
         let project = project.to_rhai();
-        crate::script::with_exec(exec, || {
-            for d in dets {
-                run_detector(d, &facts, &project, &mut out);
-            }
-        });
+        // The detectors are independent: each reads the facts and returns findings. They run
+        // in parallel, and their outputs are joined in detector order.
+        use rayon::prelude::*;
+        let each: Vec<crate::FileReport> = dets
+            .par_iter()
+            .map(|d| {
+                let mut one = crate::FileReport::default();
+                crate::script::with_exec(exec.clone(), || {
+                    run_detector(d, &facts, &project, &mut one)
+                });
+                one
+            })
+            .collect();
+        for one in each {
+            out.findings.extend(one.findings);
+            out.diagnostics.extend(one.diagnostics);
+            out.check_warnings.extend(one.check_warnings);
+        }
         out
     }
 
