@@ -88,32 +88,70 @@ pub fn imports(lang: Language, text: &str) -> BTreeSet<String> {
 /// every file (`rows`, `request`, `next(…)`), so every file was parsed a second time, which
 /// made discovery cost as much as parsing for the check.
 pub fn may_import(lang: Language, text: &str, trigger: &str) -> bool {
-    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(text.as_bytes(), trigger.as_bytes())
+        .any(|at| import_context(lang, text.as_bytes(), at, at + trigger.len()))
+}
+
+/// Whether the name at `bytes[at..end]` stands where an import names a module (see
+/// [`may_import`]).
+pub(crate) fn import_context(lang: Language, bytes: &[u8], at: usize, end: usize) -> bool {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-    memchr::memmem::find_iter(bytes, trigger.as_bytes()).any(|at| {
-        let end = at + trigger.len();
-        let before = at.checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(end).copied();
-        match lang {
-            Language::Python => {
-                if before.is_some_and(|b| ident(b) || b == b'.')
-                    || after.is_some_and(|b| ident(b) && b != b'.')
-                {
-                    return false;
-                }
-                logical_line(bytes, at).windows(6).any(|w| w == b"import")
+    let before = at.checked_sub(1).map(|i| bytes[i]);
+    let after = bytes.get(end).copied();
+    match lang {
+        Language::Python => {
+            if before.is_some_and(|b| ident(b) || b == b'.')
+                || after.is_some_and(|b| ident(b) && b != b'.')
+            {
+                return false;
             }
-            Language::Go | Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                let quote = |b: u8| matches!(b, b'"' | b'\'' | b'`');
-                let opens = match before {
-                    Some(b) if quote(b) => true,
-                    Some(b':') => at >= 6 && bytes[at - 5..at] == *b"node:" && quote(bytes[at - 6]),
-                    _ => false,
-                };
-                opens && after.is_some_and(|b| quote(b) || b == b'/' || b == b'.')
-            }
+            logical_line(bytes, at).windows(6).any(|w| w == b"import")
         }
-    })
+        Language::Go | Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            let quote = |b: u8| matches!(b, b'"' | b'\'' | b'`');
+            let opens = match before {
+                Some(b) if quote(b) => true,
+                Some(b':') => at >= 6 && bytes[at - 5..at] == *b"node:" && quote(bytes[at - 6]),
+                _ => false,
+            };
+            opens && after.is_some_and(|b| quote(b) || b == b'/' || b == b'.')
+        }
+    }
+}
+
+/// The triggers not seen yet, with one automaton that finds all of them in a file's text.
+#[derive(Debug)]
+pub(crate) struct Wanted {
+    pub(crate) left: Vec<String>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Wanted {
+    pub(crate) fn new(left: Vec<String>) -> Wanted {
+        let automaton = aho_corasick::AhoCorasick::new(&left).ok();
+        Wanted { left, automaton }
+    }
+
+    /// Whether `text` may import one of the triggers (see [`may_import`]).
+    pub(crate) fn may_import(&self, lang: Language, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        match &self.automaton {
+            Some(ac) => ac
+                .find_overlapping_iter(bytes)
+                .any(|m| import_context(lang, bytes, m.start(), m.end())),
+            None => self.left.iter().any(|t| may_import(lang, text, t)),
+        }
+    }
+
+    /// Drops the triggers `found` imports match, and rebuilds the automaton if any went.
+    pub(crate) fn seen(&mut self, found: &[String]) {
+        let before = self.left.len();
+        self.left
+            .retain(|t| !found.iter().any(|m| module_matches(m, t)));
+        if self.left.len() != before {
+            *self = Wanted::new(std::mem::take(&mut self.left));
+        }
+    }
 }
 
 /// The logical Python line around byte `at`: from the start of its first physical line (going

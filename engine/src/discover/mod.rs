@@ -339,7 +339,7 @@ pub struct Discoverer<'a> {
     /// Flags set by a file.
     file_flags: BTreeSet<String>,
     /// Import triggers not yet seen, when only those matter (see `only_imports_of`).
-    interest: Option<Vec<String>>,
+    interest: Option<imports::Wanted>,
     /// F9 markers and what they found.
     deploy: deployment::Scan,
 }
@@ -416,7 +416,7 @@ impl<'a> Discoverer<'a> {
         let mut t: Vec<String> = triggers.into_iter().collect();
         t.sort();
         t.dedup();
-        self.interest = Some(t);
+        self.interest = Some(imports::Wanted::new(t));
     }
 
     /// Records which of these globs (pack `files` triggers) any file of the project matches.
@@ -575,13 +575,13 @@ impl<'a> Discoverer<'a> {
             match &mut self.interest {
                 None => self.imports.extend(imports::imports(lang, text)),
                 // Parse only a file that could import a trigger not seen yet.
-                Some(left) if left.iter().any(|t| imports::may_import(lang, text, t)) => {
+                Some(wanted) if wanted.may_import(lang, text) => {
                     let found = imports::imports(lang, text);
                     let hits: Vec<String> = found
                         .into_iter()
-                        .filter(|m| left.iter().any(|t| imports::module_matches(m, t)))
+                        .filter(|m| wanted.left.iter().any(|t| imports::module_matches(m, t)))
                         .collect();
-                    left.retain(|t| !hits.iter().any(|m| imports::module_matches(m, t)));
+                    wanted.seen(&hits);
                     self.imports.extend(hits);
                 }
                 Some(_) => {}
