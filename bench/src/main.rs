@@ -67,9 +67,72 @@ struct Args {
     /// function index) and report the share of the full check the facts take.
     #[arg(long)]
     facts_share: bool,
+    /// Skip the end-to-end timing of the `ppa` binary (run when it is built beside ppa-bench).
+    #[arg(long)]
+    no_end_to_end: bool,
     /// JSON output.
     #[arg(long)]
     json: bool,
+}
+
+/// The `ppa` binary of the same build, beside this one (`cargo build --release -p ppa-cli`).
+fn ppa_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let ppa = exe.with_file_name(format!("ppa{}", std::env::consts::EXE_SUFFIX));
+    ppa.is_file().then_some(ppa)
+}
+
+/// Wall-clock times of `ppa check` as a user runs it, one process per run: discovery, engine
+/// build, reading and checking the files, the project phase and the JSON report (to a sink),
+/// with the benchmark's packs, threads and file selection. The per-file check above leaves the
+/// rest out; this is what it costs in all.
+fn end_to_end(
+    ppa: &std::path::Path,
+    args: &Args,
+    packs: &[&EmbeddedSource],
+    threads: usize,
+) -> Result<Vec<f64>, String> {
+    let mut cmd_args: Vec<String> = vec![
+        "check".into(),
+        args.path.display().to_string(),
+        "--threads".into(),
+        threads.to_string(),
+        "--format".into(),
+        "json".into(),
+        "--fail-on".into(),
+        "never".into(),
+        "--no-results-log".into(),
+    ];
+    if !args.default_excludes {
+        cmd_args.push("--no-default-excludes".into());
+    }
+    for p in packs {
+        cmd_args.push("--pack".into());
+        cmd_args.push(p.name.to_string());
+    }
+    let mut samples = Vec::new();
+    for i in 0..(args.warmup + args.runs) as usize {
+        let (ms, out) = timed(|| {
+            std::process::Command::new(ppa)
+                .args(&cmd_args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .output()
+        });
+        let out = out.map_err(|e| format!("cannot run {}: {e}", ppa.display()))?;
+        if out.status.code() != Some(0) {
+            return Err(format!(
+                "`ppa {}` exited with {}: {}",
+                cmd_args.join(" "),
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        if i >= args.warmup as usize {
+            samples.push(ms);
+        }
+    }
+    Ok(samples)
 }
 
 fn main() -> ExitCode {
@@ -336,6 +399,11 @@ fn run(args: Args) -> Result<(), String> {
         Vec::new()
     };
 
+    let end_to_end_ms = match (args.no_end_to_end, ppa_binary()) {
+        (true, _) | (_, None) => None,
+        (false, Some(ppa)) => Some(end_to_end(&ppa, &args, &packs, threads)?),
+    };
+
     let (parse_med, check_med) = (median(&parse_ms), median(&check_ms));
     let ratio = check_med / parse_med;
     let mb = |v: Option<f64>| v.map_or(serde_json::Value::Null, |v| json!(v));
@@ -364,6 +432,10 @@ fn run(args: Args) -> Result<(), String> {
         "check": stats(&check_ms),
         "ratio": ratio,
         "ratio_target": RATIO_TARGET,
+        "end_to_end": end_to_end_ms.as_ref().map(|v| json!({
+            "ms": stats(v),
+            "ratio": median(v) / parse_med,
+        })),
         "project_phase": {
             "ms": project_ms,
             "functions": functions,
@@ -497,6 +569,24 @@ fn run(args: Args) -> Result<(), String> {
             "NOT met"
         }
     );
+    match &end_to_end_ms {
+        Some(v) => {
+            let _ = writeln!(
+                o,
+                "end to end   {:>8.1} ms  {}  {:.2}x parse-only: `ppa check` as a process (discovery, engine build, check, project phase, report)",
+                median(v),
+                range(v),
+                median(v) / parse_med
+            );
+        }
+        None if !args.no_end_to_end => {
+            let _ = writeln!(
+                o,
+                "end to end   n/a (build the ppa binary beside ppa-bench: cargo build --release -p ppa-cli)"
+            );
+        }
+        None => {}
+    }
     if functions > 0 {
         let _ = writeln!(
             o,
