@@ -41,7 +41,7 @@ bin="${CARGO_TARGET_DIR:-$here/../target}/release/ppa-bench"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" \
-  "$bin" "$dir" --runs 1 --warmup 0 --threads 1 "$@" >"$out/bench.txt" 2>&1
+  "$bin" "$dir" --runs 1 --warmup 0 --threads 1 --no-end-to-end "$@" >"$out/bench.txt" 2>&1
 if [ -n "${CALLGRIND_KEEP:-}" ]; then cp "$out/cg.out" "$CALLGRIND_KEEP"; fi
 callgrind_annotate --inclusive=yes --threshold=100 "$out/cg.out" >"$out/annotate.txt" 2>/dev/null
 ir() {

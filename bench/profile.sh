@@ -17,5 +17,5 @@ fi
 mkdir -p "$here/corpora"
 data="$here/corpora/perf.data"
 PPA_BENCH_PREFIX="perf record -q -F 1999 --call-graph dwarf,16384 -o $data --" \
-  "$here/run.sh" "$@" --runs 1 --warmup 0 --threads 1
+  "$here/run.sh" "$@" --runs 1 --warmup 0 --threads 1 --no-end-to-end
 perf script -i "$data" 2>/dev/null | "${PYTHON:-python3}" "$here/perf_breakdown.py"
