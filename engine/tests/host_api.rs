@@ -850,3 +850,60 @@ message = "never"
         report.diagnostics
     );
 }
+
+/// A predicate's rhai state is kept from one match to the next (engine/src/script/mod.rs,
+/// `Runtime`). Each match still gets the whole operation budget and its own values, and a
+/// match after one that failed runs as usual.
+#[test]
+fn each_match_starts_afresh() {
+    const LOOPS: &str = r#"
+[pack]
+name = "fresh"
+version = "0"
+languages = ["python"]
+description = "state kept between matches"
+
+[[detector]]
+name = "fresh"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site)
+'''
+predicate = '''
+fn name(c) { c.text }
+if name(callee) == "fails" { throw "this match fails"; }
+// About two thirds of the operation budget, at every match.
+let n = 0;
+for i in 0..SPIN { n += 1; }
+#{ name: name(callee) }
+'''
+message = "{name}"
+"#;
+    let run = |spin: usize| {
+        let text = LOOPS.replace("SPIN", &spin.to_string());
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let files: PackFiles = Box::leak(vec![("pack.toml", text)].into_boxed_slice());
+        engine_with("fresh", files).check_source("a.py", "one()\nfails()\ntwo()\nthree()\nfour()\n")
+    };
+    // Calibrate: twice the loop is over the budget in one match.
+    let spin = 45_000;
+    let over = run(2 * spin);
+    assert!(
+        over.diagnostics
+            .iter()
+            .any(|d| d.message.contains("operations")),
+        "{:?}",
+        over.diagnostics
+    );
+    let r = run(spin);
+    let names: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        names,
+        ["one", "two", "three", "four"],
+        "{:?}",
+        r.diagnostics
+    );
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert!(r.diagnostics[0].message.contains("this match fails"));
+}

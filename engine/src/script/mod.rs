@@ -356,13 +356,16 @@ static NEXT_PREDICATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 ///
 /// `Engine::eval_ast_with_scope` starts both afresh at every call, so each evaluation resolved
 /// every function it called again, searching the script's library, the engine's host
-/// functions and the standard packages. With every built-in pack on, that search was about
-/// 2.5% of a check's instructions. A predicate's script and its engine never change, so a
-/// resolution made for one match holds for every other; the cache is kept across matches.
+/// functions and the standard packages. A predicate's script and its engine never change, so a
+/// resolution made for one match holds for every other; the cache is kept across matches
+/// (about 1% of a check's instructions with every built-in pack on; bench/README.md, round
+/// nine). What belongs to one evaluation is reset before each: the operation count, which the
+/// operation limit is checked against, and top-level constants. A run that fails leaves its
+/// state behind and the next starts from a new one.
 ///
 /// It uses rhai's `internals` API (`eval_statements_raw`, the global state's fields), which
 /// `eval_ast_with_scope` itself is built on; the rhai version is pinned to a minor release in
-/// the workspace manifest for that reason.
+/// the workspace manifest for that reason. Test: `each_match_starts_afresh`.
 struct Runtime {
     global: rhai::GlobalRuntimeState,
     caches: rhai::Caches,
