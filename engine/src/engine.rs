@@ -991,7 +991,10 @@ impl LangPlan {
                 }
             }
             for entries in anywhere.values() {
-                groups.push(Group::build(grammar, dets, entries, async_only)?);
+                let g = Group::build(grammar, dets, entries, async_only)?;
+                // Walks the whole tree as a query.
+                g.query.get();
+                groups.push(g);
             }
         }
         let mut by_kind: Vec<Vec<usize>> = vec![Vec::new(); grammar.node_kind_count()];
