@@ -260,6 +260,20 @@ fn compile_query(
     }
 }
 
+/// What every detector, extractor and project detector of one pack is compiled against.
+struct PackCtx<'a> {
+    source: &'a dyn PackSource,
+    label: &'a str,
+    pack: &'a Arc<str>,
+    meta: &'a PackMeta,
+    /// The catalogue with the pack's own checks.
+    catalog: &'a Catalog,
+    vocab: &'a Arc<Vocabularies>,
+    /// Checks of this pack that failed validation: detectors naming them get no second error.
+    invalid_checks: &'a BTreeSet<String>,
+    queries: &'a QueryCache,
+}
+
 /// Loads and compiles a pack. `catalog` supplies the checks its detectors may implement; checks
 /// the pack defines itself are added to the returned pack (and must be added to the engine's
 /// catalogue by the caller, which [`crate::EngineBuilder`] does).
@@ -435,6 +449,16 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
         }
     }
     let queries = QueryCache::default();
+    let cx = PackCtx {
+        source,
+        label: &label,
+        pack: &pack_arc,
+        meta: &meta,
+        catalog: &local_catalog,
+        vocab: &vocab,
+        invalid_checks: &invalid_checks,
+        queries: &queries,
+    };
     enum Compiled {
         Detector(Detector),
         Extractor(Detector),
@@ -450,34 +474,13 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
                         errs.push(e);
                         None
                     }
-                    Item::Detector(d, file) => compile_detector(
-                        d,
-                        file,
-                        source,
-                        &label,
-                        &pack_arc,
-                        &meta,
-                        &local_catalog,
-                        &vocab,
-                        &invalid_checks,
-                        &queries,
-                        &mut errs,
-                        Role::Detect,
-                    )
-                    .map(Compiled::Detector),
-                    Item::Extractor(e, file) => compile_extractor(
-                        e,
-                        file,
-                        source,
-                        &label,
-                        &pack_arc,
-                        &meta,
-                        &local_catalog,
-                        &vocab,
-                        &queries,
-                        &mut errs,
-                    )
-                    .map(Compiled::Extractor),
+                    Item::Detector(d, file) => {
+                        compile_detector(d, file, &cx, &mut errs, Role::Detect)
+                            .map(Compiled::Detector)
+                    }
+                    Item::Extractor(e, file) => {
+                        compile_extractor(e, file, &cx, &mut errs).map(Compiled::Extractor)
+                    }
                 };
                 (det, errs)
             })
@@ -500,18 +503,7 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             if !unique_name(&mut names, "detector", &d.name, &f.file, &mut errors) {
                 continue;
             }
-            if let Some(pd) = compile_project_detector(
-                d,
-                &f.file,
-                source,
-                &label,
-                &pack_arc,
-                &meta,
-                &local_catalog,
-                &vocab,
-                &invalid_checks,
-                &mut errors,
-            ) {
+            if let Some(pd) = compile_project_detector(d, &f.file, &cx, &mut errors) {
                 project_detectors.push(Arc::new(pd));
             }
         }
@@ -864,17 +856,20 @@ fn inline_or_file(
 fn compile_detector(
     d: &RawDetector,
     file: &SourceFile,
-    source: &dyn PackSource,
-    label: &str,
-    pack: &Arc<str>,
-    meta: &PackMeta,
-    catalog: &Catalog,
-    vocab: &Arc<Vocabularies>,
-    invalid_checks: &BTreeSet<String>,
-    queries: &QueryCache,
+    cx: &PackCtx<'_>,
     errors: &mut Vec<PackError>,
     role: Role,
 ) -> Option<Detector> {
+    let PackCtx {
+        source,
+        label,
+        pack,
+        meta,
+        catalog,
+        vocab,
+        invalid_checks,
+        queries,
+    } = *cx;
     let n_errors = errors.len();
     let name = d.name.get_ref();
     let name_span = Span::from(d.name.span());
@@ -1222,13 +1217,7 @@ fn is_fact_name(s: &str) -> bool {
 fn compile_extractor(
     e: &RawExtractor,
     file: &SourceFile,
-    source: &dyn PackSource,
-    label: &str,
-    pack: &Arc<str>,
-    meta: &PackMeta,
-    catalog: &Catalog,
-    vocab: &Arc<Vocabularies>,
-    queries: &QueryCache,
+    cx: &PackCtx<'_>,
     errors: &mut Vec<PackError>,
 ) -> Option<Detector> {
     let n_errors = errors.len();
@@ -1280,17 +1269,16 @@ fn compile_extractor(
         report: e.report.clone(),
         file_contains: e.file_contains.clone(),
     };
+    // An extractor's stand-in check is never an invalid one.
+    let no_invalid = BTreeSet::new();
+    let as_cx = PackCtx {
+        invalid_checks: &no_invalid,
+        ..*cx
+    };
     let mut det = compile_detector(
         &as_detector,
         file,
-        source,
-        label,
-        pack,
-        meta,
-        catalog,
-        vocab,
-        &BTreeSet::new(),
-        queries,
+        &as_cx,
         errors,
         Role::Extract { fact: fact.clone() },
     )?;
@@ -1307,15 +1295,19 @@ fn compile_extractor(
 fn compile_project_detector(
     d: &RawProjectDetector,
     file: &SourceFile,
-    source: &dyn PackSource,
-    label: &str,
-    pack: &Arc<str>,
-    meta: &PackMeta,
-    catalog: &Catalog,
-    vocab: &Arc<Vocabularies>,
-    invalid_checks: &BTreeSet<String>,
+    cx: &PackCtx<'_>,
     errors: &mut Vec<PackError>,
 ) -> Option<ProjectDetector> {
+    let PackCtx {
+        source,
+        label,
+        pack,
+        meta,
+        catalog,
+        vocab,
+        invalid_checks,
+        ..
+    } = *cx;
     let n_errors = errors.len();
     let name = d.name.get_ref();
     let name_span = Span::from(d.name.span());
