@@ -157,15 +157,21 @@ impl Wanted {
 /// The logical Python line around byte `at`: from the start of its first physical line (going
 /// back over lines that end in `\`) to the end of its last (going on over the same).
 fn logical_line(bytes: &[u8], at: usize) -> &[u8] {
-    let mut start = bytes[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    while start >= 2 && bytes[start - 2] == b'\\' {
-        start = bytes[..start - 1]
+    // Whether the physical line ending at the newline at `nl` ends in `\` (before a `\r`).
+    let continued = |nl: usize| {
+        let line = &bytes[..nl];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line.last() == Some(&b'\\')
+    };
+    let line_start = |end: usize| {
+        bytes[..end]
             .iter()
             .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
+            .map_or(0, |i| i + 1)
+    };
+    let mut start = line_start(at);
+    while start > 0 && continued(start - 1) {
+        start = line_start(start - 1);
     }
     let mut end = at;
     loop {
@@ -173,7 +179,7 @@ fn logical_line(bytes: &[u8], at: usize) -> &[u8] {
             .iter()
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |i| end + i);
-        if end > 0 && end < bytes.len() && bytes[end - 1] == b'\\' {
+        if end < bytes.len() && continued(end) {
             end += 1;
             continue;
         }
@@ -258,6 +264,7 @@ mod tests {
     fn may_import_keeps_every_import_and_skips_look_alikes() {
         let cases: &[(Language, &str)] = &[
             (Language::Python, "import asyncio, os.path as p\nfrom sqlalchemy.ext.asyncio import (\n    AsyncSession,\n)\nimport json, \\\n    ws\ndef f():\n    import redis\n"),
+            (Language::Python, "import json, \\\r\n    ws\r\nfrom a.b import (\r\n    c,\r\n)\r\n"),
             (Language::Go, "package main\nimport (\n\t\"database/sql\"\n\tpg \"github.com/jackc/pgx/v5/pgxpool\"\n\t_ `github.com/lib/pq`\n)\n"),
             (Language::JavaScript, "import express from 'express';\nconst { Pool } = require(\"pg\");\nconst fs = require('node:fs');\nexport { x } from '@prisma/client';\nconst m = await import('knex');\nimport x from 'ws/lib/x';\n"),
             (Language::TypeScript, "import type { X } from 'typeorm';\nimport {\n  Injectable,\n} from '@nestjs/common';\n"),
@@ -275,6 +282,10 @@ mod tests {
                 }
             }
         }
+        // A continued line with Windows line ends.
+        let crlf = "import json, \\\r\n    ws\r\n";
+        assert!(imports(Language::Python, crlf).contains("ws"));
+        assert!(may_import(Language::Python, crlf, "ws"));
         let py = "rows = db.fetch()  # ws\nnews = request.next\nx = 'the ws docs'\nimport wsgiref\nfrom os import path as wss\n";
         assert!(imports(Language::Python, py)
             .iter()
