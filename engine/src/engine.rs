@@ -981,7 +981,7 @@ impl LangPlan {
                     }
                     if g.shallow.is_none() && g.native.is_none() {
                         // The walk runs this query: compile it now, not in the first file.
-                        g.query.get();
+                        g.query.compile()?;
                     }
                     groups.push(g);
                 } else {
@@ -993,7 +993,7 @@ impl LangPlan {
             for entries in anywhere.values() {
                 let g = Group::build(grammar, dets, entries, async_only)?;
                 // Walks the whole tree as a query.
-                g.query.get();
+                g.query.compile()?;
                 groups.push(g);
             }
         }
@@ -1219,6 +1219,21 @@ impl LazyQuery {
         }
     }
 
+    /// Compiles a deferred query now; an error if it does not compile (as for a query compiled
+    /// at once), where [`get`](Self::get) would panic.
+    fn compile(&self) -> Result<(), String> {
+        if let (None, Some((grammar, text))) = (self.compiled.get(), &self.deferred) {
+            let query = Query::new(grammar, text).map_err(|e| e.message.trim().to_string())?;
+            if query.capture_names() != self.names {
+                return Err("capture numbering differs from tree-sitter's".into());
+            }
+            let _ = self.compiled.set(query);
+        }
+        Ok(())
+    }
+
+    /// The query. Every group that runs its query compiled it when the plan was built
+    /// ([`compile`](Self::compile)); this compiles one that did not.
     fn get(&self) -> &Query {
         self.compiled.get_or_init(|| {
             let (grammar, text) = self
