@@ -122,7 +122,7 @@ pub(crate) fn import_context(lang: Language, bytes: &[u8], at: usize, end: usize
 /// The triggers not seen yet, with one automaton that finds all of them in a file's text.
 #[derive(Debug)]
 pub(crate) struct Wanted {
-    pub(crate) left: Vec<String>,
+    left: Vec<String>,
     automaton: Option<aho_corasick::AhoCorasick>,
 }
 
@@ -143,14 +143,21 @@ impl Wanted {
         }
     }
 
-    /// Drops the triggers `found` imports match, and rebuilds the automaton if any went.
-    pub(crate) fn seen(&mut self, found: &[String]) {
-        let before = self.left.len();
-        self.left
-            .retain(|t| !found.iter().any(|m| module_matches(m, t)));
-        if self.left.len() != before {
-            *self = Wanted::new(std::mem::take(&mut self.left));
+    /// The imports in `found` that match a trigger not seen yet; their triggers are dropped
+    /// (and the automaton rebuilt without them).
+    pub(crate) fn take(&mut self, found: BTreeSet<String>) -> Vec<String> {
+        let hits: Vec<String> = found
+            .into_iter()
+            .filter(|m| self.left.iter().any(|t| module_matches(m, t)))
+            .collect();
+        if !hits.is_empty() {
+            let left = std::mem::take(&mut self.left)
+                .into_iter()
+                .filter(|t| !hits.iter().any(|m| module_matches(m, t)))
+                .collect();
+            *self = Wanted::new(left);
         }
+        hits
     }
 }
 

@@ -576,12 +576,7 @@ impl<'a> Discoverer<'a> {
                 None => self.imports.extend(imports::imports(lang, text)),
                 // Parse only a file that could import a trigger not seen yet.
                 Some(wanted) if wanted.may_import(lang, text) => {
-                    let found = imports::imports(lang, text);
-                    let hits: Vec<String> = found
-                        .into_iter()
-                        .filter(|m| wanted.left.iter().any(|t| imports::module_matches(m, t)))
-                        .collect();
-                    wanted.seen(&hits);
+                    let hits = wanted.take(imports::imports(lang, text));
                     self.imports.extend(hits);
                 }
                 Some(_) => {}

@@ -1298,16 +1298,6 @@ fn compile_project_detector(
     cx: &PackCtx<'_>,
     errors: &mut Vec<PackError>,
 ) -> Option<ProjectDetector> {
-    let PackCtx {
-        source,
-        label,
-        pack,
-        meta,
-        catalog,
-        vocab,
-        invalid_checks,
-        ..
-    } = *cx;
     let n_errors = errors.len();
     let name = d.name.get_ref();
     let name_span = Span::from(d.name.span());
@@ -1319,11 +1309,11 @@ fn compile_project_detector(
             "use lower-case letters, digits, `-` and `_`, e.g. `channel-mismatch`",
         ));
     }
-    let check = lookup_check(&d.check, file, catalog, invalid_checks, errors);
+    let check = lookup_check(&d.check, file, cx.catalog, cx.invalid_checks, errors);
     let ctx = FileCtx {
         file,
-        source,
-        label,
+        source: cx.source,
+        label: cx.label,
     };
     let predicate = inline_or_file(
         TextField {
@@ -1336,10 +1326,10 @@ fn compile_project_detector(
         &ctx,
         errors,
     );
-    let mut graph = meta.lib_uses_call_graph;
+    let mut graph = cx.meta.lib_uses_call_graph;
     let script = predicate.and_then(|(text, origin)| {
         graph |= uses_call_graph(&text);
-        match script::compile_project(&text, origin.clone(), meta.lib.as_ref()) {
+        match script::compile_project(&text, origin.clone(), cx.meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
                 let off = origin.offset_of_line_col(&text, line, col);
@@ -1361,7 +1351,7 @@ fn compile_project_detector(
     }
     let check = check?;
     Some(ProjectDetector {
-        pack: Arc::clone(pack),
+        pack: Arc::clone(cx.pack),
         name: name.clone(),
         recommendation: d
             .recommendation
@@ -1371,7 +1361,7 @@ fn compile_project_detector(
         check,
         script: script?,
         message: d.message.get_ref().clone(),
-        vocab: Arc::clone(vocab),
+        vocab: Arc::clone(cx.vocab),
         uses_call_graph: graph,
     })
 }

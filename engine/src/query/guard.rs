@@ -515,9 +515,11 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
                 out.push(Tok::Str(text));
             }
             '@' | '!' => {
+                let sigil = c;
                 let mut end = i + 1;
                 while let Some(&(j, c)) = chars.peek() {
-                    if is_word(c) {
+                    // A capture name may hold `.` (`@fn.name`), as tree-sitter reads it.
+                    if is_word(c) || (c == '.' && sigil == '@') {
                         end = j + c.len_utf8();
                         chars.next();
                     } else {
@@ -525,7 +527,7 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
                     }
                 }
                 // A negated field (`!name`) constrains nothing here: its name is not kept.
-                out.push(if c == '@' {
+                out.push(if sigil == '@' {
                     Tok::Capture(s[i + 1..end].to_string())
                 } else {
                     Tok::NotField
@@ -557,45 +559,14 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
 
 /// The capture names of a query's text in the order tree-sitter numbers them: by first
 /// appearance (a predicate's `@name` only refers to one already seen). Comments and strings
-/// are skipped; `None` if a string does not end.
+/// are skipped; `None` if the text does not tokenize.
 pub(crate) fn capture_names(text: &str) -> Option<Vec<String>> {
     let mut names: Vec<String> = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            ';' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
+    for tok in tokenize(text)? {
+        if let Tok::Capture(name) = tok {
+            if !names.contains(&name) {
+                names.push(name);
             }
-            '"' => loop {
-                match chars.next()?.1 {
-                    '\\' => {
-                        chars.next()?;
-                    }
-                    '"' => break,
-                    _ => {}
-                }
-            },
-            '@' => {
-                // tree-sitter's identifier characters.
-                let mut end = i + 1;
-                while let Some(&(j, c)) = chars.peek() {
-                    if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                        end = j + c.len_utf8();
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                let name = &text[i + 1..end];
-                if !name.is_empty() && !names.iter().any(|n| n == name) {
-                    names.push(name.to_string());
-                }
-            }
-            _ => {}
         }
     }
     Some(names)

@@ -493,6 +493,8 @@ mod tests {
         // Alternations, text predicates, wildcards, a field that holds several children.
         "((call function: [(identifier) @f (attribute attribute: (identifier) @f)]) @c (#match? @f \"^[a-z]\"))",
         "((call function: (_) @f) @c (#not-eq? @f \"print\"))",
+        // Capture names with dots, as tree-sitter allows.
+        "((call function: (attribute object: (_) @fn.object) @fn.name) @call.site (#not-eq? @fn.object \"self\"))",
         "((call arguments: (argument_list (keyword_argument name: (identifier) @k))) @c (#any-of? @k \"timeout\" \"echo\"))",
         "((decorated_definition (decorator) @d definition: (function_definition name: (identifier) @n)) @x)",
         "((class_definition superclasses: (argument_list (identifier) @base)) @c (#not-any-of? @base \"object\"))",
