@@ -67,6 +67,11 @@ struct Args {
     /// function index) and report the share of the full check the facts take.
     #[arg(long)]
     facts_share: bool,
+    /// Print where the predicates' time went, by script line and by function (needs the
+    /// `script-profile` feature: `cargo run --release -p ppa-bench --features script-profile`;
+    /// use with `--runs 1 --warmup 0 --threads 1`).
+    #[arg(long)]
+    script_profile: bool,
     /// Skip the end-to-end timing of the `ppa` binary (run when it is built beside ppa-bench).
     #[arg(long)]
     no_end_to_end: bool,
@@ -133,6 +138,80 @@ fn end_to_end(
         }
     }
     Ok(samples)
+}
+
+/// The predicates' steps and time per script line, per function and per predicate
+/// (`--script-profile`).
+#[cfg(feature = "script-profile")]
+fn script_profile(o: &mut impl std::io::Write) {
+    use std::collections::HashMap;
+    let lines = ppa_engine::script::profile::take();
+    let total: f64 = lines.iter().map(|(_, c)| c.time.as_secs_f64()).sum();
+    let steps: u64 = lines.iter().map(|(_, c)| c.steps).sum();
+    let _ = writeln!(
+        o,
+        "script profile: {steps} steps, {:.1} ms in predicates (slowed down by the profiler)",
+        total * 1e3
+    );
+    let row = |o: &mut dyn std::io::Write, name: &str, steps: u64, secs: f64| {
+        let _ = writeln!(
+            o,
+            "  {:>10} {:>9.1} ms {:>5.1}%  {name}",
+            steps,
+            secs * 1e3,
+            100.0 * secs / total.max(1e-12)
+        );
+    };
+    let mut by_fn: HashMap<(String, String), (u64, f64)> = HashMap::new();
+    let mut by_source: HashMap<String, (u64, f64)> = HashMap::new();
+    for (l, c) in &lines {
+        let f = by_fn
+            .entry((l.source.clone(), l.function.clone()))
+            .or_default();
+        f.0 += c.steps;
+        f.1 += c.time.as_secs_f64();
+        let s = by_source.entry(l.source.clone()).or_default();
+        s.0 += c.steps;
+        s.1 += c.time.as_secs_f64();
+    }
+    let _ = writeln!(o, "by predicate (its functions included):");
+    let mut v: Vec<_> = by_source.into_iter().collect();
+    v.sort_by(|a, b| b.1 .1.total_cmp(&a.1 .1));
+    for (name, (st, t)) in v.iter().take(30) {
+        row(o, name, *st, *t);
+    }
+    let _ = writeln!(
+        o,
+        "by function (lines of a library function are the library's):"
+    );
+    let mut v: Vec<_> = by_fn.into_iter().collect();
+    v.sort_by(|a, b| b.1 .1.total_cmp(&a.1 .1));
+    for ((source, f), (st, t)) in v.iter().take(40) {
+        let f = if f.is_empty() { "<body>" } else { f };
+        row(o, &format!("{f}  [{source}]"), *st, *t);
+    }
+    let _ = writeln!(o, "by line:");
+    for (l, c) in lines.iter().take(80) {
+        let f = if l.function.is_empty() {
+            "<body>"
+        } else {
+            &l.function
+        };
+        row(
+            o,
+            &format!("{f}:{}  [{}]", l.line, l.source),
+            c.steps,
+            c.time.as_secs_f64(),
+        );
+    }
+}
+
+#[cfg(not(feature = "script-profile"))]
+fn script_profile(o: &mut impl std::io::Write) {
+    let _ = writeln!(
+        o,
+        "script profile: build with `--features script-profile` to collect one"
+    );
 }
 
 fn main() -> ExitCode {
@@ -671,6 +750,9 @@ fn run(args: Args) -> Result<(), String> {
             s.engine_per_check_ms / check_med,
             s.engine_per_check_findings
         );
+    }
+    if args.script_profile {
+        script_profile(&mut o);
     }
     if !query_stats.is_empty() {
         let _ = writeln!(

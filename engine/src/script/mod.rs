@@ -9,6 +9,8 @@
 //! array and map sizes. The host types are read-only: getters and pure functions only.
 
 mod host;
+#[cfg(feature = "script-profile")]
+pub mod profile;
 
 pub(crate) use host::string_glob;
 pub use host::{module_name, FileHandle, HOST_FUNCTIONS};
@@ -99,6 +101,8 @@ fn build_engine(
     // the cache only churned: about 1.4% of a full check's instructions with every pack on.
     e.set_max_strings_interned(0);
     host::register(&mut e);
+    #[cfg(feature = "script-profile")]
+    profile::install(&mut e);
     e
 }
 
@@ -232,10 +236,14 @@ pub fn compile(
             e.err_type().to_string(),
         )
     })?;
-    let ast = match lib {
+    #[allow(unused_mut)]
+    let mut ast = match lib {
         Some(lib) => lib.merge(&ast),
         None => ast,
     };
+    // The profile names each step by its predicate's place in the pack.
+    #[cfg(feature = "script-profile")]
+    ast.set_source(origin.describe(text, 1, 1));
     Ok(Predicate {
         ast,
         id: NEXT_PREDICATE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -405,6 +413,8 @@ impl Runtime {
         #[allow(deprecated)]
         let result =
             engine().eval_statements_raw(&mut rt.global, &mut rt.caches, scope, ast.statements());
+        #[cfg(feature = "script-profile")]
+        profile::end_eval();
         // A failed run may leave state half-restored; the next evaluation starts afresh.
         if result.is_ok() {
             RUNTIMES.with(|r| {
