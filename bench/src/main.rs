@@ -191,7 +191,12 @@ fn script_profile(o: &mut impl std::io::Write) {
         row(o, &format!("{f}  [{source}]"), *st, *t);
     }
     let _ = writeln!(o, "by line:");
-    for (l, c) in lines.iter().take(80) {
+    for (l, c) in lines.iter().take(
+        std::env::var("PPA_PROFILE_LINES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(80),
+    ) {
         let f = if l.function.is_empty() {
             "<body>"
         } else {

@@ -673,10 +673,10 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("same_as", |a: &mut NodeRef, b: NodeRef| {
         a.node().id() == b.node().id()
     });
-    e.register_fn("==", |a: NodeRef, b: NodeRef| {
+    e.register_fn("==", |a: &mut NodeRef, b: NodeRef| {
         a.node().id() == b.node().id()
     });
-    e.register_fn("!=", |a: NodeRef, b: NodeRef| {
+    e.register_fn("!=", |a: &mut NodeRef, b: NodeRef| {
         a.node().id() != b.node().id()
     });
 

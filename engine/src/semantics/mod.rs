@@ -312,6 +312,10 @@ pub(crate) fn walk_below<'t, E>(
     root: Node<'t>,
     mut f: impl FnMut(Node<'t>) -> Result<bool, E>,
 ) -> Result<(), E> {
+    // A leaf (most assignment targets, names) needs no cursor, which allocates its stack.
+    if root.child_count() == 0 {
+        return Ok(());
+    }
     let mut c = root.walk();
     if !c.goto_first_child() {
         return Ok(());
