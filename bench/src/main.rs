@@ -72,6 +72,9 @@ struct Args {
     /// use with `--runs 1 --warmup 0 --threads 1`).
     #[arg(long)]
     script_profile: bool,
+    /// How many of the costliest script lines `--script-profile` lists.
+    #[arg(long, default_value_t = 80)]
+    script_profile_lines: usize,
     /// Skip the end-to-end timing of the `ppa` binary (run when it is built beside ppa-bench).
     #[arg(long)]
     no_end_to_end: bool,
@@ -143,7 +146,7 @@ fn end_to_end(
 /// The predicates' steps and time per script line, per function and per predicate
 /// (`--script-profile`).
 #[cfg(feature = "script-profile")]
-fn script_profile(o: &mut impl std::io::Write) {
+fn script_profile(o: &mut impl std::io::Write, max_lines: usize) {
     use std::collections::HashMap;
     let lines = ppa_engine::script::profile::take();
     let total: f64 = lines.iter().map(|(_, c)| c.time.as_secs_f64()).sum();
@@ -191,12 +194,7 @@ fn script_profile(o: &mut impl std::io::Write) {
         row(o, &format!("{f}  [{source}]"), *st, *t);
     }
     let _ = writeln!(o, "by line:");
-    for (l, c) in lines.iter().take(
-        std::env::var("PPA_PROFILE_LINES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(80),
-    ) {
+    for (l, c) in lines.iter().take(max_lines) {
         let f = if l.function.is_empty() {
             "<body>"
         } else {
@@ -212,7 +210,7 @@ fn script_profile(o: &mut impl std::io::Write) {
 }
 
 #[cfg(not(feature = "script-profile"))]
-fn script_profile(o: &mut impl std::io::Write) {
+fn script_profile(o: &mut impl std::io::Write, _max_lines: usize) {
     let _ = writeln!(
         o,
         "script profile: build with `--features script-profile` to collect one"
@@ -757,7 +755,7 @@ fn run(args: Args) -> Result<(), String> {
         );
     }
     if args.script_profile {
-        script_profile(&mut o);
+        script_profile(&mut o, args.script_profile_lines);
     }
     if !query_stats.is_empty() {
         let _ = writeln!(

@@ -280,10 +280,13 @@ pub fn compile_project(
                 e.err_type().to_string(),
             )
         })?;
-    let ast = match lib {
+    #[allow(unused_mut)]
+    let mut ast = match lib {
         Some(lib) => lib.merge(&ast),
         None => ast,
     };
+    #[cfg(feature = "script-profile")]
+    ast.set_source(origin.describe(text, 1, 1));
     Ok(ProjectScript {
         ast,
         origin,
@@ -304,6 +307,9 @@ impl ProjectScript {
         scope.push("project", project);
         VOCAB.with(|v| *v.borrow_mut() = Some(Arc::clone(vocab)));
         let result = project_engine().eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast);
+        // The last step's time ends here, not at the next script's first step.
+        #[cfg(feature = "script-profile")]
+        profile::end_eval();
         VOCAB.with(|v| *v.borrow_mut() = None);
         result.map_err(|err| script_error(&self.origin, &self.text, &err, MAX_PROJECT_OPERATIONS))
     }
