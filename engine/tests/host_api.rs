@@ -497,6 +497,95 @@ message = "{target}|{recycle}|{pre_ping}|{none_known}|{dynamic}|{splat}|{base}|{
 }
 
 #[test]
+fn shape_helpers_read_chains_with_items_and_annotations() {
+    const SHAPES: &str = r#"
+[pack]
+name = "shapes"
+version = "0"
+languages = ["python", "typescript", "go"]
+description = "reads method chains, with items and annotations"
+
+[[detector]]
+name = "py"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (attribute attribute: (identifier) @m)) @site
+  (#eq? @m "first"))
+'''
+predicate = '''
+let c = method_chain(site);
+let f = enclosing_fn(site);
+let recv = site.field("function").field("object");
+let inner = method_chain(c.calls[0]);
+#{
+  methods: c.methods,
+  calls: c.calls.len(),
+  end: c.end.text,
+  inner: inner.methods,
+  parenthesized: method_chain(recv).methods.len(),
+  item: with_binding(site, "s").text,
+  none: with_binding(site, "t") == (),
+  ty: param_annotation(f, "db").text,
+  untyped: param_annotation(f, "k") == (),
+}
+'''
+message = "{methods}|{calls}|{end}|{inner}|{parenthesized}|{item}|{none}|{ty}|{untyped}"
+
+[[detector]]
+name = "ts"
+check = "test.runtime.probe"
+language = "typescript"
+query = '''
+((call_expression function: (member_expression property: (property_identifier) @m)) @site
+  (#eq? @m "getMany"))
+'''
+predicate = '''
+let c = method_chain(site);
+#{ methods: c.methods, end: c.end.text, ty: param_annotation(enclosing_fn(site), "repo").text }
+'''
+message = "{methods}|{end}|{ty}"
+
+[[detector]]
+name = "go"
+check = "test.runtime.probe"
+language = "go"
+query = '''
+((call_expression function: (selector_expression field: (field_identifier) @m)) @site
+  (#eq? @m "Find"))
+'''
+predicate = '''
+let c = method_chain(site);
+#{ methods: c.methods, end: c.end.text, ty: param_annotation(enclosing_fn(site), "db").text }
+'''
+message = "{methods}|{end}|{ty}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", SHAPES)];
+    let engine = engine_with("shapes", FILES);
+    let py = "def f(db: Session, k):\n    with db.begin() as t, Session() as s:\n        x = (Order.objects.filter(k)[:10]).first()\n";
+    let report = engine.check_source("app/q.py", py);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        r#"["filter", "[:]", "first"]|3|Order.objects|["filter"]|2|Session() as s|false|Session|true"#
+    );
+    let ts = "async function list(repo: Repository<User>) {\n  return await repo.createQueryBuilder(\"u\").where(\"x\")[0].getMany();\n}\n";
+    let report = engine.check_source("src/q.ts", ts);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        r#"["createQueryBuilder", "where", "[]", "getMany"]|repo|Repository<User>"#
+    );
+    let go = "package q\n\nfunc list(db, other *gorm.DB) {\n\tdb.Where(\"x\").Find(&users)\n}\n";
+    let report = engine.check_source("q/q.go", go);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        r#"["Where", "Find"]|db|*gorm.DB"#
+    );
+}
+
+#[test]
 fn project_predicates_hold_strings_beyond_the_per_match_limit() {
     // The records of a large repository hold more text than one match's 2 MiB: a project
     // predicate builds a 4 MiB string (rhai adds up the strings nested in arrays and maps the

@@ -844,6 +844,38 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("dict_splats".into(), nodes(a.dict_splats));
         m
     });
+    e.register_fn("method_chain", |n: NodeRef| {
+        let c = semantics::method_chain(n.file(), n.node());
+        let mut m = rhai::Map::new();
+        m.insert(
+            "methods".into(),
+            Dynamic::from_array(
+                c.methods
+                    .into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "calls".into(),
+            Dynamic::from_array(
+                c.calls
+                    .into_iter()
+                    .map(|x| Dynamic::from(n.with(x)))
+                    .collect(),
+            ),
+        );
+        m.insert("end".into(), Dynamic::from(n.with(c.end)));
+        m
+    });
+    e.register_fn("with_binding", |n: NodeRef, name: &str| {
+        let item = semantics::with_binding(n.file(), n.node(), name).map(|i| n.with(i));
+        unit_or(item)
+    });
+    e.register_fn("param_annotation", |f: NodeRef, name: &str| {
+        let t = semantics::param_annotation(f.file(), f.node(), name).map(|t| f.with(t));
+        unit_or(t)
+    });
     e.register_fn("assignment_target", |n: NodeRef| {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
         unit_or(t)

@@ -18,9 +18,11 @@ mod go;
 mod js;
 mod python;
 pub mod receiver;
+mod shape;
 pub mod span;
 mod values;
 
+pub use shape::{method_chain, param_annotation, with_binding, Chain};
 pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 
 use crate::file::FileCtx;
