@@ -78,6 +78,11 @@ struct Args {
     /// Skip the end-to-end timing of the `ppa` binary (run when it is built beside ppa-bench).
     #[arg(long)]
     no_end_to_end: bool,
+    /// Write every fact record of the last check round to FILE, one JSON object per line,
+    /// sorted: compare two builds record by record (`diff`) when a change should not alter what
+    /// the extractors find.
+    #[arg(long, value_name = "FILE")]
+    dump_records: Option<PathBuf>,
     /// JSON output.
     #[arg(long)]
     json: bool,
@@ -386,6 +391,24 @@ fn run(args: Args) -> Result<(), String> {
         }
     });
     let peak = status_mb("VmHWM");
+
+    if let Some(out) = &args.dump_records {
+        let mut lines: Vec<String> = reports
+            .iter()
+            .flat_map(|r| r.records.iter())
+            .map(|rec| {
+                json!({
+                    "fact": rec.fact, "file": rec.file, "line": rec.line, "column": rec.column,
+                    "extractor": rec.extractor, "data": rec.data,
+                })
+                .to_string()
+            })
+            .collect();
+        lines.sort();
+        let mut text = lines.join("\n");
+        text.push('\n');
+        std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
 
     // The project phase of the last round: facts merged in path order, then execution contexts
     // (F10 entry points, F11 call graph) built from the files' function indexes.

@@ -207,6 +207,24 @@ impl FileCtx {
         f(index.get(name).map_or(&[][..], |v| v.as_slice()))
     }
 
+    /// The identifiers named `name` at and below `scope`, in document order: what
+    /// [`FileCtx::with_identifiers`] lists, as nodes of this file.
+    pub(crate) fn identifiers_named<'a>(
+        &'a self,
+        scope: Node<'_>,
+        name: &str,
+        is_identifier: impl Fn(Node<'_>) -> bool,
+    ) -> Vec<Node<'a>> {
+        self.with_identifiers(scope, name, is_identifier, |found| {
+            found
+                .iter()
+                // SAFETY: the nodes point into `self.tree`, which `self` owns and never
+                // mutates; they are handed out with the lifetime of `&self` (see NodeRef).
+                .map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'a>>(*n) })
+                .collect()
+        })
+    }
+
     /// Runs `f` on the named descendants of `node` of one kind (`""`: all), in document order,
     /// listed on the first request (off the node table, [`FileCtx::walk_pruned`]) and kept for the
     /// file: predicates of several detectors ask for the calls (assignments, returns …) of the

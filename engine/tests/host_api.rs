@@ -586,6 +586,49 @@ message = "{methods}|{end}|{ty}"
 }
 
 #[test]
+fn value_and_name_uses_follow_a_result_and_its_key() {
+    const USES: &str = r#"
+[pack]
+name = "uses"
+version = "0"
+languages = ["python"]
+description = "follows a fetched row and its key"
+
+[[detector]]
+name = "uses"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (attribute attribute: (identifier) @m)) @site
+  (#eq? @m "get"))
+'''
+predicate = '''
+let f = enclosing_fn(site);
+let v = value_uses(f, site);
+let k = name_uses(f, site.field("arguments").named_children[1], site.end_byte);
+let cfg = name_uses(f, uses_of(f, "cfg")[2].parent, 0);
+#{
+  bound: v.bound.text, fields: v.fields, whole: v.whole, mutated: v.mutated, returned: v.returned,
+  passes: v.passes.map(|p| `${p.at.field("function").text}:${p.attr}:${p.index}:${p.keyword}`),
+  uses: k.uses, assigns: k.assigns,
+  kpasses: k.passes.map(|p| `${p.at.field("function").text}:${p.index}:${p.keyword}`),
+  cfg: cfg.assigns,
+}
+'''
+message = "{bound}|{fields}|{whole}|{mutated}|{returned}|{passes}|{uses}|{assigns}|{kpasses}|{cfg}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", USES)];
+    let engine = engine_with("uses", FILES);
+    let src = "def load(session, job_id, cfg):\n    job = session.get(Job, job_id)\n    if not job:\n        return None\n    notify(job.owner_id, flag=job.id)\n    job.status = \"done\"\n    process(job_id)\n    audit(key=job_id)\n    job_id = 3\n    cfg[\"uuid\"] = cfg[\"k\"]\n    return job\n";
+    let report = engine.check_source("app/jobs.py", src);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        r#"job|["owner_id", "id"]|true|true|true|["notify:owner_id:0:", "notify:id:-1:flag"]|2|[9]|["process:0:", "audit:-1:key"]|[10]"#
+    );
+}
+
+#[test]
 fn project_predicates_hold_strings_beyond_the_per_match_limit() {
     // The records of a large repository hold more text than one match's 2 MiB: a project
     // predicate builds a 4 MiB string (rhai adds up the strings nested in arrays and maps the

@@ -547,6 +547,24 @@ pub(crate) fn attach(v: &Dynamic, file: &Arc<FileCtx>) -> Dynamic {
     v.clone()
 }
 
+/// [`semantics::Pass`]es as rhai maps: `at` (the call node), `attr`, `index`, `keyword` (`call` is
+/// a reserved word in rhai).
+fn passes(at: &NodeRef, passes: Vec<semantics::Pass<'_>>) -> Dynamic {
+    Dynamic::from_array(
+        passes
+            .into_iter()
+            .map(|p| {
+                let mut m = rhai::Map::new();
+                m.insert("at".into(), Dynamic::from(at.with(p.call)));
+                m.insert("attr".into(), Dynamic::from(p.attr.to_string()));
+                m.insert("index".into(), Dynamic::from(p.index));
+                m.insert("keyword".into(), Dynamic::from(p.keyword.to_string()));
+                Dynamic::from_map(m)
+            })
+            .collect(),
+    )
+}
+
 fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
     if matches!(n.kind_str(), "call" | "call_expression") {
         n.field("function").unwrap_or(n)
@@ -875,6 +893,37 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("param_annotation", |f: NodeRef, name: &str| {
         let t = semantics::param_annotation(f.file(), f.node(), name).map(|t| f.with(t));
         unit_or(t)
+    });
+    e.register_fn("value_uses", |f: NodeRef, site: NodeRef| {
+        let u = semantics::value_uses(f.file(), f.node(), site.node());
+        let mut m = rhai::Map::new();
+        m.insert("bound".into(), unit_or(u.bound.map(|b| f.with(b))));
+        m.insert(
+            "fields".into(),
+            Dynamic::from_array(
+                u.fields
+                    .iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect(),
+            ),
+        );
+        m.insert("whole".into(), Dynamic::from(u.whole));
+        m.insert("mutated".into(), Dynamic::from(u.mutated));
+        m.insert("returned".into(), Dynamic::from(u.returned));
+        m.insert("passes".into(), passes(&f, u.passes));
+        m
+    });
+    e.register_fn("name_uses", |f: NodeRef, name: NodeRef, after: i64| {
+        let after = usize::try_from(after).unwrap_or(0);
+        let u = semantics::name_uses(f.file(), f.node(), name.node(), after);
+        let mut m = rhai::Map::new();
+        m.insert("uses".into(), Dynamic::from(u.uses));
+        m.insert(
+            "assigns".into(),
+            Dynamic::from_array(u.assigns.into_iter().map(Dynamic::from).collect()),
+        );
+        m.insert("passes".into(), passes(&f, u.passes));
+        m
     });
     e.register_fn("assignment_target", |n: NodeRef| {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));

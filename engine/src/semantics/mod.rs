@@ -22,7 +22,10 @@ mod shape;
 pub mod span;
 mod values;
 
-pub use shape::{method_chain, param_annotation, with_binding, Chain};
+pub use shape::{
+    method_chain, name_uses, param_annotation, value_uses, with_binding, Chain, NameUses, Pass,
+    ValueUses,
+};
 pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 
 use crate::file::FileCtx;

@@ -187,3 +187,277 @@ pub fn param_annotation<'t>(file: &'t FileCtx, func: Node<'t>, name: &str) -> Op
     }
     None
 }
+
+/// A call that receives a value as an argument (see [`value_uses`], [`name_uses`]).
+pub struct Pass<'t> {
+    /// The call (for an argument of a class's bases or keywords: the node around the argument
+    /// list, as it is).
+    pub call: Node<'t>,
+    /// The attribute of the value passed (`row.id` passes `id`), or `""` for the value itself.
+    pub attr: &'t str,
+    /// The position among the argument list's named children, or -1 for a keyword argument.
+    pub index: i64,
+    /// The keyword (`user_id=row.id`), or `""`.
+    pub keyword: &'t str,
+}
+
+/// What a function does with the value of an expression (a call's result): the name it is
+/// bound to, the attributes read from it, whether it is used whole (returned, passed on,
+/// called a method of), changed (an attribute assigned) or returned, and the calls that receive
+/// one of its attributes. See [`value_uses`].
+pub struct ValueUses<'t> {
+    pub bound: Option<Node<'t>>,
+    pub fields: Vec<&'t str>,
+    pub whole: bool,
+    pub mutated: bool,
+    pub returned: bool,
+    pub passes: Vec<Pass<'t>>,
+}
+
+fn field_is(node: Node<'_>, field: &str, child: Node<'_>) -> bool {
+    node.field(field).is_some_and(|c| c.id() == child.id())
+}
+
+fn kind_of(node: Option<Node<'_>>) -> &str {
+    node.map_or("", |n| n.kind_str())
+}
+
+/// The identifiers named `name` in `scope`, in document order (what `uses_of` gives).
+fn identifiers<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    let lang = file.language;
+    let is_ident = |n: Node<'_>| {
+        matches!(
+            lang.kind_of(n),
+            "identifier" | "shorthand_property_identifier"
+        )
+    };
+    file.identifiers_named(scope, name, is_ident)
+}
+
+/// The call an argument-list member `g` belongs to, its keyword and its position.
+fn argument_of<'t>(
+    file: &'t FileCtx,
+    g: Node<'t>,
+    arg: Node<'t>,
+) -> Option<(Node<'t>, &'t str, i64)> {
+    if g.kind_str() == "argument_list" {
+        let mut c = g.walk();
+        let index = g
+            .named_children(&mut c)
+            .position(|x| x.id() == arg.id())
+            .map_or(-1, |i| i as i64);
+        Some((super::parent_of(file, g)?, "", index))
+    } else {
+        let list = super::parent_of(file, g)?;
+        let keyword = g.field("name").map_or("", |n| file.text(n));
+        Some((super::parent_of(file, list)?, keyword, -1))
+    }
+}
+
+/// What `func` does with the value of `site` (Python), read from the statement around it and
+/// the later uses of the name it is bound to:
+/// - `row = site` binds it (`bound`); `site.attr` reads a field, `site.m()` uses it whole,
+///   `site.attr = v` changes it; `return site` returns it; a test (`if site`, `not site`,
+///   `site is None`) is no use; anything else uses it whole;
+/// - each later use of the bound name: `row.attr` reads `attr` (and, as an argument, passes it:
+///   `passes`), `row.m()` is whole, `row.attr = v` changes it, a test is no use, `return row`
+///   returns it, an assignment to the name ends the value's life; anything else is whole.
+pub fn value_uses<'t>(file: &'t FileCtx, func: Node<'t>, site: Node<'t>) -> ValueUses<'t> {
+    let mut out = ValueUses {
+        bound: None,
+        fields: Vec::new(),
+        whole: false,
+        mutated: false,
+        returned: false,
+        passes: Vec::new(),
+    };
+    let mut up = site;
+    let mut p = super::parent_of(file, up);
+    while let Some(pp) =
+        p.filter(|pp| matches!(pp.kind_str(), "await" | "parenthesized_expression"))
+    {
+        up = pp;
+        p = super::parent_of(file, up);
+    }
+    match kind_of(p) {
+        "assignment"
+            if p.is_some_and(|p| field_is(p, "right", up))
+                && kind_of(p.and_then(|p| p.field("left"))) == "identifier" =>
+        {
+            out.bound = p.and_then(|p| p.field("left"));
+        }
+        "attribute" if p.is_some_and(|p| field_is(p, "object", up)) => {
+            let p = p.expect("matched");
+            let gp = super::parent_of(file, p);
+            match kind_of(gp) {
+                "call" if gp.is_some_and(|g| field_is(g, "function", p)) => out.whole = true,
+                "assignment" if gp.is_some_and(|g| field_is(g, "left", p)) => out.mutated = true,
+                _ => out
+                    .fields
+                    .push(p.field("attribute").map_or("", |a| file.text(a))),
+            }
+        }
+        "return_statement" => {
+            out.whole = true;
+            out.returned = true;
+        }
+        // An existence test.
+        "not_operator" | "if_statement" | "comparison_operator" => {}
+        _ => out.whole = true,
+    }
+    let Some(bound) = out.bound else {
+        return out;
+    };
+    for u in identifiers(file, func, file.text(bound)) {
+        if u.id() == bound.id() || u.start_byte() < site.start_byte() {
+            continue;
+        }
+        let Some(q) = super::parent_of(file, u) else {
+            continue;
+        };
+        let qk = q.kind_str();
+        if qk == "attribute" && field_is(q, "object", u) {
+            let g = super::parent_of(file, q);
+            let attr = q.field("attribute").map_or("", |a| file.text(a));
+            match kind_of(g) {
+                "call" if g.is_some_and(|g| field_is(g, "function", q)) => {
+                    out.whole = true;
+                    continue;
+                }
+                "assignment" | "augmented_assignment"
+                    if g.is_some_and(|g| field_is(g, "left", q)) =>
+                {
+                    out.mutated = true;
+                    continue;
+                }
+                "argument_list" | "keyword_argument" => {
+                    if let Some((call, keyword, index)) = g.and_then(|g| argument_of(file, g, q)) {
+                        out.passes.push(Pass {
+                            call,
+                            attr,
+                            index,
+                            keyword,
+                        });
+                    }
+                }
+                _ => {}
+            }
+            if !out.fields.contains(&attr) {
+                out.fields.push(attr);
+            }
+            continue;
+        }
+        match qk {
+            // Rebound: what follows is another value.
+            "assignment" if field_is(q, "left", u) => break,
+            "comparison_operator" | "not_operator" | "if_statement" => continue,
+            "boolean_operator" if kind_of(super::parent_of(file, q)) == "if_statement" => continue,
+            "return_statement" => out.returned = true,
+            _ => {}
+        }
+        out.whole = true;
+    }
+    out
+}
+
+/// How `func` uses a name (Python): for an identifier, its other uses (`uses`: not as a
+/// parameter, not as an assignment or loop target, not `node` itself), the lines where it is
+/// assigned or a loop target (`assigns`), and the calls taking it as an argument after byte
+/// `after` (`passes`); for an attribute or subscript (`job.id`, `config["uuid"]`), the lines
+/// where its root variable or a part of it is assigned.
+pub struct NameUses<'t> {
+    pub uses: i64,
+    pub assigns: Vec<i64>,
+    pub passes: Vec<Pass<'t>>,
+}
+
+pub fn name_uses<'t>(
+    file: &'t FileCtx,
+    func: Node<'t>,
+    node: Node<'t>,
+    after: usize,
+) -> NameUses<'t> {
+    let line = |n: Node<'_>| n.start_position().row as i64 + 1;
+    let mut out = NameUses {
+        uses: 0,
+        assigns: Vec::new(),
+        passes: Vec::new(),
+    };
+    if node.kind_str() == "identifier" {
+        for u in identifiers(file, func, file.text(node)) {
+            let Some(p) = super::parent_of(file, u) else {
+                continue;
+            };
+            match p.kind_str() {
+                "parameters"
+                | "typed_parameter"
+                | "default_parameter"
+                | "typed_default_parameter" => continue,
+                "assignment" | "augmented_assignment" | "for_statement"
+                    if field_is(p, "left", u) =>
+                {
+                    out.assigns.push(line(u));
+                    continue;
+                }
+                _ => {}
+            }
+            if u.id() != node.id() {
+                out.uses += 1;
+            }
+            if u.start_byte() <= after {
+                continue;
+            }
+            if matches!(p.kind_str(), "argument_list" | "keyword_argument") {
+                if let Some((call, keyword, index)) = argument_of(file, p, u) {
+                    if call.kind_str() == "call" {
+                        out.passes.push(Pass {
+                            call,
+                            attr: "",
+                            index,
+                            keyword,
+                        });
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    // `config["uuid"]`, `job.id`: the key changes when its root variable, or a part of it, is
+    // assigned (`config = config.copy()`, `config["uuid"] = …`).
+    let mut root = node;
+    loop {
+        let next = match root.kind_str() {
+            "attribute" => root.field("object"),
+            "subscript" => root.field("value"),
+            _ => break,
+        };
+        match next {
+            Some(n) => root = n,
+            None => break,
+        }
+    }
+    if root.kind_str() != "identifier" {
+        return out;
+    }
+    for u in identifiers(file, func, file.text(root)) {
+        let mut cur = u;
+        while let Some(p) = super::parent_of(file, cur).filter(|p| {
+            (p.kind_str() == "attribute" && field_is(*p, "object", cur))
+                || (p.kind_str() == "subscript" && field_is(*p, "value", cur))
+        }) {
+            cur = p;
+        }
+        let Some(p) = super::parent_of(file, cur) else {
+            continue;
+        };
+        let assigned = match p.kind_str() {
+            "assignment" | "augmented_assignment" | "for_statement" => field_is(p, "left", cur),
+            "pattern_list" | "tuple_pattern" => true,
+            _ => false,
+        };
+        if assigned {
+            out.assigns.push(line(u));
+        }
+    }
+    out
+}
