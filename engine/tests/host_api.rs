@@ -629,6 +629,43 @@ message = "{bound}|{fields}|{whole}|{mutated}|{returned}|{passes}|{uses}|{assign
 }
 
 #[test]
+fn parameter_names_and_argument_texts() {
+    const TEXTS: &str = r#"
+[pack]
+name = "texts"
+version = "0"
+languages = ["python"]
+description = "reads parameter names and argument texts"
+
+[[detector]]
+name = "texts"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site
+  (#eq? @callee "g"))
+'''
+predicate = '''
+let a = arg_texts(site, 60);
+#{ names: param_names(enclosing_fn(site)), all: a.all, positional: a.positional, keywords: a.keywords }
+'''
+message = "{names}|{all}|{positional}|{keywords}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", TEXTS)];
+    let engine = engine_with("texts", FILES);
+    let long = format!("\"{}\"", "x".repeat(70));
+    let src = format!(
+        "def f(self, a, b: int, *args, c=1, d: str = 'x', **kw):\n    g(a, {long}, k=a, z={long})\n"
+    );
+    let report = engine.check_source("app/t.py", &src);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        r#"["self", "a", "b", "", "c", "d", ""]|["a", "", "k=a", ""]|["a", ""]|#{"k": "a", "z": ""}"#
+    );
+}
+
+#[test]
 fn project_predicates_hold_strings_beyond_the_per_match_limit() {
     // The records of a large repository hold more text than one match's 2 MiB: a project
     // predicate builds a 4 MiB string (rhai adds up the strings nested in arrays and maps the

@@ -925,6 +925,32 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("passes".into(), passes(&f, u.passes));
         m
     });
+    e.register_fn("param_names", |f: NodeRef| {
+        semantics::param_names(f.file(), f.node())
+            .into_iter()
+            .map(|s| Dynamic::from(s.to_string()))
+            .collect::<Array>()
+    });
+    e.register_fn("arg_texts", |c: NodeRef, max: i64| {
+        let max = usize::try_from(max).unwrap_or(0);
+        let a = semantics::arg_texts(c.file(), c.node(), max);
+        let texts = |v: Vec<&str>| {
+            Dynamic::from_array(
+                v.into_iter()
+                    .map(|s| Dynamic::from(s.to_string()))
+                    .collect(),
+            )
+        };
+        let mut keywords = rhai::Map::new();
+        for (k, v) in a.keywords {
+            keywords.insert(k.into(), Dynamic::from(v.to_string()));
+        }
+        let mut m = rhai::Map::new();
+        m.insert("all".into(), texts(a.all));
+        m.insert("positional".into(), texts(a.positional));
+        m.insert("keywords".into(), Dynamic::from_map(keywords));
+        m
+    });
     e.register_fn("assignment_target", |n: NodeRef| {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
         unit_or(t)

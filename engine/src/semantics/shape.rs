@@ -461,3 +461,84 @@ pub fn name_uses<'t>(
     }
     out
 }
+
+/// The names of a function's parameters in order, `""` for one that is no plain name (`*args`,
+/// `**kw`, a destructuring pattern, a separator, a comment). Python: `self` and `cls` are kept.
+/// Go: one entry per declared name (`a, b int` gives two), `""` for an unnamed parameter.
+pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
+    let Some(params) = func.field("parameters") else {
+        return Vec::new();
+    };
+    let ident = |n: Option<Node<'t>>| -> &'t str {
+        match n {
+            Some(n) if n.kind_str() == "identifier" => file.text(n),
+            _ => "",
+        }
+    };
+    let mut out = Vec::new();
+    let mut c = params.walk();
+    for p in params.named_children(&mut c) {
+        match (file.language, p.kind_str()) {
+            (_, "identifier") => out.push(file.text(p)),
+            (Language::Python, "typed_parameter") => out.push(ident(p.named_child(0))),
+            (Language::Python, "default_parameter" | "typed_default_parameter") => {
+                out.push(ident(p.field("name")))
+            }
+            (Language::Go, "parameter_declaration") => {
+                let mut cn = p.walk();
+                let names: Vec<&str> = p
+                    .children_by_field_name("name", &mut cn)
+                    .map(|n| file.text(n))
+                    .collect();
+                if names.is_empty() {
+                    out.push("");
+                }
+                out.extend(names);
+            }
+            (Language::Python | Language::Go, _) => out.push(""),
+            (_, "required_parameter" | "optional_parameter") => out.push(ident(p.field("pattern"))),
+            (_, "assignment_pattern") => out.push(ident(p.field("left"))),
+            _ => out.push(""),
+        }
+    }
+    out
+}
+
+/// The texts of a call's arguments, each `""` when longer than `max` bytes: every named child
+/// of the argument list in order (`all`, keyword arguments as written), those that are not
+/// keyword arguments (`positional`), and keyword name -> value text (`keywords`, Python).
+pub struct ArgTexts<'t> {
+    pub all: Vec<&'t str>,
+    pub positional: Vec<&'t str>,
+    pub keywords: Vec<(&'t str, &'t str)>,
+}
+
+pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<'t> {
+    let mut out = ArgTexts {
+        all: Vec::new(),
+        positional: Vec::new(),
+        keywords: Vec::new(),
+    };
+    let Some(args) = call.field("arguments") else {
+        return out;
+    };
+    let short = |n: Node<'t>| {
+        if n.end_byte() - n.start_byte() <= max {
+            file.text(n)
+        } else {
+            ""
+        }
+    };
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        out.all.push(short(a));
+        if a.kind_str() == "keyword_argument" {
+            if let (Some(name), Some(value)) = (a.field("name"), a.field("value")) {
+                out.keywords.push((file.text(name), short(value)));
+            }
+        } else {
+            out.positional.push(short(a));
+        }
+    }
+    out
+}
