@@ -629,7 +629,7 @@ message = "{bound}|{fields}|{whole}|{mutated}|{returned}|{passes}|{uses}|{assign
 }
 
 #[test]
-fn parameter_names_and_argument_texts() {
+fn parameter_names_argument_texts_and_calls_around() {
     const TEXTS: &str = r#"
 [pack]
 name = "texts"
@@ -647,21 +647,24 @@ query = '''
 '''
 predicate = '''
 let a = arg_texts(site, 60);
-#{ names: param_names(enclosing_fn(site)), all: a.all, positional: a.positional, keywords: a.keywords }
+let around = calls_around(site.field("arguments").named_children[0]).map(|c| c.field("function").text);
+let callee = calls_around(site.field("function")).map(|c| c.field("function").text);
+#{ names: param_names(enclosing_fn(site)), all: a.all, positional: a.positional, keywords: a.keywords,
+   around: around, callee: callee }
 '''
-message = "{names}|{all}|{positional}|{keywords}"
+message = "{names}|{all}|{positional}|{keywords}|{around}|{callee}"
 "#;
     static FILES: &[(&str, &str)] = &[("pack.toml", TEXTS)];
     let engine = engine_with("texts", FILES);
     let long = format!("\"{}\"", "x".repeat(70));
     let src = format!(
-        "def f(self, a, b: int, *args, c=1, d: str = 'x', **kw):\n    g(a, {long}, k=a, z={long})\n"
+        "def f(self, a, b: int, *args, c=1, d: str = 'x', **kw):\n    h(g(a, {long}, k=a, z={long}))\n"
     );
     let report = engine.check_source("app/t.py", &src);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert_eq!(
         report.findings[0].message,
-        r#"["self", "a", "b", "", "c", "d", ""]|["a", "", "k=a", ""]|["a", ""]|#{"k": "a", "z": ""}"#
+        r#"["self", "a", "b", "", "c", "d", ""]|["a", "", "k=a", ""]|["a", ""]|#{"k": "a", "z": ""}|["g", "h"]|["h"]"#
     );
 }
 

@@ -951,6 +951,12 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("keywords".into(), Dynamic::from_map(keywords));
         m
     });
+    e.register_fn("calls_around", |n: NodeRef| {
+        semantics::calls_around(n.file(), n.node())
+            .into_iter()
+            .map(|c| Dynamic::from(n.with(c)))
+            .collect::<Array>()
+    });
     e.register_fn("assignment_target", |n: NodeRef| {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
         unit_or(t)

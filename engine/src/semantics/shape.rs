@@ -542,3 +542,30 @@ pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<
     }
     out
 }
+
+/// The calls that receive `node` inside one of their arguments (at any depth, not in the
+/// callee), innermost first, within its statement: the walk up stops at the enclosing block,
+/// expression statement or function boundary. `submit(run, db)` and `tasks.add(wrap(db))` for
+/// `db`.
+pub fn calls_around<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
+    let lang = file.language;
+    let mut out = Vec::new();
+    for a in super::ancestors(file, node) {
+        let kind = a.kind_str();
+        if matches!(kind, "block" | "statement_block" | "expression_statement")
+            || super::is_function(lang, a)
+        {
+            break;
+        }
+        if !matches!(kind, "call" | "call_expression") {
+            continue;
+        }
+        let in_callee = a.field("function").is_some_and(|f| {
+            node.start_byte() >= f.start_byte() && node.end_byte() <= f.end_byte()
+        });
+        if !in_callee {
+            out.push(a);
+        }
+    }
+    out
+}
