@@ -629,7 +629,7 @@ message = "{bound}|{fields}|{whole}|{mutated}|{returned}|{passes}|{uses}|{assign
 }
 
 #[test]
-fn parameter_names_argument_texts_and_calls_around() {
+fn parameter_names_argument_texts_and_ancestors() {
     const TEXTS: &str = r#"
 [pack]
 name = "texts"
@@ -649,10 +649,13 @@ predicate = '''
 let a = arg_texts(site, 60);
 let around = calls_around(site.field("arguments").named_children[0]).map(|c| c.field("function").text);
 let callee = calls_around(site.field("function")).map(|c| c.field("function").text);
+let f = enclosing_fn(site);
+let kinds = ancestors_within(site, f, ["expression_statement", "block", "function_definition"]).map(|a| a.kind);
+let blocks = ancestors_within(site, f.field("body"), "block").len();
 #{ names: param_names(enclosing_fn(site)), all: a.all, positional: a.positional, keywords: a.keywords,
-   around: around, callee: callee }
+   around: around, callee: callee, kinds: kinds, blocks: blocks }
 '''
-message = "{names}|{all}|{positional}|{keywords}|{around}|{callee}"
+message = "{names}|{all}|{positional}|{keywords}|{around}|{callee}|{kinds}|{blocks}"
 "#;
     static FILES: &[(&str, &str)] = &[("pack.toml", TEXTS)];
     let engine = engine_with("texts", FILES);
@@ -664,7 +667,7 @@ message = "{names}|{all}|{positional}|{keywords}|{around}|{callee}"
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert_eq!(
         report.findings[0].message,
-        r#"["self", "a", "b", "", "c", "d", ""]|["a", "", "k=a", ""]|["a", ""]|#{"k": "a", "z": ""}|["g", "h"]|["h"]"#
+        r#"["self", "a", "b", "", "c", "d", ""]|["a", "", "k=a", ""]|["a", ""]|#{"k": "a", "z": ""}|["g", "h"]|["h"]|["expression_statement", "block"]|0"#
     );
 }
 

@@ -957,6 +957,28 @@ pub(super) fn register(e: &mut Engine) {
             .map(|c| Dynamic::from(n.with(c)))
             .collect::<Array>()
     });
+    e.register_fn(
+        "ancestors_within",
+        |n: NodeRef, stop: NodeRef, kinds: Dynamic| -> Result<Array, Box<EvalAltResult>> {
+            let kinds: Vec<String> = if kinds.is_string() {
+                vec![kinds.into_string().unwrap_or_default()]
+            } else if let Some(a) = kinds.read_lock::<Array>() {
+                a.iter().map(|k| k.to_string()).collect()
+            } else {
+                return Err(error(
+                    "ancestors_within(node, stop, kinds): kinds is a kind name or an array of them"
+                        .into(),
+                ));
+            };
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            Ok(
+                semantics::ancestors_within(n.file(), n.node(), stop.node(), &kinds)
+                    .into_iter()
+                    .map(|a| Dynamic::from(n.with(a)))
+                    .collect(),
+            )
+        },
+    );
     e.register_fn("assignment_target", |n: NodeRef| {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
         unit_or(t)

@@ -23,8 +23,8 @@ pub mod span;
 mod values;
 
 pub use shape::{
-    arg_texts, calls_around, method_chain, name_uses, param_annotation, param_names, value_uses,
-    with_binding, ArgTexts, Chain, NameUses, Pass, ValueUses,
+    ancestors_within, arg_texts, calls_around, method_chain, name_uses, param_annotation,
+    param_names, value_uses, with_binding, ArgTexts, Chain, NameUses, Pass, ValueUses,
 };
 pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 

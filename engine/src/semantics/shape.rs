@@ -569,3 +569,19 @@ pub fn calls_around<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     }
     out
 }
+
+/// The ancestors of `node` whose kind is one of `kinds`, nearest first, below `stop` (a node
+/// above `node`, left out; all the way up when it is not an ancestor): the `except` clause or the
+/// `if` statements between a call and its loop.
+pub fn ancestors_within<'t>(
+    file: &'t FileCtx,
+    node: Node<'t>,
+    stop: Node<'t>,
+    kinds: &[&str],
+) -> Vec<Node<'t>> {
+    super::ancestors(file, node)
+        .into_iter()
+        .take_while(|a| a.id() != stop.id())
+        .filter(|a| kinds.contains(&a.kind_str()))
+        .collect()
+}
