@@ -12,15 +12,21 @@ import sys
 # (substring of a frame, stage), tried from the root of the stack towards the leaf.
 STAGES = [
     ("CustomPredicate::holds", "engine query predicates (#resolves-to?, #in-async-fn? ...)"),
+    ("query::custom", "engine query predicates (#resolves-to?, #in-async-fn? ...)"),
     ("Predicate::eval", "rhai predicates"),
     ("Engine::finding", "finding construction"),
     ("assign_fingerprints", "finding construction"),
     ("suppress::", "inline suppressions"),
     ("ts_query_cursor", "query walk (tree-sitter QueryCursor)"),
+    ("query::native", "anchored matching (native)"),
+    ("query::guard", "pattern guards"),
     ("engine::parse", "parse"),
     ("ts_parser_parse", "parse"),
+    ("NodeTable::build", "the walk (node table)"),
+    ("callgraph::", "call-graph index"),
     ("in_broken_region", "syntax-error regions"),
-    ("drop_in_place", "dropping tree and file"),
+    ("ts_tree_delete", "dropping the tree"),
+    ("drop_in_place", "dropping the file (tree, tables, caches)"),
 ]
 # Helpers inside the query predicates, outermost first.
 HELPERS = [
@@ -46,7 +52,7 @@ def classify(frames):
                         (h for g in reversed(frames) for h in HELPERS if h in g), "other"
                     )
                 return stage, helper
-    return "other (in check_source)", None
+    return "other (in check_source: dispatch, records)", None
 
 
 def main():
