@@ -1186,12 +1186,7 @@ pub(super) fn register(e: &mut Engine) {
         |scope: NodeRef, name: &str| -> Result<Array, Box<EvalAltResult>> {
             let file = scope.file();
             let lang = file.language;
-            let is_ident = |n: tree_sitter::Node<'_>| {
-                matches!(
-                    lang.kind_of(n),
-                    "identifier" | "shorthand_property_identifier"
-                )
-            };
+            let is_ident = |n: tree_sitter::Node<'_>| semantics::is_name_use(lang, n);
             // Every identifier of the scope, listed once per scope and file (predicates ask
             // for several names in the same function, at every match inside it).
             file.with_identifiers(scope.node(), name, is_ident, |found| {

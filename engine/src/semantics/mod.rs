@@ -22,6 +22,7 @@ mod shape;
 pub mod span;
 mod values;
 
+pub(crate) use shape::is_name_use;
 pub use shape::{
     ancestors_within, arg_texts, calls_around, method_chain, name_uses, param_annotation,
     param_names, value_uses, with_binding, ArgTexts, Chain, NameUses, Pass, ValueUses,

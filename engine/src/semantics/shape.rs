@@ -222,16 +222,19 @@ fn kind_of(node: Option<Node<'_>>) -> &str {
     node.map_or("", |n| n.kind_str())
 }
 
+/// Whether a node is a use of a name, as `uses_of` lists them: an identifier, or a JavaScript
+/// shorthand property (`{ id }`).
+pub(crate) fn is_name_use(lang: Language, n: Node<'_>) -> bool {
+    matches!(
+        lang.kind_of(n),
+        "identifier" | "shorthand_property_identifier"
+    )
+}
+
 /// The identifiers named `name` in `scope`, in document order (what `uses_of` gives).
 fn identifiers<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let lang = file.language;
-    let is_ident = |n: Node<'_>| {
-        matches!(
-            lang.kind_of(n),
-            "identifier" | "shorthand_property_identifier"
-        )
-    };
-    file.identifiers_named(scope, name, is_ident)
+    file.identifiers_named(scope, name, |n| is_name_use(lang, n))
 }
 
 /// The call an argument-list member `g` belongs to, its keyword and its position.
@@ -279,15 +282,15 @@ pub fn value_uses<'t>(file: &'t FileCtx, func: Node<'t>, site: Node<'t>) -> Valu
         up = pp;
         p = super::parent_of(file, up);
     }
-    match kind_of(p) {
-        "assignment"
-            if p.is_some_and(|p| field_is(p, "right", up))
-                && kind_of(p.and_then(|p| p.field("left"))) == "identifier" =>
-        {
-            out.bound = p.and_then(|p| p.field("left"));
+    let Some(p) = p else {
+        out.whole = true;
+        return out;
+    };
+    match p.kind_str() {
+        "assignment" if field_is(p, "right", up) && kind_of(p.field("left")) == "identifier" => {
+            out.bound = p.field("left");
         }
-        "attribute" if p.is_some_and(|p| field_is(p, "object", up)) => {
-            let p = p.expect("matched");
+        "attribute" if field_is(p, "object", up) => {
             let gp = super::parent_of(file, p);
             match kind_of(gp) {
                 "call" if gp.is_some_and(|g| field_is(g, "function", p)) => out.whole = true,
@@ -360,17 +363,18 @@ pub fn value_uses<'t>(file: &'t FileCtx, func: Node<'t>, site: Node<'t>) -> Valu
     out
 }
 
-/// How `func` uses a name (Python): for an identifier, its other uses (`uses`: not as a
-/// parameter, not as an assignment or loop target, not `node` itself), the lines where it is
-/// assigned or a loop target (`assigns`), and the calls taking it as an argument after byte
-/// `after` (`passes`); for an attribute or subscript (`job.id`, `config["uuid"]`), the lines
-/// where its root variable or a part of it is assigned.
+/// How a function uses a name: see [`name_uses`].
 pub struct NameUses<'t> {
     pub uses: i64,
     pub assigns: Vec<i64>,
     pub passes: Vec<Pass<'t>>,
 }
 
+/// How `func` uses a name (Python): for an identifier, its other uses (`uses`: not as a
+/// parameter, not as an assignment or loop target, not `node` itself), the lines where it is
+/// assigned or a loop target (`assigns`), and the calls taking it as an argument after byte
+/// `after` (`passes`); for an attribute or subscript (`job.id`, `config["uuid"]`), the lines
+/// where its root variable or a part of it is assigned.
 pub fn name_uses<'t>(
     file: &'t FileCtx,
     func: Node<'t>,
@@ -504,15 +508,16 @@ pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
     out
 }
 
-/// The texts of a call's arguments, each `""` when longer than `max` bytes: every named child
-/// of the argument list in order (`all`, keyword arguments as written), those that are not
-/// keyword arguments (`positional`), and keyword name -> value text (`keywords`, Python).
+/// The texts of a call's arguments: see [`arg_texts`].
 pub struct ArgTexts<'t> {
     pub all: Vec<&'t str>,
     pub positional: Vec<&'t str>,
     pub keywords: Vec<(&'t str, &'t str)>,
 }
 
+/// The texts of a call's arguments, each `""` when longer than `max` bytes: every named child
+/// of the argument list in order (`all`, keyword arguments as written), those that are not
+/// keyword arguments (`positional`), and keyword name -> value text (`keywords`, Python).
 pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<'t> {
     let mut out = ArgTexts {
         all: Vec::new(),
