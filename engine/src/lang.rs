@@ -91,6 +91,22 @@ impl Language {
         }
     }
 
+    /// Whether no node of the named kind `kind` can be a leaf: every kind of that name has a
+    /// required field or child (node-types.json). Walks that look for such nodes can pass over
+    /// the leaves ([`crate::file::FileCtx::walk_branches`]).
+    pub(crate) fn never_leaf(self, kind: &str) -> bool {
+        let shapes = self.kind_shapes();
+        let g = self.grammar();
+        let mut ids = self
+            .kind_names()
+            .iter()
+            .enumerate()
+            .filter(|(id, k)| **k == kind && g.node_kind_is_named(*id as u16))
+            .map(|(id, _)| id)
+            .peekable();
+        ids.peek().is_some() && ids.all(|id| !shapes.may_be_leaf[id])
+    }
+
     /// The id of a field name in this grammar (`None`: the grammar has no such field). Read from
     /// a table made once per grammar: tree-sitter's own `child_by_field_name` compares the name
     /// with every field name of the grammar on each call, and predicates call `node.field(…)`

@@ -920,9 +920,10 @@ fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<Binding
         return Arc::clone(v);
     }
     let mut index: BindingIndex = BindingIndex::default();
-    // Off the file's node table (`FileCtx::walk_pruned`): a walk of its own with a list of
-    // children per node cost ~400,000 instructions a scope on prefect.
-    file.walk_pruned(body, |n| {
+    // Off the file's node table (`FileCtx::walk_branches`: a binding statement is no leaf): a
+    // walk of its own with a list of children per node cost ~400,000 instructions a scope on
+    // prefect.
+    file.walk_branches(body, |n| {
         if !n.is_named() {
             return false;
         }

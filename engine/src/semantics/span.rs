@@ -152,10 +152,10 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
         }
     };
     // Calls and `with` statements of this function, in document order, nested functions and
-    // classes excluded (off the file's node table, `FileCtx::walk_pruned`).
+    // classes excluded (off the file's node table, `FileCtx::walk_branches`: neither is a leaf).
     let mut calls = Vec::new();
     let mut withs = Vec::new();
-    file.walk_pruned(body, |k| {
+    file.walk_branches(body, |k| {
         let kind = lang.kind_of(k);
         let enter = k.is_named() && !(is_function(lang, k) || lang.class_kinds().contains(&kind));
         if enter {

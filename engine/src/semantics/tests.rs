@@ -523,8 +523,9 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
 }
 
 /// `FileCtx::walk_pruned` (off the unit, skipping a refused node's descendants) visits what a
-/// pruned walk visits, for every function body of the repository's Python files: the
-/// transaction spans' walk (nested functions and classes left out) and a stricter one.
+/// pruned walk visits, and `FileCtx::walk_branches` the nodes with children among them, for
+/// every function body of the repository's Python files: the transaction spans' walk (nested
+/// functions and classes left out) and a stricter one.
 #[test]
 fn pruned_unit_walks_agree_with_pruned_walks() {
     let mut files = crate::repository_python_sources();
@@ -568,9 +569,70 @@ fn pruned_unit_walks_agree_with_pruned_walks() {
                     rule(k)
                 });
                 assert_eq!(pruned, walked, "body at {}", body.start_byte());
+                // `walk_branches`: the same walk without its leaves.
+                let mut branches = Vec::new();
+                f.walk_branches(body, |k| {
+                    branches.push(k.id());
+                    rule(k)
+                });
+                let mut inner = Vec::new();
+                let _ = walk_below(body, |k| {
+                    if k.child_count() > 0 {
+                        inner.push(k.id());
+                    }
+                    Ok::<bool, ()>(rule(k))
+                });
+                assert_eq!(branches, inner, "body at {} (branches)", body.start_byte());
                 checked += 1;
             }
         }
     }
     assert!(checked > 2_000, "{checked} bodies");
+}
+
+/// `FileCtx::with_descendants` lists what a walk of the whole subtree finds, whether it walks
+/// the leaves (any kind, identifiers) or passes over them (kinds that are never leaves), for
+/// every function body and the module of the repository's Python files, whole and with the
+/// node table leaving out the children of strings and argument lists.
+#[test]
+fn descendants_by_kind_agree_with_a_full_walk() {
+    let lang = crate::lang::Language::Python;
+    assert!(lang.never_leaf("call") && lang.never_leaf("assignment"));
+    assert!(!lang.never_leaf("identifier") && !lang.never_leaf("string_content"));
+    assert!(!lang.never_leaf("no_such_kind"));
+    let mut checked = 0;
+    for (src, whole) in crate::repository_python_sources()
+        .iter()
+        .flat_map(|s| [(s, true), (s, false)])
+    {
+        let f = file("a.py", src);
+        if !whole {
+            f.table_with(true, |n| {
+                !matches!(n.kind_str(), "string" | "argument_list")
+            });
+        }
+        let mut scopes = vec![f.tree.root_node()];
+        let _ = walk_below(f.tree.root_node(), |n| {
+            if n.kind_str() == "function_definition" {
+                scopes.extend(n.child_by_field_name("body"));
+            }
+            Ok::<bool, ()>(true)
+        });
+        for scope in scopes {
+            for kind in ["call", "assignment", "return_statement", "identifier", ""] {
+                let mut walked = Vec::new();
+                let _ = walk_below(scope, |k| {
+                    if k.is_named() && (kind.is_empty() || k.kind_str() == kind) {
+                        walked.push(k.id());
+                    }
+                    Ok::<bool, ()>(true)
+                });
+                let listed: Vec<usize> =
+                    f.with_descendants(scope, kind, |v| v.iter().map(|n| n.id()).collect());
+                assert_eq!(listed, walked, "{kind} below {}", scope.start_byte());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 2_000, "{checked} lists");
 }
