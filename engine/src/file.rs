@@ -229,11 +229,11 @@ impl FileCtx {
     /// listed on the first request (off the node table, [`FileCtx::walk_pruned`]) and kept for the
     /// file: predicates of several detectors ask for the calls (assignments, returns …) of the
     /// same function at every match inside it.
-    pub(crate) fn with_descendants<R>(
-        &self,
+    pub(crate) fn with_descendants<'s, R>(
+        &'s self,
         node: Node<'_>,
         kind: &str,
-        f: impl FnOnce(&[Node<'_>]) -> R,
+        f: impl FnOnce(&[Node<'s>]) -> R,
     ) -> R {
         let nodes = cached(
             &self.descendants_cache,

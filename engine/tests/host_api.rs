@@ -672,6 +672,41 @@ message = "{names}|{all}|{positional}|{keywords}|{around}|{callee}|{kinds}|{bloc
 }
 
 #[test]
+fn calls_by_method_or_bare_name() {
+    // `calls_named` lists the calls below a node (nested functions too) whose callee is `x.m`
+    // or a bare `m` with `m` among the names, in document order; one name or an array.
+    const NAMED: &str = r#"
+[pack]
+name = "named"
+version = "0"
+languages = ["python"]
+description = "lists calls by name"
+
+[[detector]]
+name = "named"
+check = "test.runtime.probe"
+language = "python"
+query = '''((function_definition name: (identifier) @name) @def (#eq? @name "outer"))'''
+predicate = '''
+let many = calls_named(def, ["commit", "update", "StreamingResponse"]).map(|c| `${c.line}:${c.field("function").text}`);
+let one = calls_named(def.field("body"), "close").len();
+let none = calls_named(def, []).len();
+#{ many: many, one: one, none: none }
+'''
+message = "{many}|{one}|{none}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", NAMED)];
+    let engine = engine_with("named", FILES);
+    let src = "def outer(s, q):\n    s.commit()\n    update(q)\n    q.update_all()\n    s.x.commit(f(s.close()))\n    def gen():\n        return api.StreamingResponse(it())\n    commit\n    getattr(s, 'commit')()\n";
+    let report = engine.check_source("app/n.py", src);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(
+        report.findings[0].message,
+        r#"["2:s.commit", "3:update", "5:s.x.commit", "7:api.StreamingResponse"]|1|0"#
+    );
+}
+
+#[test]
 fn project_predicates_hold_strings_beyond_the_per_match_limit() {
     // The records of a large repository hold more text than one match's 2 MiB: a project
     // predicate builds a 4 MiB string (rhai adds up the strings nested in arrays and maps the

@@ -577,6 +577,15 @@ fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
 /// predicate, and a fresh string per read was a measurable share of the script time. The table
 /// is per thread: a rhai string is reference-counted, and threads sharing one `"call"` would
 /// contend on its counter at every read.
+/// A string or an array of strings, as a list (`None`: neither).
+fn string_list(v: Dynamic) -> Option<Vec<String>> {
+    if v.is_string() {
+        return Some(vec![v.into_string().unwrap_or_default()]);
+    }
+    let a = v.read_lock::<Array>()?;
+    Some(a.iter().map(|k| k.to_string()).collect())
+}
+
 fn kind_string(lang: crate::lang::Language, node: tree_sitter::Node<'_>) -> rhai::ImmutableString {
     thread_local! {
         static TABLES: std::cell::RefCell<[Option<Vec<rhai::ImmutableString>>; 5]> =
@@ -958,18 +967,27 @@ pub(super) fn register(e: &mut Engine) {
             .collect::<Array>()
     });
     e.register_fn(
+        "calls_named",
+        |n: NodeRef, names: Dynamic| -> Result<Array, Box<EvalAltResult>> {
+            let names = string_list(names).ok_or_else(|| {
+                error("calls_named(node, names): names is a name or an array of names".into())
+            })?;
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            Ok(semantics::calls_named(n.file(), n.node(), &names)
+                .into_iter()
+                .map(|c| Dynamic::from(n.with(c)))
+                .collect())
+        },
+    );
+    e.register_fn(
         "ancestors_within",
         |n: NodeRef, stop: NodeRef, kinds: Dynamic| -> Result<Array, Box<EvalAltResult>> {
-            let kinds: Vec<String> = if kinds.is_string() {
-                vec![kinds.into_string().unwrap_or_default()]
-            } else if let Some(a) = kinds.read_lock::<Array>() {
-                a.iter().map(|k| k.to_string()).collect()
-            } else {
-                return Err(error(
+            let kinds = string_list(kinds).ok_or_else(|| {
+                error(
                     "ancestors_within(node, stop, kinds): kinds is a kind name or an array of them"
                         .into(),
-                ));
-            };
+                )
+            })?;
             let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
             Ok(
                 semantics::ancestors_within(n.file(), n.node(), stop.node(), &kinds)

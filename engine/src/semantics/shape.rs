@@ -590,3 +590,33 @@ pub fn ancestors_within<'t>(
         .filter(|a| kinds.contains(&a.kind_str()))
         .collect()
 }
+
+/// The calls below `node` (at any depth, nested functions included, as `descendants("call")`
+/// lists them), in document order, whose callee is a member `x.m` of any receiver or a bare
+/// name `m`, with `m` one of `names`: the commits and refreshes of a function, the
+/// `StreamingResponse(…)` of a module. A predicate that looped over every call of a function to
+/// read each one's method name ran a dozen steps a call; this compares names on the file's
+/// cached list of calls.
+pub fn calls_named<'t>(file: &'t FileCtx, node: Node<'t>, names: &[&str]) -> Vec<Node<'t>> {
+    let kind = match file.language {
+        Language::Python => "call",
+        _ => "call_expression",
+    };
+    file.with_descendants(node, kind, |calls| {
+        calls
+            .iter()
+            .filter(|c| {
+                let Some(callee) = c.field("function") else {
+                    return false;
+                };
+                let name = match super::receiver::member_parts(callee) {
+                    Some((_, m)) => m,
+                    None if callee.kind_str() == "identifier" => callee,
+                    None => return false,
+                };
+                names.contains(&file.text(name))
+            })
+            .copied()
+            .collect()
+    })
+}
