@@ -293,12 +293,155 @@ impl PlanSlot {
     }
 }
 
+/// Paths read by text keys on one node kind, at most (more go without).
+const MAX_KEY_PATHS: usize = 4;
+/// Guards keyed on one path, at most (more go without): one bit each.
+const MAX_KEYED: usize = 256;
+/// The answers of the text keys on one path for one text: bit `slot`, whether key `slot` holds.
+type KeyBits = [u64; MAX_KEYED / 64];
+
+/// The guards' text tests on one node kind, grouped by the node they read. Most anchored
+/// patterns of the built-in packs start on a call and test its method name (`#any-of? @m "get"
+/// "execute" …`, `#match? @m "^(get|find)_"`): with every pack some twenty guards test the
+/// name of each call of a file, each reading it and comparing it on its own (about 550
+/// instructions a guard on prefect). A call's name decides all of them at once, and one name
+/// comes back again and again in a code base (`get`, `execute`, `append`): the walk looks up
+/// the answers for the name on this thread ([`KeyPath::answer`]), and a group whose test
+/// fails is skipped without its guard. A test that holds leaves the whole guard to decide.
+struct TextKeys {
+    paths: Vec<KeyPath>,
+    /// Aligned with `LangPlan::by_kind[kind]`: the (path, slot) of each group's text key.
+    slots: Vec<Option<(u8, u16)>>,
+}
+
+/// One node below the anchor (one or two fields down) and the text keys that read it.
+struct KeyPath {
+    /// Names this path's answers on every thread; unique in the process (several engines may
+    /// run side by side).
+    id: u64,
+    fields: (u16, Option<u16>),
+    keys: Vec<crate::query::guard::TextKey>,
+}
+
+impl TextKeys {
+    fn build(lang: Language, gis: &[usize], groups: &[Group]) -> Option<TextKeys> {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        // Keys on tokens only (names, keywords): a file's calls repeat a few hundred method
+        // names, so their answers are mostly looked up; callees (`self.db.execute`) and strings
+        // are nearly all distinct, and an answer computed for each would cost more than the
+        // guards it spares.
+        let shapes = lang.kind_shapes();
+        let token = |k: &u16| {
+            shapes
+                .children
+                .get(usize::from(*k))
+                .is_some_and(Option::is_none)
+        };
+        let mut paths: Vec<KeyPath> = Vec::new();
+        let mut slots = Vec::with_capacity(gis.len());
+        for &gi in gis {
+            let key = groups[gi]
+                .guard
+                .as_ref()
+                .and_then(Guard::text_key)
+                .filter(|k| {
+                    k.kinds
+                        .as_ref()
+                        .is_some_and(|ks| !ks.is_empty() && ks.iter().all(token))
+                });
+            let slot = key.and_then(|key| {
+                let fields = match key.path[..] {
+                    [f] => (f, None),
+                    [f1, f2] => (f1, Some(f2)),
+                    _ => return None,
+                };
+                let p = match paths.iter().position(|p| p.fields == fields) {
+                    Some(p) => p,
+                    None if paths.len() < MAX_KEY_PATHS => {
+                        paths.push(KeyPath {
+                            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                            fields,
+                            keys: Vec::new(),
+                        });
+                        paths.len() - 1
+                    }
+                    None => return None,
+                };
+                let keys = &mut paths[p].keys;
+                (keys.len() < MAX_KEYED).then(|| {
+                    keys.push(key);
+                    (p as u8, (keys.len() - 1) as u16)
+                })
+            });
+            slots.push(slot);
+        }
+        (!paths.is_empty()).then_some(TextKeys { paths, slots })
+    }
+}
+
+/// The answers of one key path's keys, by text.
+type Answers = std::collections::HashMap<Box<[u8]>, KeyBits, foldhash::fast::FixedState>;
+
+thread_local! {
+    /// By key path id: the answers for each text seen on this thread (see [`TextKeys`]).
+    static KEY_ANSWERS: std::cell::RefCell<
+        std::collections::HashMap<u64, Answers, foldhash::fast::FixedState>,
+    > = Default::default();
+}
+
+impl KeyPath {
+    /// The answers of this path's keys on the anchor of `memo`: none holds when the node is
+    /// missing.
+    fn answer(&self, memo: &mut FieldMemo<'_>, source: &[u8]) -> KeyBits {
+        /// Longer texts (a callee spanning lines) are answered without being kept.
+        const MAX_KEPT_TEXT: usize = 128;
+        /// Texts kept per path on one thread, at most; then the answers start afresh.
+        const MAX_KEPT: usize = 20_000;
+        let node = match self.fields {
+            (f, None) => memo.child(f),
+            (f1, Some(f2)) => memo.child(f1).and_then(|c| memo.grandchild(f1, c, f2)),
+        };
+        let Some(node) = node else {
+            return [0; MAX_KEYED / 64];
+        };
+        let text = &source[node.byte_range()];
+        let compute = || {
+            let mut bits = [0u64; MAX_KEYED / 64];
+            for (slot, key) in self.keys.iter().enumerate() {
+                if key.holds(text) {
+                    bits[slot / 64] |= 1 << (slot % 64);
+                }
+            }
+            bits
+        };
+        if text.len() > MAX_KEPT_TEXT {
+            return compute();
+        }
+        KEY_ANSWERS.with(|a| {
+            let mut a = a.borrow_mut();
+            let kept = a.entry(self.id).or_default();
+            if let Some(bits) = kept.get(text) {
+                return *bits;
+            }
+            let bits = compute();
+            if kept.len() >= MAX_KEPT {
+                kept.clear();
+            }
+            kept.insert(text.into(), bits);
+            bits
+        })
+    }
+}
+
 /// The detectors of one language, in queries.
 struct LangPlan {
     detectors: Vec<Arc<Detector>>,
     groups: Vec<Group>,
     /// By node kind id: the anchored groups whose pattern starts with that kind, in order.
     by_kind: Vec<Vec<usize>>,
+    /// By node kind id: the text tests of those groups' guards, by the node they read (see
+    /// [`TextKeys`]).
+    text_keys: Vec<Option<TextKeys>>,
     /// Whether the node table keeps each node's field (see `assemble`).
     table_fields: bool,
     /// By node kind id: whether the kind is a function boundary. The walk tests every node;
@@ -1007,6 +1150,10 @@ impl LangPlan {
                 }
             }
         }
+        let text_keys = by_kind
+            .iter()
+            .map(|gis| TextKeys::build(lang, gis, &groups))
+            .collect();
         let opaque = opaque_kinds(lang, grammar, &groups, guards);
         let function_kinds = kind_table(grammar, lang.function_kinds());
         let skip_tokens = token_skips(lang, grammar, &by_kind, &function_kinds, guards);
@@ -1051,6 +1198,7 @@ impl LangPlan {
             detectors: dets.to_vec(),
             groups,
             by_kind,
+            text_keys,
             function_kinds,
             function_field: grammar.field_id_for_name("function").map(|f| f.get()),
             opaque,
@@ -2010,7 +2158,11 @@ impl Engine {
                     ix.enter(node, depth);
                 }
                 let mut memo = FieldMemo::in_table(table, i);
-                for &gi in plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]) {
+                let keys = plan.text_keys.get(kind).and_then(Option::as_ref);
+                // The answers of the text keys on this node, by path (computed when first asked).
+                let mut answers: [Option<KeyBits>; MAX_KEY_PATHS] = [None; MAX_KEY_PATHS];
+                let groups_here = plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]);
+                for (j, &gi) in groups_here.iter().enumerate() {
                     let g = &plan.groups[gi];
                     if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop) {
                         continue;
@@ -2020,6 +2172,13 @@ impl Engine {
                         .is_some_and(|bit| functions.last().is_none_or(|f| f.2 & (1 << bit) == 0))
                     {
                         continue;
+                    }
+                    if let Some((keys, (p, slot))) = keys.and_then(|k| Some((k, k.slots[j]?))) {
+                        let bits = *answers[p as usize]
+                            .get_or_insert_with(|| keys.paths[p as usize].answer(&mut memo, bytes));
+                        if bits[usize::from(slot) / 64] & (1 << (slot % 64)) == 0 {
+                            continue;
+                        }
                     }
                     if g.guard
                         .as_ref()

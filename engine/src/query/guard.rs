@@ -130,6 +130,66 @@ impl Guard {
         !self.root.fields.is_empty()
     }
 
+    /// The guard's first text test on a node one or two single-valued fields below the anchor
+    /// (the method name `function: (attribute attribute: (identifier) @m)`, the callee
+    /// `function: (_) @f`), depth first: a necessary condition that depends only on that
+    /// node's text, which the walk decides once per distinct text ([`TextKey`]).
+    pub(crate) fn text_key(&self) -> Option<TextKey> {
+        fn find(req: &Req, path: &mut Vec<u16>) -> Option<TextKey> {
+            for (field, multiple, r) in &req.fields {
+                if *multiple {
+                    continue;
+                }
+                path.push(*field);
+                if !r.text.is_empty() {
+                    return Some(TextKey {
+                        path: path.clone(),
+                        kinds: r.kinds.clone(),
+                        tests: r.text.clone(),
+                    });
+                }
+                if path.len() < 2 {
+                    if let Some(k) = find(r, path) {
+                        return Some(k);
+                    }
+                }
+                path.pop();
+            }
+            None
+        }
+        find(&self.root, &mut Vec::new())
+    }
+}
+
+/// A text test of a guard on the node at `path` (field ids, one or two) below the anchor. The
+/// guard holds only if that node exists and its text passes the tests: `holds` on the node
+/// (`Guard::holds` reads every single-valued field on the path and tests the text it reaches),
+/// so a walk that knows the answer for a text may skip the guard when it is `false`.
+#[derive(Debug, Clone)]
+pub(crate) struct TextKey {
+    pub(crate) path: Vec<u16>,
+    /// The kinds the guard allows the node (`None`: any).
+    pub(crate) kinds: Option<Vec<u16>>,
+    tests: Vec<TextTest>,
+}
+
+impl TextKey {
+    /// Whether a node with this text passes the tests, as [`Req::holds`] tests it.
+    pub(crate) fn holds(&self, bytes: &[u8]) -> bool {
+        text_holds(&self.tests, bytes)
+    }
+}
+
+/// Whether `bytes` pass every test (`#match?` on text that is not UTF-8 is left to the query).
+fn text_holds(tests: &[TextTest], bytes: &[u8]) -> bool {
+    tests.iter().all(|t| match t {
+        TextTest::Eq(s) => bytes == s.as_bytes(),
+        TextTest::AnyOf(v) => v.iter().any(|s| bytes == s.as_bytes()),
+        TextTest::Match(_) => std::str::from_utf8(bytes).map_or(true, |text| t.holds(text)),
+    })
+}
+
+impl Guard {
     /// Whether the pattern might match anchored on `memo.node`.
     pub(crate) fn holds<'t>(&self, memo: &mut FieldMemo<'t>, source: &[u8]) -> bool {
         let root = &self.root;
@@ -307,7 +367,7 @@ impl<'t> FieldMemo<'t> {
     }
 
     /// The child in field `f2` of `child`, the node's child in field `f1`.
-    fn grandchild(&mut self, f1: u16, child: Node<'t>, f2: u16) -> Option<Node<'t>> {
+    pub(crate) fn grandchild(&mut self, f1: u16, child: Node<'t>, f2: u16) -> Option<Node<'t>> {
         if let Some((_, _, g)) = self.seen2.iter().find(|(a, b, _)| *a == f1 && *b == f2) {
             return *g;
         }
@@ -418,16 +478,9 @@ impl Req {
                 return false;
             }
         }
-        if !self.text.is_empty() {
-            let bytes = &source[node.byte_range()];
-            // `#eq?`/`#any-of?` compare bytes: no UTF-8 check (a length test ends most).
-            if !self.text.iter().all(|t| match t {
-                TextTest::Eq(s) => bytes == s.as_bytes(),
-                TextTest::AnyOf(v) => v.iter().any(|s| bytes == s.as_bytes()),
-                TextTest::Match(_) => std::str::from_utf8(bytes).map_or(true, |text| t.holds(text)),
-            }) {
-                return false;
-            }
+        // `#eq?`/`#any-of?` compare bytes: no UTF-8 check (a length test ends most).
+        if !self.text.is_empty() && !text_holds(&self.text, &source[node.byte_range()]) {
+            return false;
         }
         for (field, multiple, req) in &self.fields {
             let ok = if *multiple {
@@ -1068,6 +1121,21 @@ mod tests {
                 "{pattern} at {}",
                 node.to_sexp()
             );
+            // A guard's text key is a necessary condition: where the key fails, so does it.
+            if let Some(key) = guard.as_ref().and_then(Guard::text_key) {
+                let mut memo = FieldMemo::new(node);
+                let reached = match key.path[..] {
+                    [f] => memo.child(f),
+                    [f1, f2] => memo.child(f1).and_then(|c| memo.grandchild(f1, c, f2)),
+                    _ => panic!("a key path of {} fields", key.path.len()),
+                };
+                let key_ok = reached.is_some_and(|n| key.holds(&source.as_bytes()[n.byte_range()]));
+                assert!(
+                    key_ok || !ok,
+                    "{pattern}: key fails, guard holds at {}",
+                    node.to_sexp()
+                );
+            }
             use tree_sitter::StreamingIterator;
             let mut m = qc.matches(&query, node, source.as_bytes());
             let hit = m.next().is_some();
@@ -1138,6 +1206,30 @@ f(  # comment
             passed, 3,
             "calls whose first argument is a NOTIFY/LISTEN string"
         );
+    }
+
+    #[test]
+    fn text_keys_read_the_first_tested_node_one_or_two_fields_down() {
+        let g = |p: &str| Guard::compile(Language::Python, p).unwrap();
+        let grammar = Language::Python.grammar();
+        let field = |n: &str| grammar.field_id_for_name(n).unwrap().get();
+        let method = g(r#"((call function: (attribute attribute: (identifier) @m)) @c (#any-of? @m "get" "add"))"#)
+            .text_key()
+            .unwrap();
+        assert_eq!(method.path, [field("function"), field("attribute")]);
+        assert!(method.holds(b"get") && method.holds(b"add") && !method.holds(b"gets"));
+        let callee = g(r#"((call function: (_) @f) @c (#match? @f "Depends$"))"#)
+            .text_key()
+            .unwrap();
+        assert_eq!(callee.path, [field("function")]);
+        assert!(callee.holds(b"fastapi.Depends") && !callee.holds(b"Depends()"));
+        // No text test, or one only under a field that may repeat: no key.
+        assert!(g("((call function: (attribute) @f) @site)")
+            .text_key()
+            .is_none());
+        assert!(g(r#"((decorated_definition (decorator) @d definition: (function_definition)) (#eq? @d "x"))"#)
+            .text_key()
+            .is_none());
     }
 
     #[test]
