@@ -803,3 +803,65 @@ fn check_runs_the_discovered_packs_and_flags_and_config_adjust_them() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["packs"], serde_json::json!([]));
 }
+
+#[test]
+fn text_snippets_show_the_files_own_lines_around_each_finding() {
+    // Snippets are cut from a few lines around each finding (so that a file with thousands of
+    // findings prints in linear time) and keep the file's line numbers: first line, deep in the
+    // file, last line without a newline, CRLF line ends.
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = String::from("import asyncio, time\n\n");
+    for i in 0..40 {
+        deep.push_str(&format!(
+            "async def f{i}():\n    x = {i}\n    time.sleep({i})\n\n"
+        ));
+    }
+    write_tree(
+        dir.path(),
+        &[
+            ("app/deep.py", deep.as_bytes()),
+            (
+                "app/first.py",
+                b"async def f():\n    time.sleep(1)\nimport asyncio, time\n",
+            ),
+            (
+                "app/last.py",
+                b"import asyncio, time\nasync def f():\n    time.sleep(1)",
+            ),
+            (
+                "app/crlf.py",
+                b"import asyncio, time\r\n\r\nasync def f():\r\n    x = 1\r\n    time.sleep(1)\r\n",
+            ),
+        ],
+    );
+    let root = dir.path().to_string_lossy().to_string();
+    let out = ppa(&[
+        "check",
+        "--root",
+        &root,
+        &root,
+        "--pack",
+        "asyncio",
+        "--select",
+        "runtime.sync_sleep_in_async",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = &out.stdout;
+    // The 40th function's sleep: line 2 + 39 * 4 + 3 = 161, with its neighbours.
+    assert!(text.contains("[app/deep.py:161:5]"), "{text}");
+    assert!(
+        text.contains("160 │     x = 39\n 161 │     time.sleep(39)\n"),
+        "{text}"
+    );
+    assert!(text.contains("[app/first.py:2:5]"), "{text}");
+    assert!(
+        text.contains(" 1 │ async def f():\n 2 │     time.sleep(1)\n"),
+        "{text}"
+    );
+    assert!(text.contains("[app/last.py:3:5]"), "{text}");
+    assert!(text.contains(" 3 │     time.sleep(1)\n"), "{text}");
+    assert!(text.contains("[app/crlf.py:5:5]"), "{text}");
+    assert!(text.contains(" 5 │     time.sleep(1)"), "{text}");
+}
