@@ -279,36 +279,8 @@ impl FileCtx {
     /// ([`NodeTable`]), skipping a refused node's descendants; a walk below a node the table
     /// leaves out or does not hold. For analyses of one function that leave nested functions out (its transaction
     /// spans, its binding statements).
-    pub(crate) fn walk_pruned(&self, node: Node<'_>, mut enter: impl FnMut(Node<'static>) -> bool) {
-        // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
-        // of this file), which `self` owns and never mutates; they are handed out only with the
-        // lifetime of `&self` (see NodeRef).
-        let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
-        let walk = |n: Node<'static>, enter: &mut dyn FnMut(Node<'static>) -> bool| {
-            let _ = crate::semantics::walk_below(n, |k| {
-                Ok::<bool, std::convert::Infallible>(enter(unsafe {
-                    std::mem::transmute::<Node<'_>, Node<'static>>(k)
-                }))
-            });
-        };
-        let table = self.table();
-        let Some(at) = table.index_of(node).filter(|&at| !table.skipped[at]) else {
-            return walk(node, &mut enter);
-        };
-        let end = table.end[at] as usize;
-        let mut i = at + 1;
-        while i < end {
-            let n = table.nodes[i];
-            if enter(n) {
-                if table.skipped[i] {
-                    // Descendants the table leaves out: walked here.
-                    walk(n, &mut enter);
-                }
-                i += 1;
-            } else {
-                i = table.end[i] as usize;
-            }
-        }
+    pub(crate) fn walk_pruned(&self, node: Node<'_>, enter: impl FnMut(Node<'static>) -> bool) {
+        self.walk_table(node, true, enter);
     }
 
     /// [`FileCtx::walk_pruned`] for analyses that look only at nodes with children (calls,
@@ -316,21 +288,29 @@ impl FileCtx {
     /// children, and the leaves are never visited. Below a node the table leaves out, that
     /// spares a tree-sitter walk wherever its children are all leaves (a plain string, `a.b`,
     /// `(x, y)`): these walks were most of the cost of the transaction spans' walk on prefect.
-    pub(crate) fn walk_branches(
+    pub(crate) fn walk_branches(&self, node: Node<'_>, enter: impl FnMut(Node<'static>) -> bool) {
+        self.walk_table(node, false, enter);
+    }
+
+    /// The walk of [`FileCtx::walk_pruned`] (`leaves`) and [`FileCtx::walk_branches`].
+    fn walk_table(
         &self,
         node: Node<'_>,
+        leaves: bool,
         mut enter: impl FnMut(Node<'static>) -> bool,
     ) {
-        // SAFETY (both transmutes): as in `walk_pruned`.
+        // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
+        // of this file), which `self` owns and never mutates; they are handed out only with the
+        // lifetime of `&self` (see NodeRef).
         let node = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(node) };
         let walk = |n: Node<'static>, enter: &mut dyn FnMut(Node<'static>) -> bool| {
-            // Children that are all leaves: nothing below to show.
-            if n.descendant_count() == n.child_count() as usize + 1 {
+            // Without leaves: children that are all leaves leave nothing to show.
+            if !leaves && n.descendant_count() == n.child_count() as usize + 1 {
                 return;
             }
             let _ = crate::semantics::walk_below(n, |k| {
                 Ok::<bool, std::convert::Infallible>(
-                    k.child_count() > 0
+                    (leaves || k.child_count() > 0)
                         && enter(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(k) }),
                 )
             });
@@ -343,7 +323,7 @@ impl FileCtx {
         let mut i = at + 1;
         while i < end {
             let next = table.end[i] as usize;
-            if next == i + 1 && !table.skipped[i] {
+            if !leaves && next == i + 1 && !table.skipped[i] {
                 // A leaf.
                 i = next;
                 continue;
@@ -351,6 +331,7 @@ impl FileCtx {
             let n = table.nodes[i];
             if enter(n) {
                 if table.skipped[i] {
+                    // Descendants the table leaves out: walked here.
                     walk(n, &mut enter);
                 }
                 i += 1;
