@@ -296,9 +296,9 @@ impl PlanSlot {
 /// Paths read by text keys on one node kind, at most (more go without).
 const MAX_KEY_PATHS: usize = 4;
 /// Guards keyed on one path, at most (more go without): one bit each.
-const MAX_KEYED: usize = 256;
+const MAX_KEYED: usize = 64;
 /// The answers of the text keys on one path for one text: bit `slot`, whether key `slot` holds.
-type KeyBits = [u64; MAX_KEYED / 64];
+type KeyBits = u64;
 
 /// The guards' text tests on one node kind, grouped by the node they read. Most anchored
 /// patterns of the built-in packs start on a call and test its method name (`#any-of? @m "get"
@@ -380,7 +380,14 @@ impl TextKeys {
 }
 
 /// The answers of one key path's keys, by text.
-type Answers = std::collections::HashMap<Box<[u8]>, KeyBits, foldhash::fast::FixedState>;
+/// Texts are kept inline (length, bytes): a heap allocation per name, kept for the whole run
+/// among the files' short-lived ones, pinned allocator pages and raised the peak memory on
+/// prefect by about 10 MB.
+type Answers = std::collections::HashMap<KeptText, KeyBits, foldhash::fast::FixedState>;
+/// A text of at most [`MAX_KEPT_TEXT`] bytes: its length and its bytes, zero-padded.
+type KeptText = (u8, [u8; MAX_KEPT_TEXT]);
+/// Longer texts (a long name, rare) are answered without being kept.
+const MAX_KEPT_TEXT: usize = 23;
 
 thread_local! {
     /// By key path id: the answers for each text seen on this thread (see [`TextKeys`]).
@@ -393,23 +400,21 @@ impl KeyPath {
     /// The answers of this path's keys on the anchor of `memo`: none holds when the node is
     /// missing.
     fn answer(&self, memo: &mut FieldMemo<'_>, source: &[u8]) -> KeyBits {
-        /// Longer texts (a callee spanning lines) are answered without being kept.
-        const MAX_KEPT_TEXT: usize = 128;
         /// Texts kept per path on one thread, at most; then the answers start afresh.
-        const MAX_KEPT: usize = 20_000;
+        const MAX_KEPT: usize = 8_192;
         let node = match self.fields {
             (f, None) => memo.child(f),
             (f1, Some(f2)) => memo.child(f1).and_then(|c| memo.grandchild(f1, c, f2)),
         };
         let Some(node) = node else {
-            return [0; MAX_KEYED / 64];
+            return 0;
         };
         let text = &source[node.byte_range()];
         let compute = || {
-            let mut bits = [0u64; MAX_KEYED / 64];
+            let mut bits: KeyBits = 0;
             for (slot, key) in self.keys.iter().enumerate() {
                 if key.holds(text) {
-                    bits[slot / 64] |= 1 << (slot % 64);
+                    bits |= 1 << slot;
                 }
             }
             bits
@@ -417,17 +422,19 @@ impl KeyPath {
         if text.len() > MAX_KEPT_TEXT {
             return compute();
         }
+        let mut kept_text: KeptText = (text.len() as u8, [0; MAX_KEPT_TEXT]);
+        kept_text.1[..text.len()].copy_from_slice(text);
         KEY_ANSWERS.with(|a| {
             let mut a = a.borrow_mut();
             let kept = a.entry(self.id).or_default();
-            if let Some(bits) = kept.get(text) {
+            if let Some(bits) = kept.get(&kept_text) {
                 return *bits;
             }
             let bits = compute();
             if kept.len() >= MAX_KEPT {
                 kept.clear();
             }
-            kept.insert(text.into(), bits);
+            kept.insert(kept_text, bits);
             bits
         })
     }
@@ -2176,7 +2183,7 @@ impl Engine {
                     if let Some((keys, (p, slot))) = keys.and_then(|k| Some((k, k.slots[j]?))) {
                         let bits = *answers[p as usize]
                             .get_or_insert_with(|| keys.paths[p as usize].answer(&mut memo, bytes));
-                        if bits[usize::from(slot) / 64] & (1 << (slot % 64)) == 0 {
+                        if bits & (1 << slot) == 0 {
                             continue;
                         }
                     }
