@@ -402,6 +402,8 @@ impl KeyPath {
     fn answer(&self, memo: &mut FieldMemo<'_>, source: &[u8]) -> KeyBits {
         /// Texts kept per path on one thread, at most; then the answers start afresh.
         const MAX_KEPT: usize = 8_192;
+        /// Paths kept on one thread, at most (an engine has a few per language).
+        const MAX_PATHS_KEPT: usize = 64;
         let node = match self.fields {
             (f, None) => memo.child(f),
             (f1, Some(f2)) => memo.child(f1).and_then(|c| memo.grandchild(f1, c, f2)),
@@ -426,6 +428,11 @@ impl KeyPath {
         kept_text.1[..text.len()].copy_from_slice(text);
         KEY_ANSWERS.with(|a| {
             let mut a = a.borrow_mut();
+            // Paths of engines built and dropped in a long-lived process (a library user
+            // building one per configuration) would otherwise stay on every thread.
+            if a.len() >= MAX_PATHS_KEPT && !a.contains_key(&self.id) {
+                a.clear();
+            }
             let kept = a.entry(self.id).or_default();
             if let Some(bits) = kept.get(&kept_text) {
                 return *bits;

@@ -565,6 +565,16 @@ fn passes(at: &NodeRef, passes: Vec<semantics::Pass<'_>>) -> Dynamic {
     )
 }
 
+/// A string or an array of strings, as a list (`None`: anything else, or an array holding
+/// something that is not a string).
+fn string_list(v: Dynamic) -> Option<Vec<String>> {
+    if v.is_string() {
+        return v.into_string().ok().map(|s| vec![s]);
+    }
+    let a = v.read_lock::<Array>()?;
+    a.iter().map(|k| k.clone().into_string().ok()).collect()
+}
+
 fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
     if matches!(n.kind_str(), "call" | "call_expression") {
         n.field("function").unwrap_or(n)
@@ -577,15 +587,6 @@ fn callee(n: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
 /// predicate, and a fresh string per read was a measurable share of the script time. The table
 /// is per thread: a rhai string is reference-counted, and threads sharing one `"call"` would
 /// contend on its counter at every read.
-/// A string or an array of strings, as a list (`None`: neither).
-fn string_list(v: Dynamic) -> Option<Vec<String>> {
-    if v.is_string() {
-        return Some(vec![v.into_string().unwrap_or_default()]);
-    }
-    let a = v.read_lock::<Array>()?;
-    Some(a.iter().map(|k| k.to_string()).collect())
-}
-
 fn kind_string(lang: crate::lang::Language, node: tree_sitter::Node<'_>) -> rhai::ImmutableString {
     thread_local! {
         static TABLES: std::cell::RefCell<[Option<Vec<rhai::ImmutableString>>; 5]> =
@@ -970,7 +971,10 @@ pub(super) fn register(e: &mut Engine) {
         "calls_named",
         |n: NodeRef, names: Dynamic| -> Result<Array, Box<EvalAltResult>> {
             let names = string_list(names).ok_or_else(|| {
-                error("calls_named(node, names): names is a name or an array of names".into())
+                error(
+                    "calls_named(node, names): names is a name or an array of names (strings)"
+                        .into(),
+                )
             })?;
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             Ok(semantics::calls_named(n.file(), n.node(), &names)
@@ -984,7 +988,7 @@ pub(super) fn register(e: &mut Engine) {
         |n: NodeRef, stop: NodeRef, kinds: Dynamic| -> Result<Array, Box<EvalAltResult>> {
             let kinds = string_list(kinds).ok_or_else(|| {
                 error(
-                    "ancestors_within(node, stop, kinds): kinds is a kind name or an array of them"
+                    "ancestors_within(node, stop, kinds): kinds is a kind name or an array of them (strings)"
                         .into(),
                 )
             })?;
