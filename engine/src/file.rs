@@ -168,8 +168,10 @@ impl FileCtx {
     /// The file's [`NodeTable`]: every node, built by one walk of the tree on first use, unless
     /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
     pub(crate) fn table(&self) -> &NodeTable {
-        self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node(), true, |_| true))
+        self.table.get_or_init(|| {
+            let fields = &self.language.kind_shapes().fieldless;
+            NodeTable::build(self.tree.root_node(), Some(fields), |_| true)
+        })
     }
 
     /// The file's [`NodeTable`], built (when not yet) listing the descendants of a node only
@@ -181,8 +183,10 @@ impl FileCtx {
         fields: bool,
         enter: impl FnMut(Node<'_>) -> bool,
     ) -> &NodeTable {
-        self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node(), fields, enter))
+        self.table.get_or_init(|| {
+            let shapes = fields.then(|| self.language.kind_shapes().fieldless.as_slice());
+            NodeTable::build(self.tree.root_node(), shapes, enter)
+        })
     }
 
     /// Runs `f` on the identifiers named `name` at and below `scope`, in document order. `list`
@@ -371,6 +375,7 @@ impl FileCtx {
 /// of their own and parent links were found by descents from the root (and kept in a hash map),
 /// which together cost about as much as the dispatching walk. A node is found in the table by a
 /// binary search on its start byte: in document order start bytes never decrease.
+#[derive(Default)]
 pub(crate) struct NodeTable {
     pub(crate) nodes: Vec<Node<'static>>,
     /// The index of each node's parent (`u32::MAX` at the root).
@@ -390,25 +395,109 @@ pub(crate) struct NodeTable {
     pub(crate) skipped: Vec<bool>,
 }
 
+/// A table's buffers, emptied, kept for the next file the thread checks (see the `Drop` of
+/// [`NodeTable`]).
+#[derive(Default)]
+struct SpareTable {
+    nodes: Vec<Node<'static>>,
+    parent: Vec<u32>,
+    depth: Vec<u32>,
+    field: Vec<u16>,
+    end: Vec<u32>,
+    skipped: Vec<bool>,
+}
+
+/// Tables of more nodes than this give their buffers back to the allocator (about 11 MB of
+/// buffers at this size); smaller ones keep them for the thread's next file.
+const SPARE_TABLE_NODES: usize = 1 << 18;
+
+thread_local! {
+    static SPARE_TABLE: std::cell::Cell<Option<SpareTable>> = const { std::cell::Cell::new(None) };
+}
+
+impl From<SpareTable> for NodeTable {
+    fn from(s: SpareTable) -> NodeTable {
+        NodeTable {
+            nodes: s.nodes,
+            parent: s.parent,
+            depth: s.depth,
+            field: s.field,
+            has_fields: false,
+            end: s.end,
+            skipped: s.skipped,
+        }
+    }
+}
+
+/// A table's buffers go back to its thread for the next file instead of to the allocator. The
+/// table is the largest allocation of a check (about 47 bytes a node, most of a file's nodes),
+/// made and dropped once per file; given back, the allocator returned its pages to the system
+/// between files and took them again for the next, and zeroing fresh pages was about a twentieth
+/// of a check's time on a large code base (`perf record` on prefect: page faults under
+/// `NodeTable::build`). Reused, each thread keeps one table as large as its largest file's (up to
+/// [`SPARE_TABLE_NODES`]).
+impl Drop for NodeTable {
+    fn drop(&mut self) {
+        if self.nodes.capacity() > SPARE_TABLE_NODES {
+            return;
+        }
+        let mut spare = SpareTable {
+            nodes: std::mem::take(&mut self.nodes),
+            parent: std::mem::take(&mut self.parent),
+            depth: std::mem::take(&mut self.depth),
+            field: std::mem::take(&mut self.field),
+            end: std::mem::take(&mut self.end),
+            skipped: std::mem::take(&mut self.skipped),
+        };
+        spare.nodes.clear();
+        spare.parent.clear();
+        spare.depth.clear();
+        spare.field.clear();
+        spare.end.clear();
+        spare.skipped.clear();
+        // A thread that is exiting has no slot left: the buffers are then simply freed.
+        let _ = SPARE_TABLE.try_with(|s| {
+            // Keep the larger of the two when the thread already holds one.
+            let keep = match s.take() {
+                Some(held) if held.nodes.capacity() > spare.nodes.capacity() => held,
+                _ => spare,
+            };
+            s.set(Some(keep));
+        });
+    }
+}
+
 impl NodeTable {
+    /// The table of the tree below `root`, entering a node's children only when `enter` says
+    /// so. With `fields` (the grammar's [`crate::lang::KindShapes::fieldless`]), each node's
+    /// field is recorded; the cursor is asked only under kinds that have fields (it climbs its
+    /// stack for every answer, ~150 instructions, and a third of a Python file's nodes sit in
+    /// blocks, argument lists and the like).
     pub(crate) fn build(
         root: Node<'_>,
-        fields: bool,
+        fields: Option<&[bool]>,
         mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> NodeTable {
         // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it
         // never mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
         let keep = |n: Node<'_>| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
         let count = root.descendant_count();
-        let mut t = NodeTable {
-            nodes: Vec::with_capacity(count),
-            parent: Vec::with_capacity(count),
-            depth: Vec::with_capacity(count),
-            field: Vec::with_capacity(if fields { count } else { 0 }),
-            has_fields: fields,
-            end: Vec::with_capacity(count),
-            skipped: Vec::with_capacity(count),
+        let mut t: NodeTable = SPARE_TABLE
+            .with(|s| s.take())
+            .map_or_else(NodeTable::default, NodeTable::from);
+        t.has_fields = fields.is_some();
+        // Whether the children of the kind (by id) may be in a field; unknown ids (errors) may.
+        let fielded = |n: Node<'_>| {
+            fields.is_some_and(|f| !f.get(usize::from(n.kind_id())).copied().unwrap_or(false))
         };
+        t.nodes.reserve(count);
+        t.parent.reserve(count);
+        t.depth.reserve(count);
+        if t.has_fields {
+            t.field.reserve(count);
+        }
+        t.end.reserve(count);
+        t.skipped.reserve(count);
         let push = |t: &mut NodeTable, n: Node<'_>, parent: u32, depth: u32, field: u16| {
             t.nodes.push(keep(n));
             t.parent.push(parent);
@@ -420,8 +509,9 @@ impl NodeTable {
             t.skipped.push(false);
         };
         push(&mut t, root, u32::MAX, 0, 0);
-        // The indices of the nodes on the cursor's path above its node.
-        let mut path: Vec<u32> = Vec::new();
+        // The indices of the nodes on the cursor's path above its node, with whether their
+        // children may be in fields.
+        let mut path: Vec<(u32, bool)> = Vec::new();
         let mut c = root.walk();
         'walk: loop {
             let cur = t.nodes.len() - 1;
@@ -429,7 +519,7 @@ impl NodeTable {
             // A leaf has no children: asking the node costs less than asking the cursor.
             let has_children = n.child_count() > 0;
             if has_children && enter(n) && c.goto_first_child() {
-                path.push(cur as u32);
+                path.push((cur as u32, fielded(n)));
             } else {
                 t.skipped[cur] = has_children;
                 t.end[cur] = t.nodes.len() as u32;
@@ -440,15 +530,15 @@ impl NodeTable {
                     if !c.goto_parent() {
                         break 'walk;
                     }
-                    if let Some(p) = path.pop() {
+                    if let Some((p, _)) = path.pop() {
                         t.end[p as usize] = t.nodes.len() as u32;
                     }
                 }
             }
-            let Some(&p) = path.last() else {
+            let Some(&(p, p_fielded)) = path.last() else {
                 break;
             };
-            let field = if fields {
+            let field = if p_fielded {
                 c.field_id().map_or(0, |f| f.get())
             } else {
                 0
@@ -627,5 +717,104 @@ mod tests {
         }
         assert_eq!(f.line_text(0), "");
         assert_eq!(f.line_text(lines.len() + 1), "");
+    }
+
+    /// The fields the table records are the cursor's, on every node of the repository's source
+    /// files in every language, though it asks the cursor only below kinds that have fields.
+    #[test]
+    fn table_fields_are_the_cursors() {
+        let mut asked = 0;
+        for lang in Language::ALL {
+            let shapes = lang.kind_shapes();
+            // A kind listed with no fields in one grammar file but given fields by another would
+            // show up here; so would a field inherited through a hidden rule.
+            for (_, text) in crate::repository_sources(lang, &["packs", "examples", "tests"]) {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let t = NodeTable::build(tree.root_node(), Some(&shapes.fieldless), |_| true);
+                let mut c = tree.walk();
+                let mut i = 0;
+                loop {
+                    assert_eq!(t.nodes[i].id(), c.node().id());
+                    let want = c.field_id().map_or(0, |f| f.get());
+                    assert_eq!(
+                        t.field[i],
+                        want,
+                        "{lang:?} {} at {}",
+                        c.node().kind(),
+                        c.node().start_byte()
+                    );
+                    asked += 1;
+                    i += 1;
+                    if c.goto_first_child() {
+                        continue;
+                    }
+                    while !c.goto_next_sibling() {
+                        if !c.goto_parent() {
+                            break;
+                        }
+                    }
+                    if c.depth() == 0 {
+                        break;
+                    }
+                }
+                assert_eq!(i, t.nodes.len());
+            }
+        }
+        assert!(asked > 50_000, "{asked} nodes");
+    }
+
+    /// A table built on the buffers a larger table left to its thread is the table built on
+    /// fresh ones: with and without fields, whole and partial, after a table of either kind.
+    #[test]
+    fn tables_on_kept_buffers_equal_fresh_tables() {
+        type Parts = (
+            Vec<usize>,
+            Vec<u32>,
+            Vec<u32>,
+            Vec<u16>,
+            Vec<u32>,
+            Vec<bool>,
+        );
+        fn parts(t: &NodeTable) -> Parts {
+            (
+                t.nodes.iter().map(|n| n.id()).collect(),
+                t.parent.clone(),
+                t.depth.clone(),
+                t.field.clone(),
+                t.end.clone(),
+                t.skipped.clone(),
+            )
+        }
+        let big = file(&"def f(a, b=1):\n    return g(a)[b] + 'x'\n".repeat(200));
+        let small =
+            file("import os\nclass A:\n    def m(self, x):\n        return h(x, k=[1, 'y'])\n");
+        let partial = |n: Node<'_>| n.kind_str() != "argument_list";
+        let shapes = Some(Language::Python.kind_shapes().fieldless.as_slice());
+        for fields in [shapes, None] {
+            for whole in [true, false] {
+                let build = |root| {
+                    if whole {
+                        NodeTable::build(root, fields, |_| true)
+                    } else {
+                        NodeTable::build(root, fields, partial)
+                    }
+                };
+                SPARE_TABLE.with(|s| s.take());
+                let fresh = parts(&build(small.tree.root_node()));
+                for big_fields in [shapes, None] {
+                    drop(NodeTable::build(big.tree.root_node(), big_fields, |_| true));
+                    assert!(SPARE_TABLE.with(|s| {
+                        let kept = s.take();
+                        let held = kept.as_ref().is_some_and(|k| k.nodes.capacity() > 1000);
+                        s.set(kept);
+                        held
+                    }));
+                    let reused = parts(&build(small.tree.root_node()));
+                    assert_eq!(reused, fresh, "fields {}, whole {whole}", fields.is_some());
+                }
+            }
+        }
     }
 }

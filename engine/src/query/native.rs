@@ -527,9 +527,10 @@ mod tests {
             let tables: Vec<[crate::file::NodeTable; 2]> = files
                 .iter()
                 .map(|(_, _, tree)| {
+                    let fields = Some(lang.kind_shapes().fieldless.as_slice());
                     [
-                        crate::file::NodeTable::build(tree.root_node(), true, |_| true),
-                        crate::file::NodeTable::build(tree.root_node(), true, |n| {
+                        crate::file::NodeTable::build(tree.root_node(), fields, |_| true),
+                        crate::file::NodeTable::build(tree.root_node(), fields, |n| {
                             !matches!(n.kind(), "argument_list" | "block")
                         }),
                     ]
