@@ -828,6 +828,42 @@ fn in_decorated_fn_predicate_follows_the_nearest_function() {
     );
 }
 
+/// `#min-lines?` counts the capture's first and last lines (a call on one line spans one; one
+/// whose arguments run over three lines spans three); its `#not-` form takes the shorter ones.
+/// An argument that is not a whole number is refused when the pack loads, at the predicate.
+#[test]
+fn min_lines_predicate_counts_first_and_last_lines() {
+    let source = "one(1)\nthree(\n    2,\n)\nfour(\n    3,\n    4,\n)\n";
+    let messages = split_calls(
+        "(identifier)",
+        "(#min-lines? @site \"3\")",
+        "",
+        ("long", "short"),
+        source,
+    );
+    assert_eq!(messages, ["long four", "long three", "short one"]);
+    for bad in ["\"three\"", "\"-1\"", "@site"] {
+        let toml = format!(
+            "[pack]\nname = \"bad\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"d\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = '''((call) @site (#min-lines? @site {bad}))'''\nmessage = \"m\"\n"
+        );
+        let toml: &'static str = Box::leak(toml.into_boxed_str());
+        let files: &'static [(&'static str, &'static str)] =
+            Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+        let mut catalog = Catalog::default();
+        catalog.add_toml("catalog.toml", CATALOG).unwrap();
+        let err = EngineBuilder::new(catalog)
+            .load_pack(&EmbeddedSource { name: "bad", files })
+            .unwrap_err();
+        let errors: Vec<String> = err.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("`#min-lines?` takes a whole number of lines")),
+            "{bad}: {errors:?}"
+        );
+    }
+}
+
 /// `#in-loop?` on a pattern's root also gates the pattern in the walk (it runs only below a
 /// loop or comprehension with no function in between); the predicate still decides, so a loop's
 /// iterable, a comprehension's first iterable and functions defined in a loop stay outside.

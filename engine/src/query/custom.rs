@@ -31,6 +31,8 @@ pub(crate) enum Test {
     InCallArgOf(String),
     NamesFunction,
     InDecoratedFn(String),
+    /// The capture spans at least this many lines (first to last, both counted).
+    MinLines(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +142,20 @@ pub(crate) fn compile(
             "in-async-fn?" => Test::InAsyncFn,
             "in-loop?" => Test::InLoop,
             "names-function?" => Test::NamesFunction,
+            "min-lines?" => {
+                let bad = || {
+                    err(
+                        format!("`#{op}` takes a whole number of lines as its second argument (`(#{op} @def \"50\")`)"),
+                        word.clone(),
+                    )
+                };
+                match p.args.get(1) {
+                    Some(QueryPredicateArg::String(s)) => {
+                        Test::MinLines(s.trim().parse().map_err(|_| bad())?)
+                    }
+                    _ => return Err(bad()),
+                }
+            }
             _ => {
                 return Err(err(format!("unknown query predicate `#{op}`"), word));
             }
@@ -158,7 +174,7 @@ pub(crate) fn compile(
 impl CustomPredicate {
     fn cost(&self) -> u8 {
         match self.test {
-            Test::InAsyncFn | Test::InLoop => 0,
+            Test::MinLines(_) | Test::InAsyncFn | Test::InLoop => 0,
             Test::ResolvesTo(_) | Test::InDecoratedFn(_) => 1,
             Test::InCallArgOf(_) | Test::NamesFunction => 2,
         }
@@ -208,6 +224,7 @@ impl CustomPredicate {
                 _ => semantics::in_async_function(file, node),
             },
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
+            Test::MinLines(n) => node.end_position().row - node.start_position().row + 1 >= *n,
             Test::NamesFunction => crate::callgraph::target_name(file, node).is_some(),
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
@@ -411,6 +428,7 @@ const NAMES: &[&str] = &[
     "in-call-arg-of?",
     "names-function?",
     "in-decorated-fn?",
+    "min-lines?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):
