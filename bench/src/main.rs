@@ -223,6 +223,8 @@ fn script_profile(o: &mut impl std::io::Write, _max_lines: usize) {
 }
 
 fn main() -> ExitCode {
+    // The allocator settings of `ppa` (ppa_cli::alloc), so that both measure the same thing.
+    ppa_cli::alloc::keep_freed_memory();
     match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -4,6 +4,7 @@
 //! ([`check`]), output formats ([`output`]) and exit codes. The engine knows nothing of files on
 //! disk, threads or terminals.
 
+pub mod alloc;
 pub mod args;
 pub mod audit;
 pub mod check;

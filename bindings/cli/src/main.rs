@@ -8,6 +8,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    ppa_cli::alloc::keep_freed_memory();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Unlocked handles: each write takes the lock briefly. Holding `stderr().lock()` for the
     // whole run would deadlock any worker thread that writes to stderr (a panic message, say).
