@@ -174,6 +174,12 @@ impl FileCtx {
         })
     }
 
+    /// The file's [`NodeTable`] if something has built it: analyses that only gain from the
+    /// table, and would not pay for a walk of their own, ask this.
+    pub(crate) fn built_table(&self) -> Option<&NodeTable> {
+        self.table.get()
+    }
+
     /// The file's [`NodeTable`], built (when not yet) listing the descendants of a node only
     /// when `enter` says so for it, in document order: the engine's dispatching walk leaves out
     /// what it would not visit (plain strings, imports, subtrees without a word any pattern
