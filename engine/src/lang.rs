@@ -424,6 +424,15 @@ pub(crate) trait NodeExt<'t> {
     fn kind_str(&self) -> &'t str;
     /// What `Node::child_by_field_name(name)` returns.
     fn field(&self, name: &str) -> Option<tree_sitter::Node<'t>>;
+    /// What `Node::children_by_field_name(name, cursor)` returns (which looks the name up among
+    /// every field name of the grammar on each call).
+    fn fields<'c>(
+        &self,
+        name: &str,
+        cursor: &'c mut tree_sitter::TreeCursor<'t>,
+    ) -> impl Iterator<Item = tree_sitter::Node<'t>> + 'c
+    where
+        't: 'c;
 }
 
 /// The built-in language of a node's grammar (`None`: a grammar the engine does not ship).
@@ -453,11 +462,80 @@ impl<'t> NodeExt<'t> for tree_sitter::Node<'t> {
             None => self.child_by_field_name(name),
         }
     }
+
+    #[inline]
+    fn fields<'c>(
+        &self,
+        name: &str,
+        cursor: &'c mut tree_sitter::TreeCursor<'t>,
+    ) -> impl Iterator<Item = tree_sitter::Node<'t>> + 'c
+    where
+        't: 'c,
+    {
+        let node = *self;
+        let id = match language_of(node) {
+            Some(lang) => lang.field_id(name),
+            None => node.language().field_id_for_name(name),
+        };
+        // `Node::children_by_field_id`, written out: its iterator borrows the node.
+        let mut done = id.is_none() || {
+            cursor.reset(node);
+            !cursor.goto_first_child()
+        };
+        std::iter::from_fn(move || {
+            while !done {
+                let hit = (cursor.field_id() == id).then(|| cursor.node());
+                done = !cursor.goto_next_sibling();
+                if hit.is_some() {
+                    return hit;
+                }
+            }
+            None
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `fields(name)` lists what tree-sitter's `children_by_field_name` lists, for every field
+    /// name of the grammar on every node with children of the repository's sources, in all
+    /// four languages (and nothing for a name the grammar does not have).
+    #[test]
+    fn fields_are_tree_sitters_children_by_field_name() {
+        let mut compared = 0;
+        for lang in Language::ALL {
+            let g = lang.grammar();
+            let mut names: Vec<&str> = (1..=g.field_count() as u16)
+                .filter_map(|i| g.field_name_for_id(i))
+                .collect();
+            names.push("no_such_field");
+            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let mut stack = vec![tree.root_node()];
+                let (mut c1, mut c2) = (tree.walk(), tree.walk());
+                while let Some(n) = stack.pop() {
+                    if n.child_count() == 0 {
+                        continue;
+                    }
+                    for name in &names {
+                        let want: Vec<usize> = n
+                            .children_by_field_name(name, &mut c1)
+                            .map(|k| k.id())
+                            .collect();
+                        let got: Vec<usize> = n.fields(name, &mut c2).map(|k| k.id()).collect();
+                        assert_eq!(got, want, "{lang:?} {} field {name}", n.kind());
+                        compared += 1;
+                    }
+                    stack.extend(n.children(&mut c1));
+                }
+            }
+        }
+        assert!(compared > 100_000, "{compared}");
+    }
 
     #[test]
     fn extensions_map_to_languages() {

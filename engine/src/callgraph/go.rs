@@ -146,7 +146,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, info: &mut FnInfo) {
     for p in params.named_children(&mut c) {
         let ty = p.field("type").and_then(|t| type_target(file, t, &module));
         let mut c2 = p.walk();
-        for n in p.children_by_field_name("name", &mut c2) {
+        for n in p.fields("name", &mut c2) {
             let name = file.text(n).to_string();
             if let Some(t) = &ty {
                 info.types.push((name.clone(), Raw::Absolute(t.clone())));
@@ -220,7 +220,7 @@ pub(super) fn local_types(
                 .field("type")
                 .and_then(|t| type_target(file, t, module));
             let mut c = node.walk();
-            for n in node.children_by_field_name("name", &mut c) {
+            for n in node.fields("name", &mut c) {
                 names.push(file.text(n).to_string());
                 if let Some(t) = &ty {
                     out.push((file.text(n).to_string(), t.clone()));
@@ -267,7 +267,7 @@ pub(super) fn struct_types(
                 };
                 let mut c3 = field.walk();
                 let names: Vec<String> = field
-                    .children_by_field_name("name", &mut c3)
+                    .fields("name", &mut c3)
                     .map(|n| file.text(n).to_string())
                     .collect();
                 if names.is_empty() {

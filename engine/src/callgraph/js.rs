@@ -150,7 +150,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, in
 pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
     let mut c = f.walk();
     let mut out: Vec<String> = f
-        .children_by_field_name("decorator", &mut c)
+        .fields("decorator", &mut c)
         .filter_map(|d| d.named_child(0))
         .map(|e| file.text(e).to_string())
         .collect();

@@ -39,7 +39,7 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
                 "func_literal" if c.id() != func.id() => {}
                 "parameter_declaration" | "variadic_parameter_declaration" => {
                     let mut c2 = c.walk();
-                    for name in c.children_by_field_name("name", &mut c2) {
+                    for name in c.fields("name", &mut c2) {
                         b.bind(file.text(name), Binding::Local);
                     }
                 }

@@ -315,7 +315,7 @@ fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
 
 fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
     let mut cursor = stmt.walk();
-    for name in stmt.children_by_field_name("name", &mut cursor) {
+    for name in stmt.fields("name", &mut cursor) {
         match name.kind_str() {
             "dotted_name" => {
                 // `import a.b` binds `a` to the package `a`.
@@ -343,7 +343,7 @@ fn import_from(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
         dotted(file.text(module))
     };
     let mut cursor = stmt.walk();
-    for name in stmt.children_by_field_name("name", &mut cursor) {
+    for name in stmt.fields("name", &mut cursor) {
         let (imported, bound) = match name.kind_str() {
             "dotted_name" => (file.text(name), file.text(name)),
             "aliased_import" => match (name.field("name"), name.field("alias")) {

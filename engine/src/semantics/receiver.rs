@@ -479,7 +479,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
             let last = wrapper.rsplit('.').next().unwrap_or(&wrapper);
             let args: Vec<Node<'_>> = if t.kind_str() == "subscript" {
                 let mut c = t.walk();
-                t.children_by_field_name("subscript", &mut c).collect()
+                t.fields("subscript", &mut c).collect()
             } else {
                 let mut c = t.walk();
                 t.named_children(&mut c)
@@ -811,7 +811,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         (Language::Python, "import_statement" | "import_from_statement") => {
             let binds = {
                 let mut c = n.walk();
-                let found = n.children_by_field_name("name", &mut c).any(|x| {
+                let found = n.fields("name", &mut c).any(|x| {
                     let bound = match x.kind_str() {
                         "aliased_import" => x.field("alias").map(|a| file.text(a)),
                         _ => Some(file.text(x).split('.').next().unwrap_or("").trim()),
@@ -836,7 +836,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         // Go: `var tx *sql.Tx`, `tx, err := db.Begin()`.
         (Language::Go, "var_spec") => {
             let mut c = n.walk();
-            let names: Vec<_> = n.children_by_field_name("name", &mut c).collect();
+            let names: Vec<_> = n.fields("name", &mut c).collect();
             if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
                 let value = n.field("value").and_then(|v| v.named_child(i as u32));
                 out.push(Site {
@@ -992,9 +992,7 @@ fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<
             // Go: `a, b *sql.DB`
             "parameter_declaration" => {
                 let mut c2 = p.walk();
-                let hit = p
-                    .children_by_field_name("name", &mut c2)
-                    .find(|n| file.text(*n) == name);
+                let hit = p.fields("name", &mut c2).find(|n| file.text(*n) == name);
                 (hit, p.field("type"))
             }
             // TS

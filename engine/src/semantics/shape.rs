@@ -163,9 +163,7 @@ pub fn param_annotation<'t>(file: &'t FileCtx, func: Node<'t>, name: &str) -> Op
             (Language::Go, "parameter_declaration") => {
                 // `a, b int`: every name shares the type.
                 let mut cn = p.walk();
-                let named = p
-                    .children_by_field_name("name", &mut cn)
-                    .any(|n| file.text(n) == name);
+                let named = p.fields("name", &mut cn).any(|n| file.text(n) == name);
                 if named {
                     return p.field("type");
                 }
@@ -490,10 +488,7 @@ pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
             }
             (Language::Go, "parameter_declaration") => {
                 let mut cn = p.walk();
-                let names: Vec<&str> = p
-                    .children_by_field_name("name", &mut cn)
-                    .map(|n| file.text(n))
-                    .collect();
+                let names: Vec<&str> = p.fields("name", &mut cn).map(|n| file.text(n)).collect();
                 if names.is_empty() {
                     out.push("");
                 }
