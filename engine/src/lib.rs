@@ -61,6 +61,10 @@ pub use pack::suggest;
 /// order on every run.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
+/// The hash set of the same kind: vocabularies' names, asked for every candidate call
+/// (`in_vocab`, `#resolves-to?`, receiver kinds).
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
+
 /// The JSON schema of a pack file, generated from the serde types.
 pub fn pack_schema() -> String {
     let schema = schemars::schema_for!(pack::raw::RawPackFile);

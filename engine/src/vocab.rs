@@ -11,7 +11,8 @@
 //! A call made in a chain is written with `()`: the methods of `httpx.Client()` are
 //! `httpx.Client().*`. Exact names are looked up in a hash set; only wildcard patterns are scanned.
 
-use std::collections::{BTreeMap, HashSet};
+use crate::FastSet as HashSet;
+use std::collections::BTreeMap;
 
 /// One vocabulary: exact names plus wildcard patterns.
 #[derive(Debug, Clone, Default)]
@@ -51,8 +52,8 @@ impl Vocabulary {
     /// Builds a vocabulary, returning an error message for an unusable entry.
     pub fn new<S: AsRef<str>>(entries: &[S]) -> Result<Vocabulary, String> {
         let mut v = Vocabulary {
-            last_segments: Some(HashSet::new()),
-            free_last: Some(HashSet::new()),
+            last_segments: Some(HashSet::default()),
+            free_last: Some(HashSet::default()),
             ..Vocabulary::default()
         };
         for entry in entries {

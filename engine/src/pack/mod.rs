@@ -580,7 +580,8 @@ fn compile_tx(
                     }
                 }
             }
-            let mut ops = std::collections::HashMap::new();
+            let mut ops =
+                std::collections::HashMap::with_hasher(foldhash::fast::FixedState::default());
             for (class, methods) in &r.ops {
                 if !OP_CLASSES.contains(&class.as_str()) {
                     err(

@@ -40,8 +40,9 @@ pub struct ReceiverDecl {
     pub types: Vocabulary,
     pub factories: Vocabulary,
     pub names: Vocabulary,
-    /// Method name -> operation class.
-    pub ops: HashMap<String, String>,
+    /// Method name -> operation class (asked for every call `db_op` sees: foldhash, see
+    /// `FastMap`).
+    pub ops: HashMap<String, String, foldhash::fast::FixedState>,
 }
 
 /// One compiled `[[span]]` (P5, see `span.rs`).
