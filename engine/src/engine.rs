@@ -1648,7 +1648,7 @@ struct LiveVocab {
     /// Some entry may start with anything (`*.read_text`).
     any_start: bool,
     /// The literal last segments of those entries; `None`: one may end with anything.
-    free_last: Option<std::collections::HashSet<String>>,
+    free_last: Option<crate::FastSet<String>>,
     /// Literal last segment -> the roots of the entries ending with it.
     by_last: crate::FastMap<String, Vec<u32>>,
     /// The roots of entries that may end with anything (`boto3.client().*`).
@@ -1819,7 +1819,7 @@ fn start_kinds(
 }
 
 thread_local! {
-    static PARSERS: RefCell<HashMap<Language, Parser>> = RefCell::new(HashMap::new());
+    static PARSERS: RefCell<crate::FastMap<Language, Parser>> = RefCell::new(Default::default());
 }
 
 /// Parses source text with a per-thread parser.
@@ -1841,7 +1841,7 @@ pub fn parse(lang: Language, source: &str) -> Option<tree_sitter::Tree> {
 struct FileRun<'a> {
     report: FileReport,
     /// Several patterns of one detector can match the same node; it is reported once.
-    seen: std::collections::HashSet<(usize, usize, usize)>,
+    seen: crate::FastSet<(usize, usize, usize)>,
     dropped_broken: usize,
     broken: bool,
     /// By detector index: whether the detector runs on this file.

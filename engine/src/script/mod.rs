@@ -386,7 +386,7 @@ struct Runtime {
 }
 
 thread_local! {
-    static RUNTIMES: RefCell<std::collections::HashMap<u64, Runtime>> = RefCell::new(Default::default());
+    static RUNTIMES: RefCell<crate::FastMap<u64, Runtime>> = RefCell::new(Default::default());
 }
 
 /// Kept runtimes per thread before the table is emptied. Built-in packs have a few hundred
