@@ -864,6 +864,49 @@ fn min_lines_predicate_counts_first_and_last_lines() {
     }
 }
 
+/// `#passes-param?` holds for a call that hands one of its function's parameters on as an
+/// argument, positionally or as a keyword argument's value; the function is the innermost one
+/// (a lambda counts), as `enclosing_fn` says.
+#[test]
+fn passes_param_predicate_finds_parameters_handed_on() {
+    let source = "\
+def run(session, job_id, *, name):
+    pos(job_id)
+    kw(key=name)
+    expr(job_id + 1)
+    other(unknown)
+    empty()
+    attr(session.id)
+    def inner(x):
+        outer_param(job_id)
+        own_param(x)
+module_level(job_id)
+f = lambda k: in_lambda(k)
+";
+    let messages = split_calls(
+        "(identifier)",
+        "(#passes-param? @site)",
+        "",
+        ("yes", "no"),
+        source,
+    );
+    assert_eq!(
+        messages,
+        [
+            "no attr",
+            "no empty",
+            "no expr",
+            "no module_level",
+            "no other",
+            "no outer_param",
+            "yes in_lambda",
+            "yes kw",
+            "yes own_param",
+            "yes pos",
+        ]
+    );
+}
+
 /// `#in-loop?` on a pattern's root also gates the pattern in the walk (it runs only below a
 /// loop or comprehension with no function in between); the predicate still decides, so a loop's
 /// iterable, a comprehension's first iterable and functions defined in a loop stay outside.

@@ -33,6 +33,9 @@ pub(crate) enum Test {
     InDecoratedFn(String),
     /// The capture spans at least this many lines (first to last, both counted).
     MinLines(usize),
+    /// An argument of the captured call or argument list names a parameter of the enclosing
+    /// function (passed on as it is, positionally or as a keyword argument's value).
+    PassesParam,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +145,7 @@ pub(crate) fn compile(
             "in-async-fn?" => Test::InAsyncFn,
             "in-loop?" => Test::InLoop,
             "names-function?" => Test::NamesFunction,
+            "passes-param?" => Test::PassesParam,
             "min-lines?" => {
                 let bad = || {
                     err(
@@ -175,7 +179,7 @@ impl CustomPredicate {
     fn cost(&self) -> u8 {
         match self.test {
             Test::MinLines(_) | Test::InAsyncFn | Test::InLoop => 0,
-            Test::ResolvesTo(_) | Test::InDecoratedFn(_) => 1,
+            Test::ResolvesTo(_) | Test::InDecoratedFn(_) | Test::PassesParam => 1,
             Test::InCallArgOf(_) | Test::NamesFunction => 2,
         }
     }
@@ -226,6 +230,14 @@ impl CustomPredicate {
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
             Test::MinLines(n) => node.end_position().row - node.start_position().row + 1 >= *n,
             Test::NamesFunction => crate::callgraph::target_name(file, node).is_some(),
+            // The same function as the `enclosing_fn` built-in, as for `#in-decorated-fn?`.
+            Test::PassesParam => {
+                let f = match hint.and_then(|h| h.scope_for(node)) {
+                    Some(functions) => functions.last().copied(),
+                    None => semantics::enclosing_function(file, node),
+                };
+                f.is_some_and(|f| passes_param(file, node, f))
+            }
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
@@ -420,6 +432,37 @@ impl CustomPredicate {
     }
 }
 
+/// Whether an argument of `node` (a call, or its argument list) is an identifier, or a keyword
+/// argument's identifier value, that names a parameter of `func`: the call passes one of the
+/// function's parameters on (`read_flow_run(session, flow_run_id=flow_run_id)`).
+fn passes_param(file: &FileCtx, node: Node<'_>, func: Node<'_>) -> bool {
+    let args = match node.kind_str() {
+        "call" | "call_expression" => match node.field("arguments") {
+            Some(a) => a,
+            None => return false,
+        },
+        _ => node,
+    };
+    let mut names: Vec<&str> = Vec::new();
+    let mut c = args.walk();
+    for a in args.named_children(&mut c) {
+        let value = match a.kind_str() {
+            "identifier" => Some(a),
+            "keyword_argument" => a.field("value").filter(|v| v.kind_str() == "identifier"),
+            _ => None,
+        };
+        if let Some(v) = value {
+            names.push(file.text(v));
+        }
+    }
+    if names.is_empty() {
+        return false;
+    }
+    semantics::param_names(file, func)
+        .iter()
+        .any(|p| !p.is_empty() && names.contains(p))
+}
+
 /// The predicates this module evaluates, by name (with and without `not-`).
 const NAMES: &[&str] = &[
     "resolves-to?",
@@ -429,6 +472,7 @@ const NAMES: &[&str] = &[
     "names-function?",
     "in-decorated-fn?",
     "min-lines?",
+    "passes-param?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):
