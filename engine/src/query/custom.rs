@@ -230,26 +230,15 @@ impl CustomPredicate {
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
             Test::MinLines(n) => node.end_position().row - node.start_position().row + 1 >= *n,
             Test::NamesFunction => crate::callgraph::target_name(file, node).is_some(),
-            // The same function as the `enclosing_fn` built-in, as for `#in-decorated-fn?`.
             Test::PassesParam => {
-                let f = match hint.and_then(|h| h.scope_for(node)) {
-                    Some(functions) => functions.last().copied(),
-                    None => semantics::enclosing_function(file, node),
-                };
-                f.is_some_and(|f| passes_param(file, node, f))
+                innermost_function(file, node, hint).is_some_and(|f| passes_param(file, node, f))
             }
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
             },
-            // The same function as the `enclosing_fn` built-in (lambdas count), so that a query
-            // filter and a predicate that re-checks agree.
             Test::InDecoratedFn(name) => {
-                let f = match hint.and_then(|h| h.scope_for(node)) {
-                    Some(functions) => functions.last().copied(),
-                    None => semantics::enclosing_function(file, node),
-                };
-                match (vocab.get(name), f) {
+                match (vocab.get(name), innermost_function(file, node, hint)) {
                     (Some(voc), Some(f)) => decorated_with(file, f, voc),
                     _ => false,
                 }
@@ -429,6 +418,20 @@ impl CustomPredicate {
             }
             _ => None,
         }
+    }
+}
+
+/// The function `node` is in, the same as the `enclosing_fn` built-in gives (lambdas count), so
+/// that a query filter and a predicate that re-checks agree: from the walk's scope when it has
+/// one for the node, else by climbing.
+fn innermost_function<'t>(
+    file: &'t FileCtx,
+    node: Node<'t>,
+    hint: Option<&Hint<'_, 't>>,
+) -> Option<Node<'t>> {
+    match hint.and_then(|h| h.scope_for(node)) {
+        Some(functions) => functions.last().copied(),
+        None => semantics::enclosing_function(file, node),
     }
 }
 

@@ -57,197 +57,165 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
     b
 }
 
-/// [`collect`], off the file's node table when the walk has built one that lists `node`'s
-/// children (fields from the table too when it has them): stepping a tree-sitter cursor over a scope's statements and asking nodes for their
-/// fields cost ~200 M instructions on prefect (a module's bindings are built for nearly every
-/// file, a function's for every function a name is resolved in); the table has both at hand.
-/// The same bindings in the same order (`bindings_off_the_table_are_the_trees`).
+/// The statements of a scope, walked once ([`ScopeWalk::collect`]), read off the file's node table
+/// when the walk has built one that lists `node`'s children: stepping a tree-sitter cursor over
+/// a scope's statements and asking nodes for their fields cost ~200 M instructions on prefect (a
+/// module's bindings are built for nearly every file, a function's for every function a name is
+/// resolved in); the table has both at hand. Without a table, or below a node whose children
+/// the table leaves out, the same walk reads the tree (`bindings_off_the_table_are_the_trees`).
 fn collect_scope(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
-    match file
-        .built_table()
-        .and_then(|t| Some((t, t.index_of(node)?)))
-    {
-        Some((t, i)) => TableScope::new(file, t).collect(i, b),
+    let table = file.built_table();
+    match table.and_then(|t| t.index_of(node)) {
+        Some(i) => ScopeWalk::new(file, table).collect(At::Row(i), b),
         None => collect(file, node, b),
     }
 }
 
-/// The table-driven twin of [`collect`] and [`collect_blocks`]: children and fields come from
-/// the node table; a node whose children the table leaves out is handed to the tree-sitter
-/// version, and so are the statements read through their own helpers (imports, `with`,
-/// assignment targets).
-struct TableScope<'f> {
+/// [`collect_scope`] on the tree alone.
+fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
+    ScopeWalk::new(file, None).collect(At::Tree(node), b);
+}
+
+/// A node of a scope walk: a row of the node table, or a tree-sitter node (no table, or below a
+/// node whose children the table leaves out).
+#[derive(Clone, Copy)]
+enum At<'f> {
+    Row(usize),
+    Tree(Node<'f>),
+}
+
+/// Where a scope walk reads nodes, children and fields from.
+struct ScopeWalk<'f> {
     file: &'f FileCtx,
-    t: &'f crate::file::NodeTable,
+    table: Option<&'f crate::file::NodeTable>,
     name: u16,
     definition: u16,
     left: u16,
 }
 
-impl<'f> TableScope<'f> {
-    fn new(file: &'f FileCtx, t: &'f crate::file::NodeTable) -> TableScope<'f> {
+impl<'f> ScopeWalk<'f> {
+    fn new(file: &'f FileCtx, table: Option<&'f crate::file::NodeTable>) -> ScopeWalk<'f> {
         let field = |n: &str| file.language.field_id(n).map_or(u16::MAX, |f| f.get());
-        TableScope {
+        ScopeWalk {
             file,
-            t,
+            table,
             name: field("name"),
             definition: field("definition"),
             left: field("left"),
         }
     }
 
-    /// The named children of the node at `i`, or `None` when the table leaves them out.
-    fn named_children(&self, i: usize) -> Option<impl Iterator<Item = usize> + 'f> {
-        let t = self.t;
-        (!t.skipped[i]).then(|| t.children(i).filter(move |&j| t.nodes[j].is_named()))
-    }
-
-    /// The node in field `f` of the node at `i` (its first such child); from tree-sitter when
-    /// the table has no fields or leaves the node's children out.
-    fn field(&self, i: usize, f: u16) -> Option<Node<'f>> {
-        if self.t.skipped[i] || !self.t.has_fields {
-            return self.t.nodes[i].child_by_field_id(f);
+    fn node(&self, at: At<'f>) -> Node<'f> {
+        match (at, self.table) {
+            (At::Row(i), Some(t)) => t.nodes[i],
+            (At::Tree(n), _) => n,
+            (At::Row(_), None) => unreachable!("a row without a table"),
         }
-        self.t.child_by_field(i, f).map(|j| self.t.nodes[j])
     }
 
-    fn collect(&self, i: usize, b: &mut Bindings) {
+    /// Calls `f` on each named child of `at`, in order.
+    fn each_named_child(&self, at: At<'f>, mut f: impl FnMut(At<'f>)) {
+        if let (At::Row(i), Some(t)) = (at, self.table) {
+            if !t.skipped[i] {
+                t.children(i)
+                    .filter(|&j| t.nodes[j].is_named())
+                    .for_each(|j| f(At::Row(j)));
+                return;
+            }
+        }
+        let node = self.node(at);
+        let mut cursor = node.walk();
+        for c in node.named_children(&mut cursor) {
+            f(At::Tree(c));
+        }
+    }
+
+    /// The first named child of `at`.
+    fn first_named_child(&self, at: At<'f>) -> Option<Node<'f>> {
+        if let (At::Row(i), Some(t)) = (at, self.table) {
+            if !t.skipped[i] {
+                return t.children(i).map(|j| t.nodes[j]).find(|n| n.is_named());
+            }
+        }
+        self.node(at).named_child(0)
+    }
+
+    /// The node in field `f` of `at` (its first such child); from tree-sitter when the table
+    /// has no fields or leaves the node's children out.
+    fn field(&self, at: At<'f>, f: u16) -> Option<Node<'f>> {
+        if let (At::Row(i), Some(t)) = (at, self.table) {
+            if !t.skipped[i] && t.has_fields {
+                return t.child_by_field(i, f).map(|j| t.nodes[j]);
+            }
+        }
+        self.node(at).child_by_field_id(f)
+    }
+
+    /// Walks the statements of one scope (not entering nested scopes) and records bindings.
+    fn collect(&self, at: At<'f>, b: &mut Bindings) {
         let file = self.file;
-        let Some(children) = self.named_children(i) else {
-            return collect(file, self.t.nodes[i], b);
-        };
-        for j in children {
-            let child = self.t.nodes[j];
+        self.each_named_child(at, |c| {
+            let child = self.node(c);
             match child.kind_str() {
                 "import_statement" => import_statement(file, child, b),
                 "import_from_statement" => import_from(file, child, b),
                 "function_definition" | "class_definition" => {
-                    if let Some(n) = self.field(j, self.name) {
+                    if let Some(n) = self.field(c, self.name) {
                         b.bind(file.text(n), Binding::Local);
                     }
                 }
                 "decorated_definition" => {
-                    let def = self.field(j, self.definition);
+                    let def = self.field(c, self.definition);
                     if let Some(n) = def.and_then(|d| d.field("name")) {
                         b.bind(file.text(n), Binding::Local);
                     }
                 }
                 "expression_statement" => {
-                    let first = match self.named_children(j) {
-                        Some(mut c) => c.next().map(|k| self.t.nodes[k]),
-                        None => child.named_child(0),
-                    };
-                    if let Some(e) = first.filter(|e| e.kind_str() == "assignment") {
+                    // An assignment is the statement's only child (the other forms of the
+                    // statement list expressions, and an assignment is none).
+                    if let Some(e) = self
+                        .first_named_child(c)
+                        .filter(|e| e.kind_str() == "assignment")
+                    {
                         assignment(file, e, b);
                     }
                 }
                 "for_statement" => {
-                    if let Some(left) = self.field(j, self.left) {
+                    if let Some(left) = self.field(c, self.left) {
                         bind_targets(file, left, b);
                     }
-                    self.blocks(j, b);
+                    self.blocks(c, b);
                 }
                 "with_statement" => {
                     with_statement(file, child, b);
-                    self.blocks(j, b);
+                    self.blocks(c, b);
                 }
                 "lambda"
                 | "list_comprehension"
                 | "set_comprehension"
                 | "dictionary_comprehension"
                 | "generator_expression" => {}
-                _ => self.blocks(j, b),
+                _ => self.blocks(c, b),
             }
-        }
+        });
     }
 
-    fn blocks(&self, i: usize, b: &mut Bindings) {
-        let node = self.t.nodes[i];
-        match node.kind_str() {
+    /// Enters compound statements (`if`, `try`, `while`, `with`, `for`, blocks, clauses).
+    fn blocks(&self, at: At<'f>, b: &mut Bindings) {
+        match self.node(at).kind_str() {
             "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
             | "except_clause" | "finally_clause" | "while_statement" | "for_statement"
             | "with_statement" | "match_statement" | "case_clause" => {
-                let Some(children) = self.named_children(i) else {
-                    return collect_blocks(self.file, node, b);
-                };
-                for j in children {
-                    if self.t.nodes[j].kind_str() == "block" {
-                        self.collect(j, b);
+                self.each_named_child(at, |c| {
+                    if self.node(c).kind_str() == "block" {
+                        self.collect(c, b);
                     } else {
-                        self.blocks(j, b);
+                        self.blocks(c, b);
                     }
-                }
+                });
             }
             _ => {}
         }
-    }
-}
-
-/// Walks statements of one scope (not entering nested scopes) and records bindings.
-fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        match child.kind_str() {
-            "import_statement" => import_statement(file, child, b),
-            "import_from_statement" => import_from(file, child, b),
-            "function_definition" | "class_definition" => {
-                if let Some(n) = child.field("name") {
-                    b.bind(file.text(n), Binding::Local);
-                }
-            }
-            "decorated_definition" => {
-                if let Some(def) = child.field("definition") {
-                    if let Some(n) = def.field("name") {
-                        b.bind(file.text(n), Binding::Local);
-                    }
-                }
-            }
-            "expression_statement" => {
-                // An assignment is the statement's only child (the other forms of the
-                // statement list expressions, and an assignment is none): no cursor needed.
-                if let Some(e) = child
-                    .named_child(0)
-                    .filter(|e| e.kind_str() == "assignment")
-                {
-                    assignment(file, e, b);
-                }
-            }
-            "for_statement" => {
-                if let Some(left) = child.field("left") {
-                    bind_targets(file, left, b);
-                }
-                collect_blocks(file, child, b);
-            }
-            "with_statement" => {
-                with_statement(file, child, b);
-                collect_blocks(file, child, b);
-            }
-            "lambda"
-            | "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression" => {}
-            _ => collect_blocks(file, child, b),
-        }
-    }
-}
-
-/// Enters compound statements (`if`, `try`, `while`, `with`, `for`, blocks, clauses).
-fn collect_blocks(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
-    match node.kind_str() {
-        "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
-        | "except_clause" | "finally_clause" | "while_statement" | "for_statement"
-        | "with_statement" | "match_statement" | "case_clause" => {
-            let mut cursor = node.walk();
-            for c in node.named_children(&mut cursor) {
-                if c.kind_str() == "block" {
-                    collect(file, c, b);
-                } else {
-                    collect_blocks(file, c, b);
-                }
-            }
-        }
-        _ => {}
     }
 }
 
