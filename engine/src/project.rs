@@ -329,6 +329,10 @@ fn finding_from_map(det: &ProjectDetector, item: Dynamic) -> Result<Finding, Str
 }
 
 /// Converts a predicate value into JSON: nodes become their text, unit becomes null.
+///
+/// Arrays, maps and strings are read in place (`as_array_ref`, …): `try_cast` takes its value,
+/// so casting a record's fields meant cloning each array and map (and everything below it)
+/// before reading it, once per level of nesting, for every fact record of a run.
 pub(crate) fn dynamic_to_json(d: &Dynamic) -> Value {
     if d.is_unit() {
         return Value::Null;
@@ -342,18 +346,21 @@ pub(crate) fn dynamic_to_json(d: &Dynamic) -> Value {
     if let Ok(f) = d.as_float() {
         return serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number);
     }
-    if let Some(n) = d.clone().try_cast::<NodeRef>() {
-        return Value::String(n.text().to_string());
+    if let Ok(s) = d.as_immutable_string_ref() {
+        return Value::String(s.as_str().to_string());
     }
-    if let Some(a) = d.clone().try_cast::<rhai::Array>() {
+    if let Ok(a) = d.as_array_ref() {
         return Value::Array(a.iter().map(dynamic_to_json).collect());
     }
-    if let Some(m) = d.clone().try_cast::<rhai::Map>() {
+    if let Ok(m) = d.as_map_ref() {
         return Value::Object(
             m.iter()
                 .map(|(k, v)| (k.to_string(), dynamic_to_json(v)))
                 .collect(),
         );
+    }
+    if let Some(n) = d.read_lock::<NodeRef>() {
+        return Value::String(n.text().to_string());
     }
     Value::String(d.to_string())
 }
