@@ -511,7 +511,8 @@ impl Predicate {
     }
 
     fn outcome(&self, value: Dynamic) -> Result<Outcome, ScriptError> {
-        if let Some(b) = value.clone().try_cast::<bool>() {
+        // Read without cloning the value first: a returned map would be copied whole.
+        if let Ok(b) = value.as_bool() {
             return Ok(if b {
                 Outcome::Keep {
                     severity: None,
@@ -523,7 +524,8 @@ impl Predicate {
                 Outcome::Drop
             });
         }
-        if let Some(map) = value.clone().try_cast::<rhai::Map>() {
+        if value.is_map() {
+            let map = value.cast::<rhai::Map>();
             let mut severity = None;
             let mut vars = Vec::new();
             let mut report = None;
@@ -564,7 +566,7 @@ impl Predicate {
                             limit_hit: false,
                         })?;
                     by_context = Some(table);
-                } else if let Some(n) = v.clone().try_cast::<NodeRef>() {
+                } else if let Some(n) = v.read_lock::<NodeRef>() {
                     vars.push((k.to_string(), n.text().to_string()));
                 } else {
                     vars.push((k.to_string(), v.to_string()));
