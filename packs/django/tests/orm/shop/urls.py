@@ -1,7 +1,7 @@
 from django.urls import path
 
 from shop.blog import views as blog_views
-from shop.orders import async_views, views
+from shop.orders import async_checkout, async_views, views
 
 urlpatterns = [
     path("orders/", views.order_list),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("customers/", views.customer_names),
     path("blog/feed/", blog_views.article_feed),
     path("async/orders/", async_views.async_orders),
+    path("async/checkout/", async_checkout.checkout),
 ]
