@@ -1,6 +1,5 @@
-"""A coroutine that builds an instance and saves it through the sync API. This file never spells
-the words of the detector's text gate, and the save of an instance built here is still
-reported."""
+"""A coroutine that builds an instance and saves it through the sync API: reported although the
+instance comes from its constructor, not from a queryset."""
 from .models import Order
 
 
