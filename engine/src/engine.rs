@@ -492,7 +492,7 @@ struct LangPlan {
 struct PlanWords {
     /// Used when the plan has many words; with a few, one SIMD substring search per word in a
     /// lower-case copy of the text is faster than an overlapping automaton scan.
-    automaton: Option<aho_corasick::AhoCorasick>,
+    automaton: Option<aho_corasick::dfa::DFA>,
     /// The words in ASCII lower case, for the per-word search (empty with an automaton).
     finders: Vec<memchr::memmem::Finder<'static>>,
     /// By detector index: the ids of its words (empty: the unit has no `file_contains`).
@@ -531,7 +531,7 @@ impl PlanWords {
         const AUTOMATON_FROM: usize = 16;
         let automaton = if words.len() >= AUTOMATON_FROM {
             Some(
-                aho_corasick::AhoCorasick::builder()
+                aho_corasick::dfa::DFA::builder()
                     .ascii_case_insensitive(true)
                     .build(&words)
                     .ok()?,
@@ -554,10 +554,15 @@ impl PlanWords {
         })
     }
 
-    /// Which words occur in `text` (by word id). Overlapping matches, so that a word inside
-    /// another (`db` in `db.`) is found too; stops once every word has been seen.
+    /// Which words occur in `text` (by word id), every occurrence counted (overlapping), so
+    /// that a word inside another (`db` in `db.`) is found too; stops once every word has been
+    /// seen. The automaton is stepped byte by byte here rather than through the crate's
+    /// overlapping iterator: only "which words", never "where", is asked, and the iterator's
+    /// per-byte bookkeeping (match positions, its search state) cost three times the
+    /// transitions (callgrind on prefect: 144 M instructions for 7 MB of source).
     fn present(&self, text: &str) -> Vec<bool> {
-        let Some(automaton) = &self.automaton else {
+        use aho_corasick::automaton::Automaton;
+        let Some(dfa) = &self.automaton else {
             let lower = text.to_ascii_lowercase();
             return self
                 .finders
@@ -567,11 +572,21 @@ impl PlanWords {
         };
         let mut seen = vec![false; self.count];
         let mut left = self.count;
-        for m in automaton.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
-            if !seen[i] {
-                seen[i] = true;
-                left -= 1;
+        let anchored = aho_corasick::Anchored::No;
+        let Ok(mut sid) = dfa.start_state(anchored) else {
+            return seen;
+        };
+        for &b in text.as_bytes() {
+            sid = dfa.next_state(anchored, sid, b);
+            // Unanchored with standard semantics there is no dead state: special is a match.
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                for k in 0..dfa.match_len(sid) {
+                    let i = dfa.match_pattern(sid, k).as_usize();
+                    if !seen[i] {
+                        seen[i] = true;
+                        left -= 1;
+                    }
+                }
                 if left == 0 {
                     break;
                 }
