@@ -49,9 +49,11 @@ pub struct FileCtx {
     descendants_cache: Mutex<crate::FastMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
     /// The identifiers below a scope node, by name, by scope node id: `uses_of` on a function
     /// is asked again for every match in it (a key, a bound row, a session parameter).
+    identifier_cache: Mutex<crate::FastMap<usize, Arc<IdentifierIndex>>>,
+    /// [`FileCtx::with_identifiers`] answers that needed a subtree the node table leaves out,
+    /// by (scope node id, name).
     #[allow(clippy::type_complexity)]
-    identifier_cache:
-        Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<Node<'static>>>>>>,
+    identifier_extra_cache: Mutex<crate::FastMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
     /// Every node of the file in document order, with parent links: see [`NodeTable`].
     table: OnceLock<NodeTable>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
@@ -77,6 +79,15 @@ impl std::fmt::Debug for FileCtx {
             .field("language", &self.language)
             .finish_non_exhaustive()
     }
+}
+
+/// The identifiers of one scope (see [`FileCtx::with_identifiers`]).
+#[derive(Default)]
+struct IdentifierIndex {
+    /// The identifiers the node table lists, by name, in document order.
+    by_name: crate::FastMap<Box<str>, Vec<Node<'static>>>,
+    /// The nodes whose children the table leaves out, in document order.
+    pending: Vec<Node<'static>>,
 }
 
 /// The value kept under `key`, built by `build` (without the lock held: a build may ask other
@@ -116,6 +127,7 @@ impl FileCtx {
             descendants_cache: Mutex::new(crate::FastMap::default()),
             memo: Mutex::new(crate::FastMap::default()),
             identifier_cache: Mutex::new(crate::FastMap::default()),
+            identifier_extra_cache: Mutex::new(crate::FastMap::default()),
             binding_index_cache: Mutex::new(crate::FastMap::default()),
             target_cache: Mutex::new(crate::FastMap::default()),
             frame_cache: Mutex::new(crate::FastMap::default()),
@@ -195,9 +207,15 @@ impl FileCtx {
         })
     }
 
-    /// Runs `f` on the identifiers named `name` at and below `scope`, in document order. `list`
-    /// gives every identifier there on the first request for this scope; they are kept for the
-    /// file, grouped by name.
+    /// Runs `f` on the identifiers named `name` at and below `scope`, in document order.
+    /// `is_identifier` tells identifiers; those the node table lists are indexed by name on the
+    /// first request for this scope and kept for the file.
+    ///
+    /// The subtrees the table leaves out (plain strings, imports, expressions without a word
+    /// any pattern needs) are not walked up front: each is walked only when its text holds the
+    /// name asked for, since an identifier's text is its name. Walking all of them with
+    /// tree-sitter for every scope cost more than indexing the table's rows (callgrind on
+    /// prefect: 82 M instructions, most of them in subtrees that never held a name asked for).
     pub(crate) fn with_identifiers<'n, R>(
         &self,
         scope: Node<'n>,
@@ -206,15 +224,65 @@ impl FileCtx {
         f: impl FnOnce(&[Node<'_>]) -> R,
     ) -> R {
         let index = cached(&self.identifier_cache, scope.id(), || {
-            let mut index: crate::FastMap<Box<str>, Vec<Node<'static>>> = crate::FastMap::default();
-            self.each_below(scope, true, |n| {
-                if is_identifier(n) {
-                    index.entry(Box::from(self.text(n))).or_default().push(n);
-                }
-            });
-            index
+            self.identifier_index(scope, &is_identifier)
         });
-        f(index.get(name).map_or(&[][..], |v| v.as_slice()))
+        let listed = index.by_name.get(name).map_or(&[][..], |v| v.as_slice());
+        let holds = |n: &Node<'static>| {
+            memchr::memmem::find(self.source[n.byte_range()].as_bytes(), name.as_bytes()).is_some()
+        };
+        if name.is_empty() || !index.pending.iter().any(holds) {
+            return f(listed);
+        }
+        let key = (scope.id(), Box::from(name));
+        let all = cached(&self.identifier_extra_cache, key, || {
+            let mut all = listed.to_vec();
+            for &p in index.pending.iter().filter(|p| holds(p)) {
+                let _ = crate::semantics::walk_below(p, |k| {
+                    if is_identifier(k) && self.text(k) == name {
+                        // SAFETY: see `each_below`.
+                        all.push(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(k) });
+                    }
+                    Ok::<bool, std::convert::Infallible>(true)
+                });
+            }
+            // Identifiers are leaves: their start bytes are distinct and in document order.
+            all.sort_by_key(|n| n.start_byte());
+            all
+        });
+        f(&all)
+    }
+
+    /// The identifiers the node table lists at and below `scope`, by name, and the subtrees it
+    /// leaves out there (see [`FileCtx::with_identifiers`]). Below a node the table does not
+    /// list or leaves out, every identifier is read from tree-sitter.
+    fn identifier_index(
+        &self,
+        scope: Node<'_>,
+        is_identifier: &impl Fn(Node<'_>) -> bool,
+    ) -> IdentifierIndex {
+        let mut index = IdentifierIndex::default();
+        let mut add = |n: Node<'static>| {
+            if is_identifier(n) {
+                index
+                    .by_name
+                    .entry(Box::from(self.text(n)))
+                    .or_default()
+                    .push(n);
+            }
+        };
+        let table = self.table();
+        let Some(at) = table.index_of(scope).filter(|&at| !table.skipped[at]) else {
+            self.each_below(scope, true, add);
+            return index;
+        };
+        for i in at..table.end[at] as usize {
+            let n = table.nodes[i];
+            add(n);
+            if table.skipped[i] {
+                index.pending.push(n);
+            }
+        }
+        index
     }
 
     /// The identifiers named `name` at and below `scope`, in document order: what
