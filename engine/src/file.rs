@@ -63,9 +63,8 @@ pub struct FileCtx {
     pub(crate) memo: Mutex<crate::FastMap<(usize, usize, Box<str>), (rhai::Dynamic, bool)>>,
     /// The binding statements of each scope by the names they may bind (receiver kinds), by
     /// scope node id.
-    #[allow(clippy::type_complexity)]
     pub(crate) binding_index_cache:
-        Mutex<crate::FastMap<usize, Arc<crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>>>>,
+        Mutex<crate::FastMap<usize, Arc<crate::semantics::receiver::BindingIndex>>>,
     /// `target_name` answers by node id (`None`: the file cannot name the target).
     pub(crate) target_cache: Mutex<crate::FastMap<usize, Option<Arc<str>>>>,
     /// Call-graph frames (parameters, types, nested definitions) by function node id.
@@ -370,11 +369,48 @@ impl FileCtx {
         self.walk_table(node, false, enter);
     }
 
+    /// [`FileCtx::walk_branches`] over the rows of the node table only: a node whose children
+    /// the table leaves out is shown to `enter` but not walked below; when `enter` takes it and
+    /// it has children that are not all leaves, it is added to `deferred` for the caller to
+    /// walk later, if at all ([`FileCtx::walk_branches_below`]). For indexes keyed by text (the
+    /// names a statement binds) that can rule out a left-out subtree by its text.
+    pub(crate) fn walk_branches_deferring(
+        &self,
+        node: Node<'_>,
+        deferred: &mut Vec<Node<'static>>,
+        enter: impl FnMut(Node<'static>) -> bool,
+    ) {
+        self.walk_table_as(node, false, Some(deferred), enter);
+    }
+
+    /// What [`FileCtx::walk_branches`] shows `enter` below a node that
+    /// [`FileCtx::walk_branches_deferring`] deferred.
+    pub(crate) fn walk_branches_below(
+        &self,
+        node: Node<'static>,
+        mut enter: impl FnMut(Node<'static>) -> bool,
+    ) {
+        let _ = crate::semantics::walk_below(node, |k| {
+            Ok::<bool, std::convert::Infallible>(
+                // SAFETY: as in `walk_table`.
+                k.child_count() > 0
+                    && enter(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(k) }),
+            )
+        });
+    }
+
     /// The walk of [`FileCtx::walk_pruned`] (`leaves`) and [`FileCtx::walk_branches`].
-    fn walk_table(
+    fn walk_table(&self, node: Node<'_>, leaves: bool, enter: impl FnMut(Node<'static>) -> bool) {
+        self.walk_table_as(node, leaves, None, enter);
+    }
+
+    /// [`FileCtx::walk_table`], deferring the subtrees the table leaves out to `deferred` when
+    /// given (without leaves only).
+    fn walk_table_as(
         &self,
         node: Node<'_>,
         leaves: bool,
+        mut deferred: Option<&mut Vec<Node<'static>>>,
         mut enter: impl FnMut(Node<'static>) -> bool,
     ) {
         // SAFETY (both transmutes): the nodes point into `self.tree` (the caller names a node
@@ -409,8 +445,15 @@ impl FileCtx {
             let n = table.nodes[i];
             if enter(n) {
                 if table.skipped[i] {
-                    // Descendants the table leaves out: walked here.
-                    walk(n, &mut enter);
+                    // Descendants the table leaves out: walked here, or by the caller.
+                    match deferred.as_deref_mut() {
+                        Some(d) if !leaves => {
+                            if n.descendant_count() != n.child_count() as usize + 1 {
+                                d.push(n);
+                            }
+                        }
+                        _ => walk(n, &mut enter),
+                    }
                 }
                 i += 1;
             } else {

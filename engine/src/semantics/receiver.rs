@@ -761,9 +761,10 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
     // then reads only the statements that may bind its name (most names are bound in no
     // function scope, and a module is asked about many imported names).
     let index = binding_index(file, scope, body);
-    let Some(candidates) = index.get(name) else {
+    let candidates = index.candidates(file, name);
+    if candidates.is_empty() {
         return out;
-    };
+    }
     let unknown = |_n: Node<'t>| Site {
         annotation: None,
         value: None,
@@ -889,7 +890,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         _ => {}
     };
-    for &(start, end, kind) in candidates {
+    for &(start, end, kind) in &candidates {
         let Some(mut n) = body.descendant_for_byte_range(start, end) else {
             continue;
         };
@@ -914,53 +915,93 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
 /// names, whole import statements and Go `var` specs), the leaf texts under it map to that
 /// statement's (start byte, end byte, kind id), in walk order. A superset: a statement not
 /// listed under a name binds no site of it. Built with one walk per scope and cached.
-type BindingIndex = crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>;
+#[derive(Default)]
+pub(crate) struct BindingIndex {
+    by_name: crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>,
+    /// Subtrees the file's node table leaves out (`FileCtx::walk_branches_deferring`): indexed
+    /// only for a name their text holds ([`BindingIndex::candidates`]). A skipped assignment
+    /// (no word any pattern needs) is common, and walking all of them with tree-sitter for every
+    /// scope cost more than the table's rows.
+    deferred: Vec<Node<'static>>,
+}
+
+impl BindingIndex {
+    /// The statements that may bind `name`, in walk order.
+    fn candidates(&self, file: &FileCtx, name: &str) -> Vec<(usize, usize, u16)> {
+        let mut out = self.by_name.get(name).cloned().unwrap_or_default();
+        let holds = |n: &Node<'static>| {
+            memchr::memmem::find(file.text(*n).as_bytes(), name.as_bytes()).is_some()
+        };
+        let mut more = BindingIndex::default();
+        for &d in self.deferred.iter().filter(|d| holds(d)) {
+            file.walk_branches_below(d, |n| index_binding(file, n, &mut more.by_name));
+        }
+        if let Some(extra) = more.by_name.remove(name) {
+            out.extend(extra);
+            // Walk order is document order: a statement before the statements inside it.
+            out.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+            out.dedup();
+        }
+        out
+    }
+}
 
 fn binding_index(file: &FileCtx, scope: Node<'_>, body: Node<'_>) -> Arc<BindingIndex> {
     if let Some(v) = super::lock(&file.binding_index_cache).get(&scope.id()) {
         return Arc::clone(v);
     }
-    let mut index: BindingIndex = BindingIndex::default();
-    // Off the file's node table (`FileCtx::walk_branches`: a binding statement is no leaf): a
-    // walk of its own with a list of children per node cost ~400,000 instructions a scope on
-    // prefect.
-    file.walk_branches(body, |n| {
-        if !n.is_named() {
-            return false;
-        }
-        let kind = n.kind_str();
-        let nested = NESTED_SCOPES.contains(&kind);
-        let target = match kind {
-            "assignment"
-            | "for_statement"
-            | "for_in_clause"
-            | "short_var_declaration"
-            | "assignment_statement" => n.field("left"),
-            "as_pattern" => n.field("alias"),
-            "function_definition" | "class_definition" | "variable_declarator" => n.field("name"),
-            "import_statement" | "import_from_statement" | "var_spec" => Some(n),
-            _ => None,
-        };
-        let Some(t) = target else { return !nested };
-        let entry = (n.start_byte(), n.end_byte(), n.kind_id());
-        let mut leaf = |l: Node<'_>| {
-            if l.child_count() == 0 && l.is_named() {
-                let list = index.entry(Box::from(file.text(l))).or_default();
-                if list.last() != Some(&entry) {
-                    list.push(entry);
-                }
-            }
-        };
-        leaf(t);
-        let _ = super::walk_below(t, |l| -> Result<bool, std::convert::Infallible> {
-            leaf(l);
-            Ok(true)
-        });
-        !nested
+    let mut index = BindingIndex::default();
+    // Off the file's node table (`FileCtx::walk_branches_deferring`: a binding statement is no
+    // leaf): a walk of its own with a list of children per node cost ~400,000 instructions a
+    // scope on prefect.
+    let mut deferred = Vec::new();
+    file.walk_branches_deferring(body, &mut deferred, |n| {
+        index_binding(file, n, &mut index.by_name)
     });
+    index.deferred = deferred;
     let index = Arc::new(index);
     super::lock(&file.binding_index_cache).insert(scope.id(), Arc::clone(&index));
     index
+}
+
+/// Indexes `n` if it is a binding statement (see [`BindingIndex`]); whether to go below it.
+fn index_binding(
+    file: &FileCtx,
+    n: Node<'_>,
+    index: &mut crate::FastMap<Box<str>, Vec<(usize, usize, u16)>>,
+) -> bool {
+    if !n.is_named() {
+        return false;
+    }
+    let kind = n.kind_str();
+    let nested = NESTED_SCOPES.contains(&kind);
+    let target = match kind {
+        "assignment"
+        | "for_statement"
+        | "for_in_clause"
+        | "short_var_declaration"
+        | "assignment_statement" => n.field("left"),
+        "as_pattern" => n.field("alias"),
+        "function_definition" | "class_definition" | "variable_declarator" => n.field("name"),
+        "import_statement" | "import_from_statement" | "var_spec" => Some(n),
+        _ => None,
+    };
+    let Some(t) = target else { return !nested };
+    let entry = (n.start_byte(), n.end_byte(), n.kind_id());
+    let mut leaf = |l: Node<'_>| {
+        if l.child_count() == 0 && l.is_named() {
+            let list = index.entry(Box::from(file.text(l))).or_default();
+            if list.last() != Some(&entry) {
+                list.push(entry);
+            }
+        }
+    };
+    leaf(t);
+    let _ = super::walk_below(t, |l| -> Result<bool, std::convert::Infallible> {
+        leaf(l);
+        Ok(true)
+    });
+    !nested
 }
 
 fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
