@@ -18,7 +18,7 @@ use clap::Parser;
 /// The allocator of the `ppa` binary (see bindings/cli/src/main.rs), so that the benchmark
 /// measures what users run.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: ppa_cli::alloc::Allocator = ppa_cli::alloc::Allocator;
 
 use ppa_engine::{pack::EmbeddedSource, EngineBuilder, FileReport, Level};
 use rayon::prelude::*;

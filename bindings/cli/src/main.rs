@@ -5,7 +5,7 @@
 /// tenth of a full check (callgrind, prefect corpus). Only the binaries choose an allocator; the
 /// `ppa-engine` library leaves it to its embedder.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: ppa_cli::alloc::Allocator = ppa_cli::alloc::Allocator;
 
 fn main() {
     ppa_cli::alloc::keep_freed_memory();
