@@ -468,6 +468,8 @@ struct LangPlan {
     /// By node kind id: whether the walk may leave out the children of a node of this kind when
     /// they are all leaves (`x.y`, `(a)`, `k=v`; see [`token_skips`]).
     skip_tokens: Vec<bool>,
+    /// By node kind id: the kinds no subtree the walk leaves out can hold ([`sealed_kinds`]).
+    sealed: Arc<[bool]>,
     /// The walk's marker shortcut (see [`MarkerSkips`]).
     markers: Option<MarkerSkips>,
     /// Which vocabulary roots a file spells (see [`RootGate`]).
@@ -596,6 +598,26 @@ impl PlanWords {
     }
 }
 
+/// What Python's `import` statements hold below them (see [`opaque_kinds`]).
+const IMPORT_PARTS: &[&str] = &[
+    "dotted_name",
+    "aliased_import",
+    "identifier",
+    "relative_import",
+    "import_prefix",
+    "wildcard_import",
+];
+/// What a plain Python string holds below it.
+const STRING_PARTS: &[&str] = &[
+    "string_start",
+    "string_content",
+    "string_end",
+    "escape_sequence",
+    "escape_interpolation",
+];
+/// Every list of parts an opaque kind may hold.
+const OPAQUE_PARTS: &[&[&str]] = &[IMPORT_PARTS, STRING_PARTS];
+
 /// Whether the walk enters a node's children.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opaque {
@@ -626,21 +648,6 @@ fn opaque_kinds(
     if !guards || lang != Language::Python {
         return table;
     }
-    const IMPORT_PARTS: &[&str] = &[
-        "dotted_name",
-        "aliased_import",
-        "identifier",
-        "relative_import",
-        "import_prefix",
-        "wildcard_import",
-    ];
-    const STRING_PARTS: &[&str] = &[
-        "string_start",
-        "string_content",
-        "string_end",
-        "escape_sequence",
-        "escape_interpolation",
-    ];
     let rules: &[(&str, &[&str], Opaque)] = &[
         ("import_statement", IMPORT_PARTS, Opaque::Yes),
         ("import_from_statement", IMPORT_PARTS, Opaque::Yes),
@@ -706,6 +713,26 @@ fn token_skips(
                     .map(|&k| usize::from(k))
                     .all(|k| !(shapes.may_be_leaf[k] && acted(k)))
             })
+        })
+        .collect()
+}
+
+/// By node kind id: the kinds that no subtree the dispatching walk leaves out can hold, so that
+/// analyses looking for them (the calls of a function, `descendants("call")`) can pass over
+/// those subtrees too (`FileCtx::walk_branches_for`). The walk leaves out the children of
+/// three sorts of node: opaque ones ([`opaque_kinds`]: only the listed parts below), ones
+/// whose children are all leaves ([`token_skips`]) and ones whose text holds no marker of a
+/// kind acted on below them ([`MarkerSkips`]: a kind acted on without a marker is never left
+/// out). A kind acted on that is never a leaf and no opaque part is in none of them.
+fn sealed_kinds(lang: Language, grammar: &tree_sitter::Language, acted: &[bool]) -> Arc<[bool]> {
+    let shapes = lang.kind_shapes();
+    (0..grammar.node_kind_count())
+        .map(|k| {
+            acted[k]
+                && !shapes.may_be_leaf.get(k).copied().unwrap_or(true)
+                && grammar
+                    .node_kind_for_id(k as u16)
+                    .is_some_and(|name| !OPAQUE_PARTS.iter().any(|parts| parts.contains(&name)))
         })
         .collect()
 }
@@ -1186,19 +1213,18 @@ impl LangPlan {
         let opaque = opaque_kinds(lang, grammar, &groups, guards);
         let function_kinds = kind_table(grammar, lang.function_kinds());
         let skip_tokens = token_skips(lang, grammar, &by_kind, &function_kinds, guards);
-        let markers = guards
-            .then(|| {
-                let indexed = crate::callgraph::acts_on(lang);
-                let acted: Vec<bool> = (0..grammar.node_kind_count())
-                    .map(|k| {
-                        !by_kind[k].is_empty()
-                            || function_kinds[k]
-                            || indexed.get(k).copied().unwrap_or(false)
-                    })
-                    .collect();
-                MarkerSkips::build(lang, grammar, &acted)
+        let indexed = crate::callgraph::acts_on(lang);
+        let acted: Vec<bool> = (0..grammar.node_kind_count())
+            .map(|k| {
+                !by_kind[k].is_empty()
+                    || function_kinds[k]
+                    || indexed.get(k).copied().unwrap_or(false)
             })
+            .collect();
+        let markers = guards
+            .then(|| MarkerSkips::build(lang, grammar, &acted))
             .flatten();
+        let sealed = sealed_kinds(lang, grammar, &acted);
         let needs: Vec<Option<Vec<Vec<LiveVocab>>>> = dets
             .iter()
             .map(|d| guards.then(|| required_vocabs(d, &mut roots)).flatten())
@@ -1232,6 +1258,7 @@ impl LangPlan {
             function_field: grammar.field_id_for_name("function").map(|f| f.get()),
             opaque,
             skip_tokens,
+            sealed,
             words: PlanWords::build(dets),
             decorated_kind: (lang == Language::Python)
                 .then(|| grammar.id_for_node_kind("decorated_definition", true))
@@ -2128,6 +2155,11 @@ impl Engine {
                     })
             })
         });
+        // (Not in files with syntax errors: error recovery may build nodes the plan's reading
+        // of the grammar does not foresee.)
+        if table.is_some() && !broken {
+            file.seal_kinds(Arc::clone(&plan.sealed));
+        }
         // Groups whose patterns start anywhere walk the tree with their own query.
         for (gi, g) in plan.groups.iter().enumerate() {
             if g.start_kinds.is_none() && group_on[gi] {

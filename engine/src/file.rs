@@ -56,6 +56,9 @@ pub struct FileCtx {
     identifier_extra_cache: Mutex<crate::FastMap<(usize, Box<str>), Arc<Vec<Node<'static>>>>>,
     /// Every node of the file in document order, with parent links: see [`NodeTable`].
     table: OnceLock<NodeTable>,
+    /// By node kind id: the kinds no subtree the node table leaves out can hold (see
+    /// [`FileCtx::seal_kinds`]).
+    sealed: OnceLock<Arc<[bool]>>,
     /// Values predicates keep on nodes for the rest of the file (`node.memo`), by (pack, node
     /// id, key), with whether they hold nodes. Nodes are kept without their file handle
     /// (`script::host::detach`, `KeptNode`): a handle would keep the file alive in a cycle.
@@ -123,6 +126,7 @@ impl FileCtx {
             line_starts: OnceLock::new(),
             knowledge: OnceLock::new(),
             table: OnceLock::new(),
+            sealed: OnceLock::new(),
             descendants_cache: Mutex::new(crate::FastMap::default()),
             memo: Mutex::new(crate::FastMap::default()),
             identifier_cache: Mutex::new(crate::FastMap::default()),
@@ -204,6 +208,46 @@ impl FileCtx {
             let shapes = fields.then(|| self.language.kind_shapes().fieldless.as_slice());
             NodeTable::build(self.tree.root_node(), shapes, enter)
         })
+    }
+
+    /// Tells the file which node kinds (by id) no subtree its node table leaves out can hold:
+    /// the engine's walk leaves out only subtrees without a node it acts on (see
+    /// `LangPlan::sealed`). Analyses looking for such kinds then need not walk those subtrees.
+    pub(crate) fn seal_kinds(&self, sealed: Arc<[bool]>) {
+        let _ = self.sealed.set(sealed);
+    }
+
+    /// Whether no subtree the node table leaves out can hold a node of a kind named in `kinds`
+    /// (named kinds; names the grammar lacks are ignored). False until the engine's walk has
+    /// built the table and said so ([`FileCtx::seal_kinds`]).
+    pub(crate) fn seals(&self, kinds: &[&str]) -> bool {
+        let (Some(sealed), Some(_)) = (self.sealed.get(), self.built_table()) else {
+            return false;
+        };
+        let grammar = self.language.grammar();
+        self.language
+            .kind_names()
+            .iter()
+            .enumerate()
+            .filter(|(id, k)| kinds.contains(k) && grammar.node_kind_is_named(*id as u16))
+            .all(|(id, _)| sealed.get(id).copied().unwrap_or(false))
+    }
+
+    /// [`FileCtx::walk_branches`] for an analysis that looks only at nodes of `kinds` (and goes
+    /// below the nodes `enter` takes to find them): the subtrees the table leaves out are not
+    /// walked when they cannot hold such a node ([`FileCtx::seals`]).
+    pub(crate) fn walk_branches_for(
+        &self,
+        node: Node<'_>,
+        kinds: &[&str],
+        enter: impl FnMut(Node<'static>) -> bool,
+    ) {
+        if self.seals(kinds) {
+            let mut left_out = Vec::new();
+            self.walk_branches_deferring(node, &mut left_out, enter);
+        } else {
+            self.walk_branches(node, enter);
+        }
     }
 
     /// Runs `f` on the identifiers named `name` at and below `scope`, in document order.
@@ -326,7 +370,7 @@ impl FileCtx {
                 };
                 // Calls, assignments, returns: never leaves, so the walk passes over those.
                 if !kind.is_empty() && lang.never_leaf(kind) {
-                    self.walk_branches(node, keep);
+                    self.walk_branches_for(node, &[kind], keep);
                 } else {
                     self.walk_pruned(node, keep);
                 }

@@ -141,7 +141,10 @@ fn every_builtin_pack_loads_and_passes_its_fixtures() {
 
 /// The guards the engine reads off query patterns only skip queries that would match nothing,
 /// the patterns it matches itself (`Shallow`) match exactly what their queries match, and the
-/// subtrees the walk skips (opaque kinds, leaves, the marker shortcut) hold nothing to find:
+/// subtrees the walk skips (opaque kinds, leaves, the marker shortcut) hold nothing to find,
+/// neither for the queries nor for the analyses that pass over them as well (a function's calls
+/// for its transaction spans, `descendants` of a kind the walk acts on, and the identifiers and
+/// binding statements of a scope, read there only when their text holds the name asked for):
 /// every fixture and example source
 /// file gives the same findings, fact records and call graph with and without them, with every
 /// built-in pack on.

@@ -155,7 +155,9 @@ fn compute(file: &FileCtx, func: Node<'_>) -> Vec<TxSpan> {
     // classes excluded (off the file's node table, `FileCtx::walk_branches`: neither is a leaf).
     let mut calls = Vec::new();
     let mut withs = Vec::new();
-    file.walk_branches(body, |k| {
+    // A `with` statement matters only with a call among its items or in its body, so only
+    // calls decide which subtrees the walk may pass over.
+    file.walk_branches_for(body, &["call", "call_expression"], |k| {
         let kind = lang.kind_of(k);
         let enter = k.is_named() && !(is_function(lang, k) || lang.class_kinds().contains(&kind));
         if enter {
