@@ -83,14 +83,18 @@ struct Req {
 pub(super) enum TextTest {
     Eq(String),
     AnyOf(Vec<String>),
-    Match(regex::Regex),
+    /// On bytes: a node's text is a slice of the file's source at the node's bounds, which
+    /// tree-sitter puts between characters of valid UTF-8, so a byte regex gives what a string
+    /// regex would, without checking the slice is UTF-8 first (a tenth of the guards' text tests
+    /// on prefect).
+    Match(regex::bytes::Regex),
 }
 
 impl TextTest {
-    pub(super) fn holds(&self, text: &str) -> bool {
+    pub(super) fn holds(&self, text: &[u8]) -> bool {
         match self {
-            TextTest::Eq(s) => text == s,
-            TextTest::AnyOf(v) => v.iter().any(|s| s == text),
+            TextTest::Eq(s) => text == s.as_bytes(),
+            TextTest::AnyOf(v) => v.iter().any(|s| s.as_bytes() == text),
             TextTest::Match(r) => r.is_match(text),
         }
     }
@@ -106,7 +110,7 @@ impl Guard {
             let test = match (name.as_str(), args.as_slice()) {
                 ("eq?", [s]) => TextTest::Eq(s.clone()),
                 ("any-of?", v) if !v.is_empty() => TextTest::AnyOf(v.to_vec()),
-                ("match?", [r]) => match regex::Regex::new(r) {
+                ("match?", [r]) => match regex::bytes::Regex::new(r) {
                     Ok(r) => TextTest::Match(r),
                     Err(_) => continue,
                 },
@@ -180,13 +184,9 @@ impl TextKey {
     }
 }
 
-/// Whether `bytes` pass every test (`#match?` on text that is not UTF-8 is left to the query).
+/// Whether `bytes` pass every test.
 fn text_holds(tests: &[TextTest], bytes: &[u8]) -> bool {
-    tests.iter().all(|t| match t {
-        TextTest::Eq(s) => bytes == s.as_bytes(),
-        TextTest::AnyOf(v) => v.iter().any(|s| bytes == s.as_bytes()),
-        TextTest::Match(_) => std::str::from_utf8(bytes).map_or(true, |text| t.holds(text)),
-    })
+    tests.iter().all(|t| t.holds(bytes))
 }
 
 impl Guard {

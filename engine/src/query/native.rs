@@ -97,8 +97,8 @@ impl Native {
                 ("not-eq?", [s]) => (TextTest::Eq(s.clone()), false),
                 ("any-of?", v) if !v.is_empty() => (TextTest::AnyOf(v.to_vec()), true),
                 ("not-any-of?", v) if !v.is_empty() => (TextTest::AnyOf(v.to_vec()), false),
-                ("match?", [r]) => (TextTest::Match(regex::Regex::new(r).ok()?), true),
-                ("not-match?", [r]) => (TextTest::Match(regex::Regex::new(r).ok()?), false),
+                ("match?", [r]) => (TextTest::Match(regex::bytes::Regex::new(r).ok()?), true),
+                ("not-match?", [r]) => (TextTest::Match(regex::bytes::Regex::new(r).ok()?), false),
                 _ => return None,
             };
             tests.push((capture(&cap)?, test, positive));
@@ -129,10 +129,9 @@ impl Native {
         self.tests.iter().all(|(index, test, positive)| {
             // A capture the match did not reach (the other side of an alternation) passes,
             // as it does for tree-sitter.
-            caps.iter().filter(|c| c.index == *index).all(|c| {
-                let text = std::str::from_utf8(&source[c.node.byte_range()]).unwrap_or("");
-                test.holds(text) == *positive
-            })
+            caps.iter()
+                .filter(|c| c.index == *index)
+                .all(|c| test.holds(&source[c.node.byte_range()]) == *positive)
         })
     }
 }
