@@ -724,6 +724,10 @@ pub(crate) struct Indexer<'t> {
     /// The ids of the `function` and `constructor` fields in the file's grammar.
     function_field: Option<u16>,
     constructor_field: Option<u16>,
+    /// The ids of an assignment's `left`, `right` and `type` fields.
+    left_field: Option<u16>,
+    right_field: Option<u16>,
+    type_field: Option<u16>,
 }
 
 impl<'t> Indexer<'t> {
@@ -742,6 +746,9 @@ impl<'t> Indexer<'t> {
             main_block: None,
             function_field: file.language.field_id("function").map(|f| f.get()),
             constructor_field: file.language.field_id("constructor").map(|f| f.get()),
+            left_field: file.language.field_id("left").map(|f| f.get()),
+            right_field: file.language.field_id("right").map(|f| f.get()),
+            type_field: file.language.field_id("type").map(|f| f.get()),
         }
     }
 
@@ -772,7 +779,7 @@ impl<'t> Indexer<'t> {
             Role::Class => self.class(node, depth),
             Role::Call => self.call(node, false, memo),
             Role::New => self.call(node, true, memo),
-            Role::Assign => self.assign(node),
+            Role::Assign => self.assign(node, memo),
             Role::If => {
                 if depth == 1 && python::is_main_guard(self.file, node) {
                     self.main_block = Some((node.start_byte(), node.end_byte()));
@@ -1014,15 +1021,23 @@ impl<'t> Indexer<'t> {
         });
     }
 
-    fn assign(&mut self, node: Node<'t>) {
+    fn assign(&mut self, node: Node<'t>, memo: &mut FieldMemo<'t>) {
         let file = self.file;
         match file.language {
             Language::Python => {
                 let Some(f) = self.innermost_fn() else {
                     return;
                 };
+                // The fields off the walk's node table (`FieldMemo`), not from tree-sitter,
+                // which scans the children for each.
+                let mut field = |id: Option<u16>| id.and_then(|f| memo.child(f));
+                let parts = python::AssignParts {
+                    left: field(self.left_field),
+                    right: field(self.right_field),
+                    ty: field(self.type_field),
+                };
                 // Locals (and their type, when a constructor call assigns them).
-                let (locals, typed) = python::assigned_names(file, node);
+                let (locals, typed) = python::assigned_names(file, node, &parts);
                 let info = &mut self.infos[f];
                 for n in locals {
                     if !info.locals.contains(&n) {
@@ -1034,7 +1049,7 @@ impl<'t> Indexer<'t> {
                 let (Some(self_name), Some(class)) = (&info.self_name, &info.class) else {
                     return;
                 };
-                if let Some((attr, raw)) = python::self_attribute(file, node, self_name) {
+                if let Some((attr, raw)) = python::self_attribute(file, node, &parts, self_name) {
                     let class = class.clone();
                     if let Some(c) = self.classes.iter_mut().rev().find(|c| c.qname == class) {
                         c.attrs.push((attr, raw));

@@ -46,22 +46,34 @@ pub(super) fn attribute_parts(n: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     }
 }
 
+/// The `left`, `right` and `type` fields of an assignment (or a `for` statement), as the
+/// engine's walk reads them off the node table.
+pub(super) struct AssignParts<'t> {
+    pub(super) left: Option<Node<'t>>,
+    pub(super) right: Option<Node<'t>>,
+    pub(super) ty: Option<Node<'t>>,
+}
+
 /// Names an assignment (or a `for` target) binds in a function, and the type of those a
 /// constructor-like call or an annotation gives: `repo = JobRepo(db)`, `x: JobRepo = …`.
-pub(super) fn assigned_names(file: &FileCtx, node: Node<'_>) -> (Vec<String>, Vec<(String, Raw)>) {
+pub(super) fn assigned_names(
+    file: &FileCtx,
+    node: Node<'_>,
+    parts: &AssignParts<'_>,
+) -> (Vec<String>, Vec<(String, Raw)>) {
     let mut names = Vec::new();
     let mut typed = Vec::new();
-    let left = node.field("left");
+    let left = parts.left;
     if let Some(l) = left {
         target_names(file, l, &mut names);
     }
     if node.kind_str() == "assignment" {
         if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
             let name = file.text(l).to_string();
-            if let Some(t) = node.field("type").and_then(|t| annotation(file, t)) {
+            if let Some(t) = parts.ty.and_then(|t| annotation(file, t)) {
                 typed.push((name, t));
-            } else if let Some(callee) = node
-                .field("right")
+            } else if let Some(callee) = parts
+                .right
                 .filter(|r| r.kind_str() == "call")
                 .and_then(|r| r.field("function"))
             {
@@ -241,12 +253,13 @@ pub(super) fn class_annotations(file: &FileCtx, class: Node<'_>) -> Vec<(String,
 pub(super) fn self_attribute(
     file: &FileCtx,
     assign: Node<'_>,
+    parts: &AssignParts<'_>,
     self_name: &str,
 ) -> Option<(String, Raw)> {
     if assign.kind_str() != "assignment" {
         return None;
     }
-    let left = assign.field("left")?;
+    let left = parts.left?;
     if left.kind_str() != "attribute" {
         return None;
     }
@@ -255,10 +268,10 @@ pub(super) fn self_attribute(
         return None;
     }
     let attr = file.text(left.field("attribute")?).to_string();
-    if let Some(ty) = assign.field("type") {
+    if let Some(ty) = parts.ty {
         return Some((attr, annotation(file, ty)?));
     }
-    let right = assign.field("right")?;
+    let right = parts.right?;
     if right.kind_str() != "call" {
         return None;
     }
