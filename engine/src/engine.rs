@@ -693,15 +693,11 @@ fn opaque_kinds(
 fn token_skips(
     lang: Language,
     grammar: &tree_sitter::Language,
-    by_kind: &[Vec<usize>],
-    function_kinds: &[bool],
+    acted: &[bool],
     guards: bool,
 ) -> Vec<bool> {
     let n = grammar.node_kind_count();
-    let indexed = crate::callgraph::acts_on(lang);
-    let acted = |k: usize| {
-        !by_kind[k].is_empty() || function_kinds[k] || indexed.get(k).copied().unwrap_or(false)
-    };
+    let acted = |k: usize| acted[k];
     if !guards || (0..n).any(|k| acted(k) && !grammar.node_kind_is_named(k as u16)) {
         return vec![false; n];
     }
@@ -1212,7 +1208,8 @@ impl LangPlan {
             .collect();
         let opaque = opaque_kinds(lang, grammar, &groups, guards);
         let function_kinds = kind_table(grammar, lang.function_kinds());
-        let skip_tokens = token_skips(lang, grammar, &by_kind, &function_kinds, guards);
+        // The kinds the walk acts on: a pattern starts there, a function boundary, or the
+        // call-graph index reads it. What the walk may leave out follows from these.
         let indexed = crate::callgraph::acts_on(lang);
         let acted: Vec<bool> = (0..grammar.node_kind_count())
             .map(|k| {
@@ -1221,6 +1218,7 @@ impl LangPlan {
                     || indexed.get(k).copied().unwrap_or(false)
             })
             .collect();
+        let skip_tokens = token_skips(lang, grammar, &acted, guards);
         let markers = guards
             .then(|| MarkerSkips::build(lang, grammar, &acted))
             .flatten();

@@ -210,6 +210,12 @@ impl FileCtx {
         })
     }
 
+    /// Whether the text of `node` holds `needle`: a subtree the node table leaves out can hold
+    /// an identifier (or a statement binding a name) only if its text holds the name.
+    pub(crate) fn text_contains(&self, node: Node<'_>, needle: &str) -> bool {
+        memchr::memmem::find(self.text(node).as_bytes(), needle.as_bytes()).is_some()
+    }
+
     /// Tells the file which node kinds (by id) no subtree its node table leaves out can hold:
     /// the engine's walk leaves out only subtrees without a node it acts on (see
     /// `LangPlan::sealed`). Analyses looking for such kinds then need not walk those subtrees.
@@ -270,9 +276,7 @@ impl FileCtx {
             self.identifier_index(scope, &is_identifier)
         });
         let listed = index.by_name.get(name).map_or(&[][..], |v| v.as_slice());
-        let holds = |n: &Node<'static>| {
-            memchr::memmem::find(self.source[n.byte_range()].as_bytes(), name.as_bytes()).is_some()
-        };
+        let holds = |n: &Node<'static>| self.text_contains(*n, name);
         if name.is_empty() || !index.pending.iter().any(holds) {
             return f(listed);
         }

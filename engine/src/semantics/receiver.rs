@@ -890,7 +890,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         _ => {}
     };
-    for &(start, end, kind) in &candidates {
+    for &(start, end, kind) in candidates.iter() {
         let Some(mut n) = body.descendant_for_byte_range(start, end) else {
             continue;
         };
@@ -926,23 +926,31 @@ pub(crate) struct BindingIndex {
 }
 
 impl BindingIndex {
-    /// The statements that may bind `name`, in walk order.
-    fn candidates(&self, file: &FileCtx, name: &str) -> Vec<(usize, usize, u16)> {
-        let mut out = self.by_name.get(name).cloned().unwrap_or_default();
-        let holds = |n: &Node<'static>| {
-            memchr::memmem::find(file.text(*n).as_bytes(), name.as_bytes()).is_some()
+    /// The statements that may bind `name`, in walk order (the index's own list, borrowed,
+    /// unless a deferred subtree adds to it).
+    fn candidates(
+        &self,
+        file: &FileCtx,
+        name: &str,
+    ) -> std::borrow::Cow<'_, [(usize, usize, u16)]> {
+        let listed = self.by_name.get(name).map_or(&[][..], |v| v.as_slice());
+        let mut more = crate::FastMap::default();
+        for &d in self
+            .deferred
+            .iter()
+            .filter(|d| file.text_contains(**d, name))
+        {
+            file.walk_branches_below(d, |n| index_binding(file, n, &mut more));
+        }
+        let Some(extra) = more.remove(name) else {
+            return std::borrow::Cow::Borrowed(listed);
         };
-        let mut more = BindingIndex::default();
-        for &d in self.deferred.iter().filter(|d| holds(d)) {
-            file.walk_branches_below(d, |n| index_binding(file, n, &mut more.by_name));
-        }
-        if let Some(extra) = more.by_name.remove(name) {
-            out.extend(extra);
-            // Walk order is document order: a statement before the statements inside it.
-            out.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
-            out.dedup();
-        }
-        out
+        let mut out = listed.to_vec();
+        out.extend(extra);
+        // Walk order is document order: a statement before the statements inside it.
+        out.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        out.dedup();
+        std::borrow::Cow::Owned(out)
     }
 }
 
