@@ -1,3 +1,7 @@
+//! Compiles csrc/walk.c, the node table's walk over a tree-sitter tree, against the internal
+//! headers of the tree-sitter sources the library itself is built from (tree-sitter's build
+//! script publishes its include directory; its sources sit beside it).
+//!
 //! With the `detector-probes` feature (a profiling aid, never in a release of the CLI), writes
 //! `probes.rs`: one never-inlined function per detector index and a dispatcher. See `probes` in
 //! src/engine.rs.
@@ -9,6 +13,7 @@ const PROBES: usize = 256;
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
+    compile_walk();
     if std::env::var_os("CARGO_FEATURE_DETECTOR_PROBES").is_none() {
         return;
     }
@@ -27,4 +32,25 @@ fn main() {
     let _ = writeln!(out, "        _ => probe_{}(f),\n    }}\n}}", PROBES - 1);
     let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(std::path::Path::new(&dir).join("probes.rs"), out).expect("write probes.rs");
+}
+
+fn compile_walk() {
+    println!("cargo::rerun-if-changed=csrc/walk.c");
+    let include = std::path::PathBuf::from(
+        std::env::var_os("DEP_TREE_SITTER_INCLUDE")
+            .expect("tree-sitter's build script publishes its include directory"),
+    );
+    let src = include
+        .parent()
+        .expect("tree-sitter's include directory sits in its crate")
+        .join("src");
+    cc::Build::new()
+        .std("c11")
+        .include(&include)
+        .include(&src)
+        .file("csrc/walk.c")
+        .warnings(true)
+        .flag_if_supported("-Wno-unused-parameter")
+        .flag_if_supported("-Wno-unused-function")
+        .compile("ppa-walk");
 }

@@ -632,29 +632,107 @@ impl Drop for NodeTable {
     }
 }
 
+unsafe extern "C" {
+    /// csrc/walk.c: calls `visit` for every visible node below `root` (itself first) in
+    /// document order with its visible child count and field, descends when it returns true,
+    /// and calls `leave` after the last child of a node it descended into. False when memory
+    /// ran out part way.
+    fn ppa_walk_tree(
+        root: tree_sitter::ffi::TSNode,
+        ctx: *mut std::ffi::c_void,
+        visit: unsafe extern "C" fn(
+            *mut std::ffi::c_void,
+            tree_sitter::ffi::TSNode,
+            u32,
+            u16,
+        ) -> bool,
+        leave: unsafe extern "C" fn(*mut std::ffi::c_void),
+    ) -> bool;
+}
+
+/// The state of [`NodeTable::build`]'s walk, handed to its callbacks.
+struct TableWalk<'a, F> {
+    t: NodeTable,
+    /// The grammar's [`crate::lang::KindShapes::fieldless`], when fields are recorded.
+    fields: Option<&'a [bool]>,
+    /// The nodes the walk is inside: index, and whether their children may be in a field
+    /// (fields are recorded only there; unknown kinds, errors, may).
+    path: Vec<(u32, bool)>,
+    enter: F,
+    /// A panic of `enter`, carried over the C frames and resumed once the walk returns.
+    panic: Option<Box<dyn std::any::Any + Send>>,
+}
+
+unsafe extern "C" fn table_visit<F: FnMut(Node<'_>) -> bool>(
+    ctx: *mut std::ffi::c_void,
+    raw: tree_sitter::ffi::TSNode,
+    children: u32,
+    field: u16,
+) -> bool {
+    // SAFETY: `ctx` is the `TableWalk<F>` that `NodeTable::build` handed the walk, alive and
+    // not otherwise borrowed while the walk runs; `raw` is a node of the tree it walks.
+    let w = unsafe { &mut *ctx.cast::<TableWalk<'_, F>>() };
+    if w.panic.is_some() {
+        return false;
+    }
+    // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it never
+    // mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
+    let n: Node<'static> = unsafe { Node::from_raw(raw) };
+    let (parent, fielded) = w.path.last().copied().unwrap_or((u32::MAX, false));
+    let t = &mut w.t;
+    let i = t.nodes.len();
+    t.nodes.push(n);
+    t.parent.push(parent);
+    t.depth.push(w.path.len() as u32);
+    if t.has_fields {
+        t.field.push(if fielded { field } else { 0 });
+    }
+    t.end.push(0);
+    t.skipped.push(false);
+    let enter = children > 0
+        && match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (w.enter)(n))) {
+            Ok(e) => e,
+            Err(payload) => {
+                w.panic = Some(payload);
+                false
+            }
+        };
+    if enter {
+        let fielded = w
+            .fields
+            .is_some_and(|f| !f.get(usize::from(n.kind_id())).copied().unwrap_or(false));
+        w.path.push((i as u32, fielded));
+    } else {
+        w.t.skipped[i] = children > 0;
+        w.t.end[i] = w.t.nodes.len() as u32;
+    }
+    enter
+}
+
+unsafe extern "C" fn table_leave<F: FnMut(Node<'_>) -> bool>(ctx: *mut std::ffi::c_void) {
+    // SAFETY: as in `table_visit`.
+    let w = unsafe { &mut *ctx.cast::<TableWalk<'_, F>>() };
+    if let Some((p, _)) = w.path.pop() {
+        w.t.end[p as usize] = w.t.nodes.len() as u32;
+    }
+}
+
 impl NodeTable {
     /// The table of the tree below `root`, entering a node's children only when `enter` says
     /// so. With `fields` (the grammar's [`crate::lang::KindShapes::fieldless`]), each node's
-    /// field is recorded; the cursor is asked only under kinds that have fields (it climbs its
-    /// stack for every answer, ~150 instructions, and a third of a Python file's nodes sit in
-    /// blocks, argument lists and the like).
-    pub(crate) fn build(
+    /// field is recorded, under kinds that have fields (0 elsewhere). The walk is csrc/walk.c's,
+    /// not tree-sitter's cursor: it visits the same nodes for about a fifth of the cost (see
+    /// there).
+    pub(crate) fn build<F: FnMut(Node<'_>) -> bool>(
         root: Node<'_>,
         fields: Option<&[bool]>,
-        mut enter: impl FnMut(Node<'_>) -> bool,
+        enter: F,
     ) -> NodeTable {
-        // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it
-        // never mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
-        let keep = |n: Node<'_>| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
         let count = root.descendant_count();
         let mut t: NodeTable = SPARE_TABLE
             .with(|s| s.take())
             .map_or_else(NodeTable::default, NodeTable::from);
         t.has_fields = fields.is_some();
-        // Whether the children of the kind (by id) may be in a field; unknown ids (errors) may.
-        let fielded = |n: Node<'_>| {
-            fields.is_some_and(|f| !f.get(usize::from(n.kind_id())).copied().unwrap_or(false))
-        };
         t.nodes.reserve(count);
         t.parent.reserve(count);
         t.depth.reserve(count);
@@ -663,54 +741,28 @@ impl NodeTable {
         }
         t.end.reserve(count);
         t.skipped.reserve(count);
-        let push = |t: &mut NodeTable, n: Node<'_>, parent: u32, depth: u32, field: u16| {
-            t.nodes.push(keep(n));
-            t.parent.push(parent);
-            t.depth.push(depth);
-            if t.has_fields {
-                t.field.push(field);
-            }
-            t.end.push(0);
-            t.skipped.push(false);
+        let mut walk = TableWalk {
+            t,
+            fields,
+            path: Vec::new(),
+            enter,
+            panic: None,
         };
-        push(&mut t, root, u32::MAX, 0, 0);
-        // The indices of the nodes on the cursor's path above its node, with whether their
-        // children may be in fields.
-        let mut path: Vec<(u32, bool)> = Vec::new();
-        let mut c = root.walk();
-        'walk: loop {
-            let cur = t.nodes.len() - 1;
-            let n = t.nodes[cur];
-            // A leaf has no children: asking the node costs less than asking the cursor.
-            let has_children = n.child_count() > 0;
-            if has_children && enter(n) && c.goto_first_child() {
-                path.push((cur as u32, fielded(n)));
-            } else {
-                t.skipped[cur] = has_children;
-                t.end[cur] = t.nodes.len() as u32;
-                loop {
-                    if c.goto_next_sibling() {
-                        break;
-                    }
-                    if !c.goto_parent() {
-                        break 'walk;
-                    }
-                    if let Some((p, _)) = path.pop() {
-                        t.end[p as usize] = t.nodes.len() as u32;
-                    }
-                }
-            }
-            let Some(&(p, p_fielded)) = path.last() else {
-                break;
-            };
-            let field = if p_fielded {
-                c.field_id().map_or(0, |f| f.get())
-            } else {
-                0
-            };
-            push(&mut t, c.node(), p, path.len() as u32, field);
+        // SAFETY: `root` is a node of a live tree, which the walk only reads; `walk` outlives
+        // the call, and the callbacks are given the pointer to it that they expect.
+        let complete = unsafe {
+            ppa_walk_tree(
+                root.into_raw(),
+                (&mut walk as *mut TableWalk<_>).cast(),
+                table_visit::<F>,
+                table_leave::<F>,
+            )
+        };
+        if let Some(payload) = walk.panic {
+            std::panic::resume_unwind(payload);
         }
-        t
+        assert!(complete, "out of memory while walking a syntax tree");
+        walk.t
     }
 
     /// The indices of the children of the node at `i` (named and anonymous), in order.
@@ -885,7 +937,8 @@ mod tests {
     }
 
     /// The fields the table records are the cursor's, on every node of the repository's source
-    /// files in every language, though it asks the cursor only below kinds that have fields.
+    /// files in every language (csrc/walk.c finds them without the cursor; the table records
+    /// them only below kinds that have fields).
     #[test]
     fn table_fields_are_the_cursors() {
         let mut asked = 0;
@@ -928,6 +981,122 @@ mod tests {
             }
         }
         assert!(asked > 50_000, "{asked} nodes");
+    }
+
+    /// The table csrc/walk.c builds is the one tree-sitter's cursor walks to: the same nodes in
+    /// the same order, with the same parents, depths and ends, whole and when the walk leaves
+    /// some kinds' children out, on the repository's source files in every language and on
+    /// broken ones (errors, missing nodes, extras such as comments between arguments).
+    #[test]
+    fn node_table_matches_the_cursor() {
+        // A node by its id, kind (aliases), start and end (positions are the walk's own).
+        type Id = (usize, u16, usize, tree_sitter::Point, usize);
+        type Rows = (Vec<Id>, Vec<u32>, Vec<u32>, Vec<u32>, Vec<bool>);
+        fn id(n: Node<'_>) -> Id {
+            (
+                n.id(),
+                n.kind_id(),
+                n.start_byte(),
+                n.start_position(),
+                n.end_byte(),
+            )
+        }
+        // What the table held when the cursor built it.
+        fn by_cursor(root: Node<'_>, enter: &dyn Fn(Node<'_>) -> bool) -> Rows {
+            let (mut ids, mut parent, mut depth, mut end, mut skipped) = (
+                vec![id(root)],
+                vec![u32::MAX],
+                vec![0],
+                vec![0],
+                vec![false],
+            );
+            let mut path: Vec<u32> = Vec::new();
+            let mut c = root.walk();
+            'walk: loop {
+                let cur = ids.len() - 1;
+                let n = c.node();
+                let has_children = n.child_count() > 0;
+                if has_children && enter(n) && c.goto_first_child() {
+                    path.push(cur as u32);
+                } else {
+                    skipped[cur] = has_children;
+                    end[cur] = ids.len() as u32;
+                    while !c.goto_next_sibling() {
+                        if !c.goto_parent() {
+                            break 'walk;
+                        }
+                        let p = path.pop().expect("a node on the path");
+                        end[p as usize] = ids.len() as u32;
+                    }
+                }
+                let Some(&p) = path.last() else { break };
+                ids.push(id(c.node()));
+                parent.push(p);
+                depth.push(path.len() as u32);
+                end.push(0);
+                skipped.push(false);
+            }
+            (ids, parent, depth, end, skipped)
+        }
+        let broken = [
+            (
+                Language::Python,
+                "def f(a, (b:\n    x = [1, 2\n  return g(a # c\n, b)\nclass",
+            ),
+            (
+                Language::Python,
+                "print(a, # one\n  b, # two\n)\nif x:\npass\n",
+            ),
+            (
+                Language::Go,
+                "package p\nfunc f( {\n  x := []int{1, 2\n  return\n}\n",
+            ),
+            (
+                Language::JavaScript,
+                "function f(a, { b }) {\n  return g(a, /* c */ b\n}\n=>",
+            ),
+            (
+                Language::TypeScript,
+                "const x: Map<string, = new Map();\nclass A { m(): { }\n",
+            ),
+        ];
+        let mut nodes = 0;
+        for lang in Language::ALL {
+            let mut sources = crate::repository_sources(lang, &["packs", "examples", "tests"]);
+            sources.extend(
+                broken
+                    .iter()
+                    .filter(|(l, _)| *l == lang)
+                    .map(|(_, t)| (std::path::PathBuf::new(), t.to_string())),
+            );
+            for (_, text) in sources {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let root = tree.root_node();
+                let partial = |n: Node<'_>| {
+                    !matches!(
+                        n.kind(),
+                        "argument_list" | "arguments" | "string" | "block" | "statement_block"
+                    ) && n.kind_id() % 7 != 3
+                };
+                let whole = |_: Node<'_>| true;
+                let walks: [&dyn Fn(Node<'_>) -> bool; 2] = [&whole, &partial];
+                for enter in walks {
+                    let t = NodeTable::build(root, None, enter);
+                    let got = (
+                        t.nodes.iter().map(|&n| id(n)).collect(),
+                        t.parent.clone(),
+                        t.depth.clone(),
+                        t.end.clone(),
+                        t.skipped.clone(),
+                    );
+                    assert!(got == by_cursor(root, enter), "{lang:?}: {text:.80}");
+                    nodes += t.nodes.len();
+                }
+            }
+        }
+        assert!(nodes > 50_000, "{nodes} nodes");
     }
 
     /// A table built on the buffers a larger table left to its thread is the table built on
