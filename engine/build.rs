@@ -50,6 +50,8 @@ fn compile_walk() {
         .include(&src)
         .file("csrc/walk.c")
         .warnings(true)
+        // Unwind tables: a panic in a Rust callback unwinds through the walk (tree_walk.rs).
+        .flag("-fexceptions")
         .flag_if_supported("-Wno-unused-parameter")
         .flag_if_supported("-Wno-unused-function")
         .compile("ppa-walk");

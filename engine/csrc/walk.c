@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tree_sitter/api.h"
 #include "language.h"
@@ -27,9 +28,11 @@
 #include "tree.h"
 
 // Called for every visible node in document order (the root first) with its number of visible
-// children and its field (0 for none). Returns whether to visit the node's children; a node
-// whose children are visited is closed by a call of `leave` after the last of them.
-typedef bool (*ppa_visit_fn)(void *ctx, TSNode node, uint32_t child_count, uint16_t field);
+// children and its field (0 for none). Returns what to do next: PPA_SKIP the node's children,
+// PPA_ENTER them (the node is then closed by a call of `leave` after the last of them), or
+// PPA_STOP the walk.
+enum { PPA_SKIP = 0, PPA_ENTER = 1, PPA_STOP = 2 };
+typedef uint32_t (*ppa_visit_fn)(void *ctx, TSNode node, uint32_t child_count, uint16_t field);
 typedef void (*ppa_leave_fn)(void *ctx);
 
 // A node whose children the walk is going through.
@@ -52,17 +55,28 @@ typedef struct {
   bool visible;
 } Frame;
 
+// The frames start in a buffer on the C stack, which holds the depth of most walks (a node's
+// children, a function body): walks that go deeper move to the heap.
+#define INLINE_FRAMES 48
+
 typedef struct {
   Frame *frames;
   uint32_t size;
   uint32_t capacity;
+  Frame inline_frames[INLINE_FRAMES];
 } Stack;
 
 static bool push(Stack *stack, const TSLanguage *language, Subtree parent, Length position,
                  uint16_t inherited, bool visible) {
   if (stack->size == stack->capacity) {
-    uint32_t capacity = stack->capacity ? stack->capacity * 2 : 64;
-    Frame *frames = realloc(stack->frames, capacity * sizeof(Frame));
+    uint32_t capacity = stack->capacity * 2;
+    Frame *frames;
+    if (stack->frames == stack->inline_frames) {
+      frames = malloc(capacity * sizeof(Frame));
+      if (frames) memcpy(frames, stack->frames, stack->size * sizeof(Frame));
+    } else {
+      frames = realloc(stack->frames, capacity * sizeof(Frame));
+    }
     if (!frames) return false;
     stack->frames = frames;
     stack->capacity = capacity;
@@ -88,9 +102,12 @@ bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leav
   const TSLanguage *language = tree->language;
   Subtree top = *(const Subtree *)root.id;
   uint32_t top_children = ts_subtree_visible_child_count(top);
-  if (!visit(ctx, root, top_children, 0) || top_children == 0) return true;
+  if (visit(ctx, root, top_children, 0) != PPA_ENTER || top_children == 0) return true;
 
-  Stack stack = {NULL, 0, 0};
+  Stack stack;
+  stack.frames = stack.inline_frames;
+  stack.size = 0;
+  stack.capacity = INLINE_FRAMES;
   Length start = {root.context[0], {root.context[1], root.context[2]}};
   bool ok = push(&stack, language, top, start, 0, true);
   while (ok && stack.size > 0) {
@@ -127,7 +144,9 @@ bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leav
     uint32_t children = ts_subtree_visible_child_count(*child);
     if (ts_subtree_visible(*child) || alias) {
       TSNode node = ts_node_new(tree, child, position, alias);
-      if (visit(ctx, node, children, field) && children > 0) {
+      uint32_t next = visit(ctx, node, children, field);
+      if (next == PPA_STOP) break;
+      if (next == PPA_ENTER && children > 0) {
         ok = push(&stack, language, *child, position, 0, true);
       }
     } else if (children > 0) {
@@ -136,6 +155,6 @@ bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leav
       ok = push(&stack, language, *child, position, extra ? 0 : field, false);
     }
   }
-  free(stack.frames);
+  if (stack.frames != stack.inline_frames) free(stack.frames);
   return ok;
 }

@@ -359,13 +359,12 @@ fn literal_argument(file: &FileCtx, node: Node<'_>) -> Option<Literal> {
 }
 
 fn has_identifier(n: Node<'_>) -> bool {
-    let mut cursor = n.walk();
     let mut stack = vec![n];
     while let Some(cur) = stack.pop() {
         if cur.kind_str() == "identifier" {
             return true;
         }
-        for c in cur.named_children(&mut cursor) {
+        for c in crate::tree_walk::named_children(cur) {
             stack.push(c);
         }
     }

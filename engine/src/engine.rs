@@ -3012,11 +3012,10 @@ class C(B, metaclass=M):
                         && !mc.holds(tests, node.start_byte(), node.end_byte())
                     {
                         skipped += 1;
-                        let mut inner = node.walk();
                         let mut below = Vec::new();
                         let mut stack = vec![node];
                         while let Some(x) = stack.pop() {
-                            for c in x.children(&mut inner) {
+                            for c in crate::tree_walk::children(x) {
                                 if marked[usize::from(c.kind_id())] {
                                     below.push(c.kind());
                                 }

@@ -10,6 +10,7 @@
 use crate::lang::Language;
 use crate::lang::NodeExt;
 use crate::semantics::Bindings;
+use crate::tree_walk::{Event, Step};
 use std::sync::{Arc, Mutex, OnceLock};
 use tree_sitter::{Node, Tree};
 
@@ -632,101 +633,16 @@ impl Drop for NodeTable {
     }
 }
 
-unsafe extern "C" {
-    /// csrc/walk.c: calls `visit` for every visible node below `root` (itself first) in
-    /// document order with its visible child count and field, descends when it returns true,
-    /// and calls `leave` after the last child of a node it descended into. False when memory
-    /// ran out part way.
-    fn ppa_walk_tree(
-        root: tree_sitter::ffi::TSNode,
-        ctx: *mut std::ffi::c_void,
-        visit: unsafe extern "C" fn(
-            *mut std::ffi::c_void,
-            tree_sitter::ffi::TSNode,
-            u32,
-            u16,
-        ) -> bool,
-        leave: unsafe extern "C" fn(*mut std::ffi::c_void),
-    ) -> bool;
-}
-
-/// The state of [`NodeTable::build`]'s walk, handed to its callbacks.
-struct TableWalk<'a, F> {
-    t: NodeTable,
-    /// The grammar's [`crate::lang::KindShapes::fieldless`], when fields are recorded.
-    fields: Option<&'a [bool]>,
-    /// The nodes the walk is inside: index, and whether their children may be in a field
-    /// (fields are recorded only there; unknown kinds, errors, may).
-    path: Vec<(u32, bool)>,
-    enter: F,
-    /// A panic of `enter`, carried over the C frames and resumed once the walk returns.
-    panic: Option<Box<dyn std::any::Any + Send>>,
-}
-
-unsafe extern "C" fn table_visit<F: FnMut(Node<'_>) -> bool>(
-    ctx: *mut std::ffi::c_void,
-    raw: tree_sitter::ffi::TSNode,
-    children: u32,
-    field: u16,
-) -> bool {
-    // SAFETY: `ctx` is the `TableWalk<F>` that `NodeTable::build` handed the walk, alive and
-    // not otherwise borrowed while the walk runs; `raw` is a node of the tree it walks.
-    let w = unsafe { &mut *ctx.cast::<TableWalk<'_, F>>() };
-    if w.panic.is_some() {
-        return false;
-    }
-    // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which it never
-    // mutates; they are handed out only with the lifetime of `&FileCtx` (see NodeRef).
-    let n: Node<'static> = unsafe { Node::from_raw(raw) };
-    let (parent, fielded) = w.path.last().copied().unwrap_or((u32::MAX, false));
-    let t = &mut w.t;
-    let i = t.nodes.len();
-    t.nodes.push(n);
-    t.parent.push(parent);
-    t.depth.push(w.path.len() as u32);
-    if t.has_fields {
-        t.field.push(if fielded { field } else { 0 });
-    }
-    t.end.push(0);
-    t.skipped.push(false);
-    let enter = children > 0
-        && match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (w.enter)(n))) {
-            Ok(e) => e,
-            Err(payload) => {
-                w.panic = Some(payload);
-                false
-            }
-        };
-    if enter {
-        let fielded = w
-            .fields
-            .is_some_and(|f| !f.get(usize::from(n.kind_id())).copied().unwrap_or(false));
-        w.path.push((i as u32, fielded));
-    } else {
-        w.t.skipped[i] = children > 0;
-        w.t.end[i] = w.t.nodes.len() as u32;
-    }
-    enter
-}
-
-unsafe extern "C" fn table_leave<F: FnMut(Node<'_>) -> bool>(ctx: *mut std::ffi::c_void) {
-    // SAFETY: as in `table_visit`.
-    let w = unsafe { &mut *ctx.cast::<TableWalk<'_, F>>() };
-    if let Some((p, _)) = w.path.pop() {
-        w.t.end[p as usize] = w.t.nodes.len() as u32;
-    }
-}
-
 impl NodeTable {
     /// The table of the tree below `root`, entering a node's children only when `enter` says
     /// so. With `fields` (the grammar's [`crate::lang::KindShapes::fieldless`]), each node's
     /// field is recorded, under kinds that have fields (0 elsewhere). The walk is csrc/walk.c's,
     /// not tree-sitter's cursor: it visits the same nodes for about a fifth of the cost (see
     /// there).
-    pub(crate) fn build<F: FnMut(Node<'_>) -> bool>(
+    pub(crate) fn build(
         root: Node<'_>,
         fields: Option<&[bool]>,
-        enter: F,
+        mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> NodeTable {
         let count = root.descendant_count();
         let mut t: NodeTable = SPARE_TABLE
@@ -741,28 +657,42 @@ impl NodeTable {
         }
         t.end.reserve(count);
         t.skipped.reserve(count);
-        let mut walk = TableWalk {
-            t,
-            fields,
-            path: Vec::new(),
-            enter,
-            panic: None,
-        };
-        // SAFETY: `root` is a node of a live tree, which the walk only reads; `walk` outlives
-        // the call, and the callbacks are given the pointer to it that they expect.
-        let complete = unsafe {
-            ppa_walk_tree(
-                root.into_raw(),
-                (&mut walk as *mut TableWalk<_>).cast(),
-                table_visit::<F>,
-                table_leave::<F>,
-            )
-        };
-        if let Some(payload) = walk.panic {
-            std::panic::resume_unwind(payload);
-        }
-        assert!(complete, "out of memory while walking a syntax tree");
-        walk.t
+        // The nodes the walk is inside: index, and whether their children may be in a field
+        // (fields are recorded only there; unknown kinds, errors, may).
+        let mut path: Vec<(u32, bool)> = Vec::new();
+        crate::tree_walk::walk(root, |e| {
+            let Event::Visit(n, children, field) = e else {
+                if let Some((p, _)) = path.pop() {
+                    t.end[p as usize] = t.nodes.len() as u32;
+                }
+                return Step::Skip;
+            };
+            // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which
+            // it never mutates; they are handed out only with the lifetime of `&FileCtx` (see
+            // NodeRef).
+            let n = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
+            let (parent, fielded) = path.last().copied().unwrap_or((u32::MAX, false));
+            let i = t.nodes.len();
+            t.nodes.push(n);
+            t.parent.push(parent);
+            t.depth.push(path.len() as u32);
+            if t.has_fields {
+                t.field.push(if fielded { field } else { 0 });
+            }
+            t.end.push(0);
+            t.skipped.push(false);
+            if children > 0 && enter(n) {
+                let fielded = fields
+                    .is_some_and(|f| !f.get(usize::from(n.kind_id())).copied().unwrap_or(false));
+                path.push((i as u32, fielded));
+                Step::Enter
+            } else {
+                t.skipped[i] = children > 0;
+                t.end[i] = t.nodes.len() as u32;
+                Step::Skip
+            }
+        });
+        t
     }
 
     /// The indices of the children of the node at `i` (named and anonymous), in order.

@@ -426,13 +426,7 @@ pub(crate) trait NodeExt<'t> {
     fn field(&self, name: &str) -> Option<tree_sitter::Node<'t>>;
     /// What `Node::children_by_field_name(name, cursor)` returns (which looks the name up among
     /// every field name of the grammar on each call).
-    fn fields<'c>(
-        &self,
-        name: &str,
-        cursor: &'c mut tree_sitter::TreeCursor<'t>,
-    ) -> impl Iterator<Item = tree_sitter::Node<'t>> + 'c
-    where
-        't: 'c;
+    fn fields(&self, name: &str) -> std::vec::IntoIter<tree_sitter::Node<'t>>;
 }
 
 /// The built-in language of a node's grammar (`None`: a grammar the engine does not ship).
@@ -463,35 +457,16 @@ impl<'t> NodeExt<'t> for tree_sitter::Node<'t> {
         }
     }
 
-    #[inline]
-    fn fields<'c>(
-        &self,
-        name: &str,
-        cursor: &'c mut tree_sitter::TreeCursor<'t>,
-    ) -> impl Iterator<Item = tree_sitter::Node<'t>> + 'c
-    where
-        't: 'c,
-    {
+    fn fields(&self, name: &str) -> std::vec::IntoIter<tree_sitter::Node<'t>> {
         let node = *self;
         let id = match language_of(node) {
             Some(lang) => lang.field_id(name),
             None => node.language().field_id_for_name(name),
         };
-        // `Node::children_by_field_id`, written out: its iterator borrows the node.
-        let mut done = id.is_none() || {
-            cursor.reset(node);
-            !cursor.goto_first_child()
-        };
-        std::iter::from_fn(move || {
-            while !done {
-                let hit = (cursor.field_id() == id).then(|| cursor.node());
-                done = !cursor.goto_next_sibling();
-                if hit.is_some() {
-                    return hit;
-                }
-            }
-            None
-        })
+        match id {
+            Some(id) => crate::tree_walk::field_children(node, id.get()).into_iter(),
+            None => Vec::new().into_iter(),
+        }
     }
 }
 
@@ -516,7 +491,7 @@ mod tests {
                     continue;
                 };
                 let mut stack = vec![tree.root_node()];
-                let (mut c1, mut c2) = (tree.walk(), tree.walk());
+                let mut c1 = tree.walk();
                 while let Some(n) = stack.pop() {
                     if n.child_count() == 0 {
                         continue;
@@ -526,11 +501,11 @@ mod tests {
                             .children_by_field_name(name, &mut c1)
                             .map(|k| k.id())
                             .collect();
-                        let got: Vec<usize> = n.fields(name, &mut c2).map(|k| k.id()).collect();
+                        let got: Vec<usize> = n.fields(name).map(|k| k.id()).collect();
                         assert_eq!(got, want, "{lang:?} {} field {name}", n.kind());
                         compared += 1;
                     }
-                    stack.extend(n.children(&mut c1));
+                    stack.extend(crate::tree_walk::children(n));
                 }
             }
         }

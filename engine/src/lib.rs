@@ -45,6 +45,7 @@ pub mod script;
 pub mod semantics;
 mod suppress;
 pub mod testing;
+pub(crate) mod tree_walk;
 pub mod vocab;
 
 pub use engine::{

@@ -142,11 +142,9 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, info: &mut FnInfo) {
     let Some(params) = f.field("parameters") else {
         return;
     };
-    let mut c = params.walk();
-    for p in params.named_children(&mut c) {
+    for p in crate::tree_walk::named_children(params) {
         let ty = p.field("type").and_then(|t| type_target(file, t, &module));
-        let mut c2 = p.walk();
-        for n in p.fields("name", &mut c2) {
+        for n in p.fields("name") {
             let name = file.text(n).to_string();
             if let Some(t) = &ty {
                 info.types.push((name.clone(), Raw::Absolute(t.clone())));
@@ -194,8 +192,9 @@ pub(super) fn local_types(
             let Some(right) = node.field("right") else {
                 return (names, out);
             };
-            let mut c2 = right.walk();
-            let values: Vec<Node<'_>> = right.named_children(&mut c2).collect();
+            let values: Vec<Node<'_>> = crate::tree_walk::named_children(right)
+                .into_iter()
+                .collect();
             if ids.len() != values.len() {
                 return (names, out);
             }
@@ -219,8 +218,7 @@ pub(super) fn local_types(
             let ty = node
                 .field("type")
                 .and_then(|t| type_target(file, t, module));
-            let mut c = node.walk();
-            for n in node.fields("name", &mut c) {
+            for n in node.fields("name") {
                 names.push(file.text(n).to_string());
                 if let Some(t) = &ty {
                     out.push((file.text(n).to_string(), t.clone()));
@@ -240,8 +238,7 @@ pub(super) fn struct_types(
 ) -> Vec<(String, Vec<Raw>, Vec<(String, Raw)>)> {
     let module = package_key(file);
     let mut out = Vec::new();
-    let mut c = decl.walk();
-    for spec in decl.named_children(&mut c) {
+    for spec in crate::tree_walk::named_children(decl) {
         if spec.kind_str() != "type_spec" {
             continue;
         }
@@ -254,8 +251,7 @@ pub(super) fn struct_types(
         let mut bases = Vec::new();
         let mut fields = Vec::new();
         if let Some(list) = ty.named_child(0) {
-            let mut c2 = list.walk();
-            for field in list.named_children(&mut c2) {
+            for field in crate::tree_walk::named_children(list) {
                 if field.kind_str() != "field_declaration" {
                     continue;
                 }
@@ -265,9 +261,8 @@ pub(super) fn struct_types(
                 else {
                     continue;
                 };
-                let mut c3 = field.walk();
                 let names: Vec<String> = field
-                    .fields("name", &mut c3)
+                    .fields("name")
                     .map(|n| file.text(n).to_string())
                     .collect();
                 if names.is_empty() {
@@ -286,8 +281,7 @@ pub(super) fn struct_types(
 
 /// Names of package-level functions and types declared in this file.
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
-    let mut c = root.walk();
-    for d in root.named_children(&mut c) {
+    for d in crate::tree_walk::named_children(root) {
         match d.kind_str() {
             "function_declaration" => {
                 if let Some(n) = d.field("name") {
@@ -295,8 +289,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
                 }
             }
             "type_declaration" => {
-                let mut c2 = d.walk();
-                for spec in d.named_children(&mut c2) {
+                for spec in crate::tree_walk::named_children(d) {
                     if let Some(n) = spec.field("name") {
                         defs.push(file.text(n).to_string());
                     }

@@ -110,8 +110,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, in
         info.params.push(file.text(params).to_string());
         return;
     }
-    let mut c = params.walk();
-    for p in params.named_children(&mut c) {
+    for p in crate::tree_walk::named_children(params) {
         let (id, ty, property) = match p.kind_str() {
             "identifier" => (Some(p), None, false),
             "required_parameter" | "optional_parameter" => {
@@ -148,9 +147,8 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, in
 
 /// Decorator texts without `@` (TypeScript: `Get(':id')`).
 pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
-    let mut c = f.walk();
     let mut out: Vec<String> = f
-        .fields("decorator", &mut c)
+        .fields("decorator")
         .filter_map(|d| d.named_child(0))
         .map(|e| file.text(e).to_string())
         .collect();
@@ -283,8 +281,7 @@ pub(super) fn relative_imports(
     root: Node<'_>,
 ) -> Vec<(String, String, Option<String>)> {
     let mut out = Vec::new();
-    let mut c = root.walk();
-    for stmt in root.named_children(&mut c) {
+    for stmt in crate::tree_walk::named_children(root) {
         match stmt.kind_str() {
             "import_statement" => {
                 let Some(src) = stmt.field("source") else {
@@ -294,13 +291,11 @@ pub(super) fn relative_imports(
                 let Some(module) = resolve_specifier(&file.path, spec) else {
                     continue;
                 };
-                let mut c2 = stmt.walk();
-                for clause in stmt.named_children(&mut c2) {
+                for clause in crate::tree_walk::named_children(stmt) {
                     if clause.kind_str() != "import_clause" {
                         continue;
                     }
-                    let mut c3 = clause.walk();
-                    for part in clause.named_children(&mut c3) {
+                    for part in crate::tree_walk::named_children(clause) {
                         match part.kind_str() {
                             "identifier" => out.push((
                                 file.text(part).to_string(),
@@ -313,8 +308,7 @@ pub(super) fn relative_imports(
                                 }
                             }
                             "named_imports" => {
-                                let mut c4 = part.walk();
-                                for spec in part.named_children(&mut c4) {
+                                for spec in crate::tree_walk::named_children(part) {
                                     let Some(name) = spec.field("name") else {
                                         continue;
                                     };
@@ -332,8 +326,7 @@ pub(super) fn relative_imports(
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                let mut c2 = stmt.walk();
-                for d in stmt.named_children(&mut c2) {
+                for d in crate::tree_walk::named_children(stmt) {
                     if d.kind_str() != "variable_declarator" {
                         continue;
                     }
@@ -346,8 +339,7 @@ pub(super) fn relative_imports(
                     match name.kind_str() {
                         "identifier" => out.push((file.text(name).to_string(), module, None)),
                         "object_pattern" => {
-                            let mut c3 = name.walk();
-                            for p in name.named_children(&mut c3) {
+                            for p in crate::tree_walk::named_children(name) {
                                 match p.kind_str() {
                                     "shorthand_property_identifier_pattern" => {
                                         let n = file.text(p).to_string();
@@ -398,8 +390,7 @@ fn required(file: &FileCtx, v: Node<'_>) -> Option<String> {
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        for d in n.named_children(&mut c) {
+        for d in crate::tree_walk::named_children(n) {
             match d.kind_str() {
                 "function_declaration"
                 | "generator_function_declaration"
@@ -410,8 +401,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
                     }
                 }
                 "lexical_declaration" | "variable_declaration" => {
-                    let mut c2 = d.walk();
-                    for v in d.named_children(&mut c2) {
+                    for v in crate::tree_walk::named_children(d) {
                         let is_fn = v.field("value").is_some_and(|x| {
                             matches!(
                                 x.kind_str(),
@@ -434,8 +424,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
 pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, String)> {
     let root = file.tree.root_node();
     let mut out = Vec::new();
-    let mut c = root.walk();
-    for stmt in root.named_children(&mut c) {
+    for stmt in crate::tree_walk::named_children(root) {
         if stmt.kind_str() == "export_statement" {
             let text = file.text(stmt);
             if !text.starts_with("export default") {
@@ -476,15 +465,13 @@ pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, Strin
 /// `class A extends B`: the base as a chain.
 pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
     let mut out = Vec::new();
-    let mut c = class.walk();
-    for h in class.named_children(&mut c) {
+    for h in crate::tree_walk::named_children(class) {
         if h.kind_str() != "class_heritage" {
             continue;
         }
         let mut stack = vec![h];
         while let Some(n) = stack.pop() {
-            let mut c2 = n.walk();
-            for k in n.named_children(&mut c2) {
+            for k in crate::tree_walk::named_children(n) {
                 match k.kind_str() {
                     "extends_clause" => stack.push(k),
                     "implements_clause" => {}

@@ -406,8 +406,7 @@ fn nested_definitions(file: &FileCtx, f: Node<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        for child in n.named_children(&mut c) {
+        for child in crate::tree_walk::named_children(n) {
             if crate::semantics::is_function(file.language, child) {
                 if let Some(name) = crate::semantics::definition_name(file, child) {
                     out.push((name.to_string(), qualified_name(file, child)));

@@ -90,8 +90,7 @@ fn target_names(file: &FileCtx, t: Node<'_>, out: &mut Vec<String>) {
     match t.kind_str() {
         "identifier" => out.push(file.text(t).to_string()),
         "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
-            let mut c = t.walk();
-            for k in t.named_children(&mut c) {
+            for k in crate::tree_walk::named_children(t) {
                 target_names(file, k, out);
             }
         }
@@ -127,8 +126,10 @@ pub(super) fn fn_info(
         return;
     };
     let static_method = decorators.iter().any(|d| d == "staticmethod");
-    let mut c = params.walk();
-    for (i, p) in params.named_children(&mut c).enumerate() {
+    for (i, p) in crate::tree_walk::named_children(params)
+        .into_iter()
+        .enumerate()
+    {
         if let Some(t) = texts.as_deref_mut() {
             t.push(file.text(p).to_string());
         }
@@ -173,14 +174,16 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
                 ) {
                     return None;
                 }
-                let mut c = n.walk();
-                let arg = n.named_children(&mut c).skip(1).find_map(|a| {
-                    if a.kind_str() == "type_parameter" {
-                        a.named_child(0)
-                    } else {
-                        Some(a)
-                    }
-                })?;
+                let arg = crate::tree_walk::named_children(n)
+                    .into_iter()
+                    .skip(1)
+                    .find_map(|a| {
+                        if a.kind_str() == "type_parameter" {
+                            a.named_child(0)
+                        } else {
+                            Some(a)
+                        }
+                    })?;
                 n = arg;
             }
             "binary_operator" => n = n.field("left")?,
@@ -195,8 +198,8 @@ pub(super) fn decorator_texts(file: &FileCtx, parent: Option<Node<'_>>) -> Vec<S
     let Some(p) = parent.filter(|p| p.kind_str() == "decorated_definition") else {
         return Vec::new();
     };
-    let mut c = p.walk();
-    p.named_children(&mut c)
+    crate::tree_walk::named_children(p)
+        .into_iter()
         .filter(|d| d.kind_str() == "decorator")
         .filter_map(|d| d.named_child(0))
         .map(|e| file.text(e).to_string())
@@ -216,8 +219,8 @@ pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
     let Some(args) = class.field("superclasses") else {
         return Vec::new();
     };
-    let mut c = args.walk();
-    args.named_children(&mut c)
+    crate::tree_walk::named_children(args)
+        .into_iter()
         .filter(|a| matches!(a.kind_str(), "identifier" | "attribute"))
         .filter_map(|a| chain(file, a))
         .collect()
@@ -229,8 +232,7 @@ pub(super) fn class_annotations(file: &FileCtx, class: Node<'_>) -> Vec<(String,
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut c = body.walk();
-    for stmt in body.named_children(&mut c) {
+    for stmt in crate::tree_walk::named_children(body) {
         if stmt.kind_str() != "expression_statement" {
             continue;
         }
@@ -286,8 +288,7 @@ pub(super) fn self_attribute(
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        for child in n.named_children(&mut c) {
+        for child in crate::tree_walk::named_children(n) {
             let def = match child.kind_str() {
                 "function_definition" | "class_definition" => Some(child),
                 "decorated_definition" => child.field("definition"),

@@ -588,8 +588,7 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
     let node_text = |n: tree_sitter::Node| n.utf8_text(src).unwrap_or("");
     // Module-level `NAME = [...]` assignments.
     let mut lists: BTreeMap<&str, tree_sitter::Node> = BTreeMap::new();
-    let mut cur = root.walk();
-    for stmt in root.named_children(&mut cur) {
+    for stmt in crate::tree_walk::named_children(root) {
         if stmt.kind_str() != "expression_statement" {
             continue;
         }
@@ -604,8 +603,7 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
     let mut found = BTreeSet::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
+        stack.extend(crate::tree_walk::named_children(n));
         if n.kind_str() != "call" {
             continue;
         }
@@ -619,8 +617,7 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
         let Some(args) = n.field("arguments") else {
             continue;
         };
-        let mut c = args.walk();
-        for kw in args.named_children(&mut c) {
+        for kw in crate::tree_walk::named_children(args) {
             if kw.kind_str() != "keyword_argument"
                 || kw.field("name").map(node_text) != Some("install_requires")
             {
@@ -638,8 +635,7 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
             if !matches!(value.kind_str(), "list" | "tuple") {
                 continue;
             }
-            let mut c = value.walk();
-            for item in value.named_children(&mut c) {
+            for item in crate::tree_walk::named_children(value) {
                 if item.kind_str() != "string" {
                     continue;
                 }

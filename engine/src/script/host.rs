@@ -253,8 +253,7 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
     if node.kind_str() == "concatenated_string" {
         let mut out = String::new();
         let mut templated = false;
-        let mut c = node.walk();
-        for part in node.named_children(&mut c) {
+        for part in crate::tree_walk::named_children(node) {
             let (s, t) = string_glob(file, part)?;
             out.push_str(&s);
             templated |= t;
@@ -278,8 +277,7 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
     let mut stack = vec![node];
     let mut special = Vec::new();
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        let kids: Vec<_> = n.named_children(&mut c).collect();
+        let kids: Vec<_> = crate::tree_walk::named_children(n);
         for k in kids.into_iter().rev() {
             if INTERPOLATION_KINDS.contains(&k.kind_str()) || k.kind_str() == "escape_sequence" {
                 special.push(k);
@@ -634,15 +632,15 @@ pub(super) fn register(e: &mut Engine) {
     });
     e.register_get("children", |n: &mut NodeRef| {
         let node = n.node();
-        let mut c = node.walk();
-        node.children(&mut c)
+        crate::tree_walk::children(node)
+            .into_iter()
             .map(|k| Dynamic::from(n.with(k)))
             .collect::<Array>()
     });
     e.register_get("named_children", |n: &mut NodeRef| {
         let node = n.node();
-        let mut c = node.walk();
-        node.named_children(&mut c)
+        crate::tree_walk::named_children(node)
+            .into_iter()
             .map(|k| Dynamic::from(n.with(k)))
             .collect::<Array>()
     });
@@ -1251,9 +1249,9 @@ mod tests {
             if n.kind_str() == kind {
                 return string_glob(&file, n);
             }
-            let mut c = n.walk();
             stack.extend(
-                n.named_children(&mut c)
+                crate::tree_walk::named_children(n)
+                    .into_iter()
                     .collect::<Vec<_>>()
                     .into_iter()
                     .rev(),

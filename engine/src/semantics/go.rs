@@ -33,23 +33,20 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     let mut b = Bindings::default();
     let mut stack = vec![func];
     while let Some(n) = stack.pop() {
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in crate::tree_walk::named_children(n) {
             match c.kind_str() {
                 "func_literal" if c.id() != func.id() => {}
                 "parameter_declaration" | "variadic_parameter_declaration" => {
-                    let mut c2 = c.walk();
-                    for name in c.fields("name", &mut c2) {
+                    for name in c.fields("name") {
                         b.bind(file.text(name), Binding::Local);
                     }
                 }
                 "short_var_declaration" | "var_spec" | "const_spec" | "range_clause" => {
                     if let Some(left) = c.field("left").or_else(|| c.field("name")) {
-                        let mut c2 = left.walk();
                         if left.kind_str() == "identifier" {
                             b.bind(file.text(left), Binding::Local);
                         }
-                        for id in left.named_children(&mut c2) {
+                        for id in crate::tree_walk::named_children(left) {
                             if id.kind_str() == "identifier" {
                                 b.bind(file.text(id), Binding::Local);
                             }
@@ -67,14 +64,12 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
 pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
     let mut b = Bindings::default();
     let root = file.tree.root_node();
-    let mut cursor = root.walk();
-    for decl in root.named_children(&mut cursor) {
+    for decl in crate::tree_walk::named_children(root) {
         match decl.kind_str() {
             "import_declaration" => {
                 let mut stack = vec![decl];
                 while let Some(n) = stack.pop() {
-                    let mut c2 = n.walk();
-                    for c in n.named_children(&mut c2) {
+                    for c in crate::tree_walk::named_children(n) {
                         if c.kind_str() == "import_spec" {
                             import_spec(file, c, &mut b);
                         } else {

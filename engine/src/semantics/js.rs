@@ -55,13 +55,11 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
 }
 
 fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings, module: bool) {
-    let mut cursor = node.walk();
-    for c in node.named_children(&mut cursor) {
+    for c in crate::tree_walk::named_children(node) {
         match c.kind_str() {
             "import_statement" if module => import_statement(file, c, b),
             "lexical_declaration" | "variable_declaration" => {
-                let mut c2 = c.walk();
-                for d in c.named_children(&mut c2) {
+                for d in crate::tree_walk::named_children(c) {
                     if d.kind_str() == "variable_declarator" {
                         declarator(file, d, b);
                     }
@@ -90,8 +88,7 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
     match (name.kind_str(), required) {
         ("identifier", Some(m)) => b.bind(file.text(name), Binding::Import(m)),
         ("object_pattern", Some(m)) => {
-            let mut cursor = name.walk();
-            for p in name.named_children(&mut cursor) {
+            for p in crate::tree_walk::named_children(name) {
                 match p.kind_str() {
                     "shorthand_property_identifier_pattern" => {
                         let n = file.text(p);
@@ -163,13 +160,11 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
         return;
     };
     let m = module_name(file.text(source));
-    let mut cursor = stmt.walk();
-    for clause in stmt.named_children(&mut cursor) {
+    for clause in crate::tree_walk::named_children(stmt) {
         if clause.kind_str() != "import_clause" {
             continue;
         }
-        let mut c2 = clause.walk();
-        for part in clause.named_children(&mut c2) {
+        for part in crate::tree_walk::named_children(clause) {
             match part.kind_str() {
                 "identifier" => b.bind(file.text(part), Binding::Import(m.clone())),
                 "namespace_import" => {
@@ -178,8 +173,7 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
                     }
                 }
                 "named_imports" => {
-                    let mut c3 = part.walk();
-                    for spec in part.named_children(&mut c3) {
+                    for spec in crate::tree_walk::named_children(part) {
                         if spec.kind_str() != "import_specifier" {
                             continue;
                         }
@@ -205,8 +199,7 @@ fn bind_pattern(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
             b.bind(file.text(node), Binding::Local)
         }
         _ => {
-            let mut cursor = node.walk();
-            for c in node.named_children(&mut cursor) {
+            for c in crate::tree_walk::named_children(node) {
                 if !matches!(c.kind_str(), "type_annotation" | "number" | "string") {
                     bind_pattern(file, c, b);
                 }
@@ -219,8 +212,7 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
     if lp.kind_str() == "for_in_statement" {
         let right = lp.field("right")?;
         if right.kind_str() == "array" {
-            let mut cursor = right.walk();
-            return Some(right.named_children(&mut cursor).count() as i64);
+            return Some(crate::tree_walk::named_children(right).len() as i64);
         }
         return None;
     }

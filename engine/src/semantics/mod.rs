@@ -311,32 +311,36 @@ pub fn is_function(lang: Language, node: Node<'_>) -> bool {
     lang.function_kinds().contains(&node.kind_str())
 }
 
-/// Visits every node below `root` (not `root` itself) in document order with one tree cursor;
-/// `f` answers whether to enter the node's children. The engine's whole-function passes
-/// (`descendants()`, spans, binding indexes) walk this way: collecting each node's children into
-/// a vector first cost more than everything else the host did (callgrind on prefect).
+/// Visits every node below `root` (not `root` itself) in document order in one walk
+/// (`tree_walk`); `f` answers whether to enter the node's children. The engine's whole-function
+/// passes (`descendants()`, spans, binding indexes) walk this way: collecting each node's
+/// children into a vector first cost more than everything else the host did (callgrind on
+/// prefect).
 pub(crate) fn walk_below<'t, E>(
     root: Node<'t>,
     mut f: impl FnMut(Node<'t>) -> Result<bool, E>,
 ) -> Result<(), E> {
-    // A leaf (most assignment targets, names) needs no cursor, which allocates its stack.
+    use crate::tree_walk::{Event, Step};
+    // A leaf (most assignment targets, names) needs no walk.
     if root.child_count() == 0 {
         return Ok(());
     }
-    let mut c = root.walk();
-    if !c.goto_first_child() {
-        return Ok(());
-    }
-    loop {
-        if f(c.node())? && c.goto_first_child() {
-            continue;
-        }
-        while !c.goto_next_sibling() {
-            if !c.goto_parent() || c.node().id() == root.id() {
-                return Ok(());
+    let mut at_root = true;
+    let mut out = Ok(());
+    crate::tree_walk::walk(root, |e| match e {
+        // The walk visits `root` first.
+        Event::Visit(..) if std::mem::take(&mut at_root) => Step::Enter,
+        Event::Visit(n, _, _) => match f(n) {
+            Ok(true) => Step::Enter,
+            Ok(false) => Step::Skip,
+            Err(err) => {
+                out = Err(err);
+                Step::Stop
             }
-        }
-    }
+        },
+        Event::Leave => Step::Skip,
+    });
+    out
 }
 
 /// The ancestors of a node, nearest first, off the file's node table (`FileCtx::table`):

@@ -31,8 +31,7 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
 pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     let mut b = Bindings::default();
     if let Some(params) = func.field("parameters") {
-        let mut cursor = params.walk();
-        for p in params.named_children(&mut cursor) {
+        for p in crate::tree_walk::named_children(params) {
             let name = match p.kind_str() {
                 "identifier" => Some(p),
                 "typed_parameter" => p.named_child(0).filter(|n| n.kind_str() == "identifier"),
@@ -124,8 +123,7 @@ impl<'f> ScopeWalk<'f> {
             }
         }
         let node = self.node(at);
-        let mut cursor = node.walk();
-        for c in node.named_children(&mut cursor) {
+        for c in crate::tree_walk::named_children(node) {
             f(At::Tree(c));
         }
     }
@@ -242,8 +240,7 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
     // with_statement > with_clause > with_item(value: as_pattern(expr, alias: as_pattern_target))
     let mut stack = vec![w];
     while let Some(n) = stack.pop() {
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in crate::tree_walk::named_children(n) {
             match c.kind_str() {
                 "with_clause" | "with_item" => stack.push(c),
                 "as_pattern" => {
@@ -272,8 +269,7 @@ fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
         | "list_pattern"
         | "list_splat_pattern"
         | "parenthesized_expression" => {
-            let mut cursor = target.walk();
-            for c in target.named_children(&mut cursor) {
+            for c in crate::tree_walk::named_children(target) {
                 bind_targets(file, c, b);
             }
         }
@@ -282,8 +278,7 @@ fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
 }
 
 fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
-    let mut cursor = stmt.walk();
-    for name in stmt.fields("name", &mut cursor) {
+    for name in stmt.fields("name") {
         match name.kind_str() {
             "dotted_name" => {
                 // `import a.b` binds `a` to the package `a`.
@@ -310,8 +305,7 @@ fn import_from(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
     } else {
         dotted(file.text(module))
     };
-    let mut cursor = stmt.walk();
-    for name in stmt.fields("name", &mut cursor) {
+    for name in stmt.fields("name") {
         let (imported, bound) = match name.kind_str() {
             "dotted_name" => (file.text(name), file.text(name)),
             "aliased_import" => match (name.field("name"), name.field("alias")) {
@@ -454,7 +448,6 @@ mod tests {
                 let mut want = Bindings::default();
                 collect(&f, f.tree.root_node(), &mut want);
                 assert_eq!(sorted(&module_bindings(&f)), sorted(&want), "mode {mode}");
-                let mut c = f.tree.root_node().walk();
                 let mut stack = vec![f.tree.root_node()];
                 while let Some(n) = stack.pop() {
                     if n.kind_str() == "function_definition" {
@@ -467,7 +460,7 @@ mod tests {
                             scopes += 1;
                         }
                     }
-                    stack.extend(n.named_children(&mut c));
+                    stack.extend(crate::tree_walk::named_children(n));
                 }
             }
         }

@@ -430,17 +430,18 @@ fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
 /// A module-level function definition by name (decorated or not).
 fn module_function<'t>(file: &'t FileCtx, name: &str) -> Option<Node<'t>> {
     let root = file.tree.root_node();
-    let mut c = root.walk();
-    let found = root.named_children(&mut c).find_map(|n| {
-        let def = match n.kind_str() {
-            "function_definition" => n,
-            "decorated_definition" => n.field("definition")?,
-            _ => return None,
-        };
-        def.field("name")
-            .is_some_and(|x| file.text(x) == name)
-            .then_some(def)
-    });
+    let found = crate::tree_walk::named_children(root)
+        .into_iter()
+        .find_map(|n| {
+            let def = match n.kind_str() {
+                "function_definition" => n,
+                "decorated_definition" => n.field("definition")?,
+                _ => return None,
+            };
+            def.field("name")
+                .is_some_and(|x| file.text(x) == name)
+                .then_some(def)
+        });
     found
 }
 
@@ -455,16 +456,14 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
     let mut out = Vec::new();
     match t.kind_str() {
         "type" | "type_annotation" | "parenthesized_expression" | "parenthesized_type" => {
-            let mut c = t.walk();
-            for k in t.named_children(&mut c) {
+            for k in crate::tree_walk::named_children(t) {
                 out.extend(type_names(file, k, depth + 1));
             }
         }
         "none" => {}
         // `T | None`, TS `T | null`.
         "binary_operator" | "union_type" => {
-            let mut c = t.walk();
-            for k in t.named_children(&mut c) {
+            for k in crate::tree_walk::named_children(t) {
                 out.extend(type_names(file, k, depth + 1));
             }
         }
@@ -479,15 +478,15 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
             let wrapper = resolve(file, head);
             let last = wrapper.rsplit('.').next().unwrap_or(&wrapper);
             let args: Vec<Node<'_>> = if t.kind_str() == "subscript" {
-                let mut c = t.walk();
-                t.fields("subscript", &mut c).collect()
+                t.fields("subscript").collect()
             } else {
-                let mut c = t.walk();
-                t.named_children(&mut c)
+                crate::tree_walk::named_children(t)
+                    .into_iter()
                     .filter(|k| k.kind_str() == "type_parameter")
                     .flat_map(|p| {
-                        let mut c2 = p.walk();
-                        p.named_children(&mut c2).collect::<Vec<_>>()
+                        crate::tree_walk::named_children(p)
+                            .into_iter()
+                            .collect::<Vec<_>>()
                     })
                     .collect()
             };
@@ -650,8 +649,7 @@ fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'
     let Some(body) = class.field("body") else {
         return out;
     };
-    let mut c = body.walk();
-    for stmt in body.named_children(&mut c) {
+    for stmt in crate::tree_walk::named_children(body) {
         match stmt.kind_str() {
             "expression_statement" => {
                 if let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") {
@@ -714,8 +712,7 @@ fn site_of_assignment(a: Node<'_>) -> Site<'_> {
 fn walk_statements<'t>(block: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
     let mut stack = vec![block];
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        let kids: Vec<_> = n.named_children(&mut c).collect();
+        let kids: Vec<_> = crate::tree_walk::named_children(n);
         for k in kids.into_iter().rev() {
             f(k);
             // A nested scope: only its name binds here (handled by callers if needed).
@@ -812,8 +809,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         (Language::Python, "import_statement" | "import_from_statement") => {
             let binds = {
-                let mut c = n.walk();
-                let found = n.fields("name", &mut c).any(|x| {
+                let found = n.fields("name").any(|x| {
                     let bound = match x.kind_str() {
                         "aliased_import" => x.field("alias").map(|a| file.text(a)),
                         _ => Some(file.text(x).split('.').next().unwrap_or("").trim()),
@@ -837,8 +833,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         // Go: `var tx *sql.Tx`, `tx, err := db.Begin()`.
         (Language::Go, "var_spec") => {
-            let mut c = n.walk();
-            let names: Vec<_> = n.fields("name", &mut c).collect();
+            let names: Vec<_> = n.fields("name").collect();
             if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
                 let value = n.field("value").and_then(|v| v.named_child(i as u32));
                 out.push(Site {
@@ -851,11 +846,9 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         (Language::Go, "short_var_declaration" | "assignment_statement") => {
             if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
-                let mut c = l.walk();
-                let names: Vec<_> = l.named_children(&mut c).collect();
+                let names: Vec<_> = crate::tree_walk::named_children(l);
                 if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
-                    let mut c2 = r.walk();
-                    let values: Vec<_> = r.named_children(&mut c2).collect();
+                    let values: Vec<_> = crate::tree_walk::named_children(r);
                     // `tx, err := db.Begin()`: one call for several names gives the first.
                     let value = if values.len() == names.len() {
                         values.get(i).copied()
@@ -1019,8 +1012,7 @@ fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
     ) {
         return file.text(pat) == name;
     }
-    let mut c = pat.walk();
-    let kids: Vec<_> = pat.named_children(&mut c).collect();
+    let kids: Vec<_> = crate::tree_walk::named_children(pat);
     kids.into_iter().any(|k| binds_in_pattern(file, k, name))
 }
 
@@ -1029,8 +1021,7 @@ fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<
     let Some(ps) = func.field("parameters") else {
         return;
     };
-    let mut c = ps.walk();
-    for p in ps.named_children(&mut c) {
+    for p in crate::tree_walk::named_children(ps) {
         let (nm, ty) = match p.kind_str() {
             // Python
             "identifier" => (Some(p), None),
@@ -1041,8 +1032,7 @@ fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<
             "default_parameter" | "typed_default_parameter" => (p.field("name"), p.field("type")),
             // Go: `a, b *sql.DB`
             "parameter_declaration" => {
-                let mut c2 = p.walk();
-                let hit = p.fields("name", &mut c2).find(|n| file.text(*n) == name);
+                let hit = p.fields("name").find(|n| file.text(*n) == name);
                 (hit, p.field("type"))
             }
             // TS

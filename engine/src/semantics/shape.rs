@@ -126,13 +126,11 @@ pub fn with_binding<'t>(file: &'t FileCtx, node: Node<'t>, name: &str) -> Option
         // The statement's own items (`with A() as a, B() as b:`), not those of `with`
         // statements in its body: those enclose `node` only when they are ancestors too, met
         // before this one.
-        let mut c = a.walk();
-        for clause in a.named_children(&mut c) {
+        for clause in crate::tree_walk::named_children(a) {
             if clause.kind_str() != "with_clause" {
                 continue;
             }
-            let mut ci = clause.walk();
-            for item in clause.named_children(&mut ci) {
+            for item in crate::tree_walk::named_children(clause) {
                 if item.kind_str() != "with_item" {
                     continue;
                 }
@@ -155,15 +153,13 @@ pub fn with_binding<'t>(file: &'t FileCtx, node: Node<'t>, name: &str) -> Option
 /// the declared type of a named parameter.
 pub fn param_annotation<'t>(file: &'t FileCtx, func: Node<'t>, name: &str) -> Option<Node<'t>> {
     let params = func.field("parameters")?;
-    let mut c = params.walk();
-    for p in params.named_children(&mut c) {
+    for p in crate::tree_walk::named_children(params) {
         let (ident, ty) = match (file.language, p.kind_str()) {
             (Language::Python, "typed_parameter") => (p.named_child(0), p.field("type")),
             (Language::Python, "typed_default_parameter") => (p.field("name"), p.field("type")),
             (Language::Go, "parameter_declaration") => {
                 // `a, b int`: every name shares the type.
-                let mut cn = p.walk();
-                let named = p.fields("name", &mut cn).any(|n| file.text(n) == name);
+                let named = p.fields("name").any(|n| file.text(n) == name);
                 if named {
                     return p.field("type");
                 }
@@ -478,8 +474,7 @@ pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
         }
     };
     let mut out = Vec::new();
-    let mut c = params.walk();
-    for p in params.named_children(&mut c) {
+    for p in crate::tree_walk::named_children(params) {
         match (file.language, p.kind_str()) {
             (_, "identifier") => out.push(file.text(p)),
             (Language::Python, "typed_parameter") => out.push(ident(p.named_child(0))),
@@ -487,8 +482,7 @@ pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
                 out.push(ident(p.field("name")))
             }
             (Language::Go, "parameter_declaration") => {
-                let mut cn = p.walk();
-                let names: Vec<&str> = p.fields("name", &mut cn).map(|n| file.text(n)).collect();
+                let names: Vec<&str> = p.fields("name").map(|n| file.text(n)).collect();
                 if names.is_empty() {
                     out.push("");
                 }
@@ -529,8 +523,7 @@ pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<
             ""
         }
     };
-    let mut c = args.walk();
-    for a in args.named_children(&mut c) {
+    for a in crate::tree_walk::named_children(args) {
         out.all.push(short(a));
         if a.kind_str() == "keyword_argument" {
             if let (Some(name), Some(value)) = (a.field("name"), a.field("value")) {

@@ -386,8 +386,7 @@ fn every_branch_ends(stmt: Node<'_>, end: &Op<'_>, ops: &[Op<'_>]) -> bool {
         branches.push(c);
     }
     let mut has_else = false;
-    let mut c = stmt.walk();
-    for k in stmt.named_children(&mut c) {
+    for k in crate::tree_walk::named_children(stmt) {
         match k.kind_str() {
             "elif_clause" => {
                 if let Some(b) = k.field("consequence") {
@@ -563,8 +562,7 @@ fn entity_writes<'t>(
                 }
             }
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
+        stack.extend(crate::tree_walk::named_children(n));
     }
     out
 }
@@ -619,8 +617,7 @@ fn with_items(w: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
     let mut out = Vec::new();
     let mut stack = vec![w];
     while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        let kids: Vec<_> = n.named_children(&mut c).collect();
+        let kids: Vec<_> = crate::tree_walk::named_children(n);
         for k in kids.into_iter().rev() {
             match k.kind_str() {
                 "with_clause" => stack.push(k),

@@ -69,8 +69,9 @@ fn operator<'s>(file: &'s FileCtx, node: Node<'_>) -> Option<&'s str> {
     if let Some(op) = node.field("operator") {
         return Some(file.text(op));
     }
-    let mut c = node.walk();
-    let op = node.children(&mut c).find(|c| !c.is_named())?;
+    let op = crate::tree_walk::children(node)
+        .into_iter()
+        .find(|c| !c.is_named())?;
     Some(file.text(op))
 }
 
@@ -155,8 +156,7 @@ pub fn call_args<'t>(file: &FileCtx, call: Node<'t>) -> CallArgs<'t> {
         out.positional.push(args);
         return out;
     }
-    let mut c = args.walk();
-    for a in args.named_children(&mut c) {
+    for a in crate::tree_walk::named_children(args) {
         match a.kind_str() {
             "comment" => {}
             "keyword_argument" => {
@@ -224,12 +224,12 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
             if right.id() != p.id() {
                 return None;
             }
-            let mut c = p.walk();
-            let index = p.named_children(&mut c).position(|x| x.id() == n.id())?;
+            let index = crate::tree_walk::named_children(p)
+                .into_iter()
+                .position(|x| x.id() == n.id())?;
             let left = stmt.field("left").or_else(|| stmt.field("name"))?;
             if left.kind_str() == "expression_list" {
-                let mut c = left.walk();
-                let targets: Vec<Node<'t>> = left.named_children(&mut c).collect();
+                let targets: Vec<Node<'t>> = crate::tree_walk::named_children(left);
                 targets
                     .get(index)
                     .copied()

@@ -1,0 +1,200 @@
+//! Walks over a tree-sitter tree by csrc/walk.c: the node table's walk, the analyses' walks below
+//! a node, and a node's children.
+//!
+//! They visit what tree-sitter's cursor visits (the visible nodes, in document order, with the
+//! cursor's fields), for a fraction of its cost: the cursor finds a node's parent, alias and
+//! field again from its stack at each step, and moving to a sibling climbs out of every hidden
+//! node the current one sits in and descends again (see csrc/walk.c). Tests:
+//! `file::tests::node_table_matches_the_cursor`, `table_fields_are_the_cursors`, and this
+//! module's.
+#![allow(unsafe_code)] // reason: the walk is C (csrc/walk.c), called back into Rust per node
+
+use tree_sitter::Node;
+
+/// What the walk does after visiting a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Step {
+    /// Go on without the node's children.
+    Skip = 0,
+    /// Visit the node's children next (then `leave` is called for it, when it has any).
+    Enter = 1,
+    /// End the walk.
+    Stop = 2,
+}
+
+unsafe extern "C-unwind" {
+    /// csrc/walk.c: calls `visit` for `root` and every visible node below it in document order
+    /// with its visible child count and field, goes on as it answers (a `Step`), and calls
+    /// `leave` after the last child of a node it entered. False when memory ran out part way.
+    fn ppa_walk_tree(
+        root: tree_sitter::ffi::TSNode,
+        ctx: *mut std::ffi::c_void,
+        visit: unsafe extern "C-unwind" fn(
+            *mut std::ffi::c_void,
+            tree_sitter::ffi::TSNode,
+            u32,
+            u16,
+        ) -> u32,
+        leave: unsafe extern "C-unwind" fn(*mut std::ffi::c_void),
+    ) -> bool;
+}
+
+/// What the walk tells its callback.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Event<'t> {
+    /// A node, with its number of visible children and its field id (0 for none).
+    Visit(Node<'t>, u32, u16),
+    /// The walk is done with the children of the last node it entered and not yet left.
+    Leave,
+}
+
+/// The callbacks are `C-unwind` and csrc/walk.c is compiled with unwind tables
+/// (`-fexceptions`, build.rs), so a panic in `on` unwinds through the C walk to the caller as
+/// through Rust code; the walk then leaks its frame stack if it had outgrown the C stack buffer
+/// (a walk more than 48 levels deep).
+unsafe extern "C-unwind" fn visit_node<'t, F: FnMut(Event<'t>) -> Step>(
+    ctx: *mut std::ffi::c_void,
+    raw: tree_sitter::ffi::TSNode,
+    children: u32,
+    field: u16,
+) -> u32 {
+    // SAFETY: `ctx` is the `F` that `walk` handed to the C walk, alive and not otherwise
+    // borrowed while it runs.
+    let on = unsafe { &mut *ctx.cast::<F>() };
+    // SAFETY: `raw` is a node of the tree `walk` was given a node of, which lives for `'t`.
+    let node: Node<'t> = unsafe { Node::from_raw(raw) };
+    on(Event::Visit(node, children, field)) as u32
+}
+
+unsafe extern "C-unwind" fn leave_node<'t, F: FnMut(Event<'t>) -> Step>(
+    ctx: *mut std::ffi::c_void,
+) {
+    // SAFETY: as in `visit_node`.
+    let on = unsafe { &mut *ctx.cast::<F>() };
+    on(Event::Leave);
+}
+
+/// Visits `root` and then the visible nodes below it in document order, going on as `on`
+/// answers each visit; after the last child of every node the walk entered, `on` is told so
+/// (its answer is then ignored). A panic in `on` ends the walk and reaches the caller.
+pub(crate) fn walk<'t, F: FnMut(Event<'t>) -> Step>(root: Node<'t>, mut on: F) {
+    // SAFETY: `root` is a node of a live tree, which the walk only reads; `on` outlives the
+    // call, and the callbacks are given the pointer to it that they expect.
+    let complete = unsafe {
+        ppa_walk_tree(
+            root.into_raw(),
+            (&mut on as *mut F).cast(),
+            visit_node::<F>,
+            leave_node::<F>,
+        )
+    };
+    assert!(complete, "out of memory while walking a syntax tree");
+}
+
+/// Calls `f` with each visible child of `node` and its field id (0 for none), in order, until
+/// it returns false: what a cursor's `goto_first_child` and `goto_next_sibling` visit.
+pub(crate) fn for_each_child<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>, u16) -> bool) {
+    if node.child_count() == 0 {
+        return;
+    }
+    let mut at_node = true;
+    walk(node, |e| match e {
+        // The walk visits `node` first.
+        Event::Visit(..) if std::mem::take(&mut at_node) => Step::Enter,
+        Event::Visit(n, _, field) if !f(n, field) => Step::Stop,
+        _ => Step::Skip,
+    });
+}
+
+/// The visible children of `node` (named and anonymous), in order.
+pub(crate) fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::with_capacity(node.child_count() as usize);
+    for_each_child(node, |n, _| {
+        out.push(n);
+        true
+    });
+    out
+}
+
+/// The named children of `node`, in order.
+pub(crate) fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::with_capacity(node.named_child_count());
+    for_each_child(node, |n, _| {
+        if n.is_named() {
+            out.push(n);
+        }
+        true
+    });
+    out
+}
+
+/// The children of `node` in the field `id`, in order (tree-sitter's `children_by_field_id`).
+pub(crate) fn field_children(node: Node<'_>, id: u16) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    for_each_child(node, |n, field| {
+        if field == id {
+            out.push(n);
+        }
+        true
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+
+    /// Children, named children and a walk below a node that stops part way are what the
+    /// cursor gives, on every node with children of the repository's sources in all four
+    /// languages.
+    #[test]
+    fn children_are_the_cursors() {
+        let mut compared = 0;
+        for lang in Language::ALL {
+            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let mut c = tree.walk();
+                let mut stack = vec![tree.root_node()];
+                while let Some(n) = stack.pop() {
+                    let want: Vec<Node<'_>> = n.children(&mut c).collect();
+                    assert_eq!(children(n), want, "{lang:?} {}", n.kind());
+                    let named: Vec<Node<'_>> = n.named_children(&mut c).collect();
+                    assert_eq!(named_children(n), named, "{lang:?} {}", n.kind());
+                    // Stopping at the second child.
+                    let mut seen = Vec::new();
+                    for_each_child(n, |k, _| {
+                        seen.push(k);
+                        seen.len() < 2
+                    });
+                    assert_eq!(seen, want.iter().copied().take(2).collect::<Vec<_>>());
+                    compared += want.len();
+                    stack.extend(want);
+                }
+            }
+        }
+        assert!(compared > 50_000, "{compared} children");
+    }
+
+    /// A panic in a callback reaches the caller, and the walk ends at it.
+    #[test]
+    fn a_panic_in_a_visit_reaches_the_caller() {
+        let tree = crate::engine::parse(Language::Python, "f(a, b)\ng(c)\n").expect("parses");
+        let mut visited = 0;
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            walk(tree.root_node(), |e| {
+                if let Event::Visit(n, _, _) = e {
+                    visited += 1;
+                    assert_ne!(n.kind(), "argument_list", "a visit panics");
+                }
+                Step::Enter
+            })
+        }));
+        assert!(got.is_err());
+        // module, expression_statement, call, identifier, then the argument list panics.
+        assert_eq!(visited, 5);
+    }
+}
