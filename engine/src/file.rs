@@ -184,10 +184,8 @@ impl FileCtx {
     /// The file's [`NodeTable`]: every node, built by one walk of the tree on first use, unless
     /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
     pub(crate) fn table(&self) -> &NodeTable {
-        self.table.get_or_init(|| {
-            let fields = &self.language.kind_shapes().fieldless;
-            NodeTable::build(self.tree.root_node(), Some(fields), |_| true)
-        })
+        self.table
+            .get_or_init(|| NodeTable::build(self.tree.root_node(), true, |_| true))
     }
 
     /// The file's [`NodeTable`] if something has built it: analyses that only gain from the
@@ -205,10 +203,8 @@ impl FileCtx {
         fields: bool,
         enter: impl FnMut(Node<'_>) -> bool,
     ) -> &NodeTable {
-        self.table.get_or_init(|| {
-            let shapes = fields.then(|| self.language.kind_shapes().fieldless.as_slice());
-            NodeTable::build(self.tree.root_node(), shapes, enter)
-        })
+        self.table
+            .get_or_init(|| NodeTable::build(self.tree.root_node(), fields, enter))
     }
 
     /// Whether the text of `node` holds `needle`: a subtree the node table leaves out can hold
@@ -635,20 +631,19 @@ impl Drop for NodeTable {
 
 impl NodeTable {
     /// The table of the tree below `root`, entering a node's children only when `enter` says
-    /// so. With `fields` (the grammar's [`crate::lang::KindShapes::fieldless`]), each node's
-    /// field is recorded, under kinds that have fields (0 elsewhere). The walk is csrc/walk.c's,
-    /// not tree-sitter's cursor: it visits the same nodes for about a fifth of the cost (see
-    /// there).
+    /// so. With `fields`, each node's field is recorded (the walk finds it at no extra cost).
+    /// The walk is csrc/walk.c's, not tree-sitter's cursor: it visits the same nodes for about
+    /// a fifth of the cost (see there).
     pub(crate) fn build(
         root: Node<'_>,
-        fields: Option<&[bool]>,
+        fields: bool,
         mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> NodeTable {
         let count = root.descendant_count();
         let mut t: NodeTable = SPARE_TABLE
             .with(|s| s.take())
             .map_or_else(NodeTable::default, NodeTable::from);
-        t.has_fields = fields.is_some();
+        t.has_fields = fields;
         t.nodes.reserve(count);
         t.parent.reserve(count);
         t.depth.reserve(count);
@@ -657,12 +652,11 @@ impl NodeTable {
         }
         t.end.reserve(count);
         t.skipped.reserve(count);
-        // The nodes the walk is inside: index, and whether their children may be in a field
-        // (fields are recorded only there; unknown kinds, errors, may).
-        let mut path: Vec<(u32, bool)> = Vec::new();
+        // The indices of the nodes the walk is inside.
+        let mut path: Vec<u32> = Vec::new();
         crate::tree_walk::walk(root, |e| {
             let Event::Visit(n, children, field) = e else {
-                if let Some((p, _)) = path.pop() {
+                if let Some(p) = path.pop() {
                     t.end[p as usize] = t.nodes.len() as u32;
                 }
                 return Step::Skip;
@@ -671,20 +665,18 @@ impl NodeTable {
             // it never mutates; they are handed out only with the lifetime of `&FileCtx` (see
             // NodeRef).
             let n = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
-            let (parent, fielded) = path.last().copied().unwrap_or((u32::MAX, false));
+            let parent = path.last().copied().unwrap_or(u32::MAX);
             let i = t.nodes.len();
             t.nodes.push(n);
             t.parent.push(parent);
             t.depth.push(path.len() as u32);
             if t.has_fields {
-                t.field.push(if fielded { field } else { 0 });
+                t.field.push(field);
             }
             t.end.push(0);
             t.skipped.push(false);
             if children > 0 && enter(n) {
-                let fielded = fields
-                    .is_some_and(|f| !f.get(usize::from(n.kind_id())).copied().unwrap_or(false));
-                path.push((i as u32, fielded));
+                path.push(i as u32);
                 Step::Enter
             } else {
                 t.skipped[i] = children > 0;
@@ -867,20 +859,17 @@ mod tests {
     }
 
     /// The fields the table records are the cursor's, on every node of the repository's source
-    /// files in every language (csrc/walk.c finds them without the cursor; the table records
-    /// them only below kinds that have fields).
+    /// files in every language (csrc/walk.c finds them without the cursor).
     #[test]
     fn table_fields_are_the_cursors() {
         let mut asked = 0;
         for lang in Language::ALL {
-            let shapes = lang.kind_shapes();
-            // A kind listed with no fields in one grammar file but given fields by another would
-            // show up here; so would a field inherited through a hidden rule.
+            // Fields inherited through hidden rules and hidden extras included.
             for (_, text) in crate::repository_sources(lang, &["packs", "examples", "tests"]) {
                 let Some(tree) = crate::engine::parse(lang, &text) else {
                     continue;
                 };
-                let t = NodeTable::build(tree.root_node(), Some(&shapes.fieldless), |_| true);
+                let t = NodeTable::build(tree.root_node(), true, |_| true);
                 let mut c = tree.walk();
                 let mut i = 0;
                 loop {
@@ -1013,7 +1002,7 @@ mod tests {
                 let whole = |_: Node<'_>| true;
                 let walks: [&dyn Fn(Node<'_>) -> bool; 2] = [&whole, &partial];
                 for enter in walks {
-                    let t = NodeTable::build(root, None, enter);
+                    let t = NodeTable::build(root, false, enter);
                     let got = (
                         t.nodes.iter().map(|&n| id(n)).collect(),
                         t.parent.clone(),
@@ -1055,8 +1044,7 @@ mod tests {
         let small =
             file("import os\nclass A:\n    def m(self, x):\n        return h(x, k=[1, 'y'])\n");
         let partial = |n: Node<'_>| n.kind_str() != "argument_list";
-        let shapes = Some(Language::Python.kind_shapes().fieldless.as_slice());
-        for fields in [shapes, None] {
+        for fields in [true, false] {
             for whole in [true, false] {
                 let build = |root| {
                     if whole {
@@ -1067,7 +1055,7 @@ mod tests {
                 };
                 SPARE_TABLE.with(|s| s.take());
                 let fresh = parts(&build(small.tree.root_node()));
-                for big_fields in [shapes, None] {
+                for big_fields in [true, false] {
                     drop(NodeTable::build(big.tree.root_node(), big_fields, |_| true));
                     assert!(SPARE_TABLE.with(|s| {
                         let kept = s.take();
@@ -1076,7 +1064,7 @@ mod tests {
                         held
                     }));
                     let reused = parts(&build(small.tree.root_node()));
-                    assert_eq!(reused, fresh, "fields {}, whole {whole}", fields.is_some());
+                    assert_eq!(reused, fresh, "fields {fields}, whole {whole}");
                 }
             }
         }

@@ -613,10 +613,6 @@ pub(crate) struct KindShapes {
     /// The kinds a node's children may have (fields and children, supertypes expanded, extras
     /// such as comments added); `None`: the file does not say.
     pub children: Vec<Option<Vec<u16>>>,
-    /// Whether no child of a node of the kind is in a field: node-types.json lists the kind
-    /// with an empty `fields` (Python's `block`, `argument_list`, `module`). False for kinds the
-    /// file does not list (hidden and error kinds).
-    pub fieldless: Vec<bool>,
 }
 
 impl KindShapes {
@@ -681,7 +677,6 @@ impl KindShapes {
             })
             .collect();
         let mut may_be_leaf = vec![true; n];
-        let mut fieldless = vec![false; n];
         let mut children: Vec<Option<Vec<u16>>> = vec![None; n];
         for id in 0..n as u16 {
             if !g.node_kind_is_named(id) {
@@ -696,7 +691,6 @@ impl KindShapes {
             let Some(fields) = e.get("fields").and_then(Value::as_object) else {
                 continue; // a token
             };
-            fieldless[usize::from(id)] = fields.is_empty();
             let kids = e.get("children");
             let required = |v: &Value| v.get("required").and_then(Value::as_bool) == Some(true);
             may_be_leaf[usize::from(id)] =
@@ -719,7 +713,6 @@ impl KindShapes {
         KindShapes {
             may_be_leaf,
             children,
-            fieldless,
         }
     }
 }

@@ -17,7 +17,8 @@ use tree_sitter::Node;
 pub(crate) enum Step {
     /// Go on without the node's children.
     Skip = 0,
-    /// Visit the node's children next (then `leave` is called for it, when it has any).
+    /// Visit the node's children next (an `Event::Leave` follows the last of them, when it has
+    /// any).
     Enter = 1,
     /// End the walk.
     Stop = 2,

@@ -1099,8 +1099,7 @@ mod tests {
         let guard = Guard::compile(lang, pattern);
         let query = tree_sitter::Query::new(&lang.grammar(), pattern).unwrap();
         let tree = crate::engine::parse(lang, source).unwrap();
-        let fields = Some(lang.kind_shapes().fieldless.as_slice());
-        let table = crate::file::NodeTable::build(tree.root_node(), fields, |_| true);
+        let table = crate::file::NodeTable::build(tree.root_node(), true, |_| true);
         // Every node: the guard may pass where the query fails, never the reverse.
         let mut passed = 0;
         let mut matched = 0;

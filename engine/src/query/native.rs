@@ -526,7 +526,7 @@ mod tests {
             let tables: Vec<[crate::file::NodeTable; 2]> = files
                 .iter()
                 .map(|(_, _, tree)| {
-                    let fields = Some(lang.kind_shapes().fieldless.as_slice());
+                    let fields = true;
                     [
                         crate::file::NodeTable::build(tree.root_node(), fields, |_| true),
                         crate::file::NodeTable::build(tree.root_node(), fields, |n| {
