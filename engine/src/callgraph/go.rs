@@ -192,9 +192,7 @@ pub(super) fn local_types(
             let Some(right) = node.field("right") else {
                 return (names, out);
             };
-            let values: Vec<Node<'_>> = crate::tree_walk::named_children(right)
-                .into_iter()
-                .collect();
+            let values = crate::tree_walk::named_children(right);
             if ids.len() != values.len() {
                 return (names, out);
             }

@@ -483,11 +483,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
                 crate::tree_walk::named_children(t)
                     .into_iter()
                     .filter(|k| k.kind_str() == "type_parameter")
-                    .flat_map(|p| {
-                        crate::tree_walk::named_children(p)
-                            .into_iter()
-                            .collect::<Vec<_>>()
-                    })
+                    .flat_map(crate::tree_walk::named_children)
                     .collect()
             };
             match last {
