@@ -522,6 +522,48 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
     }
 }
 
+/// The outermost node with a byte range, off the node table (whole, or leaving out the children
+/// of strings, argument lists and imports) and by tree-sitter's descent, for the range of every
+/// node of the repository's Python files and for ranges no node has.
+#[test]
+fn outermost_nodes_by_table_and_by_descent_agree() {
+    let partial = |n: Node<'_>| {
+        !matches!(
+            n.kind_str(),
+            "string" | "argument_list" | "import_from_statement"
+        )
+    };
+    let mut files = crate::repository_python_sources();
+    files.push("def f(:\n    x = (\n".into()); // broken code: error and missing nodes
+    let mut checked = 0;
+    for src in &files {
+        for whole in [true, false] {
+            let f = file("a.py", src);
+            if !whole {
+                f.table_with(false, partial);
+            }
+            let mut ranges = Vec::new();
+            let _ = walk_below(f.tree.root_node(), |n| {
+                ranges.push((n.start_byte(), n.end_byte()));
+                ranges.push((
+                    n.start_byte(),
+                    n.end_byte().saturating_sub(1).max(n.start_byte()),
+                ));
+                Ok::<bool, ()>(true)
+            });
+            for (start, end) in ranges {
+                assert_eq!(
+                    super::outermost_with_range(&f, start, end).map(|n| n.id()),
+                    super::outermost_by_descent(&f, start, end).map(|n| n.id()),
+                    "{start}..{end} (whole: {whole})"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40_000, "{checked} ranges");
+}
+
 /// `FileCtx::walk_pruned` (off the unit, skipping a refused node's descendants) visits what a
 /// pruned walk visits, and `FileCtx::walk_branches` the nodes with children among them, for
 /// every function body of the repository's Python files: the transaction spans' walk (nested
