@@ -564,7 +564,7 @@ fn chain_target(
             .defines(root)
             .then(|| join(format!("{}.{root}", k.module))),
         Some(Binding::Alias(start, end)) => {
-            let value = outermost(k.file, *start, *end)?;
+            let value = crate::semantics::outermost_by_descent(k.file, *start, *end)?;
             if k.defines(root) {
                 return Some(join(format!("{}.{root}", k.module)));
             }
@@ -579,22 +579,6 @@ fn chain_target(
         // Python: a builtin; Go: a function of the same package in another file.
         None => (lang == Language::Go).then(|| join(format!("{}.{root}", k.module))),
     }
-}
-
-/// The outermost node spanning exactly `start..end` (a call rather than its callee).
-fn outermost(file: &FileCtx, start: usize, end: usize) -> Option<Node<'_>> {
-    let mut best = file
-        .tree
-        .root_node()
-        .descendant_for_byte_range(start, end)?;
-    while let Some(p) = best.parent() {
-        if p.start_byte() == start && p.end_byte() == end {
-            best = p;
-        } else {
-            break;
-        }
-    }
-    Some(best)
 }
 
 /// Node roles the indexer acts on, by kind id.
