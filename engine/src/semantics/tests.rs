@@ -460,51 +460,36 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
         }
         out
     }
-    // Whole, and without the children of strings, argument lists and imports.
-    let partial = |n: Node<'_>| {
-        !matches!(
-            n.kind_str(),
-            "string" | "argument_list" | "import_from_statement"
-        )
-    };
-    let mut files = crate::repository_python_sources();
-    files.push("def f(:\n    x = (\n".into()); // broken code: error and missing nodes
     let mut checked = 0;
-    for src in &files {
-        for whole in [true, false] {
-            let f = file("a.py", src);
-            if !whole {
-                f.table_with(false, partial);
+    for (f, whole) in python_files_both_tables() {
+        let mut all = Vec::new();
+        let _ = walk_below(f.tree.root_node(), |n| {
+            all.push(n);
+            Ok::<bool, ()>(true)
+        });
+        assert_eq!(parent_of(&f, f.tree.root_node()), None);
+        for n in all {
+            let at = || format!("{} at {} (whole: {whole})", n.kind_str(), n.start_byte());
+            assert_eq!(
+                parent_of(&f, n).map(|p| p.id()),
+                n.parent().map(|p| p.id()),
+                "{}",
+                at()
+            );
+            if n.child_count() > 0 {
+                let mut walked = Vec::new();
+                let _ = walk_below(n, |k| {
+                    walked.push(k.id());
+                    Ok::<bool, ()>(true)
+                });
+                let mut listed = Vec::new();
+                f.walk_pruned(n, |k| {
+                    listed.push(k.id());
+                    true
+                });
+                assert_eq!(listed, walked, "{}", at());
             }
-            let mut all = Vec::new();
-            let _ = walk_below(f.tree.root_node(), |n| {
-                all.push(n);
-                Ok::<bool, ()>(true)
-            });
-            assert_eq!(parent_of(&f, f.tree.root_node()), None);
-            for n in all {
-                let at = || format!("{} at {} (whole: {whole})", n.kind_str(), n.start_byte());
-                assert_eq!(
-                    parent_of(&f, n).map(|p| p.id()),
-                    n.parent().map(|p| p.id()),
-                    "{}",
-                    at()
-                );
-                if n.child_count() > 0 {
-                    let mut walked = Vec::new();
-                    let _ = walk_below(n, |k| {
-                        walked.push(k.id());
-                        Ok::<bool, ()>(true)
-                    });
-                    let mut listed = Vec::new();
-                    f.walk_pruned(n, |k| {
-                        listed.push(k.id());
-                        true
-                    });
-                    assert_eq!(listed, walked, "{}", at());
-                }
-                checked += 1;
-            }
+            checked += 1;
         }
     }
     assert!(checked > 20_000, "{checked} nodes");
@@ -522,43 +507,54 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
     }
 }
 
+/// What the node-table tests leave out of a partial table: the children of strings, argument
+/// lists and imports.
+fn partial(n: Node<'_>) -> bool {
+    !matches!(
+        n.kind_str(),
+        "string" | "argument_list" | "import_from_statement"
+    )
+}
+
+/// Every Python source of the repository and a broken file (error and missing nodes), each as a
+/// file with its whole node table (`true`) and as one with a [`partial`] table (`false`).
+fn python_files_both_tables() -> impl Iterator<Item = (Arc<FileCtx>, bool)> {
+    let mut files = crate::repository_python_sources();
+    files.push("def f(:\n    x = (\n".into());
+    files.into_iter().flat_map(|src| {
+        [true, false].map(|whole| {
+            let f = file("a.py", &src);
+            if !whole {
+                f.table_with(false, partial);
+            }
+            (f, whole)
+        })
+    })
+}
+
 /// The outermost node with a byte range, off the node table (whole, or leaving out the children
 /// of strings, argument lists and imports) and by tree-sitter's descent, for the range of every
 /// node of the repository's Python files and for ranges no node has.
 #[test]
 fn outermost_nodes_by_table_and_by_descent_agree() {
-    let partial = |n: Node<'_>| {
-        !matches!(
-            n.kind_str(),
-            "string" | "argument_list" | "import_from_statement"
-        )
-    };
-    let mut files = crate::repository_python_sources();
-    files.push("def f(:\n    x = (\n".into()); // broken code: error and missing nodes
     let mut checked = 0;
-    for src in &files {
-        for whole in [true, false] {
-            let f = file("a.py", src);
-            if !whole {
-                f.table_with(false, partial);
-            }
-            let mut ranges = Vec::new();
-            let _ = walk_below(f.tree.root_node(), |n| {
-                ranges.push((n.start_byte(), n.end_byte()));
-                ranges.push((
-                    n.start_byte(),
-                    n.end_byte().saturating_sub(1).max(n.start_byte()),
-                ));
-                Ok::<bool, ()>(true)
-            });
-            for (start, end) in ranges {
-                assert_eq!(
-                    super::outermost_with_range(&f, start, end).map(|n| n.id()),
-                    super::outermost_by_descent(&f, start, end).map(|n| n.id()),
-                    "{start}..{end} (whole: {whole})"
-                );
-                checked += 1;
-            }
+    for (f, whole) in python_files_both_tables() {
+        let mut ranges = Vec::new();
+        let _ = walk_below(f.tree.root_node(), |n| {
+            ranges.push((n.start_byte(), n.end_byte()));
+            ranges.push((
+                n.start_byte(),
+                n.end_byte().saturating_sub(1).max(n.start_byte()),
+            ));
+            Ok::<bool, ()>(true)
+        });
+        for (start, end) in ranges {
+            assert_eq!(
+                super::outermost_with_range(&f, start, end).map(|n| n.id()),
+                super::outermost_by_descent(&f, start, end).map(|n| n.id()),
+                "{start}..{end} (whole: {whole})"
+            );
+            checked += 1;
         }
     }
     assert!(checked > 40_000, "{checked} ranges");
