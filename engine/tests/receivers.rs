@@ -525,3 +525,80 @@ fn a_commit_in_one_branch_leaves_the_span_open() {
         ]
     );
 }
+
+/// `#in-tx-span?` holds where `tx_span` finds a span (the innermost open at the capture, in the
+/// capture's own function), and with a second argument only where that span's kind starts with
+/// it; `#not-in-tx-span?` holds everywhere else. The spans are those of
+/// `spans_explicit_implicit_and_their_writes`.
+#[test]
+fn in_tx_span_predicate_agrees_with_tx_span() {
+    let receivers = &SPAN_PACK[SPAN_PACK.find("[[receiver]]").unwrap()..];
+    let detector = |name: &str, pred: &str| {
+        format!(
+            "[[detector]]\nname = \"{name}\"\ncheck = \"test.query.probe\"\nlanguage = \"python\"\nquery = '''\n((call function: (identifier) @f) @site\n  (#eq? @f \"probe\")\n  {pred})\n'''\nmessage = \"{name}\"\n\n"
+        )
+    };
+    let toml = format!(
+        "[pack]\nname = \"probe\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"probes in spans\"\n\n{}{}{}{receivers}",
+        detector("any", "(#in-tx-span? @site)"),
+        detector("session", "(#in-tx-span? @site \"t.sess\")"),
+        detector("outside", "(#not-in-tx-span? @site)"),
+    );
+    let toml: &'static str = Box::leak(toml.into_boxed_str());
+    let files: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+    let engine = engine_with(files);
+    let report = engine.check_source("app/jobs.py", SPANS_PY);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut got: Vec<(usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.message.clone()))
+        .collect();
+    got.sort();
+    // Lines 6 and 14: session spans; 20 and 25 (after a block, after `with Session()`): none;
+    // 41: the span of `with tx.atomic()`, a context manager's, which has no receiver kind.
+    assert_eq!(
+        got,
+        [
+            (6, "any".to_string()),
+            (6, "session".to_string()),
+            (14, "any".to_string()),
+            (14, "session".to_string()),
+            (20, "outside".to_string()),
+            (26, "outside".to_string()),
+            (41, "any".to_string()),
+        ]
+    );
+}
+
+/// `#in-tx-span?` takes a capture and at most one string; anything else is a located error.
+#[test]
+fn in_tx_span_predicate_arguments_are_checked() {
+    for bad in [
+        "(#in-tx-span? @site \"a\" \"b\")",
+        "(#in-tx-span? @site @site)",
+    ] {
+        let toml = format!(
+            "[pack]\nname = \"probe\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"bad\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.query.probe\"\nlanguage = \"python\"\nquery = '''\n((call) @site\n  {bad})\n'''\nmessage = \"m\"\n"
+        );
+        let toml: &'static str = Box::leak(toml.into_boxed_str());
+        let files: &'static [(&'static str, &'static str)] =
+            Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+        let mut catalog = Catalog::default();
+        catalog.add_toml("catalog.toml", CATALOG).unwrap();
+        let mut b = EngineBuilder::new(catalog);
+        let e = b
+            .load_pack(&EmbeddedSource {
+                name: "probe",
+                files,
+            })
+            .unwrap_err();
+        let all: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            all.iter()
+                .any(|m| m.contains("`#in-tx-span?` takes a capture and, optionally")),
+            "{bad}: {all:?}"
+        );
+    }
+}

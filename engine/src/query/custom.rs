@@ -36,6 +36,8 @@ pub(crate) enum Test {
     /// An argument of the captured call or argument list names a parameter of the enclosing
     /// function (passed on as it is, positionally or as a keyword argument's value).
     PassesParam,
+    /// A transaction span (P5) is open at the capture, its kind starting with this (`""`: any).
+    InTxSpan(String),
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +148,18 @@ pub(crate) fn compile(
             "in-loop?" => Test::InLoop,
             "names-function?" => Test::NamesFunction,
             "passes-param?" => Test::PassesParam,
+            "in-tx-span?" => match p.args.get(1) {
+                None => Test::InTxSpan(String::new()),
+                Some(QueryPredicateArg::String(s)) if p.args.len() == 2 => {
+                    Test::InTxSpan(s.to_string())
+                }
+                _ => {
+                    return Err(err(
+                        format!("`#{op}` takes a capture and, optionally, the start of a receiver kind (`(#{op} @site \"sa.\")`)"),
+                        word,
+                    ))
+                }
+            },
             "min-lines?" => {
                 let bad = || {
                     err(
@@ -180,7 +194,10 @@ impl CustomPredicate {
         match self.test {
             Test::MinLines(_) | Test::InAsyncFn | Test::InLoop => 0,
             Test::ResolvesTo(_) | Test::InDecoratedFn(_) | Test::PassesParam => 1,
+            // The function's spans are computed once and cached; the receiver analysis behind
+            // them is the dearest of all, so it comes last.
             Test::InCallArgOf(_) | Test::NamesFunction => 2,
+            Test::InTxSpan(_) => 3,
         }
     }
 
@@ -237,6 +254,7 @@ impl CustomPredicate {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
             },
+            Test::InTxSpan(prefix) => semantics::span::in_tx_span(file, node, prefix),
             Test::InDecoratedFn(name) => {
                 match (vocab.get(name), innermost_function(file, node, hint)) {
                     (Some(voc), Some(f)) => decorated_with(file, f, voc),
@@ -475,6 +493,7 @@ const NAMES: &[&str] = &[
     "in-decorated-fn?",
     "min-lines?",
     "passes-param?",
+    "in-tx-span?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):

@@ -109,6 +109,19 @@ pub fn tx_spans(file: &FileCtx, func: Node<'_>) -> Arc<Vec<TxSpan>> {
 
 /// The innermost span open at a node, with no function boundary between them.
 pub fn tx_span(file: &FileCtx, node: Node<'_>) -> Option<TxSpan> {
+    let (spans, i) = innermost(file, node)?;
+    Some(spans[i].clone())
+}
+
+/// Whether a span is open at a node (what [`tx_span`] finds), of a kind starting with `prefix`
+/// (`""`: any kind): the engine predicate `#in-tx-span?`, which asks it of many candidate calls
+/// and so reads the function's cached spans without copying one.
+pub fn in_tx_span(file: &FileCtx, node: Node<'_>, prefix: &str) -> bool {
+    innermost(file, node).is_some_and(|(spans, i)| spans[i].kind.starts_with(prefix))
+}
+
+/// The spans of a node's function and which of them is the innermost open at the node.
+fn innermost(file: &FileCtx, node: Node<'_>) -> Option<(Arc<Vec<TxSpan>>, usize)> {
     if file.tx.spans.is_empty() {
         return None;
     }
@@ -117,11 +130,13 @@ pub fn tx_span(file: &FileCtx, node: Node<'_>) -> Option<TxSpan> {
         .find(|n| is_function(file.language, *n))
         .unwrap_or_else(|| file.tree.root_node());
     let spans = tx_spans(file, func);
-    spans
+    let i = spans
         .iter()
-        .filter(|s| s.contains(node))
-        .min_by_key(|s| (s.end_byte - s.start_byte, usize::MAX - s.start_byte))
-        .cloned()
+        .enumerate()
+        .filter(|(_, s)| s.contains(node))
+        .min_by_key(|(_, s)| (s.end_byte - s.start_byte, usize::MAX - s.start_byte))
+        .map(|(i, _)| i)?;
+    Some((spans, i))
 }
 
 /// Operation classes that change data.
