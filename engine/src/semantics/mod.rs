@@ -328,7 +328,7 @@ fn binding_value(file: &FileCtx, name: &str, binding: &Binding, hops: u8) -> Str
 
 /// Whether a node is a function boundary of its language.
 pub fn is_function(lang: Language, node: Node<'_>) -> bool {
-    lang.function_kinds().contains(&node.kind_str())
+    lang.is_function_node(node)
 }
 
 /// Visits every node below `root` (not `root` itself) in document order in one walk
