@@ -2367,102 +2367,132 @@ impl Engine {
                 if let Some(ix) = indexer.as_mut() {
                     ix.enter(node, depth);
                 }
-                let mut memo = FieldMemo::in_table(table, i);
-                let keys = plan.text_keys.get(kind).and_then(Option::as_ref);
-                // The answers of the text keys on this node, by path (computed when first asked).
-                let mut answers: [Option<KeyBits>; MAX_KEY_PATHS] = [None; MAX_KEY_PATHS];
                 let groups_here = plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]);
-                for (j, &gi) in groups_here.iter().enumerate() {
-                    let g = &plan.groups[gi];
-                    if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop) {
-                        continue;
-                    }
-                    // The anchor's nearest function (the anchor itself is pushed after).
-                    if g.decorated_gate
-                        .is_some_and(|bit| functions.last().is_none_or(|f| f.2 & (1 << bit) == 0))
-                    {
-                        continue;
-                    }
-                    if let Some((keys, (p, slot))) = keys.and_then(|k| Some((k, k.slots[j]?))) {
-                        let bits = *answers[p as usize]
-                            .get_or_insert_with(|| keys.paths[p as usize].answer(&mut memo, bytes));
-                        if bits & (1 << slot) == 0 {
+                // Nothing to match or index on most nodes: no memo made for them (making and
+                // dropping one at every node of the walk cost about 40 M instructions on prefect).
+                let acts = indexer.as_ref().is_some_and(|ix| ix.acts_on(kind));
+                if !groups_here.is_empty() || acts {
+                    let mut memo = FieldMemo::in_table(table, i);
+                    let keys = plan.text_keys.get(kind).and_then(Option::as_ref);
+                    // The answers of the text keys on this node, by path (computed when first asked:
+                    // bit `p` of `answered`). (Not an array of options: clearing one at every node of
+                    // the walk cost more than the answers.)
+                    let mut answers: [KeyBits; MAX_KEY_PATHS] = [0; MAX_KEY_PATHS];
+                    let mut answered = 0u8;
+                    for (j, &gi) in groups_here.iter().enumerate() {
+                        let g = &plan.groups[gi];
+                        if !group_on[gi] || (g.async_only && !in_async) || (g.loop_only && !in_loop)
+                        {
                             continue;
                         }
-                    }
-                    if g.guard
-                        .as_ref()
-                        .is_some_and(|guard| !guard.holds(&mut memo, bytes))
-                    {
-                        continue;
-                    }
-                    if let Some(gate) = &g.member_gate {
-                        let callee = plan.function_field.and_then(|f| memo.child(f));
-                        if let Some(m) = callee.and_then(custom::member_name) {
-                            let name = file.text(m);
-                            if !gate.iter().any(|(di, vs)| {
-                                run.active[*di]
-                                    && vs.iter().all(|v| v.may_end_with(name, &mut run.live))
-                            }) {
+                        // The anchor's nearest function (the anchor itself is pushed after).
+                        if g.decorated_gate.is_some_and(|bit| {
+                            functions.last().is_none_or(|f| f.2 & (1 << bit) == 0)
+                        }) {
+                            continue;
+                        }
+                        if let Some((keys, (p, slot))) = keys.and_then(|k| Some((k, k.slots[j]?))) {
+                            let p = usize::from(p);
+                            if answered & (1 << p) == 0 {
+                                answers[p] = keys.paths[p].answer(&mut memo, bytes);
+                                answered |= 1 << p;
+                            }
+                            let bits = answers[p];
+                            if bits & (1 << slot) == 0 {
                                 continue;
                             }
                         }
-                    }
-                    let hint = custom::Hint {
-                        anchor: node,
-                        in_async,
-                        functions: &function_nodes,
-                        anchor_is_function: plan.function_kinds.get(kind).copied().unwrap_or(false),
-                    };
-                    let since = self.count_queries.then(thread_cpu_nanos);
-                    let mut found = 0u64;
-                    if let Some(sh) = &g.shallow {
-                        // Matched here: the query would find this one match or none.
-                        if let Some(nodes) = sh.shape.matches(&mut memo) {
-                            found = 1;
-                            let mut caps: Vec<tree_sitter::QueryCapture<'_>> = sh
-                                .root
-                                .iter()
-                                .map(|&index| tree_sitter::QueryCapture { node, index })
-                                .collect();
-                            for (n, ids) in nodes.iter().zip(&sh.fields) {
-                                caps.extend(
-                                    ids.iter().map(|&index| tree_sitter::QueryCapture {
-                                        node: *n,
-                                        index,
-                                    }),
+                        if g.guard
+                            .as_ref()
+                            .is_some_and(|guard| !guard.holds(&mut memo, bytes))
+                        {
+                            continue;
+                        }
+                        if let Some(gate) = &g.member_gate {
+                            let callee = plan.function_field.and_then(|f| memo.child(f));
+                            if let Some(m) = callee.and_then(custom::member_name) {
+                                let name = file.text(m);
+                                if !gate.iter().any(|(di, vs)| {
+                                    run.active[*di]
+                                        && vs.iter().all(|v| v.may_end_with(name, &mut run.live))
+                                }) {
+                                    continue;
+                                }
+                            }
+                        }
+                        let hint = custom::Hint {
+                            anchor: node,
+                            in_async,
+                            functions: &function_nodes,
+                            anchor_is_function: plan
+                                .function_kinds
+                                .get(kind)
+                                .copied()
+                                .unwrap_or(false),
+                        };
+                        let since = self.count_queries.then(thread_cpu_nanos);
+                        let mut found = 0u64;
+                        if let Some(sh) = &g.shallow {
+                            // Matched here: the query would find this one match or none.
+                            if let Some(nodes) = sh.shape.matches(&mut memo) {
+                                found = 1;
+                                let mut caps: Vec<tree_sitter::QueryCapture<'_>> = sh
+                                    .root
+                                    .iter()
+                                    .map(|&index| tree_sitter::QueryCapture { node, index })
+                                    .collect();
+                                for (n, ids) in nodes.iter().zip(&sh.fields) {
+                                    caps.extend(ids.iter().map(|&index| {
+                                        tree_sitter::QueryCapture { node: *n, index }
+                                    }));
+                                }
+                                self.process_match(
+                                    plan,
+                                    gi,
+                                    &file,
+                                    0,
+                                    &caps,
+                                    Some(&hint),
+                                    &mut run,
                                 );
                             }
-                            self.process_match(plan, gi, &file, 0, &caps, Some(&hint), &mut run);
+                        } else if let Some(nv) = &g.native {
+                            nv.matches(&mut memo, bytes, &mut native_out);
+                            for caps in native_out.drain(..) {
+                                found += 1;
+                                self.process_match(
+                                    plan,
+                                    gi,
+                                    &file,
+                                    0,
+                                    &caps,
+                                    Some(&hint),
+                                    &mut run,
+                                );
+                            }
+                        } else {
+                            let mut matches = qc.matches(g.query.get(), node, bytes);
+                            while let Some(m) = matches.next() {
+                                found += 1;
+                                self.process_match(
+                                    plan,
+                                    gi,
+                                    &file,
+                                    m.pattern_index,
+                                    m.captures(),
+                                    Some(&hint),
+                                    &mut run,
+                                );
+                            }
                         }
-                    } else if let Some(nv) = &g.native {
-                        nv.matches(&mut memo, bytes, &mut native_out);
-                        for caps in native_out.drain(..) {
-                            found += 1;
-                            self.process_match(plan, gi, &file, 0, &caps, Some(&hint), &mut run);
-                        }
-                    } else {
-                        let mut matches = qc.matches(g.query.get(), node, bytes);
-                        while let Some(m) = matches.next() {
-                            found += 1;
-                            self.process_match(
-                                plan,
-                                gi,
-                                &file,
-                                m.pattern_index,
-                                m.captures(),
-                                Some(&hint),
-                                &mut run,
-                            );
+                        if self.count_queries {
+                            g.count(found, since);
                         }
                     }
-                    if self.count_queries {
-                        g.count(found, since);
+                    // The function index reads what the guards already looked up on this node.
+                    if let Some(ix) = indexer.as_mut() {
+                        ix.act(node, kind, depth, &mut memo);
                     }
-                }
-                // The function index reads what the guards already looked up on this node.
-                if let Some(ix) = indexer.as_mut() {
-                    ix.act(node, depth, &mut memo);
                 }
                 if plan.function_kinds.get(kind).copied().unwrap_or(false) {
                     let mut gates = 0u64;
@@ -2480,7 +2510,7 @@ impl Engine {
                     }
                     functions.push((depth, semantics::is_async(lang, node), gates));
                     function_nodes.push(node);
-                } else if plan.decorated_kind == Some(node.kind_id()) {
+                } else if plan.decorated_kind.is_some_and(|d| usize::from(d) == kind) {
                     last_decorated = Some(node);
                 } else if plan.loop_kinds.get(kind).copied().unwrap_or(false) {
                     loops.push(depth);
