@@ -339,10 +339,12 @@ pub(crate) struct FieldMemo<'t> {
     #[allow(clippy::type_complexity)]
     pub(super) kids: Vec<(usize, Vec<(Node<'t>, u16, Option<usize>)>)>,
     pub(super) cursor: Option<tree_sitter::TreeCursor<'t>>,
-    /// (field, the child).
-    seen: Vec<(u16, Option<Placed<'t>>)>,
+    /// (field, the child). Inline for the few fields one anchor's patterns read: a memo is
+    /// made per anchor, and allocating its first lookup cost more than the lookup (callgrind,
+    /// prefect).
+    seen: smallvec::SmallVec<[(u16, Option<Placed<'t>>); 4]>,
     /// (field of the node, field of that child, the grandchild).
-    seen2: Vec<(u16, u16, Option<Node<'t>>)>,
+    seen2: smallvec::SmallVec<[(u16, u16, Option<Node<'t>>); 2]>,
 }
 
 impl<'t> FieldMemo<'t> {
@@ -352,8 +354,8 @@ impl<'t> FieldMemo<'t> {
             table: None,
             kids: Vec::new(),
             cursor: None,
-            seen: Vec::new(),
-            seen2: Vec::new(),
+            seen: smallvec::SmallVec::new(),
+            seen2: smallvec::SmallVec::new(),
         }
     }
 

@@ -394,6 +394,9 @@ pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
             s
         }
     };
+    // The listed node's depth is the number of its ancestors: one allocation, not a vector
+    // grown step by step (which cost as much as the climb).
+    chain.reserve_exact(table.depth[i] as usize);
     while let Some(p) = table.parent_of(i) {
         chain.push(table.nodes[p]);
         i = p;
