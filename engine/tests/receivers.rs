@@ -132,6 +132,34 @@ fn engine_with(files: &'static [(&'static str, &'static str)]) -> Engine {
     b.build().0
 }
 
+/// The (line, message) of every finding of `engine` on `source` (as `app/jobs.py`), in order
+/// of line; the check must leave no diagnostics.
+fn findings_by_line(engine: &Engine, source: &str) -> Vec<(usize, String)> {
+    let report = engine.check_source("app/jobs.py", source);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    let mut got: Vec<(usize, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.message.clone()))
+        .collect();
+    got.sort();
+    got
+}
+
+/// The errors of loading a pack that must fail to load, as text.
+fn load_errors(files: &'static [(&'static str, &'static str)]) -> Vec<String> {
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut b = EngineBuilder::new(catalog);
+    let e = b
+        .load_pack(&EmbeddedSource {
+            name: "probe",
+            files,
+        })
+        .unwrap_err();
+    e.errors.iter().map(|e| e.to_string()).collect()
+}
+
 fn probe(path: &str, src: &str) -> Vec<String> {
     static FILES: &[(&str, &str)] = &[("pack.toml", PACK)];
     let engine = engine_with(FILES);
@@ -296,17 +324,7 @@ language = "python"
 implicit = true
 "#;
     static FILES: &[(&str, &str)] = &[("pack.toml", BAD)];
-    let mut catalog = Catalog::default();
-    catalog.add_toml("catalog.toml", CATALOG).unwrap();
-    let mut b = EngineBuilder::new(catalog);
-    let e = b
-        .load_pack(&EmbeddedSource {
-            name: "probe",
-            files: FILES,
-        })
-        .unwrap_err();
-    let text: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
-    let all = text.join("\n");
+    let all = load_errors(FILES).join("\n");
     assert!(
         all.contains("`Bad Kind` is not a dotted lower-case name"),
         "{all}"
@@ -448,14 +466,7 @@ def read_only(session):
 fn spans_explicit_implicit_and_their_writes() {
     static FILES: &[(&str, &str)] = &[("pack.toml", SPAN_PACK)];
     let engine = engine_with(FILES);
-    let report = engine.check_source("app/jobs.py", SPANS_PY);
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    let mut got: Vec<(usize, String)> = report
-        .findings
-        .iter()
-        .map(|f| (f.line, f.message.clone()))
-        .collect();
-    got.sort();
+    let got = findings_by_line(&engine, SPANS_PY);
     let got: Vec<String> = got.into_iter().map(|(_, m)| m).collect();
     assert_eq!(
         got,
@@ -506,14 +517,7 @@ def in_try(session):
 fn a_commit_in_one_branch_leaves_the_span_open() {
     static FILES: &[(&str, &str)] = &[("pack.toml", SPAN_PACK)];
     let engine = engine_with(FILES);
-    let report = engine.check_source("app/jobs.py", BRANCHES_PY);
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    let mut got: Vec<(usize, String)> = report
-        .findings
-        .iter()
-        .map(|f| (f.line, f.message.clone()))
-        .collect();
-    got.sort();
+    let got = findings_by_line(&engine, BRANCHES_PY);
     let got: Vec<String> = got.into_iter().map(|(_, m)| m).collect();
     assert_eq!(
         got,
@@ -548,15 +552,8 @@ fn in_tx_span_predicate_agrees_with_tx_span() {
     let files: &'static [(&'static str, &'static str)] =
         Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
     let engine = engine_with(files);
-    let report = engine.check_source("app/jobs.py", SPANS_PY);
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    let mut got: Vec<(usize, String)> = report
-        .findings
-        .iter()
-        .map(|f| (f.line, f.message.clone()))
-        .collect();
-    got.sort();
-    // Lines 6 and 14: session spans; 20 and 25 (after a block, after `with Session()`): none;
+    let got = findings_by_line(&engine, SPANS_PY);
+    // Lines 6 and 14: session spans; 20 and 26 (after a block, after `with Session()`): none;
     // 41: the span of `with tx.atomic()`, a context manager's, which has no receiver kind.
     assert_eq!(
         got,
@@ -585,16 +582,7 @@ fn in_tx_span_predicate_arguments_are_checked() {
         let toml: &'static str = Box::leak(toml.into_boxed_str());
         let files: &'static [(&'static str, &'static str)] =
             Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
-        let mut catalog = Catalog::default();
-        catalog.add_toml("catalog.toml", CATALOG).unwrap();
-        let mut b = EngineBuilder::new(catalog);
-        let e = b
-            .load_pack(&EmbeddedSource {
-                name: "probe",
-                files,
-            })
-            .unwrap_err();
-        let all: Vec<String> = e.errors.iter().map(|e| e.to_string()).collect();
+        let all = load_errors(files);
         assert!(
             all.iter()
                 .any(|m| m.contains("`#in-tx-span?` takes a capture and, optionally")),
