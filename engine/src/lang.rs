@@ -185,12 +185,11 @@ impl Language {
 
     /// Whether a node of this language's tree is a function boundary: its kind is one of
     /// [`Language::function_kinds`]. By kind id, from a table made once per grammar: the
-    /// engine asks this of every ancestor it climbs through (about a hundred thousand times on
-    /// prefect), and comparing the kind's name with each function kind cost a hundred
-    /// instructions a time. Every kind id of such a name counts, named or not, as the names
-    /// compared did.
+    /// engine asks this of every ancestor it climbs through (some 270,000 times on prefect),
+    /// and comparing the kind's name with each function kind cost about a hundred instructions
+    /// a time. Every kind id of such a name counts, named or not, as the names compared did.
     #[inline]
-    pub fn is_function_node(self, node: tree_sitter::Node<'_>) -> bool {
+    pub(crate) fn is_function_node(self, node: tree_sitter::Node<'_>) -> bool {
         static TABLES: [std::sync::OnceLock<Vec<bool>>; 5] =
             [const { std::sync::OnceLock::new() }; 5];
         let table = TABLES[self as usize].get_or_init(|| {
