@@ -355,7 +355,9 @@ pub(crate) fn dynamic_to_json(d: &Dynamic) -> Value {
     if let Ok(m) = d.as_map_ref() {
         return Value::Object(
             m.iter()
-                .map(|(k, v)| (k.to_string(), dynamic_to_json(v)))
+                // (`as_str`: `to_string` on the map's key type goes through `Display`, with
+                // its padding logic, for every key of every record.)
+                .map(|(k, v)| (k.as_str().to_string(), dynamic_to_json(v)))
                 .collect(),
         );
     }
