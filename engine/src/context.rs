@@ -312,8 +312,7 @@ fn literal_argument(file: &FileCtx, node: Node<'_>) -> Option<Literal> {
     let call = if matches!(node.kind_str(), "call" | "call_expression") {
         node
     } else {
-        semantics::ancestors(file, node)
-            .into_iter()
+        semantics::ancestors_iter(file, node)
             .find(|n| matches!(n.kind_str(), "call" | "call_expression"))?
     };
     // `Path("config.json").read_text()`: the receiver's call carries the path.

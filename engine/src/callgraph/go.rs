@@ -142,7 +142,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, info: &mut FnInfo) {
     let Some(params) = f.field("parameters") else {
         return;
     };
-    for p in crate::tree_walk::named_children(params) {
+    for p in file.named_children(params) {
         let ty = p.field("type").and_then(|t| type_target(file, t, &module));
         for n in p.fields("name") {
             let name = file.text(n).to_string();
@@ -192,7 +192,7 @@ pub(super) fn local_types(
             let Some(right) = node.field("right") else {
                 return (names, out);
             };
-            let values = crate::tree_walk::named_children(right);
+            let values = file.named_children(right);
             if ids.len() != values.len() {
                 return (names, out);
             }
@@ -236,7 +236,7 @@ pub(super) fn struct_types(
 ) -> Vec<(String, Vec<Raw>, Vec<(String, Raw)>)> {
     let module = package_key(file);
     let mut out = Vec::new();
-    for spec in crate::tree_walk::named_children(decl) {
+    for spec in file.named_children(decl) {
         if spec.kind_str() != "type_spec" {
             continue;
         }
@@ -249,7 +249,7 @@ pub(super) fn struct_types(
         let mut bases = Vec::new();
         let mut fields = Vec::new();
         if let Some(list) = ty.named_child(0) {
-            for field in crate::tree_walk::named_children(list) {
+            for field in file.named_children(list) {
                 if field.kind_str() != "field_declaration" {
                     continue;
                 }
@@ -279,7 +279,7 @@ pub(super) fn struct_types(
 
 /// Names of package-level functions and types declared in this file.
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
-    for d in crate::tree_walk::named_children(root) {
+    for d in file.named_children(root) {
         match d.kind_str() {
             "function_declaration" => {
                 if let Some(n) = d.field("name") {
@@ -287,7 +287,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
                 }
             }
             "type_declaration" => {
-                for spec in crate::tree_walk::named_children(d) {
+                for spec in file.named_children(d) {
                     if let Some(n) = spec.field("name") {
                         defs.push(file.text(n).to_string());
                     }

@@ -110,7 +110,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, in
         info.params.push(file.text(params).to_string());
         return;
     }
-    for p in crate::tree_walk::named_children(params) {
+    for p in file.named_children(params) {
         let (id, ty, property) = match p.kind_str() {
             "identifier" => (Some(p), None, false),
             "required_parameter" | "optional_parameter" => {
@@ -281,7 +281,7 @@ pub(super) fn relative_imports(
     root: Node<'_>,
 ) -> Vec<(String, String, Option<String>)> {
     let mut out = Vec::new();
-    for stmt in crate::tree_walk::named_children(root) {
+    for stmt in file.named_children(root) {
         match stmt.kind_str() {
             "import_statement" => {
                 let Some(src) = stmt.field("source") else {
@@ -291,11 +291,11 @@ pub(super) fn relative_imports(
                 let Some(module) = resolve_specifier(&file.path, spec) else {
                     continue;
                 };
-                for clause in crate::tree_walk::named_children(stmt) {
+                for clause in file.named_children(stmt) {
                     if clause.kind_str() != "import_clause" {
                         continue;
                     }
-                    for part in crate::tree_walk::named_children(clause) {
+                    for part in file.named_children(clause) {
                         match part.kind_str() {
                             "identifier" => out.push((
                                 file.text(part).to_string(),
@@ -308,7 +308,7 @@ pub(super) fn relative_imports(
                                 }
                             }
                             "named_imports" => {
-                                for spec in crate::tree_walk::named_children(part) {
+                                for spec in file.named_children(part) {
                                     let Some(name) = spec.field("name") else {
                                         continue;
                                     };
@@ -326,7 +326,7 @@ pub(super) fn relative_imports(
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                for d in crate::tree_walk::named_children(stmt) {
+                for d in file.named_children(stmt) {
                     if d.kind_str() != "variable_declarator" {
                         continue;
                     }
@@ -339,7 +339,7 @@ pub(super) fn relative_imports(
                     match name.kind_str() {
                         "identifier" => out.push((file.text(name).to_string(), module, None)),
                         "object_pattern" => {
-                            for p in crate::tree_walk::named_children(name) {
+                            for p in file.named_children(name) {
                                 match p.kind_str() {
                                     "shorthand_property_identifier_pattern" => {
                                         let n = file.text(p).to_string();
@@ -390,7 +390,7 @@ fn required(file: &FileCtx, v: Node<'_>) -> Option<String> {
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        for d in crate::tree_walk::named_children(n) {
+        for d in file.named_children(n) {
             match d.kind_str() {
                 "function_declaration"
                 | "generator_function_declaration"
@@ -401,7 +401,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
                     }
                 }
                 "lexical_declaration" | "variable_declaration" => {
-                    for v in crate::tree_walk::named_children(d) {
+                    for v in file.named_children(d) {
                         let is_fn = v.field("value").is_some_and(|x| {
                             matches!(
                                 x.kind_str(),
@@ -424,7 +424,7 @@ pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>
 pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, String)> {
     let root = file.tree.root_node();
     let mut out = Vec::new();
-    for stmt in crate::tree_walk::named_children(root) {
+    for stmt in file.named_children(root) {
         if stmt.kind_str() == "export_statement" {
             let text = file.text(stmt);
             if !text.starts_with("export default") {
@@ -465,13 +465,13 @@ pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, Strin
 /// `class A extends B`: the base as a chain.
 pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
     let mut out = Vec::new();
-    for h in crate::tree_walk::named_children(class) {
+    for h in file.named_children(class) {
         if h.kind_str() != "class_heritage" {
             continue;
         }
         let mut stack = vec![h];
         while let Some(n) = stack.pop() {
-            for k in crate::tree_walk::named_children(n) {
+            for k in file.named_children(n) {
                 match k.kind_str() {
                     "extends_clause" => stack.push(k),
                     "implements_clause" => {}

@@ -216,7 +216,7 @@ fn qualify_target(file: &FileCtx, node: Node<'_>) -> Option<String> {
     let mut infos: Vec<std::sync::Arc<FnInfo>> = Vec::new();
     for f in functions.iter().rev() {
         let info = crate::file::cached(&file.frame_cache, f.id(), || {
-            let parent = crate::semantics::ancestors(file, *f).first().copied();
+            let parent = crate::semantics::ancestors_iter(file, *f).next();
             let qname = qualified_name(file, *f);
             let class = method_class(file, *f, parent);
             let mut info = fn_info(file, *f, parent, qname, class);
@@ -268,12 +268,12 @@ fn method_class(file: &FileCtx, f: Node<'_>, parent: Option<Node<'_>>) -> Option
             // `decorated_definition`; JS: `class_body`).
             let mut p = parent?;
             if p.kind_str() == "decorated_definition" {
-                p = crate::semantics::ancestors(file, p).first().copied()?;
+                p = crate::semantics::ancestors_iter(file, p).next()?;
             }
             if !matches!(p.kind_str(), "block" | "class_body") {
                 return None;
             }
-            let class = crate::semantics::ancestors(file, p).first().copied()?;
+            let class = crate::semantics::ancestors_iter(file, p).next()?;
             class_kinds(file.language)
                 .contains(&class.kind_str())
                 .then(|| qualified_name(file, class))
@@ -406,7 +406,7 @@ fn nested_definitions(file: &FileCtx, f: Node<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        for child in crate::tree_walk::named_children(n) {
+        for child in file.named_children(n) {
             if crate::semantics::is_function(file.language, child) {
                 if let Some(name) = crate::semantics::definition_name(file, child) {
                     out.push((name.to_string(), qualified_name(file, child)));

@@ -90,7 +90,7 @@ fn target_names(file: &FileCtx, t: Node<'_>, out: &mut Vec<String>) {
     match t.kind_str() {
         "identifier" => out.push(file.text(t).to_string()),
         "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
-            for k in crate::tree_walk::named_children(t) {
+            for k in file.named_children(t) {
                 target_names(file, k, out);
             }
         }
@@ -126,10 +126,7 @@ pub(super) fn fn_info(
         return;
     };
     let static_method = decorators.iter().any(|d| d == "staticmethod");
-    for (i, p) in crate::tree_walk::named_children(params)
-        .into_iter()
-        .enumerate()
-    {
+    for (i, p) in file.named_children(params).into_iter().enumerate() {
         if let Some(t) = texts.as_deref_mut() {
             t.push(file.text(p).to_string());
         }
@@ -174,16 +171,13 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
                 ) {
                     return None;
                 }
-                let arg = crate::tree_walk::named_children(n)
-                    .into_iter()
-                    .skip(1)
-                    .find_map(|a| {
-                        if a.kind_str() == "type_parameter" {
-                            a.named_child(0)
-                        } else {
-                            Some(a)
-                        }
-                    })?;
+                let arg = file.named_children(n).into_iter().skip(1).find_map(|a| {
+                    if a.kind_str() == "type_parameter" {
+                        a.named_child(0)
+                    } else {
+                        Some(a)
+                    }
+                })?;
                 n = arg;
             }
             "binary_operator" => n = n.field("left")?,
@@ -198,7 +192,7 @@ pub(super) fn decorator_texts(file: &FileCtx, parent: Option<Node<'_>>) -> Vec<S
     let Some(p) = parent.filter(|p| p.kind_str() == "decorated_definition") else {
         return Vec::new();
     };
-    crate::tree_walk::named_children(p)
+    file.named_children(p)
         .into_iter()
         .filter(|d| d.kind_str() == "decorator")
         .filter_map(|d| d.named_child(0))
@@ -219,7 +213,7 @@ pub(super) fn bases(file: &FileCtx, class: Node<'_>) -> Vec<Raw> {
     let Some(args) = class.field("superclasses") else {
         return Vec::new();
     };
-    crate::tree_walk::named_children(args)
+    file.named_children(args)
         .into_iter()
         .filter(|a| matches!(a.kind_str(), "identifier" | "attribute"))
         .filter_map(|a| chain(file, a))
@@ -232,7 +226,7 @@ pub(super) fn class_annotations(file: &FileCtx, class: Node<'_>) -> Vec<(String,
         return Vec::new();
     };
     let mut out = Vec::new();
-    for stmt in crate::tree_walk::named_children(body) {
+    for stmt in file.named_children(body) {
         if stmt.kind_str() != "expression_statement" {
             continue;
         }
@@ -288,7 +282,7 @@ pub(super) fn self_attribute(
 pub(super) fn module_defs(file: &FileCtx, root: Node<'_>, defs: &mut Vec<String>) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        for child in crate::tree_walk::named_children(n) {
+        for child in file.named_children(n) {
             let def = match child.kind_str() {
                 "function_definition" | "class_definition" => Some(child),
                 "decorated_definition" => child.field("definition"),

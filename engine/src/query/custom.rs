@@ -465,7 +465,7 @@ fn passes_param(file: &FileCtx, node: Node<'_>, func: Node<'_>) -> bool {
         _ => node,
     };
     let mut names: Vec<&str> = Vec::new();
-    for a in crate::tree_walk::named_children(args) {
+    for a in file.named_children(args) {
         let value = match a.kind_str() {
             "identifier" => Some(a),
             "keyword_argument" => a.field("value").filter(|v| v.kind_str() == "identifier"),
@@ -598,7 +598,7 @@ def shadow(requests, hx=None):
             if n.kind_str() == "call" {
                 calls.push(n.field("function").unwrap());
             }
-            stack.extend(crate::tree_walk::named_children(n));
+            stack.extend(file.named_children(n));
         }
         let (mut kept, mut ruled_out) = (Vec::new(), Vec::new());
         for callee in calls {

@@ -253,7 +253,7 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
     if node.kind_str() == "concatenated_string" {
         let mut out = String::new();
         let mut templated = false;
-        for part in crate::tree_walk::named_children(node) {
+        for part in file.named_children(node) {
             let (s, t) = string_glob(file, part)?;
             out.push_str(&s);
             templated |= t;
@@ -277,7 +277,7 @@ pub fn string_glob(file: &FileCtx, node: tree_sitter::Node<'_>) -> Option<(Strin
     let mut stack = vec![node];
     let mut special = Vec::new();
     while let Some(n) = stack.pop() {
-        let kids: Vec<_> = crate::tree_walk::named_children(n);
+        let kids: Vec<_> = file.named_children(n);
         for k in kids.into_iter().rev() {
             if INTERPOLATION_KINDS.contains(&k.kind_str()) || k.kind_str() == "escape_sequence" {
                 special.push(k);
@@ -608,7 +608,11 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("kind", |n: &mut NodeRef| {
         kind_string(n.file().language, n.node())
     });
-    e.register_get("text", |n: &mut NodeRef| n.text().to_string());
+    // Straight into a rhai string: through a `String` first, a short text (most are) was
+    // allocated on the heap and copied back inline at once.
+    e.register_get("text", |n: &mut NodeRef| {
+        rhai::ImmutableString::from(n.text())
+    });
     e.register_get("is_named", |n: &mut NodeRef| n.node().is_named());
     e.register_get("line", |n: &mut NodeRef| {
         n.node().start_position().row as i64 + 1
@@ -631,15 +635,15 @@ pub(super) fn register(e: &mut Engine) {
         unit_or(p)
     });
     e.register_get("children", |n: &mut NodeRef| {
-        let node = n.node();
-        crate::tree_walk::children(node)
+        n.file()
+            .children_of(n.node(), false)
             .into_iter()
             .map(|k| Dynamic::from(n.with(k)))
             .collect::<Array>()
     });
     e.register_get("named_children", |n: &mut NodeRef| {
-        let node = n.node();
-        crate::tree_walk::named_children(node)
+        n.file()
+            .children_of(n.node(), true)
             .into_iter()
             .map(|k| Dynamic::from(n.with(k)))
             .collect::<Array>()
@@ -1250,7 +1254,7 @@ mod tests {
                 return string_glob(&file, n);
             }
             stack.extend(
-                crate::tree_walk::named_children(n)
+                file.named_children(n)
                     .into_iter()
                     .collect::<Vec<_>>()
                     .into_iter()

@@ -33,7 +33,7 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     let mut b = Bindings::default();
     let mut stack = vec![func];
     while let Some(n) = stack.pop() {
-        for c in crate::tree_walk::named_children(n) {
+        for c in file.named_children(n) {
             match c.kind_str() {
                 "func_literal" if c.id() != func.id() => {}
                 "parameter_declaration" | "variadic_parameter_declaration" => {
@@ -46,7 +46,7 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
                         if left.kind_str() == "identifier" {
                             b.bind(file.text(left), Binding::Local);
                         }
-                        for id in crate::tree_walk::named_children(left) {
+                        for id in file.named_children(left) {
                             if id.kind_str() == "identifier" {
                                 b.bind(file.text(id), Binding::Local);
                             }
@@ -64,12 +64,12 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
 pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
     let mut b = Bindings::default();
     let root = file.tree.root_node();
-    for decl in crate::tree_walk::named_children(root) {
+    for decl in file.named_children(root) {
         match decl.kind_str() {
             "import_declaration" => {
                 let mut stack = vec![decl];
                 while let Some(n) = stack.pop() {
-                    for c in crate::tree_walk::named_children(n) {
+                    for c in file.named_children(n) {
                         if c.kind_str() == "import_spec" {
                             import_spec(file, c, &mut b);
                         } else {

@@ -55,11 +55,11 @@ pub(super) fn module_bindings(file: &FileCtx) -> Bindings {
 }
 
 fn collect(file: &FileCtx, node: Node<'_>, b: &mut Bindings, module: bool) {
-    for c in crate::tree_walk::named_children(node) {
+    for c in file.named_children(node) {
         match c.kind_str() {
             "import_statement" if module => import_statement(file, c, b),
             "lexical_declaration" | "variable_declaration" => {
-                for d in crate::tree_walk::named_children(c) {
+                for d in file.named_children(c) {
                     if d.kind_str() == "variable_declarator" {
                         declarator(file, d, b);
                     }
@@ -88,7 +88,7 @@ fn declarator(file: &FileCtx, d: Node<'_>, b: &mut Bindings) {
     match (name.kind_str(), required) {
         ("identifier", Some(m)) => b.bind(file.text(name), Binding::Import(m)),
         ("object_pattern", Some(m)) => {
-            for p in crate::tree_walk::named_children(name) {
+            for p in file.named_children(name) {
                 match p.kind_str() {
                     "shorthand_property_identifier_pattern" => {
                         let n = file.text(p);
@@ -160,11 +160,11 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
         return;
     };
     let m = module_name(file.text(source));
-    for clause in crate::tree_walk::named_children(stmt) {
+    for clause in file.named_children(stmt) {
         if clause.kind_str() != "import_clause" {
             continue;
         }
-        for part in crate::tree_walk::named_children(clause) {
+        for part in file.named_children(clause) {
             match part.kind_str() {
                 "identifier" => b.bind(file.text(part), Binding::Import(m.clone())),
                 "namespace_import" => {
@@ -173,7 +173,7 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
                     }
                 }
                 "named_imports" => {
-                    for spec in crate::tree_walk::named_children(part) {
+                    for spec in file.named_children(part) {
                         if spec.kind_str() != "import_specifier" {
                             continue;
                         }
@@ -199,7 +199,7 @@ fn bind_pattern(file: &FileCtx, node: Node<'_>, b: &mut Bindings) {
             b.bind(file.text(node), Binding::Local)
         }
         _ => {
-            for c in crate::tree_walk::named_children(node) {
+            for c in file.named_children(node) {
                 if !matches!(c.kind_str(), "type_annotation" | "number" | "string") {
                     bind_pattern(file, c, b);
                 }
@@ -212,7 +212,7 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
     if lp.kind_str() == "for_in_statement" {
         let right = lp.field("right")?;
         if right.kind_str() == "array" {
-            return Some(crate::tree_walk::named_children(right).len() as i64);
+            return Some(file.named_children(right).len() as i64);
         }
         return None;
     }

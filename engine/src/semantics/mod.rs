@@ -190,8 +190,7 @@ fn lookup_at(
     };
     let found = match sc {
         Some(functions) => functions.iter().rev().find_map(|f| in_function(*f)),
-        None => ancestors(file, at)
-            .into_iter()
+        None => ancestors_iter(file, at)
             .filter(|n| is_function(file.language, *n))
             .find_map(in_function),
     };
@@ -404,6 +403,42 @@ pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     chain
 }
 
+/// The ancestors of a node, nearest first, one at a time: what [`ancestors`] lists, without
+/// the list, for callers that stop at the first one they want (the enclosing function, the
+/// parent). A node the table lists climbs the table's parent links as it goes; any other is
+/// listed by [`ancestors`] first.
+pub(crate) fn ancestors_iter<'t>(file: &'t FileCtx, node: Node<'t>) -> Ancestors<'t> {
+    let table = file.table();
+    match table.index_of(node) {
+        Some(i) => Ancestors::Table { table, at: i },
+        None => Ancestors::Listed(ancestors(file, node).into_iter()),
+    }
+}
+
+/// See [`ancestors_iter`].
+pub(crate) enum Ancestors<'t> {
+    Table {
+        table: &'t crate::file::NodeTable,
+        at: usize,
+    },
+    Listed(std::vec::IntoIter<Node<'t>>),
+}
+
+impl<'t> Iterator for Ancestors<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match self {
+            Ancestors::Table { table, at } => {
+                let p = table.parent_of(*at)?;
+                *at = p;
+                Some(table.nodes[p])
+            }
+            Ancestors::Listed(it) => it.next(),
+        }
+    }
+}
+
 /// tree-sitter's own parent links (a node of another tree: a caller's mistake).
 fn parents_by_tree_sitter(node: Node<'_>) -> Vec<Node<'_>> {
     let mut chain = Vec::new();
@@ -420,15 +455,13 @@ pub fn parent_of<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
     let table = file.table();
     match table.index_of(node) {
         Some(i) => table.parent_of(i).map(|p| table.nodes[p]),
-        None => ancestors(file, node).first().copied(),
+        None => ancestors_iter(file, node).next(),
     }
 }
 
 /// The nearest enclosing function boundary (CHECKS.md §3.4), `None` at module level.
 pub fn enclosing_function<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
-    ancestors(file, node)
-        .into_iter()
-        .find(|n| is_function(file.language, *n))
+    ancestors_iter(file, node).find(|n| is_function(file.language, *n))
 }
 
 /// Whether a function node is a coroutine: PY `async def`, JS `async` functions; never Go.
@@ -465,7 +498,7 @@ pub fn in_async_function<'t>(file: &'t FileCtx, node: Node<'t>) -> bool {
 pub fn enclosing_loop<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
     let lang = file.language;
     let mut child_id = node.id();
-    for n in ancestors(file, node) {
+    for n in ancestors_iter(file, node) {
         if is_function(lang, n) {
             return None;
         }

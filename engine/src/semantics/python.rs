@@ -31,7 +31,7 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
 pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
     let mut b = Bindings::default();
     if let Some(params) = func.field("parameters") {
-        for p in crate::tree_walk::named_children(params) {
+        for p in file.named_children(params) {
             let name = match p.kind_str() {
                 "identifier" => Some(p),
                 "typed_parameter" => p.named_child(0).filter(|n| n.kind_str() == "identifier"),
@@ -240,7 +240,7 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
     // with_statement > with_clause > with_item(value: as_pattern(expr, alias: as_pattern_target))
     let mut stack = vec![w];
     while let Some(n) = stack.pop() {
-        for c in crate::tree_walk::named_children(n) {
+        for c in file.named_children(n) {
             match c.kind_str() {
                 "with_clause" | "with_item" => stack.push(c),
                 "as_pattern" => {
@@ -269,7 +269,7 @@ fn bind_targets(file: &FileCtx, target: Node<'_>, b: &mut Bindings) {
         | "list_pattern"
         | "list_splat_pattern"
         | "parenthesized_expression" => {
-            for c in crate::tree_walk::named_children(target) {
+            for c in file.named_children(target) {
                 bind_targets(file, c, b);
             }
         }

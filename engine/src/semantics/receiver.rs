@@ -430,18 +430,16 @@ fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
 /// A module-level function definition by name (decorated or not).
 fn module_function<'t>(file: &'t FileCtx, name: &str) -> Option<Node<'t>> {
     let root = file.tree.root_node();
-    let found = crate::tree_walk::named_children(root)
-        .into_iter()
-        .find_map(|n| {
-            let def = match n.kind_str() {
-                "function_definition" => n,
-                "decorated_definition" => n.field("definition")?,
-                _ => return None,
-            };
-            def.field("name")
-                .is_some_and(|x| file.text(x) == name)
-                .then_some(def)
-        });
+    let found = file.named_children(root).into_iter().find_map(|n| {
+        let def = match n.kind_str() {
+            "function_definition" => n,
+            "decorated_definition" => n.field("definition")?,
+            _ => return None,
+        };
+        def.field("name")
+            .is_some_and(|x| file.text(x) == name)
+            .then_some(def)
+    });
     found
 }
 
@@ -456,14 +454,14 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
     let mut out = Vec::new();
     match t.kind_str() {
         "type" | "type_annotation" | "parenthesized_expression" | "parenthesized_type" => {
-            for k in crate::tree_walk::named_children(t) {
+            for k in file.named_children(t) {
                 out.extend(type_names(file, k, depth + 1));
             }
         }
         "none" => {}
         // `T | None`, TS `T | null`.
         "binary_operator" | "union_type" => {
-            for k in crate::tree_walk::named_children(t) {
+            for k in file.named_children(t) {
                 out.extend(type_names(file, k, depth + 1));
             }
         }
@@ -480,7 +478,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
             let args: Vec<Node<'_>> = if t.kind_str() == "subscript" {
                 t.fields("subscript").collect()
             } else {
-                crate::tree_walk::named_children(t)
+                file.named_children(t)
                     .into_iter()
                     .filter(|k| k.kind_str() == "type_parameter")
                     .flat_map(crate::tree_walk::named_children)
@@ -645,7 +643,7 @@ fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'
     let Some(body) = class.field("body") else {
         return out;
     };
-    for stmt in crate::tree_walk::named_children(body) {
+    for stmt in file.named_children(body) {
         match stmt.kind_str() {
             "expression_statement" => {
                 if let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") {
@@ -842,9 +840,9 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         }
         (Language::Go, "short_var_declaration" | "assignment_statement") => {
             if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
-                let names: Vec<_> = crate::tree_walk::named_children(l);
+                let names: Vec<_> = file.named_children(l);
                 if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
-                    let values: Vec<_> = crate::tree_walk::named_children(r);
+                    let values: Vec<_> = file.named_children(r);
                     // `tx, err := db.Begin()`: one call for several names gives the first.
                     let value = if values.len() == names.len() {
                         values.get(i).copied()
@@ -1008,7 +1006,7 @@ fn binds_in_pattern(file: &FileCtx, pat: Node<'_>, name: &str) -> bool {
     ) {
         return file.text(pat) == name;
     }
-    let kids: Vec<_> = crate::tree_walk::named_children(pat);
+    let kids: Vec<_> = file.named_children(pat);
     kids.into_iter().any(|k| binds_in_pattern(file, k, name))
 }
 
@@ -1017,7 +1015,7 @@ fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<
     let Some(ps) = func.field("parameters") else {
         return;
     };
-    for p in crate::tree_walk::named_children(ps) {
+    for p in file.named_children(ps) {
         let (nm, ty) = match p.kind_str() {
             // Python
             "identifier" => (Some(p), None),

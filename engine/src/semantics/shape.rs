@@ -117,7 +117,7 @@ pub fn with_binding<'t>(file: &'t FileCtx, node: Node<'t>, name: &str) -> Option
     if file.language != Language::Python {
         return None;
     }
-    for a in super::ancestors(file, node) {
+    for a in super::ancestors_iter(file, node) {
         match a.kind_str() {
             "function_definition" | "lambda" => return None,
             "with_statement" => {}
@@ -126,11 +126,11 @@ pub fn with_binding<'t>(file: &'t FileCtx, node: Node<'t>, name: &str) -> Option
         // The statement's own items (`with A() as a, B() as b:`), not those of `with`
         // statements in its body: those enclose `node` only when they are ancestors too, met
         // before this one.
-        for clause in crate::tree_walk::named_children(a) {
+        for clause in file.named_children(a) {
             if clause.kind_str() != "with_clause" {
                 continue;
             }
-            for item in crate::tree_walk::named_children(clause) {
+            for item in file.named_children(clause) {
                 if item.kind_str() != "with_item" {
                     continue;
                 }
@@ -153,7 +153,7 @@ pub fn with_binding<'t>(file: &'t FileCtx, node: Node<'t>, name: &str) -> Option
 /// the declared type of a named parameter.
 pub fn param_annotation<'t>(file: &'t FileCtx, func: Node<'t>, name: &str) -> Option<Node<'t>> {
     let params = func.field("parameters")?;
-    for p in crate::tree_walk::named_children(params) {
+    for p in file.named_children(params) {
         let (ident, ty) = match (file.language, p.kind_str()) {
             (Language::Python, "typed_parameter") => (p.named_child(0), p.field("type")),
             (Language::Python, "typed_default_parameter") => (p.field("name"), p.field("type")),
@@ -474,7 +474,7 @@ pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
         }
     };
     let mut out = Vec::new();
-    for p in crate::tree_walk::named_children(params) {
+    for p in file.named_children(params) {
         match (file.language, p.kind_str()) {
             (_, "identifier") => out.push(file.text(p)),
             (Language::Python, "typed_parameter") => out.push(ident(p.named_child(0))),
@@ -523,7 +523,7 @@ pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<
             ""
         }
     };
-    for a in crate::tree_walk::named_children(args) {
+    for a in file.named_children(args) {
         out.all.push(short(a));
         if a.kind_str() == "keyword_argument" {
             if let (Some(name), Some(value)) = (a.field("name"), a.field("value")) {
@@ -543,7 +543,7 @@ pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<
 pub fn calls_around<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
     let lang = file.language;
     let mut out = Vec::new();
-    for a in super::ancestors(file, node) {
+    for a in super::ancestors_iter(file, node) {
         let kind = a.kind_str();
         if matches!(kind, "block" | "statement_block" | "expression_statement")
             || super::is_function(lang, a)
@@ -572,8 +572,7 @@ pub fn ancestors_within<'t>(
     stop: Node<'t>,
     kinds: &[&str],
 ) -> Vec<Node<'t>> {
-    super::ancestors(file, node)
-        .into_iter()
+    super::ancestors_iter(file, node)
         .take_while(|a| a.id() != stop.id())
         .filter(|a| kinds.contains(&a.kind_str()))
         .collect()

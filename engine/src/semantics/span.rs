@@ -125,8 +125,7 @@ fn innermost(file: &FileCtx, node: Node<'_>) -> Option<(Arc<Vec<TxSpan>>, usize)
     if file.tx.spans.is_empty() {
         return None;
     }
-    let func = ancestors(file, node)
-        .into_iter()
+    let func = super::ancestors_iter(file, node)
         .find(|n| is_function(file.language, *n))
         .unwrap_or_else(|| file.tree.root_node());
     let spans = tx_spans(file, func);
@@ -517,7 +516,7 @@ fn entity_writes<'t>(
     let mut loaded: Vec<(String, usize, Node<'t>)> = Vec::new(); // (name, loaded at, scope)
     for o in ops.iter().filter(|o| o.class == "read") {
         let mut child = o.call;
-        for a in ancestors(file, o.call) {
+        for a in super::ancestors_iter(file, o.call) {
             match a.kind_str() {
                 "assignment" => {
                     if a.field("right").is_some_and(|r| r.id() == child.id()) {
@@ -577,7 +576,7 @@ fn entity_writes<'t>(
                 }
             }
         }
-        stack.extend(crate::tree_walk::named_children(n));
+        stack.extend(file.named_children(n));
     }
     out
 }

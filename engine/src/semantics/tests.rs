@@ -447,8 +447,9 @@ async def worker():
 
 /// The file's node table gives tree-sitter's own parent links and descendants, whole or
 /// leaving out the children of some nodes as the dispatching walk does: `parent_of` and the
-/// descendants (`walk_pruned` entering everything) of every node of the repository's Python
-/// files and of broken code, `ancestors` of every node of a small module.
+/// descendants (`walk_pruned` entering everything) and children (`FileCtx::children_of`, all
+/// and named) of every node of the repository's Python files and of broken code, `ancestors`
+/// and `ancestors_iter` of every node of a small module.
 #[test]
 fn table_parents_and_descendants_agree_with_tree_sitter() {
     fn by_parents(n: Node<'_>) -> Vec<usize> {
@@ -476,6 +477,12 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
                 "{}",
                 at()
             );
+            let ids = |v: Vec<Node<'_>>| v.iter().map(|k| k.id()).collect::<Vec<_>>();
+            let mut c = n.walk();
+            let kids = n.children(&mut c).collect::<Vec<_>>();
+            let named = n.named_children(&mut c).collect::<Vec<_>>();
+            assert_eq!(ids(f.children_of(n, false)), ids(kids), "{}", at());
+            assert_eq!(ids(f.named_children(n)), ids(named), "{}", at());
             if n.child_count() > 0 {
                 let mut walked = Vec::new();
                 let _ = walk_below(n, |k| {
@@ -502,6 +509,8 @@ fn table_parents_and_descendants_agree_with_tree_sitter() {
         let _ = walk_below(f.tree.root_node(), |n| {
             let got: Vec<usize> = ancestors(&f, n).iter().map(|x| x.id()).collect();
             assert_eq!(got, by_parents(n), "{} at {}", n.kind_str(), n.start_byte());
+            let one_by_one: Vec<usize> = super::ancestors_iter(&f, n).map(|x| x.id()).collect();
+            assert_eq!(one_by_one, got, "{} at {}", n.kind_str(), n.start_byte());
             Ok::<bool, ()>(true)
         });
     }

@@ -145,7 +145,7 @@ pub struct CallArgs<'t> {
 }
 
 /// The arguments of a call node (or of its argument list).
-pub fn call_args<'t>(file: &FileCtx, call: Node<'t>) -> CallArgs<'t> {
+pub fn call_args<'t>(file: &'t FileCtx, call: Node<'t>) -> CallArgs<'t> {
     let mut out = CallArgs::default();
     let args = match call.field("arguments") {
         Some(a) => a,
@@ -156,7 +156,7 @@ pub fn call_args<'t>(file: &FileCtx, call: Node<'t>) -> CallArgs<'t> {
         out.positional.push(args);
         return out;
     }
-    for a in crate::tree_walk::named_children(args) {
+    for a in file.named_children(args) {
         match a.kind_str() {
             "comment" => {}
             "keyword_argument" => {
