@@ -683,3 +683,36 @@ fn descendants_by_kind_agree_with_a_full_walk() {
     }
     assert!(checked > 2_000, "{checked} lists");
 }
+
+/// Children off the node table (`FileCtx::children_of`) are tree-sitter's on every node with
+/// children of the repository's sources in all four languages (the analyses of Go and
+/// JavaScript read them too), and the nearest ancestors one at a time (`ancestors_iter`) are
+/// `ancestors`.
+#[test]
+fn table_children_and_lazy_ancestors_in_every_language() {
+    let mut checked = 0;
+    for lang in Language::ALL {
+        let ext = lang.extensions()[0];
+        for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
+            let f = file(&format!("a.{ext}"), &text);
+            let _ = walk_below(f.tree.root_node(), |n| {
+                let ids = |v: Vec<Node<'_>>| v.iter().map(|k| k.id()).collect::<Vec<_>>();
+                let mut c = n.walk();
+                let kids = n.children(&mut c).collect::<Vec<_>>();
+                let named = n.named_children(&mut c).collect::<Vec<_>>();
+                let at = || format!("{lang:?} {} at {}", n.kind_str(), n.start_byte());
+                assert_eq!(ids(f.children_of(n, false)), ids(kids), "{}", at());
+                assert_eq!(ids(f.named_children(n)), ids(named), "{}", at());
+                assert_eq!(
+                    ids(super::ancestors_iter(&f, n).collect()),
+                    ids(ancestors(&f, n)),
+                    "{}",
+                    at()
+                );
+                checked += 1;
+                Ok::<bool, ()>(true)
+            });
+        }
+    }
+    assert!(checked > 50_000, "{checked} nodes");
+}
