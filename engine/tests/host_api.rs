@@ -1196,3 +1196,45 @@ message = "{name}"
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
     assert!(r.diagnostics[0].message.contains("this match fails"));
 }
+
+/// Host functions take their node by reference (no copy per call); a node held in a constant,
+/// a loop variable or a function parameter still goes to them in either call style, and they
+/// leave the variable as it was.
+#[test]
+fn host_functions_take_nodes_from_any_variable() {
+    const PACK: &str = r#"
+[pack]
+name = "byref"
+version = "0"
+languages = ["python"]
+description = "nodes passed by reference"
+
+[[detector]]
+name = "byref"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @callee) @site)
+'''
+predicate = '''
+const c = site;
+let a = enclosing_fn(c);
+let b = c.enclosing_fn();
+fn outer(n) { enclosing_fn(n) }
+let d = outer(site);
+let e = ();
+for x in [site] { e = x.enclosing_fn(); }
+if a == () || b != a || d != a || e != a { throw "a call style disagreed"; }
+// The constant and the capture are untouched.
+if c != site || site.kind != "call" { throw "the variable changed"; }
+#{ name: fn_name(a) + ":" + callee.text }
+'''
+message = "{name}"
+"#;
+    let files: PackFiles = &[("pack.toml", PACK)];
+    let r = engine_with("byref", files)
+        .check_source("a.py", "def f():\n    one()\n\nasync def g():\n    two()\n");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let names: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(names, ["f:one", "g:two"]);
+}

@@ -601,6 +601,13 @@ fn kind_string(lang: crate::lang::Language, node: tree_sitter::Node<'_>) -> rhai
     })
 }
 
+/// Registers the host API. Every function whose first parameter is a node takes it as
+/// `&mut NodeRef`: rhai hands a variable's value to a native function by reference when the
+/// function's first parameter is `&mut`, and copies it first otherwise (a node handle is boxed
+/// twice in a rhai value, so a copy is two allocations and a reference count): about 11 M
+/// instructions on prefect with every pack. The functions only read the node.
+/// (`host_functions_take_nodes_from_any_variable` checks constants, loop variables and script
+/// function parameters in both call styles.)
 pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<NodeRef>("Node");
     e.register_fn("to_string", |n: &mut NodeRef| n.text().to_string());
@@ -785,13 +792,13 @@ pub(super) fn register(e: &mut Engine) {
             Ok(value)
         },
     );
-    e.register_fn("string_value", |n: NodeRef| {
+    e.register_fn("string_value", |n: &mut NodeRef| {
         match string_glob(n.file(), n.node()) {
             Some((s, false)) => Dynamic::from(s),
             _ => Dynamic::UNIT,
         }
     });
-    e.register_fn("string_template", |n: NodeRef| {
+    e.register_fn("string_template", |n: &mut NodeRef| {
         match string_glob(n.file(), n.node()) {
             Some((s, _)) => Dynamic::from(s),
             None => Dynamic::UNIT,
@@ -807,12 +814,12 @@ pub(super) fn register(e: &mut Engine) {
         edit_distance(a, b) as i64
     });
     e.register_fn("glob_match", |p: &str, t: &str| glob_match(p, t));
-    e.register_fn("qualified_name", |n: NodeRef| {
+    e.register_fn("qualified_name", |n: &mut NodeRef| {
         crate::callgraph::qualified_name(n.file(), n.node())
     });
     e.register_fn(
         "target_name",
-        |n: NodeRef| match crate::callgraph::target_name(n.file(), n.node()) {
+        |n: &mut NodeRef| match crate::callgraph::target_name(n.file(), n.node()) {
             Some(t) => Dynamic::from(t),
             None => Dynamic::UNIT,
         },
@@ -846,19 +853,20 @@ pub(super) fn register(e: &mut Engine) {
             })
             .unwrap_or_default()
     });
-    e.register_fn("literal_value", |n: NodeRef| {
-        match semantics::literal(n.file(), n.node()) {
+    e.register_fn(
+        "literal_value",
+        |n: &mut NodeRef| match semantics::literal(n.file(), n.node()) {
             Some(semantics::Literal::Bool(b)) => Dynamic::from(b),
             Some(semantics::Literal::Int(i)) => Dynamic::from(i),
             Some(semantics::Literal::Float(f)) => Dynamic::from(f),
             Some(semantics::Literal::Str(s)) => Dynamic::from(s),
             Some(semantics::Literal::Null) | None => Dynamic::UNIT,
-        }
-    });
-    e.register_fn("is_literal", |n: NodeRef| {
+        },
+    );
+    e.register_fn("is_literal", |n: &mut NodeRef| {
         semantics::literal(n.file(), n.node()).is_some()
     });
-    e.register_fn("call_args", |n: NodeRef| {
+    e.register_fn("call_args", |n: &mut NodeRef| {
         let a = semantics::call_args(n.file(), n.node());
         let nodes = |v: Vec<tree_sitter::Node<'_>>| {
             Dynamic::from_array(v.into_iter().map(|x| Dynamic::from(n.with(x))).collect())
@@ -874,7 +882,7 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("dict_splats".into(), nodes(a.dict_splats));
         m
     });
-    e.register_fn("method_chain", |n: NodeRef| {
+    e.register_fn("method_chain", |n: &mut NodeRef| {
         let c = semantics::method_chain(n.file(), n.node());
         let mut m = rhai::Map::new();
         m.insert(
@@ -898,15 +906,15 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("end".into(), Dynamic::from(n.with(c.end)));
         m
     });
-    e.register_fn("with_binding", |n: NodeRef, name: &str| {
+    e.register_fn("with_binding", |n: &mut NodeRef, name: &str| {
         let item = semantics::with_binding(n.file(), n.node(), name).map(|i| n.with(i));
         unit_or(item)
     });
-    e.register_fn("param_annotation", |f: NodeRef, name: &str| {
+    e.register_fn("param_annotation", |f: &mut NodeRef, name: &str| {
         let t = semantics::param_annotation(f.file(), f.node(), name).map(|t| f.with(t));
         unit_or(t)
     });
-    e.register_fn("value_uses", |f: NodeRef, site: NodeRef| {
+    e.register_fn("value_uses", |f: &mut NodeRef, site: NodeRef| {
         let u = semantics::value_uses(f.file(), f.node(), site.node());
         let mut m = rhai::Map::new();
         m.insert("bound".into(), unit_or(u.bound.map(|b| f.with(b))));
@@ -922,10 +930,10 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("whole".into(), Dynamic::from(u.whole));
         m.insert("mutated".into(), Dynamic::from(u.mutated));
         m.insert("returned".into(), Dynamic::from(u.returned));
-        m.insert("passes".into(), passes(&f, u.passes));
+        m.insert("passes".into(), passes(f, u.passes));
         m
     });
-    e.register_fn("name_uses", |f: NodeRef, name: NodeRef, after: i64| {
+    e.register_fn("name_uses", |f: &mut NodeRef, name: NodeRef, after: i64| {
         let after = usize::try_from(after).unwrap_or(0);
         let u = semantics::name_uses(f.file(), f.node(), name.node(), after);
         let mut m = rhai::Map::new();
@@ -934,16 +942,16 @@ pub(super) fn register(e: &mut Engine) {
             "assigns".into(),
             Dynamic::from_array(u.assigns.into_iter().map(Dynamic::from).collect()),
         );
-        m.insert("passes".into(), passes(&f, u.passes));
+        m.insert("passes".into(), passes(f, u.passes));
         m
     });
-    e.register_fn("param_names", |f: NodeRef| {
+    e.register_fn("param_names", |f: &mut NodeRef| {
         semantics::param_names(f.file(), f.node())
             .into_iter()
             .map(|s| Dynamic::from(s.to_string()))
             .collect::<Array>()
     });
-    e.register_fn("arg_texts", |c: NodeRef, max: i64| {
+    e.register_fn("arg_texts", |c: &mut NodeRef, max: i64| {
         let max = usize::try_from(max).unwrap_or(0);
         let a = semantics::arg_texts(c.file(), c.node(), max);
         let texts = |v: Vec<&str>| {
@@ -963,7 +971,7 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("keywords".into(), Dynamic::from_map(keywords));
         m
     });
-    e.register_fn("calls_around", |n: NodeRef| {
+    e.register_fn("calls_around", |n: &mut NodeRef| {
         semantics::calls_around(n.file(), n.node())
             .into_iter()
             .map(|c| Dynamic::from(n.with(c)))
@@ -971,7 +979,7 @@ pub(super) fn register(e: &mut Engine) {
     });
     e.register_fn(
         "calls_named",
-        |n: NodeRef, names: Dynamic| -> Result<Array, Box<EvalAltResult>> {
+        |n: &mut NodeRef, names: Dynamic| -> Result<Array, Box<EvalAltResult>> {
             let names = string_list(names).ok_or_else(|| {
                 error(
                     "calls_named(node, names): names is a name or an array of names (strings)"
@@ -987,7 +995,7 @@ pub(super) fn register(e: &mut Engine) {
     );
     e.register_fn(
         "ancestors_within",
-        |n: NodeRef, stop: NodeRef, kinds: Dynamic| -> Result<Array, Box<EvalAltResult>> {
+        |n: &mut NodeRef, stop: NodeRef, kinds: Dynamic| -> Result<Array, Box<EvalAltResult>> {
             let kinds = string_list(kinds).ok_or_else(|| {
                 error(
                     "ancestors_within(node, stop, kinds): kinds is a kind name or an array of them (strings)"
@@ -1003,7 +1011,7 @@ pub(super) fn register(e: &mut Engine) {
             )
         },
     );
-    e.register_fn("assignment_target", |n: NodeRef| {
+    e.register_fn("assignment_target", |n: &mut NodeRef| {
         let t = semantics::assignment_target(n.node()).map(|t| n.with(t));
         unit_or(t)
     });
@@ -1024,15 +1032,16 @@ pub(super) fn register(e: &mut Engine) {
             None => Dynamic::UNIT,
         }
     });
-    e.register_fn("assigned_value", |n: NodeRef| {
+    e.register_fn("assigned_value", |n: &mut NodeRef| {
         let v = semantics::assigned_value(n.file(), n.node()).map(|v| n.with(v));
         unit_or(v)
     });
-    e.register_fn("receiver_kind", |n: NodeRef| {
+    e.register_fn("receiver_kind", |n: &mut NodeRef| {
         semantics::receiver::receiver_kind(n.file(), n.node()).to_string()
     });
-    e.register_fn("db_op", |n: NodeRef| {
-        match semantics::receiver::db_op(n.file(), n.node()) {
+    e.register_fn(
+        "db_op",
+        |n: &mut NodeRef| match semantics::receiver::db_op(n.file(), n.node()) {
             Some(op) => {
                 let mut m = rhai::Map::new();
                 m.insert("kind".into(), Dynamic::from(op.kind.to_string()));
@@ -1042,21 +1051,22 @@ pub(super) fn register(e: &mut Engine) {
                 Dynamic::from_map(m)
             }
             None => Dynamic::UNIT,
-        }
-    });
-    e.register_fn("tx_span", |n: NodeRef| {
-        match semantics::span::tx_span(n.file(), n.node()) {
-            Some(s) => Dynamic::from_map(span_map(&n, &s)),
+        },
+    );
+    e.register_fn(
+        "tx_span",
+        |n: &mut NodeRef| match semantics::span::tx_span(n.file(), n.node()) {
+            Some(s) => Dynamic::from_map(span_map(n, &s)),
             None => Dynamic::UNIT,
-        }
-    });
-    e.register_fn("tx_spans", |f: NodeRef| {
+        },
+    );
+    e.register_fn("tx_spans", |f: &mut NodeRef| {
         semantics::span::tx_spans(f.file(), f.node())
             .iter()
-            .map(|s| Dynamic::from_map(span_map(&f, s)))
+            .map(|s| Dynamic::from_map(span_map(f, s)))
             .collect::<Array>()
     });
-    e.register_fn("sql_verb", |n: NodeRef| {
+    e.register_fn("sql_verb", |n: &mut NodeRef| {
         semantics::receiver::sql_verb(n.file(), n.node())
     });
     e.register_fn("line", |f: &mut FileHandle, n: i64| {
@@ -1066,13 +1076,13 @@ pub(super) fn register(e: &mut Engine) {
         f.0.code_lines(from.max(1) as usize, to.max(0) as usize) as i64
     });
 
-    e.register_fn("resolve", |n: NodeRef| {
+    e.register_fn("resolve", |n: &mut NodeRef| {
         semantics::resolve(n.file(), n.node())
     });
     e.register_fn("in_vocab", |name: &str, vocab: &str| {
         with_named_vocab(vocab, |voc| voc.contains(name))
     });
-    e.register_fn("resolves_to", |n: NodeRef, vocab: &str| {
+    e.register_fn("resolves_to", |n: &mut NodeRef, vocab: &str| {
         with_named_vocab(vocab, |voc| {
             crate::query::custom::resolves_into(n.file(), callee(n.node()), voc, None)
         })
@@ -1083,7 +1093,7 @@ pub(super) fn register(e: &mut Engine) {
     // loop cost the fastapi and sqlalchemy analyses about 10 k instructions a call.
     e.register_fn(
         "calls_to",
-        |n: NodeRef, vocabs: Dynamic, own: bool| -> Result<Array, Box<EvalAltResult>> {
+        |n: &mut NodeRef, vocabs: Dynamic, own: bool| -> Result<Array, Box<EvalAltResult>> {
             let names: Vec<String> = if vocabs.is_string() {
                 vec![vocabs.into_string().unwrap_or_default()]
             } else if vocabs.is_array() {
@@ -1155,40 +1165,40 @@ pub(super) fn register(e: &mut Engine) {
             })
         },
     );
-    e.register_fn("enclosing_fn", |n: NodeRef| {
+    e.register_fn("enclosing_fn", |n: &mut NodeRef| {
         let f = semantics::enclosing_function(n.file(), n.node()).map(|f| n.with(f));
         unit_or(f)
     });
-    e.register_fn("is_async", |f: NodeRef| {
+    e.register_fn("is_async", |f: &mut NodeRef| {
         semantics::is_async(f.file().language, f.node())
     });
-    e.register_fn("in_async_fn", |n: NodeRef| {
+    e.register_fn("in_async_fn", |n: &mut NodeRef| {
         semantics::in_async_function(n.file(), n.node())
     });
-    e.register_fn("fn_name", |f: NodeRef| {
+    e.register_fn("fn_name", |f: &mut NodeRef| {
         semantics::definition_name(f.file(), f.node())
             .unwrap_or("")
             .to_string()
     });
-    e.register_fn("decorators", |f: NodeRef| {
+    e.register_fn("decorators", |f: &mut NodeRef| {
         semantics::decorators(f.file(), f.node())
             .into_iter()
             .map(Dynamic::from)
             .collect::<Array>()
     });
-    e.register_fn("enclosing_loop", |n: NodeRef| {
+    e.register_fn("enclosing_loop", |n: &mut NodeRef| {
         let l = semantics::enclosing_loop(n.file(), n.node()).map(|l| n.with(l));
         unit_or(l)
     });
-    e.register_fn("in_loop", |n: NodeRef| {
+    e.register_fn("in_loop", |n: &mut NodeRef| {
         semantics::enclosing_loop(n.file(), n.node()).is_some()
     });
-    e.register_fn("iterable_size", |l: NodeRef| {
+    e.register_fn("iterable_size", |l: &mut NodeRef| {
         semantics::iterable_size(l.file(), l.node()).unwrap_or(-1)
     });
     e.register_fn(
         "in_call_arg_of",
-        |n: NodeRef, vocab: &str| -> Result<bool, Box<EvalAltResult>> {
+        |n: &mut NodeRef, vocab: &str| -> Result<bool, Box<EvalAltResult>> {
             super::with_vocab(|v| match v.and_then(|v| v.get(vocab)) {
                 Some(voc) => Ok(semantics::in_call_argument(n.file(), n.node(), |q| {
                     voc.contains(q)
@@ -1199,15 +1209,15 @@ pub(super) fn register(e: &mut Engine) {
             })
         },
     );
-    e.register_fn("is_module_level", |n: NodeRef| {
+    e.register_fn("is_module_level", |n: &mut NodeRef| {
         semantics::enclosing_function(n.file(), n.node()).is_none()
     });
-    e.register_fn("enclosing_symbol", |n: NodeRef| {
+    e.register_fn("enclosing_symbol", |n: &mut NodeRef| {
         semantics::enclosing_symbol(n.file(), n.node())
     });
     e.register_fn(
         "uses_of",
-        |scope: NodeRef, name: &str| -> Result<Array, Box<EvalAltResult>> {
+        |scope: &mut NodeRef, name: &str| -> Result<Array, Box<EvalAltResult>> {
             let file = scope.file();
             let lang = file.language;
             let is_ident = |n: tree_sitter::Node<'_>| semantics::is_name_use(lang, n);
