@@ -2432,10 +2432,21 @@ impl Engine {
                         };
                         let since = self.count_queries.then(thread_cpu_nanos);
                         let mut found = 0u64;
+                        let mut emit = |pattern: usize, caps: &[tree_sitter::QueryCapture<'_>]| {
+                            found += 1;
+                            self.process_match(
+                                plan,
+                                gi,
+                                &file,
+                                pattern,
+                                caps,
+                                Some(&hint),
+                                &mut run,
+                            );
+                        };
                         if let Some(sh) = &g.shallow {
                             // Matched here: the query would find this one match or none.
                             if let Some(nodes) = sh.shape.matches(&mut memo) {
-                                found = 1;
                                 let mut caps: Vec<tree_sitter::QueryCapture<'_>> = sh
                                     .root
                                     .iter()
@@ -2446,43 +2457,17 @@ impl Engine {
                                         tree_sitter::QueryCapture { node: *n, index }
                                     }));
                                 }
-                                self.process_match(
-                                    plan,
-                                    gi,
-                                    &file,
-                                    0,
-                                    &caps,
-                                    Some(&hint),
-                                    &mut run,
-                                );
+                                emit(0, &caps);
                             }
                         } else if let Some(nv) = &g.native {
                             nv.matches(&mut memo, bytes, &mut native_out);
                             for caps in native_out.drain(..) {
-                                found += 1;
-                                self.process_match(
-                                    plan,
-                                    gi,
-                                    &file,
-                                    0,
-                                    &caps,
-                                    Some(&hint),
-                                    &mut run,
-                                );
+                                emit(0, &caps);
                             }
                         } else {
                             let mut matches = qc.matches(g.query.get(), node, bytes);
                             while let Some(m) = matches.next() {
-                                found += 1;
-                                self.process_match(
-                                    plan,
-                                    gi,
-                                    &file,
-                                    m.pattern_index,
-                                    m.captures(),
-                                    Some(&hint),
-                                    &mut run,
-                                );
+                                emit(m.pattern_index, m.captures());
                             }
                         }
                         if self.count_queries {

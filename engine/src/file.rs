@@ -188,11 +188,11 @@ impl FileCtx {
             .get_or_init(|| NodeTable::build(self.tree.root_node(), true, |_| true))
     }
 
-    /// The named children of `node`, in order: off the node table
-    /// when the walk has built one listing them, else by a walk of the tree. A node's place in
-    /// the table is a binary search away, and its children are then links to follow; a walk of
-    /// the tree pays its set-up and steps through every hidden node in between (about 1,600
-    /// instructions a call on the small nodes predicates ask about).
+    /// The named children of `node`, in order: off the node table when the walk has built one
+    /// listing them, else by a walk of the tree. A node's place in the table is a binary search
+    /// away, and its children are then links to follow; a walk of the tree pays its set-up and
+    /// steps through every hidden node in between (about 1,600 instructions a call on the small
+    /// nodes predicates ask about).
     pub(crate) fn named_children<'t>(&'t self, node: Node<'t>) -> Vec<Node<'t>> {
         self.children_of(node, true)
     }

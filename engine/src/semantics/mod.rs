@@ -455,7 +455,8 @@ pub fn parent_of<'t>(file: &'t FileCtx, node: Node<'t>) -> Option<Node<'t>> {
     let table = file.table();
     match table.index_of(node) {
         Some(i) => table.parent_of(i).map(|p| table.nodes[p]),
-        None => ancestors_iter(file, node).next(),
+        // (Not `ancestors_iter`, which would search the table for the node again.)
+        None => ancestors(file, node).first().copied(),
     }
 }
 

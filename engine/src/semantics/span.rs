@@ -125,9 +125,7 @@ fn innermost(file: &FileCtx, node: Node<'_>) -> Option<(Arc<Vec<TxSpan>>, usize)
     if file.tx.spans.is_empty() {
         return None;
     }
-    let func = super::ancestors_iter(file, node)
-        .find(|n| is_function(file.language, *n))
-        .unwrap_or_else(|| file.tree.root_node());
+    let func = super::enclosing_function(file, node).unwrap_or_else(|| file.tree.root_node());
     let spans = tx_spans(file, func);
     let i = spans
         .iter()
