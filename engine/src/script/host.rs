@@ -620,6 +620,14 @@ pub(super) fn register(e: &mut Engine) {
     e.register_get("text", |n: &mut NodeRef| {
         rhai::ImmutableString::from(n.text())
     });
+    // Tests on a node's text without copying it into a string first (`node.text` makes a new
+    // string, which for a loop or a function is the whole of its source).
+    e.register_fn("starts_with", |n: &mut NodeRef, prefix: &str| {
+        n.text().starts_with(prefix)
+    });
+    e.register_fn("ends_with", |n: &mut NodeRef, suffix: &str| {
+        n.text().ends_with(suffix)
+    });
     e.register_get("is_named", |n: &mut NodeRef| n.node().is_named());
     e.register_get("line", |n: &mut NodeRef| {
         n.node().start_position().row as i64 + 1
@@ -970,6 +978,23 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("positional".into(), texts(a.positional));
         m.insert("keywords".into(), Dynamic::from_map(keywords));
         m
+    });
+    // The arguments of a call that name a parameter of the function the call is in.
+    e.register_fn("param_args", |c: &mut NodeRef| {
+        let file = c.file();
+        let Some(func) = semantics::enclosing_function(file, c.node()) else {
+            return Array::new();
+        };
+        semantics::param_args(file, c.node(), func)
+            .into_iter()
+            .map(|a| {
+                let mut m = rhai::Map::new();
+                m.insert("node".into(), Dynamic::from(c.with(a.node)));
+                m.insert("keyword".into(), Dynamic::from(a.keyword.to_string()));
+                m.insert("index".into(), Dynamic::from(a.index));
+                Dynamic::from_map(m)
+            })
+            .collect::<Array>()
     });
     e.register_fn("calls_around", |n: &mut NodeRef| {
         semantics::calls_around(n.file(), n.node())

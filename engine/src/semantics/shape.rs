@@ -536,6 +536,55 @@ pub fn arg_texts<'t>(file: &'t FileCtx, call: Node<'t>, max: usize) -> ArgTexts<
     out
 }
 
+/// An argument of a call that names a parameter of the calling function: see [`param_args`].
+pub struct ParamArg<'t> {
+    /// The identifier passed.
+    pub node: Node<'t>,
+    /// The keyword it is passed under (Python `f(k=v)`), `""` for a positional argument.
+    pub keyword: &'t str,
+    /// Its place among the positional arguments (every named child of the argument list that is
+    /// no keyword argument counts), `-1` for a keyword argument.
+    pub index: i64,
+}
+
+/// The arguments of `call` that are plain names of parameters of `func` (the function the call
+/// is in), in order: a positional identifier, or a keyword argument whose value is one
+/// (`read_flow_run(session, flow_run_id=flow_run_id)` gives `session` and `flow_run_id`).
+/// What `#passes-param?` asks, with each argument's place: one host call where a script looped
+/// over the argument list and the parameter list.
+pub fn param_args<'t>(file: &'t FileCtx, call: Node<'t>, func: Node<'t>) -> Vec<ParamArg<'t>> {
+    let mut out = Vec::new();
+    let Some(args) = call.field("arguments") else {
+        return out;
+    };
+    let mut params: Option<Vec<&str>> = None;
+    let mut index = 0i64;
+    for a in file.named_children(args) {
+        let (value, keyword, at) = if a.kind_str() == "keyword_argument" {
+            match (a.field("name"), a.field("value")) {
+                (Some(k), Some(v)) => (v, file.text(k), -1),
+                _ => continue,
+            }
+        } else {
+            index += 1;
+            (a, "", index - 1)
+        };
+        if value.kind_str() != "identifier" {
+            continue;
+        }
+        let params = params.get_or_insert_with(|| param_names(file, func));
+        let name = file.text(value);
+        if params.iter().any(|p| !p.is_empty() && *p == name) {
+            out.push(ParamArg {
+                node: value,
+                keyword,
+                index: at,
+            });
+        }
+    }
+    out
+}
+
 /// The calls that receive `node` inside one of their arguments (at any depth, not in the
 /// callee), innermost first, within its statement: the walk up stops at the enclosing block,
 /// expression statement or function boundary. `submit(run, db)` and `tasks.add(wrap(db))` for

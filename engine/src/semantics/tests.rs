@@ -716,3 +716,29 @@ fn table_children_and_lazy_ancestors_in_every_language() {
     }
     assert!(checked > 50_000, "{checked} nodes");
 }
+
+/// `param_args`: identifier arguments and keyword values that name a parameter of the calling
+/// function, with their keyword and place among the positional arguments; other names,
+/// literals and attribute arguments are left out.
+#[test]
+fn param_args_are_the_parameters_passed_on() {
+    let src = "def f(self, session, run_id, *args, limit=10):\n    other = 1\n    read(session, 'x', other, run_id, key=run_id, n=limit, m=self.x)\n";
+    let f = file("a.py", src);
+    let call = calls(&f)[0];
+    let func = enclosing_function(&f, call).unwrap();
+    let got: Vec<(String, String, i64)> = param_args(&f, call, func)
+        .into_iter()
+        .map(|a| (f.text(a.node).to_string(), a.keyword.to_string(), a.index))
+        .collect();
+    let want = [
+        ("session", "", 0),
+        ("run_id", "", 3),
+        ("run_id", "key", -1),
+        ("limit", "n", -1),
+    ];
+    let want: Vec<(String, String, i64)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
+        .collect();
+    assert_eq!(got, want);
+}
