@@ -979,6 +979,13 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("keywords".into(), Dynamic::from_map(keywords));
         m
     });
+    // Where a chain of calls and member accesses starts, and the first call of a method chain.
+    e.register_fn("chain_start", |n: &mut NodeRef| {
+        n.with(semantics::chain_start(n.file(), n.node()))
+    });
+    e.register_fn("first_call", |n: &mut NodeRef| {
+        n.with(semantics::first_call(n.file(), n.node()))
+    });
     // The arguments of a call that name a parameter of the function the call is in.
     e.register_fn("param_args", |c: &mut NodeRef| {
         let file = c.file();

@@ -110,6 +110,94 @@ pub fn method_chain<'t>(file: &'t FileCtx, expr: Node<'t>) -> Chain<'t> {
     }
 }
 
+/// The node kinds of calls, member accesses (with their object field) and `await` in a
+/// language, for the chain walks below.
+fn chain_kinds(lang: Language) -> (&'static str, &'static str, &'static str, &'static str) {
+    match lang {
+        Language::Python => ("call", "attribute", "object", "await"),
+        Language::Go => ("call_expression", "selector_expression", "operand", ""),
+        _ => (
+            "call_expression",
+            "member_expression",
+            "object",
+            "await_expression",
+        ),
+    }
+}
+
+/// Steps after which [`chain_start`] stops where it is.
+const CHAIN_START_STEPS: usize = 30;
+/// Steps after which [`first_call`] stops where it is.
+const FIRST_CALL_STEPS: usize = 40;
+
+/// What a chain of calls and member accesses starts from: from `expr` through a call to its
+/// callee, a member access to its object and parentheses to what they hold, until another kind
+/// of node: `base_query` for `base_query.where(x).limit(5)`, `select` for
+/// `select(M).where(…)`, `self` for `self.session.execute(q)`. After 30 steps the walk stops
+/// where it is.
+pub fn chain_start<'t>(file: &'t FileCtx, expr: Node<'t>) -> Node<'t> {
+    let (call, member, object, _) = chain_kinds(file.language);
+    let mut n = expr;
+    for _ in 0..CHAIN_START_STEPS {
+        let k = n.kind_str();
+        let next = if k == call {
+            n.field("function")
+        } else if k == member {
+            n.field(object)
+        } else if k == "parenthesized_expression" {
+            n.named_child(0)
+        } else {
+            break;
+        };
+        match next {
+            Some(c) => n = c,
+            None => break,
+        }
+    }
+    n
+}
+
+/// The first call of a chain of method calls that `expr` ends (through `await` and
+/// parentheses): `update(M)` for `update(M).where(…).values(…)`, `session.query(M)` for
+/// `session.query(M).filter(…).all()`, the call itself when its callee is no method of another
+/// call; `expr` itself (unwrapped) when it is no call. After 40 steps the walk stops where it is.
+pub fn first_call<'t>(file: &'t FileCtx, expr: Node<'t>) -> Node<'t> {
+    let (call, member, object, await_kind) = chain_kinds(file.language);
+    let mut cur = expr;
+    for _ in 0..FIRST_CALL_STEPS {
+        let k = cur.kind_str();
+        if k == "parenthesized_expression" || (!await_kind.is_empty() && k == await_kind) {
+            match cur.named_child(0) {
+                Some(c) => cur = c,
+                None => return cur,
+            }
+            continue;
+        }
+        if k != call {
+            return cur;
+        }
+        let inner = cur
+            .field("function")
+            .filter(|f| f.kind_str() == member)
+            .and_then(|f| f.field(object))
+            .map(|mut o| {
+                while o.kind_str() == "parenthesized_expression" {
+                    match o.named_child(0) {
+                        Some(c) => o = c,
+                        None => break,
+                    }
+                }
+                o
+            })
+            .filter(|o| o.kind_str() == call);
+        match inner {
+            Some(o) => cur = o,
+            None => return cur,
+        }
+    }
+    cur
+}
+
 /// The `with` item that binds `name` with `as` around `node`, nearest first, within its
 /// function (`with Session(engine) as s:` for a use of `s` in the block), or `None`. Python;
 /// other languages have no `with`.

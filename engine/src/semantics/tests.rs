@@ -742,3 +742,56 @@ fn param_args_are_the_parameters_passed_on() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// `chain_start` walks callees, member objects and parentheses down to what a chain starts
+/// from; `first_call` finds the first call of a method chain through `await` and parentheses.
+#[test]
+fn chain_start_and_first_call() {
+    let src = "async def f(s, base_query):\n    await s.execute(base_query.where(x).limit(5))\n    s.execute((select(M)).where(a).order_by(b))\n    r = await (await s.query(M).filter(c)).all()\n    q = (s.query(M).filter(c)).all()\n    n = name\n";
+    let f = file("a.py", src);
+    let cs = calls(&f);
+    let text = |n: Node<'_>| f.text(n).to_string();
+    // The argument of the first execute.
+    let arg1 = cs[0].field("arguments").unwrap().named_child(0).unwrap();
+    assert_eq!(text(chain_start(&f, arg1)), "base_query");
+    assert_eq!(text(first_call(&f, arg1)), "base_query.where(x)");
+    // The argument of the second: through the parentheses around `select(M)`.
+    let second = cs
+        .iter()
+        .copied()
+        .find(|c| f.text(*c).starts_with("s.execute((select"))
+        .unwrap();
+    let arg2 = second.field("arguments").unwrap().named_child(0).unwrap();
+    assert_eq!(text(chain_start(&f, arg2)), "select");
+    assert_eq!(text(first_call(&f, arg2)), "select(M)");
+    // Through `await` and parentheses at the top: the query's first call.
+    let right = |line: &str| {
+        let root = f.tree.root_node();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.kind_str() == "assignment" && f.text(n).starts_with(line) {
+                return n.field("right").unwrap();
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        panic!("no assignment {line}");
+    };
+    let r = right("r = ");
+    // An `await` inside the chain ends it (`(await q).all()` is a call on an awaited value).
+    assert_eq!(
+        text(first_call(&f, r)),
+        "(await s.query(M).filter(c)).all()"
+    );
+    let q = right("q = ");
+    assert_eq!(text(first_call(&f, q)), "s.query(M)");
+    assert_eq!(
+        text(chain_start(&f, r)),
+        text(r),
+        "an await is no link of chain_start"
+    );
+    // Neither a call nor a member access: the node itself.
+    let n = right("n = ");
+    assert_eq!(text(chain_start(&f, n)), "name");
+    assert_eq!(text(first_call(&f, n)), "name");
+}
