@@ -176,6 +176,26 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "project predicates: qualified names of the functions that call, or are called by, a function (resolved call edges, F11)",
     ),
     (
+        "last_segment(name)",
+        "the last dotted segment of a name: `Session` for `sqlalchemy.orm.Session`, the name itself when it has no dot",
+    ),
+    (
+        "node.starts_with(s) / node.ends_with(s)",
+        "whether the node's text starts (ends) with `s`, without copying the text",
+    ),
+    (
+        "param_args(call)",
+        "the arguments of `call` that are plain names of parameters of the function the call is in: maps with `node`, `keyword` (`\"\"` when positional) and `index` (place among the positional arguments, `-1` for a keyword argument)",
+    ),
+    (
+        "chain_start(expr)",
+        "what a chain of calls and member accesses starts from (through callees, member objects and parentheses): `base_query` for `base_query.where(x).limit(5)`",
+    ),
+    (
+        "first_call(expr)",
+        "the first call of a method chain (through `await` and parentheses at the top): `update(M)` for `update(M).where(…).values(…)`; the node itself when it is no call",
+    ),
+    (
         "glob_match(pattern, text)",
         "whether `text` matches a Redis-style glob (`*`, `?`, `[…]`, `\\` escapes)",
     ),
@@ -979,6 +999,11 @@ pub(super) fn register(e: &mut Engine) {
         m.insert("keywords".into(), Dynamic::from_map(keywords));
         m
     });
+    // The last dotted segment of a name (`sqlalchemy.orm.Session` -> `Session`; the name itself
+    // when it has no dot): packs split names and took the last part, an array per call.
+    e.register_fn("last_segment", |name: &str| -> rhai::ImmutableString {
+        name.rsplit('.').next().unwrap_or(name).into()
+    });
     // Where a chain of calls and member accesses starts, and the first call of a method chain.
     e.register_fn("chain_start", |n: &mut NodeRef| {
         n.with(semantics::chain_start(n.file(), n.node()))
@@ -1271,6 +1296,24 @@ pub(super) fn register(e: &mut Engine) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `last_segment` is what the packs' `split(".")` and last part gave.
+    #[test]
+    fn last_segment_of_names() {
+        let e = crate::script::engine();
+        for (name, want) in [
+            ("sqlalchemy.orm.Session", "Session"),
+            ("Session", "Session"),
+            ("a.b.", ""),
+            ("", ""),
+            ("self.db", "db"),
+        ] {
+            let got: String = e
+                .eval(&format!("last_segment(\"{name}\")"))
+                .expect("evaluates");
+            assert_eq!(got, want, "{name}");
+        }
+    }
 
     #[test]
     fn globs_and_distances() {
