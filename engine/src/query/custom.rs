@@ -247,9 +247,8 @@ impl CustomPredicate {
             Test::InLoop => semantics::enclosing_loop(file, node).is_some(),
             Test::MinLines(n) => node.end_position().row - node.start_position().row + 1 >= *n,
             Test::NamesFunction => crate::callgraph::target_name(file, node).is_some(),
-            Test::PassesParam => {
-                innermost_function(file, node, hint).is_some_and(|f| passes_param(file, node, f))
-            }
+            Test::PassesParam => innermost_function(file, node, hint)
+                .is_some_and(|f| semantics::passes_param(file, node, f)),
             Test::InCallArgOf(name) => match vocab.get(name) {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
@@ -451,36 +450,6 @@ fn innermost_function<'t>(
         Some(functions) => functions.last().copied(),
         None => semantics::enclosing_function(file, node),
     }
-}
-
-/// Whether an argument of `node` (a call, or its argument list) is an identifier, or a keyword
-/// argument's identifier value, that names a parameter of `func`: the call passes one of the
-/// function's parameters on (`read_flow_run(session, flow_run_id=flow_run_id)`).
-fn passes_param(file: &FileCtx, node: Node<'_>, func: Node<'_>) -> bool {
-    let args = match node.kind_str() {
-        "call" | "call_expression" => match node.field("arguments") {
-            Some(a) => a,
-            None => return false,
-        },
-        _ => node,
-    };
-    let mut names: Vec<&str> = Vec::new();
-    for a in file.named_children(args) {
-        let value = match a.kind_str() {
-            "identifier" => Some(a),
-            "keyword_argument" => a.field("value").filter(|v| v.kind_str() == "identifier"),
-            _ => None,
-        };
-        if let Some(v) = value {
-            names.push(file.text(v));
-        }
-    }
-    if names.is_empty() {
-        return false;
-    }
-    semantics::param_names(file, func)
-        .iter()
-        .any(|p| !p.is_empty() && names.contains(p))
 }
 
 /// The predicates this module evaluates, by name (with and without `not-`).

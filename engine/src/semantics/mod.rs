@@ -25,8 +25,8 @@ mod values;
 pub(crate) use shape::is_name_use;
 pub use shape::{
     ancestors_within, arg_texts, calls_around, calls_named, chain_start, first_call, method_chain,
-    name_uses, param_annotation, param_args, param_names, value_uses, with_binding, ArgTexts,
-    Chain, NameUses, ParamArg, Pass, ValueUses,
+    name_uses, param_annotation, param_args, param_names, passes_param, value_uses, with_binding,
+    ArgTexts, Chain, NameUses, ParamArg, Pass, ValueUses,
 };
 pub use values::{assignment_target, call_args, literal, CallArgs, Literal};
 

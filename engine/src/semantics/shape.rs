@@ -635,15 +635,44 @@ pub struct ParamArg<'t> {
     pub index: i64,
 }
 
-/// The arguments of `call` that are plain names of parameters of `func` (the function the call
-/// is in), in order: a positional identifier, or a keyword argument whose value is one
-/// (`read_flow_run(session, flow_run_id=flow_run_id)` gives `session` and `flow_run_id`).
-/// What `#passes-param?` asks, with each argument's place: one host call where a script looped
-/// over the argument list and the parameter list.
+/// The arguments of `call` (a call, or its argument list) that are plain names of parameters
+/// of `func` (the function the call is in), in order: a positional identifier, or a keyword
+/// argument whose value is one (`read_flow_run(session, flow_run_id=flow_run_id)` gives
+/// `session` and `flow_run_id`). `#passes-param?` asks whether there is one; the `param_args`
+/// host function hands them to scripts with each argument's place.
 pub fn param_args<'t>(file: &'t FileCtx, call: Node<'t>, func: Node<'t>) -> Vec<ParamArg<'t>> {
     let mut out = Vec::new();
-    let Some(args) = call.field("arguments") else {
-        return out;
+    each_param_arg(file, call, func, |a| {
+        out.push(a);
+        true
+    });
+    out
+}
+
+/// Whether `call` (or its argument list) passes a parameter of `func` on: [`param_args`],
+/// stopping at the first.
+pub fn passes_param<'t>(file: &'t FileCtx, call: Node<'t>, func: Node<'t>) -> bool {
+    let mut found = false;
+    each_param_arg(file, call, func, |_| {
+        found = true;
+        false
+    });
+    found
+}
+
+/// Calls `on` with each of [`param_args`] in order while it returns true.
+fn each_param_arg<'t>(
+    file: &'t FileCtx,
+    call: Node<'t>,
+    func: Node<'t>,
+    mut on: impl FnMut(ParamArg<'t>) -> bool,
+) {
+    let args = match call.kind_str() {
+        "call" | "call_expression" => match call.field("arguments") {
+            Some(a) => a,
+            None => return,
+        },
+        _ => call,
     };
     let mut params: Option<Vec<&str>> = None;
     let mut index = 0i64;
@@ -662,15 +691,16 @@ pub fn param_args<'t>(file: &'t FileCtx, call: Node<'t>, func: Node<'t>) -> Vec<
         }
         let params = params.get_or_insert_with(|| param_names(file, func));
         let name = file.text(value);
-        if params.iter().any(|p| !p.is_empty() && *p == name) {
-            out.push(ParamArg {
+        if params.iter().any(|p| !p.is_empty() && *p == name)
+            && !on(ParamArg {
                 node: value,
                 keyword,
                 index: at,
-            });
+            })
+        {
+            return;
         }
     }
-    out
 }
 
 /// The calls that receive `node` inside one of their arguments (at any depth, not in the
