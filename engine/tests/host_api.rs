@@ -864,6 +864,50 @@ fn min_lines_predicate_counts_first_and_last_lines() {
     }
 }
 
+/// `#parent-kind?` holds when the capture's parent is of one of the kinds named (a call that is
+/// an argument, positional or a keyword's value), and its `#not-` form for the others. A kind
+/// the grammar lacks, or none at all, is refused when the pack loads.
+#[test]
+fn parent_kind_predicate_reads_the_parent() {
+    let source = "outer(inner(1), key=kw(2))\nx = assigned(3)\nplain(4)\n";
+    let messages = split_calls(
+        "(identifier)",
+        "(#parent-kind? @site \"argument_list\" \"keyword_argument\")",
+        "",
+        ("arg", "other"),
+        source,
+    );
+    assert_eq!(
+        messages,
+        ["arg inner", "arg kw", "other assigned", "other outer", "other plain"]
+    );
+    for (bad, expected) in [
+        (
+            "\"argument_lst\"",
+            "names node kind `argument_lst`, which the grammar of this query does not have",
+        ),
+        ("", "takes a capture and one or more node kinds"),
+        ("@site", "takes a capture and one or more node kinds"),
+    ] {
+        let toml = format!(
+            "[pack]\nname = \"bad\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"d\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = \'\'\'((call) @site (#parent-kind? @site {bad}))\'\'\'\nmessage = \"m\"\n"
+        );
+        let toml: &'static str = Box::leak(toml.into_boxed_str());
+        let files: &'static [(&'static str, &'static str)] =
+            Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+        let mut catalog = Catalog::default();
+        catalog.add_toml("catalog.toml", CATALOG).unwrap();
+        let err = EngineBuilder::new(catalog)
+            .load_pack(&EmbeddedSource { name: "bad", files })
+            .unwrap_err();
+        let errors: Vec<String> = err.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "{bad}: {errors:?}"
+        );
+    }
+}
+
 /// `#passes-param?` holds for a call that hands one of its function's parameters on as an
 /// argument, positionally or as a keyword argument's value; the function is the innermost one
 /// (a lambda counts), as `enclosing_fn` says.

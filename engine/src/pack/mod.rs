@@ -959,7 +959,7 @@ fn compile_detector(
                     );
                 }
                 for p in 0..q.pattern_count() {
-                    match custom::compile(&q, p, vocab) {
+                    match custom::compile(&q, &d.language.grammar(), p, vocab) {
                         Ok(preds) => custom_preds.push(preds),
                         Err(e) => {
                             // Point at the offending word (a vocabulary name or the predicate)

@@ -12,6 +12,7 @@
 //! | `(#in-call-arg-of? @c "vocab")` | the capture is inside an argument of a call to the vocabulary (an offload wrapper) |
 //! | `(#names-function? @c)` | the capture names a function the call graph can qualify (`target_name` is not `()`) |
 //! | `(#in-decorated-fn? @c "vocab")` | the nearest enclosing function has a decorator (resolved, P1) in the vocabulary: a route handler, a task |
+//! | `(#parent-kind? @c "kind" …)` | the capture's parent node is of one of the kinds |
 //!
 //! Each has a `#not-…` form.
 
@@ -21,7 +22,7 @@ use crate::semantics;
 use crate::vocab::Vocabularies;
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), each with a #not- form";
+pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), (#parent-kind? @c \"kind\" …), each with a #not- form";
 
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
@@ -38,6 +39,9 @@ pub(crate) enum Test {
     PassesParam,
     /// A transaction span (P5) is open at the capture, its kind starting with this (`""`: any).
     InTxSpan(String),
+    /// The capture's parent is of one of these kinds (by name: a JavaScript detector's
+    /// predicates also run on TypeScript, whose grammar numbers its kinds differently).
+    ParentKind(Vec<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +99,7 @@ fn err(message: String, word: String) -> CompileError {
 /// Reads the host predicates of one pattern.
 pub(crate) fn compile(
     q: &Query,
+    grammar: &tree_sitter::Language,
     pattern: usize,
     vocab: &Vocabularies,
 ) -> Result<Vec<CustomPredicate>, CompileError> {
@@ -160,6 +165,31 @@ pub(crate) fn compile(
                     ))
                 }
             },
+            "parent-kind?" => {
+                let mut names = Vec::new();
+                for a in &p.args[1..] {
+                    let QueryPredicateArg::String(name) = a else {
+                        return Err(err(
+                            format!("`#{op}` takes a capture and one or more node kinds (`(#{op} @arg \"argument_list\" \"keyword_argument\")`)"),
+                            word,
+                        ));
+                    };
+                    if !has_named_kind(grammar, name) {
+                        return Err(err(
+                            format!("`#{op}` names node kind `{name}`, which the grammar of this query does not have (a named node kind, as in the query's patterns)"),
+                            format!("\"{name}\""),
+                        ));
+                    }
+                    names.push(name.to_string());
+                }
+                if names.is_empty() {
+                    return Err(err(
+                        format!("`#{op}` takes a capture and one or more node kinds (`(#{op} @arg \"argument_list\" \"keyword_argument\")`)"),
+                        word,
+                    ));
+                }
+                Test::ParentKind(names)
+            }
             "min-lines?" => {
                 let bad = || {
                     err(
@@ -192,7 +222,7 @@ pub(crate) fn compile(
 impl CustomPredicate {
     fn cost(&self) -> u8 {
         match self.test {
-            Test::MinLines(_) | Test::InAsyncFn | Test::InLoop => 0,
+            Test::MinLines(_) | Test::InAsyncFn | Test::InLoop | Test::ParentKind(_) => 0,
             Test::ResolvesTo(_) | Test::InDecoratedFn(_) | Test::PassesParam => 1,
             // The function's spans are computed once and cached; the receiver analysis behind
             // them is the dearest of all, so it comes last.
@@ -254,6 +284,8 @@ impl CustomPredicate {
                 None => false,
             },
             Test::InTxSpan(prefix) => semantics::span::in_tx_span(file, node, prefix),
+            Test::ParentKind(names) => semantics::parent_of(file, node)
+                .is_some_and(|p| names.iter().any(|n| n == p.kind())),
             Test::InDecoratedFn(name) => {
                 match (vocab.get(name), innermost_function(file, node, hint)) {
                     (Some(voc), Some(f)) => decorated_with(file, f, voc),
@@ -263,6 +295,12 @@ impl CustomPredicate {
         };
         v != self.negate
     }
+}
+
+/// Whether a grammar has a named node kind called `name`.
+fn has_named_kind(grammar: &tree_sitter::Language, name: &str) -> bool {
+    (0..grammar.node_kind_count() as u16)
+        .any(|id| grammar.node_kind_is_named(id) && grammar.node_kind_for_id(id) == Some(name))
 }
 
 /// Whether an expression (a callee) resolves to a name in the vocabulary, with the cheap tests
