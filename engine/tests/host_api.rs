@@ -879,7 +879,13 @@ fn parent_kind_predicate_reads_the_parent() {
     );
     assert_eq!(
         messages,
-        ["arg inner", "arg kw", "other assigned", "other outer", "other plain"]
+        [
+            "arg inner",
+            "arg kw",
+            "other assigned",
+            "other outer",
+            "other plain"
+        ]
     );
     for (bad, expected) in [
         (
