@@ -890,7 +890,7 @@ fn parent_kind_predicate_reads_the_parent() {
     for (bad, expected) in [
         (
             "\"argument_lst\"",
-            "names node kind `argument_lst`, which the grammar of this query does not have",
+            "names node kind `argument_lst`, which the grammar of this query does not have; did you mean `argument_list`?",
         ),
         ("", "takes a capture and one or more node kinds"),
         ("@site", "takes a capture and one or more node kinds"),

@@ -1460,7 +1460,7 @@ pub fn suggest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> Option
     closest(s, candidates)
 }
 
-fn closest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(s, c), c))
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))

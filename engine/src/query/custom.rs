@@ -166,27 +166,35 @@ pub(crate) fn compile(
                 }
             },
             "parent-kind?" => {
+                let usage = || {
+                    err(
+                        format!("`#{op}` takes a capture and one or more node kinds (`(#{op} @arg \"argument_list\" \"keyword_argument\")`)"),
+                        word.clone(),
+                    )
+                };
                 let mut names = Vec::new();
                 for a in &p.args[1..] {
                     let QueryPredicateArg::String(name) = a else {
-                        return Err(err(
-                            format!("`#{op}` takes a capture and one or more node kinds (`(#{op} @arg \"argument_list\" \"keyword_argument\")`)"),
-                            word,
-                        ));
+                        return Err(usage());
                     };
                     if !has_named_kind(grammar, name) {
+                        let named: Vec<&str> = (0..grammar.node_kind_count() as u16)
+                            .filter(|&id| grammar.node_kind_is_named(id))
+                            .filter_map(|id| grammar.node_kind_for_id(id))
+                            .collect();
+                        let hint = match crate::pack::closest(name, named.into_iter()) {
+                            Some(k) => format!("; did you mean `{k}`?"),
+                            None => " (a named node kind, as in the query's patterns)".to_string(),
+                        };
                         return Err(err(
-                            format!("`#{op}` names node kind `{name}`, which the grammar of this query does not have (a named node kind, as in the query's patterns)"),
+                            format!("`#{op}` names node kind `{name}`, which the grammar of this query does not have{hint}"),
                             format!("\"{name}\""),
                         ));
                     }
                     names.push(name.to_string());
                 }
                 if names.is_empty() {
-                    return Err(err(
-                        format!("`#{op}` takes a capture and one or more node kinds (`(#{op} @arg \"argument_list\" \"keyword_argument\")`)"),
-                        word,
-                    ));
+                    return Err(usage());
                 }
                 Test::ParentKind(names)
             }
