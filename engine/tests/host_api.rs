@@ -843,18 +843,7 @@ fn min_lines_predicate_counts_first_and_last_lines() {
     );
     assert_eq!(messages, ["long four", "long three", "short one"]);
     for bad in ["\"three\"", "\"-1\"", "@site"] {
-        let toml = format!(
-            "[pack]\nname = \"bad\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"d\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = '''((call) @site (#min-lines? @site {bad}))'''\nmessage = \"m\"\n"
-        );
-        let toml: &'static str = Box::leak(toml.into_boxed_str());
-        let files: &'static [(&'static str, &'static str)] =
-            Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
-        let mut catalog = Catalog::default();
-        catalog.add_toml("catalog.toml", CATALOG).unwrap();
-        let err = EngineBuilder::new(catalog)
-            .load_pack(&EmbeddedSource { name: "bad", files })
-            .unwrap_err();
-        let errors: Vec<String> = err.errors.iter().map(|e| e.to_string()).collect();
+        let errors = query_load_errors(&format!("((call) @site (#min-lines? @site {bad}))"));
         assert!(
             errors
                 .iter()
@@ -862,6 +851,22 @@ fn min_lines_predicate_counts_first_and_last_lines() {
             "{bad}: {errors:?}"
         );
     }
+}
+
+/// The errors of loading a pack whose one detector has `query` (which must not load).
+fn query_load_errors(query: &str) -> Vec<String> {
+    let toml = format!(
+        "[pack]\nname = \"bad\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"d\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = '''{query}'''\nmessage = \"m\"\n"
+    );
+    let toml: &'static str = Box::leak(toml.into_boxed_str());
+    let files: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let err = EngineBuilder::new(catalog)
+        .load_pack(&EmbeddedSource { name: "bad", files })
+        .unwrap_err();
+    err.errors.iter().map(|e| e.to_string()).collect()
 }
 
 /// `#parent-kind?` holds when the capture's parent is of one of the kinds named (a call that is
@@ -895,18 +900,7 @@ fn parent_kind_predicate_reads_the_parent() {
         ("", "takes a capture and one or more node kinds"),
         ("@site", "takes a capture and one or more node kinds"),
     ] {
-        let toml = format!(
-            "[pack]\nname = \"bad\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"d\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = \'\'\'((call) @site (#parent-kind? @site {bad}))\'\'\'\nmessage = \"m\"\n"
-        );
-        let toml: &'static str = Box::leak(toml.into_boxed_str());
-        let files: &'static [(&'static str, &'static str)] =
-            Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
-        let mut catalog = Catalog::default();
-        catalog.add_toml("catalog.toml", CATALOG).unwrap();
-        let err = EngineBuilder::new(catalog)
-            .load_pack(&EmbeddedSource { name: "bad", files })
-            .unwrap_err();
-        let errors: Vec<String> = err.errors.iter().map(|e| e.to_string()).collect();
+        let errors = query_load_errors(&format!("((call) @site (#parent-kind? @site {bad}))"));
         assert!(
             errors.iter().any(|e| e.contains(expected)),
             "{bad}: {errors:?}"
