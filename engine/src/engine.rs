@@ -179,14 +179,13 @@ impl EngineBuilder {
             )
             .collect();
         let index_functions = needs_call_graph(&self.packs) && !self.no_facts;
-        let tx = Arc::new(crate::semantics::receiver::TxModel {
-            receivers: self
-                .packs
+        let tx = Arc::new(crate::semantics::receiver::TxModel::new(
+            self.packs
                 .iter()
                 .flat_map(|p| p.receivers.clone())
                 .collect(),
-            spans: self.packs.iter().flat_map(|p| p.spans.clone()).collect(),
-        });
+            self.packs.iter().flat_map(|p| p.spans.clone()).collect(),
+        ));
         (
             Engine {
                 catalog: Arc::new(self.catalog),
