@@ -95,9 +95,12 @@ static bool push(Stack *stack, const TSLanguage *language, Subtree parent, Lengt
   return true;
 }
 
-// Walks the tree below `root` (its root included). Returns false only when memory ran out, the
-// walk then having stopped part way.
-bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leave) {
+// Walks the tree below `root` (its root included), calling `visit` and `leave` as
+// `ppa_walk_tree` says. Always inlined: each caller gets its own copy, in which `visit` and
+// `leave` are known functions (`ppa_build_table`'s are then inlined into the loop).
+static inline __attribute__((always_inline)) bool walk_core(TSNode root, void *ctx,
+                                                              ppa_visit_fn visit,
+                                                              ppa_leave_fn leave) {
   const TSTree *tree = root.tree;
   const TSLanguage *language = tree->language;
   Subtree top = *(const Subtree *)root.id;
@@ -157,4 +160,144 @@ bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leav
   }
   if (stack.frames != stack.inline_frames) free(stack.frames);
   return ok;
+}
+
+// Walks the tree below `root` (its root included). Returns false only when memory ran out, the
+// walk then having stopped part way.
+bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leave) {
+  return walk_core(root, ctx, visit, leave);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The node table (`NodeTable::build` in src/file.rs), written by the walk itself.
+//
+// Through `ppa_walk_tree`, each listed node was a call into Rust that pushed onto six vectors
+// (a capacity test each) and asked whether to enter the node: about 200 instructions a node,
+// as many as the walk's own step (callgrind, prefect with every pack). Here the walk stores
+// each row into the table's arrays, and asks Rust only about the nodes that have children and
+// whose kind says to ask (`how`): the dispatching walk's decision depends on the node only for
+// a few kinds (strings, token-only nodes, marker tests); every other node is entered.
+
+// What to do with a node that has children, by kind id: enter it (PPA_HOW_ENTER), or, with
+// PPA_HOW_TOKENS, leave its children out when they are all leaves, and, with PPA_HOW_ASK,
+// leave them out unless `ask` says otherwise (asked last).
+enum { PPA_HOW_ENTER = 0, PPA_HOW_ASK = 1, PPA_HOW_TOKENS = 2 };
+
+// The table's arrays (src/file.rs `NodeTable`, one row per listed node in document order) and
+// how many rows they hold and have room for. `field` may be NULL (no fields kept).
+typedef struct PpaTable {
+  TSNode *nodes;
+  uint32_t *parent;
+  uint32_t *depth;
+  uint16_t *field;
+  uint32_t *end;
+  bool *skipped;
+  uint32_t len;
+  uint32_t capacity;
+} PpaTable;
+
+// Whether to enter `node` (a node with children of kind `kind`, whose `how` is PPA_HOW_ASK).
+typedef bool (*ppa_ask_fn)(void *ctx, TSNode node, TSSymbol kind);
+// Makes room for at least one more row: the arrays may move (their pointers and `capacity`
+// are updated). False when memory ran out.
+typedef bool (*ppa_grow_fn)(void *ctx, PpaTable *table);
+
+// The indices of the nodes the walk is inside (the path from the root), innermost last.
+#define INLINE_PATH 64
+
+typedef struct {
+  PpaTable *table;
+  const uint8_t *how;
+  uint32_t how_len;
+  uint8_t how_default;
+  void *ctx;
+  ppa_ask_fn ask;
+  ppa_grow_fn grow;
+  uint32_t *path;
+  uint32_t path_len;
+  uint32_t path_capacity;
+  bool failed;
+  uint32_t inline_path[INLINE_PATH];
+} TableWalk;
+
+static inline __attribute__((always_inline)) uint32_t table_visit(void *vctx, TSNode node,
+                                                                  uint32_t children,
+                                                                  uint16_t field) {
+  TableWalk *w = vctx;
+  PpaTable *t = w->table;
+  if (t->len == t->capacity && !w->grow(w->ctx, t)) {
+    w->failed = true;
+    return PPA_STOP;
+  }
+  uint32_t i = t->len++;
+  t->nodes[i] = node;
+  t->parent[i] = w->path_len ? w->path[w->path_len - 1] : UINT32_MAX;
+  t->depth[i] = w->path_len;
+  if (t->field) t->field[i] = field;
+  t->skipped[i] = false;
+  if (children == 0) {
+    t->end[i] = t->len;
+    return PPA_SKIP;
+  }
+  TSSymbol kind = ts_node_symbol(node);
+  uint8_t how = kind < w->how_len ? w->how[kind] : w->how_default;
+  if (((how & PPA_HOW_TOKENS) && ts_node_descendant_count(node) == children + 1) ||
+      ((how & PPA_HOW_ASK) && !w->ask(w->ctx, node, kind))) {
+    t->skipped[i] = true;
+    t->end[i] = t->len;
+    return PPA_SKIP;
+  }
+  if (w->path_len == w->path_capacity) {
+    uint32_t capacity = w->path_capacity * 2;
+    uint32_t *path;
+    if (w->path == w->inline_path) {
+      path = malloc(capacity * sizeof(uint32_t));
+      if (path) memcpy(path, w->path, w->path_len * sizeof(uint32_t));
+    } else {
+      path = realloc(w->path, capacity * sizeof(uint32_t));
+    }
+    if (!path) {
+      w->failed = true;
+      return PPA_STOP;
+    }
+    w->path = path;
+    w->path_capacity = capacity;
+  }
+  w->path[w->path_len++] = i;
+  // Set when the walk leaves the node.
+  t->end[i] = 0;
+  return PPA_ENTER;
+}
+
+static inline __attribute__((always_inline)) void table_leave(void *vctx) {
+  TableWalk *w = vctx;
+  if (w->path_len > 0) {
+    uint32_t p = w->path[--w->path_len];
+    w->table->end[p] = w->table->len;
+  }
+}
+
+// Appends the rows of `root` and the nodes below it to `table`: the nodes `ppa_walk_tree`
+// visits, entering a node with children unless its kind's `how` (`how_default` for kinds at
+// or past `how_len`) is PPA_HOW_ASK and `ask` says no. Each row: the node, its parent's row
+// (UINT32_MAX at the root), its depth, its field (when `table->field` is set), the row after
+// its listed descendants, and whether it has children left out. `grow` is called when the
+// arrays are full. False when memory ran out, the table then being partial.
+bool ppa_build_table(TSNode root, PpaTable *table, const uint8_t *how, uint32_t how_len,
+                     uint8_t how_default, void *ctx, ppa_ask_fn ask, ppa_grow_fn grow) {
+  TableWalk w;
+  w.table = table;
+  w.how = how;
+  w.how_len = how_len;
+  w.how_default = how_default;
+  w.ctx = ctx;
+  w.ask = ask;
+  w.grow = grow;
+  w.path = w.inline_path;
+  w.path_len = 0;
+  w.path_capacity = INLINE_PATH;
+  w.failed = false;
+  bool ok = walk_core(root, &w, table_visit, table_leave);
+  if (w.path != w.inline_path) free(w.path);
+  return ok && !w.failed;
 }

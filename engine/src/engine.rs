@@ -21,6 +21,7 @@
 use crate::catalog::Catalog;
 use crate::error::PackErrors;
 use crate::file::FileCtx;
+use crate::file::{HOW_ASK, HOW_ENTER, HOW_TOKENS};
 use crate::finding::{Diagnostic, Finding, Level, Position};
 use crate::lang::{Language, NAME_BYTE};
 use crate::pack::{self, Detector, Pack, PackSource, Role};
@@ -464,13 +465,15 @@ struct LangPlan {
     function_field: Option<u16>,
     /// By node kind id: the walk need not enter nodes of this kind (see [`opaque_kinds`]).
     opaque: Vec<Opaque>,
-    /// By node kind id: whether the walk may leave out the children of a node of this kind when
-    /// they are all leaves (`x.y`, `(a)`, `k=v`; see [`token_skips`]).
-    skip_tokens: Vec<bool>,
     /// By node kind id: the kinds no subtree the walk leaves out can hold ([`sealed_kinds`]).
     sealed: Arc<[bool]>,
     /// The walk's marker shortcut (see [`MarkerSkips`]).
     markers: Option<MarkerSkips>,
+    /// By node kind id: whether the table's walk enters a node of this kind with children
+    /// ([`HOW_ENTER`]), leaves out children that are all leaves ([`HOW_TOKENS`], from
+    /// `skip_tokens`), or asks (the kind may be opaque or lack markers: [`HOW_ASK`]); see
+    /// [`crate::file::NodeTable::build_as`].
+    table_how: Vec<u8>,
     /// Which vocabulary roots a file spells (see [`RootGate`]).
     root_gate: RootGate,
     /// By detector: the vocabularies its patterns require ([`required_vocabs`]).
@@ -1373,6 +1376,18 @@ impl LangPlan {
             .then(|| MarkerSkips::build(lang, grammar, &acted))
             .flatten();
         let sealed = sealed_kinds(lang, grammar, &acted);
+        let table_how = (0..grammar.node_kind_count())
+            .map(|k| {
+                let ask = opaque.get(k).is_some_and(|&o| o != Opaque::No)
+                    || markers
+                        .as_ref()
+                        .is_some_and(|m| m.by_kind.get(k).is_some_and(Option::is_some));
+                // The walk may leave out the children of a node of these kinds when they are
+                // all leaves (`x.y`, `(a)`, `k=v`; see [`token_skips`]).
+                let tokens = skip_tokens.get(k).copied().unwrap_or(false);
+                (if ask { HOW_ASK } else { HOW_ENTER }) | if tokens { HOW_TOKENS } else { 0 }
+            })
+            .collect();
         let needs: Vec<Option<Vec<Vec<LiveVocab>>>> = dets
             .iter()
             .map(|d| guards.then(|| required_vocabs(d, &mut roots)).flatten())
@@ -1396,6 +1411,7 @@ impl LangPlan {
             // coroutines) tree-sitter's own lookup on the nodes actually asked costs less.
             table_fields: field_readers >= 24,
             markers,
+            table_how,
             root_gate,
             needs,
             detectors: dets.to_vec(),
@@ -1405,7 +1421,6 @@ impl LangPlan {
             function_kinds,
             function_field: grammar.field_id_for_name("function").map(|f| f.get()),
             opaque,
-            skip_tokens,
             sealed,
             words: PlanWords::build(dets),
             decorated_kind: (lang == Language::Python)
@@ -2283,16 +2298,14 @@ impl Engine {
                 .as_ref()
                 .filter(|_| !broken)
                 .map(|m| m.cursor(bytes));
-            file.table_with(plan.table_fields, |node| {
-                let kind = usize::from(node.kind_id());
+            // (The table's walk leaves out the children of token-only nodes itself: `HOW_TOKENS`.)
+            file.table_by_kind(plan.table_fields, &plan.table_how, HOW_ASK, |node, kind| {
+                let kind = usize::from(kind);
                 let opaque = plan
                     .opaque
                     .get(kind)
                     .is_some_and(|&how| skip_children(how, node, bytes));
-                let only_tokens = plan.skip_tokens.get(kind).copied().unwrap_or(false)
-                    && node.descendant_count() == node.child_count() as usize + 1;
                 !opaque
-                    && !only_tokens
                     && markers.as_mut().is_none_or(|mc| {
                         match plan.markers.as_ref().and_then(|m| m.by_kind.get(kind)) {
                             Some(Some(tests)) => {

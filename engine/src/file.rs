@@ -10,7 +10,6 @@
 use crate::lang::Language;
 use crate::lang::NodeExt;
 use crate::semantics::Bindings;
-use crate::tree_walk::{Event, Step};
 use std::sync::{Arc, Mutex, OnceLock};
 use tree_sitter::{Node, Tree};
 
@@ -184,8 +183,9 @@ impl FileCtx {
     /// The file's [`NodeTable`]: every node, built by one walk of the tree on first use, unless
     /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
     pub(crate) fn table(&self) -> &NodeTable {
-        self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node(), true, |_| true))
+        self.table.get_or_init(|| {
+            NodeTable::build_as(self.tree.root_node(), true, &[], HOW_ENTER, |_, _| true)
+        })
     }
 
     /// The named children of `node`, in order: off the node table when the walk has built one
@@ -225,13 +225,27 @@ impl FileCtx {
     /// when `enter` says so for it, in document order: the engine's dispatching walk leaves out
     /// what it would not visit (plain strings, imports, subtrees without a word any pattern
     /// needs).
+    #[cfg(test)]
     pub(crate) fn table_with(
         &self,
         fields: bool,
-        enter: impl FnMut(Node<'_>) -> bool,
+        mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> &NodeTable {
-        self.table
-            .get_or_init(|| NodeTable::build(self.tree.root_node(), fields, enter))
+        self.table_by_kind(fields, &[], HOW_ASK, |n, _| enter(n))
+    }
+
+    /// [`FileCtx::table_with`] by kind (see [`NodeTable::build_as`]): `enter` is asked, with
+    /// the node's kind id, only about nodes of the kinds `how` marks [`HOW_ASK`].
+    pub(crate) fn table_by_kind(
+        &self,
+        fields: bool,
+        how: &[u8],
+        how_default: u8,
+        enter: impl FnMut(Node<'_>, u16) -> bool,
+    ) -> &NodeTable {
+        self.table.get_or_init(|| {
+            NodeTable::build_as(self.tree.root_node(), fields, how, how_default, enter)
+        })
     }
 
     /// Whether the text of `node` holds `needle`: a subtree the node table leaves out can hold
@@ -656,62 +670,221 @@ impl Drop for NodeTable {
     }
 }
 
+/// [`NodeTable::build_as`]: a node of a kind marked so in `how` is entered without asking.
+pub(crate) const HOW_ENTER: u8 = 0;
+/// [`NodeTable::build_as`]: the table's `enter` decides for a node of a kind with this bit.
+pub(crate) const HOW_ASK: u8 = 1;
+/// [`NodeTable::build_as`]: the children of a node of a kind with this bit are left out when
+/// they are all leaves (tested before [`HOW_ASK`]).
+pub(crate) const HOW_TOKENS: u8 = 2;
+
+/// csrc/walk.c's `PpaTable`: the arrays of a [`NodeTable`] being built.
+#[repr(C)]
+struct RawTable {
+    nodes: *mut tree_sitter::ffi::TSNode,
+    parent: *mut u32,
+    depth: *mut u32,
+    field: *mut u16,
+    end: *mut u32,
+    skipped: *mut bool,
+    len: u32,
+    capacity: u32,
+}
+
+/// What csrc/walk.c's callbacks reach: the table being built and its `enter`.
+struct TableWalk<F> {
+    table: NodeTable,
+    enter: F,
+}
+
+unsafe extern "C-unwind" {
+    /// csrc/walk.c: appends the rows of `root` and the nodes below it to `table`, asking `ask`
+    /// whether to enter a node with children of a kind marked [`HOW_ASK`], calling `grow` when
+    /// the arrays are full. False when memory ran out.
+    #[allow(clippy::too_many_arguments)]
+    fn ppa_build_table(
+        root: tree_sitter::ffi::TSNode,
+        table: *mut RawTable,
+        how: *const u8,
+        how_len: u32,
+        how_default: u8,
+        ctx: *mut std::ffi::c_void,
+        ask: unsafe extern "C-unwind" fn(
+            *mut std::ffi::c_void,
+            tree_sitter::ffi::TSNode,
+            u16,
+        ) -> bool,
+        grow: unsafe extern "C-unwind" fn(*mut std::ffi::c_void, *mut RawTable) -> bool,
+    ) -> bool;
+}
+
+/// A panic in `enter` unwinds through the C walk (compiled with unwind tables, build.rs) to
+/// `NodeTable::build_as`'s caller; the table is then dropped with the rows of its last `grow`.
+unsafe extern "C-unwind" fn ask_enter<F: FnMut(Node<'_>, u16) -> bool>(
+    ctx: *mut std::ffi::c_void,
+    raw: tree_sitter::ffi::TSNode,
+    kind: u16,
+) -> bool {
+    // SAFETY: `ctx` is the `TableWalk<F>` that `build_as` handed to the walk, alive and not
+    // otherwise borrowed while it runs; `raw` is a node of the live tree being walked.
+    let walk = unsafe { &mut *ctx.cast::<TableWalk<F>>() };
+    (walk.enter)(unsafe { Node::from_raw(raw) }, kind)
+}
+
+unsafe extern "C-unwind" fn grow_table<F>(ctx: *mut std::ffi::c_void, raw: *mut RawTable) -> bool {
+    // SAFETY: as in `ask_enter`; `raw` is the `RawTable` `build_as` handed to the walk.
+    let (walk, raw) = unsafe { (&mut *ctx.cast::<TableWalk<F>>(), &mut *raw) };
+    let more = (raw.len as usize).max(1024);
+    walk.table.reserve(more, raw);
+    raw.capacity > raw.len
+}
+
 impl NodeTable {
     /// The table of the tree below `root`, entering a node's children only when `enter` says
     /// so. With `fields`, each node's field is recorded (the walk finds it at no extra cost).
-    /// The walk is csrc/walk.c's, not tree-sitter's cursor: it visits the same nodes for about
-    /// a fifth of the cost (see there).
+    #[cfg(test)]
     pub(crate) fn build(
         root: Node<'_>,
         fields: bool,
         mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> NodeTable {
-        let count = root.descendant_count();
+        NodeTable::build_as(root, fields, &[], HOW_ASK, |n, _| enter(n))
+    }
+
+    /// [`NodeTable::build`], by kind: `how` (by kind id; `how_default` past its end) says
+    /// whether a node with children is entered without asking ([`HOW_ENTER`]), left out when
+    /// its children are all leaves ([`HOW_TOKENS`]), and whether `enter` is asked (with the
+    /// node's kind id) about it otherwise ([`HOW_ASK`]).
+    ///
+    /// The walk is csrc/walk.c's, not tree-sitter's cursor: it visits the same nodes for about
+    /// a fifth of the cost (see there), and writes each row into the table's arrays itself.
+    /// (A call into Rust per node, pushing onto each array and asking about every node with
+    /// children, cost as much as the walk's own steps: 150 M instructions of the check on
+    /// prefect with every pack; callgrind.)
+    pub(crate) fn build_as<F: FnMut(Node<'_>, u16) -> bool>(
+        root: Node<'_>,
+        fields: bool,
+        how: &[u8],
+        how_default: u8,
+        enter: F,
+    ) -> NodeTable {
+        NodeTable::build_from(
+            root,
+            fields,
+            how,
+            how_default,
+            enter,
+            root.descendant_count(),
+        )
+    }
+
+    /// [`NodeTable::build_as`] with room for `rows` rows at first (a node's descendant count,
+    /// its own row included, is what the walk lists at most; tests start smaller to make the
+    /// walk grow the arrays).
+    fn build_from<F: FnMut(Node<'_>, u16) -> bool>(
+        root: Node<'_>,
+        fields: bool,
+        how: &[u8],
+        how_default: u8,
+        enter: F,
+        rows: usize,
+    ) -> NodeTable {
         let mut t: NodeTable = SPARE_TABLE
             .with(|s| s.take())
             .map_or_else(NodeTable::default, NodeTable::from);
         t.has_fields = fields;
-        t.nodes.reserve(count);
-        t.parent.reserve(count);
-        t.depth.reserve(count);
-        if t.has_fields {
-            t.field.reserve(count);
-        }
-        t.end.reserve(count);
-        t.skipped.reserve(count);
-        // The indices of the nodes the walk is inside.
-        let mut path: Vec<u32> = Vec::new();
-        crate::tree_walk::walk(root, |e| {
-            let Event::Visit(n, children, field) = e else {
-                if let Some(p) = path.pop() {
-                    t.end[p as usize] = t.nodes.len() as u32;
-                }
-                return Step::Skip;
-            };
-            // SAFETY: the nodes point into the tree of the `FileCtx` that owns the table, which
-            // it never mutates; they are handed out only with the lifetime of `&FileCtx` (see
-            // NodeRef).
-            let n = unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) };
-            let parent = path.last().copied().unwrap_or(u32::MAX);
-            let i = t.nodes.len();
-            t.nodes.push(n);
-            t.parent.push(parent);
-            t.depth.push(path.len() as u32);
-            if t.has_fields {
-                t.field.push(field);
-            }
-            t.end.push(0);
-            t.skipped.push(false);
-            if children > 0 && enter(n) {
-                path.push(i as u32);
-                Step::Enter
+        let mut walk = TableWalk { table: t, enter };
+        let mut raw = walk.table.raw(0);
+        walk.table.reserve(rows.max(1), &mut raw);
+        // SAFETY: `raw` describes the table's arrays with room for `raw.capacity` rows, which
+        // `grow` keeps true as they move; the walk writes rows only below that, and only `walk`
+        // (through `ctx`) touches the arrays until it returns. `how` outlives the call. The
+        // rows' nodes get the table's `'static`: they point into the tree of the `FileCtx` that
+        // owns the table, which it never mutates, and are handed out only with the lifetime of
+        // `&FileCtx` (see NodeRef).
+        let complete = unsafe {
+            ppa_build_table(
+                root.into_raw(),
+                &mut raw,
+                how.as_ptr(),
+                u32::try_from(how.len()).unwrap_or(u32::MAX),
+                how_default,
+                (&mut walk as *mut TableWalk<F>).cast(),
+                ask_enter::<F>,
+                grow_table::<F>,
+            )
+        };
+        // SAFETY: the walk wrote rows `0..raw.len` of every array (of `field` only when kept).
+        unsafe { walk.table.set_len(raw.len as usize) };
+        assert!(complete, "out of memory while building a node table");
+        walk.table
+    }
+
+    /// The raw view of the arrays for csrc/walk.c, holding `len` rows.
+    fn raw(&mut self, len: usize) -> RawTable {
+        RawTable {
+            nodes: self.nodes.as_mut_ptr().cast(),
+            parent: self.parent.as_mut_ptr(),
+            depth: self.depth.as_mut_ptr(),
+            field: if self.has_fields {
+                self.field.as_mut_ptr()
             } else {
-                t.skipped[i] = children > 0;
-                t.end[i] = t.nodes.len() as u32;
-                Step::Skip
+                std::ptr::null_mut()
+            },
+            end: self.end.as_mut_ptr(),
+            skipped: self.skipped.as_mut_ptr(),
+            len: len as u32,
+            capacity: [
+                self.nodes.capacity(),
+                self.parent.capacity(),
+                self.depth.capacity(),
+                if self.has_fields {
+                    self.field.capacity()
+                } else {
+                    usize::MAX
+                },
+                self.end.capacity(),
+                self.skipped.capacity(),
+            ]
+            .into_iter()
+            .min()
+            .unwrap_or(0)
+            .min(u32::MAX as usize) as u32,
+        }
+    }
+
+    /// Makes room for `additional` rows more than `raw.len` and points `raw` at the arrays
+    /// again.
+    fn reserve(&mut self, additional: usize, raw: &mut RawTable) {
+        let len = raw.len as usize;
+        // SAFETY: the walk wrote rows `0..len` (none yet when `len` is 0).
+        unsafe { self.set_len(len) };
+        self.nodes.reserve(additional);
+        self.parent.reserve(additional);
+        self.depth.reserve(additional);
+        if self.has_fields {
+            self.field.reserve(additional);
+        }
+        self.end.reserve(additional);
+        self.skipped.reserve(additional);
+        *raw = self.raw(len);
+    }
+
+    /// # Safety
+    /// Rows `0..len` of every array (of `field` only when kept) are written.
+    unsafe fn set_len(&mut self, len: usize) {
+        // SAFETY: as the caller promises; the element types have no invalid bit patterns the
+        // walk could have written (it writes whole `TSNode`s, integers and `bool`s).
+        unsafe {
+            self.nodes.set_len(len);
+            self.parent.set_len(len);
+            self.depth.set_len(len);
+            if self.has_fields {
+                self.field.set_len(len);
             }
-        });
-        t
+            self.end.set_len(len);
+            self.skipped.set_len(len);
+        }
     }
 
     /// The indices of the children of the node at `i` (named and anonymous), in order.
@@ -1043,6 +1216,47 @@ mod tests {
             }
         }
         assert!(nodes > 50_000, "{nodes} nodes");
+    }
+
+    /// A table whose arrays the walk outgrows (it asks for more room as it goes), and one built
+    /// by kind (token-only nodes left out by the walk, the others asked or entered), equal the
+    /// tables built by asking about every node.
+    #[test]
+    fn tables_grown_or_built_by_kind_equal_asked_tables() {
+        let f = file(&"def f(a, b=1):\n    return g(a.x)[b] + 'x' if (a) else h(k=v)\n".repeat(50));
+        let root = f.tree.root_node();
+        let kind = |n: &str| f.tree.language().id_for_node_kind(n, true);
+        let (attribute, string, call) = (kind("attribute"), kind("string"), kind("call"));
+        let mut how = vec![HOW_ENTER; usize::from(call.max(attribute).max(string)) + 1];
+        how[usize::from(attribute)] = HOW_TOKENS;
+        how[usize::from(string)] = HOW_ASK;
+        how[usize::from(call)] = HOW_ASK | HOW_TOKENS;
+        let leaves = |n: Node<'_>| n.descendant_count() == n.child_count() as usize + 1;
+        let asked = |n: Node<'_>| {
+            let k = n.kind_id();
+            !((k == attribute || k == call) && leaves(n)) && k != string
+        };
+        for fields in [true, false] {
+            let want = NodeTable::build(root, fields, asked);
+            let mut asked_kinds = Vec::new();
+            let by_kind = NodeTable::build_as(root, fields, &how, HOW_ENTER, |n, k| {
+                assert_eq!(n.kind_id(), k);
+                asked_kinds.push(k);
+                k != string
+            });
+            assert!(asked_kinds.iter().all(|&k| k == string || k == call));
+            assert!(asked_kinds.contains(&string) && asked_kinds.contains(&call));
+            let grown = NodeTable::build_from(root, fields, &[], HOW_ASK, |n, _| asked(n), 1);
+            for t in [&by_kind, &grown] {
+                assert_eq!(t.nodes, want.nodes);
+                assert_eq!(t.parent, want.parent);
+                assert_eq!(t.depth, want.depth);
+                assert_eq!(t.field, want.field);
+                assert_eq!(t.end, want.end);
+                assert_eq!(t.skipped, want.skipped);
+            }
+            assert!(want.skipped.iter().filter(|&&s| s).count() >= 100);
+        }
     }
 
     /// A table built on the buffers a larger table left to its thread is the table built on

@@ -44,8 +44,8 @@ unsafe extern "C-unwind" {
 /// What the walk tells its callback.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Event<'t> {
-    /// A node, with its number of visible children and its field id (0 for none).
-    Visit(Node<'t>, u32, u16),
+    /// A node, with its field id (0 for none).
+    Visit(Node<'t>, u16),
     /// The walk is done with the children of the last node it entered and not yet left.
     Leave,
 }
@@ -57,7 +57,7 @@ pub(crate) enum Event<'t> {
 unsafe extern "C-unwind" fn visit_node<'t, F: FnMut(Event<'t>) -> Step>(
     ctx: *mut std::ffi::c_void,
     raw: tree_sitter::ffi::TSNode,
-    children: u32,
+    _children: u32,
     field: u16,
 ) -> u32 {
     // SAFETY: `ctx` is the `F` that `walk` handed to the C walk, alive and not otherwise
@@ -65,7 +65,7 @@ unsafe extern "C-unwind" fn visit_node<'t, F: FnMut(Event<'t>) -> Step>(
     let on = unsafe { &mut *ctx.cast::<F>() };
     // SAFETY: `raw` is a node of the tree `walk` was given a node of, which lives for `'t`.
     let node: Node<'t> = unsafe { Node::from_raw(raw) };
-    on(Event::Visit(node, children, field)) as u32
+    on(Event::Visit(node, field)) as u32
 }
 
 unsafe extern "C-unwind" fn leave_node<'t, F: FnMut(Event<'t>) -> Step>(
@@ -103,7 +103,7 @@ pub(crate) fn for_each_child<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>, u16
     walk(node, |e| match e {
         // The walk visits `node` first.
         Event::Visit(..) if std::mem::take(&mut at_node) => Step::Enter,
-        Event::Visit(n, _, field) if !f(n, field) => Step::Stop,
+        Event::Visit(n, field) if !f(n, field) => Step::Stop,
         _ => Step::Skip,
     });
 }
@@ -187,7 +187,7 @@ mod tests {
         let mut visited = 0;
         let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             walk(tree.root_node(), |e| {
-                if let Event::Visit(n, _, _) = e {
+                if let Event::Visit(n, _) = e {
                     visited += 1;
                     assert_ne!(n.kind(), "argument_list", "a visit panics");
                 }

@@ -349,7 +349,7 @@ pub(crate) fn walk_below<'t, E>(
     crate::tree_walk::walk(root, |e| match e {
         // The walk visits `root` first.
         Event::Visit(..) if std::mem::take(&mut at_root) => Step::Enter,
-        Event::Visit(n, _, _) => match f(n) {
+        Event::Visit(n, _) => match f(n) {
             Ok(true) => Step::Enter,
             Ok(false) => Step::Skip,
             Err(err) => {
