@@ -95,6 +95,23 @@ static bool push(Stack *stack, const TSLanguage *language, Subtree parent, Lengt
   return true;
 }
 
+// A node at `position` (tree-sitter's `ts_node_new`, here where the walk can inline it: it is
+// a call into node.c, made for every node listed).
+static inline TSNode node_new(const TSTree *tree, const Subtree *subtree, Length position,
+                              TSSymbol alias) {
+  return (TSNode){
+      {position.bytes, position.extent.row, position.extent.column, alias}, subtree, tree};
+}
+
+// The kind id of a node made by `node_new` (tree-sitter's `ts_node_symbol`: the alias, else the
+// subtree's symbol, mapped to the grammar's public symbol), inlined likewise.
+static inline TSSymbol node_kind(TSNode node) {
+  TSSymbol symbol = (TSSymbol)node.context[3];
+  if (!symbol) symbol = ts_subtree_symbol(*(const Subtree *)node.id);
+  if (symbol == ts_builtin_sym_error) return symbol;
+  return node.tree->language->public_symbol_map[symbol];
+}
+
 // Walks the tree below `root` (its root included), calling `visit` and `leave` as
 // `ppa_walk_tree` says. Always inlined: each caller gets its own copy, in which `visit` and
 // `leave` are known functions (`ppa_build_table`'s are then inlined into the loop).
@@ -146,7 +163,7 @@ static inline __attribute__((always_inline)) bool walk_core(TSNode root, void *c
 
     uint32_t children = ts_subtree_visible_child_count(*child);
     if (ts_subtree_visible(*child) || alias) {
-      TSNode node = ts_node_new(tree, child, position, alias);
+      TSNode node = node_new(tree, child, position, alias);
       uint32_t next = visit(ctx, node, children, field);
       if (next == PPA_STOP) break;
       if (next == PPA_ENTER && children > 0) {
@@ -239,9 +256,10 @@ static inline __attribute__((always_inline)) uint32_t table_visit(void *vctx, TS
     t->end[i] = t->len;
     return PPA_SKIP;
   }
-  TSSymbol kind = ts_node_symbol(node);
+  TSSymbol kind = node_kind(node);
   uint8_t how = kind < w->how_len ? w->how[kind] : w->how_default;
-  if (((how & PPA_HOW_TOKENS) && ts_node_descendant_count(node) == children + 1) ||
+  if (((how & PPA_HOW_TOKENS) &&
+       ts_subtree_visible_descendant_count(*(const Subtree *)node.id) == children) ||
       ((how & PPA_HOW_ASK) && !w->ask(w->ctx, node, kind))) {
     t->skipped[i] = true;
     t->end[i] = t->len;
