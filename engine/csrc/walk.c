@@ -209,6 +209,7 @@ typedef struct PpaTable {
   uint16_t *field;
   uint32_t *end;
   bool *skipped;
+  uint16_t *kind;
   uint32_t len;
   uint32_t capacity;
 } PpaTable;
@@ -252,11 +253,12 @@ static inline __attribute__((always_inline)) uint32_t table_visit(void *vctx, TS
   t->depth[i] = w->path_len;
   if (t->field) t->field[i] = field;
   t->skipped[i] = false;
+  TSSymbol kind = node_kind(node);
+  t->kind[i] = kind;
   if (children == 0) {
     t->end[i] = t->len;
     return PPA_SKIP;
   }
-  TSSymbol kind = node_kind(node);
   uint8_t how = kind < w->how_len ? w->how[kind] : w->how_default;
   if (((how & PPA_HOW_TOKENS) &&
        ts_subtree_visible_descendant_count(*(const Subtree *)node.id) == children) ||
@@ -299,7 +301,7 @@ static inline __attribute__((always_inline)) void table_leave(void *vctx) {
 // visits, entering a node with children unless its kind's `how` (`how_default` for kinds at
 // or past `how_len`) is PPA_HOW_ASK and `ask` says no. Each row: the node, its parent's row
 // (UINT32_MAX at the root), its depth, its field (when `table->field` is set), the row after
-// its listed descendants, and whether it has children left out. `grow` is called when the
+// its listed descendants, whether it has children left out, and its kind id. `grow` is called when the
 // arrays are full. False when memory ran out, the table then being partial.
 bool ppa_build_table(TSNode root, PpaTable *table, const uint8_t *how, uint32_t how_len,
                      uint8_t how_default, void *ctx, ppa_ask_fn ask, ppa_grow_fn grow) {

@@ -474,6 +474,10 @@ struct LangPlan {
     /// `skip_tokens`), or asks (the kind may be opaque or lack markers: [`HOW_ASK`]); see
     /// [`crate::file::NodeTable::build_as`].
     table_how: Vec<u8>,
+    /// By node kind id: whether the walk acts on a node of this kind (a pattern starts there,
+    /// a function boundary, or the call-graph index reads it); the dispatch passes over the
+    /// leaves of the other kinds.
+    acted: Vec<bool>,
     /// Which vocabulary roots a file spells (see [`RootGate`]).
     root_gate: RootGate,
     /// By detector: the vocabularies its patterns require ([`required_vocabs`]).
@@ -1412,6 +1416,7 @@ impl LangPlan {
             table_fields: field_readers >= 24,
             markers,
             table_how,
+            acted,
             root_gate,
             needs,
             detectors: dets.to_vec(),
@@ -2361,6 +2366,16 @@ impl Engine {
             let mut native_out: Vec<Vec<tree_sitter::QueryCapture<'_>>> = Vec::new();
             let mut i = 0;
             while let Some(&node) = table.nodes.get(i) {
+                let kind = usize::from(table.kind[i]);
+                // A leaf (or a node whose children the table leaves out) of a kind nothing acts
+                // on: about half the rows. Passed over before the function and loop stacks are
+                // brought up to it: the next row is no deeper, so it leaves what this one would
+                // have left.
+                if table.end[i] as usize == i + 1 && !plan.acted.get(kind).copied().unwrap_or(true)
+                {
+                    i += 1;
+                    continue;
+                }
                 let depth = table.depth[i];
                 // Leave the functions and loops that end before this node.
                 while functions.last().is_some_and(|f| f.0 >= depth) {
@@ -2370,7 +2385,6 @@ impl Engine {
                 while loops.last().is_some_and(|&l| l >= depth) {
                     loops.pop();
                 }
-                let kind = usize::from(node.kind_id());
                 let in_async = functions.last().is_some_and(|f| f.1);
                 // Below a loop, with no function boundary in between.
                 let in_loop = loops

@@ -596,6 +596,8 @@ pub(crate) struct NodeTable {
     /// Whether a node has children the table leaves out (see [`FileCtx::table_with`]): they are
     /// then read from tree-sitter.
     pub(crate) skipped: Vec<bool>,
+    /// The kind id of each node (tree-sitter's `kind_id`, read by the walk at no extra cost).
+    pub(crate) kind: Vec<u16>,
 }
 
 /// A table's buffers, emptied, kept for the next file the thread checks (see the `Drop` of
@@ -608,6 +610,7 @@ struct SpareTable {
     field: Vec<u16>,
     end: Vec<u32>,
     skipped: Vec<bool>,
+    kind: Vec<u16>,
 }
 
 /// Tables of more nodes than this give their buffers back to the allocator (about 11 MB of
@@ -628,6 +631,7 @@ impl From<SpareTable> for NodeTable {
             has_fields: false,
             end: s.end,
             skipped: s.skipped,
+            kind: s.kind,
         }
     }
 }
@@ -651,6 +655,7 @@ impl Drop for NodeTable {
             field: std::mem::take(&mut self.field),
             end: std::mem::take(&mut self.end),
             skipped: std::mem::take(&mut self.skipped),
+            kind: std::mem::take(&mut self.kind),
         };
         spare.nodes.clear();
         spare.parent.clear();
@@ -658,6 +663,7 @@ impl Drop for NodeTable {
         spare.field.clear();
         spare.end.clear();
         spare.skipped.clear();
+        spare.kind.clear();
         // A thread that is exiting has no slot left: the buffers are then simply freed.
         let _ = SPARE_TABLE.try_with(|s| {
             // Keep the larger of the two when the thread already holds one.
@@ -687,6 +693,7 @@ struct RawTable {
     field: *mut u16,
     end: *mut u32,
     skipped: *mut bool,
+    kind: *mut u16,
     len: u32,
     capacity: u32,
 }
@@ -833,6 +840,7 @@ impl NodeTable {
             },
             end: self.end.as_mut_ptr(),
             skipped: self.skipped.as_mut_ptr(),
+            kind: self.kind.as_mut_ptr(),
             len: len as u32,
             capacity: [
                 self.nodes.capacity(),
@@ -845,6 +853,7 @@ impl NodeTable {
                 },
                 self.end.capacity(),
                 self.skipped.capacity(),
+                self.kind.capacity(),
             ]
             .into_iter()
             .min()
@@ -867,6 +876,7 @@ impl NodeTable {
         }
         self.end.reserve(additional);
         self.skipped.reserve(additional);
+        self.kind.reserve(additional);
         *raw = self.raw(len);
     }
 
@@ -884,6 +894,7 @@ impl NodeTable {
             }
             self.end.set_len(len);
             self.skipped.set_len(len);
+            self.kind.set_len(len);
         }
     }
 
@@ -1254,8 +1265,14 @@ mod tests {
                 assert_eq!(t.field, want.field);
                 assert_eq!(t.end, want.end);
                 assert_eq!(t.skipped, want.skipped);
+                assert_eq!(t.kind, want.kind);
             }
             assert!(want.skipped.iter().filter(|&&s| s).count() >= 100);
+            assert!(want
+                .nodes
+                .iter()
+                .zip(&want.kind)
+                .all(|(n, &k)| n.kind_id() == k));
         }
     }
 
