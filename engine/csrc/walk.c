@@ -321,3 +321,91 @@ bool ppa_build_table(TSNode root, PpaTable *table, const uint8_t *how, uint32_t 
   if (w.path != w.inline_path) free(w.path);
   return ok && !w.failed;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A node's child in a field: tree-sitter's `ts_node_child_by_field_id` without its generality
+// where it is not needed.
+//
+// tree-sitter's lookup goes through its child iterator and handles fields that hidden
+// children pass up to the node; it cost about 370 instructions a lookup on the nodes the
+// engine asks about (callgrind, prefect with every pack), most of them a call's callee or
+// arguments, an attribute's object or name. When none of the field's entries in the node's
+// production is inherited from a hidden child, the child is the first one, from the first
+// entry's place on, that is visible (or aliased), or the first visible node below a hidden one
+// (a supertype): that case is answered here by stepping through the node's children. A field
+// inherited from a hidden child is left to tree-sitter.
+// The first visible (or aliased) node below the hidden node `hidden` at `position`, descending
+// through hidden nodes (tree-sitter's `ts_node_child(node, 0)` on it).
+static TSNode first_visible(const TSTree *tree, const Subtree *hidden, Length position) {
+  TSNode none = {{0, 0, 0, 0}, NULL, NULL};
+  const TSLanguage *language = tree->language;
+  Subtree node = *hidden;
+descend:
+  if (ts_subtree_child_count(node) == 0) return none;
+  const TSSymbol *aliases = ts_language_alias_sequence(language, node.ptr->production_id);
+  const Subtree *children = ts_subtree_children(node);
+  uint32_t count = node.ptr->child_count;
+  uint32_t structural = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    const Subtree *child = &children[i];
+    if (i > 0) position = length_add(position, ts_subtree_padding(*child));
+    TSSymbol alias = 0;
+    if (!ts_subtree_extra(*child)) {
+      if (aliases) alias = aliases[structural];
+      structural++;
+    }
+    if (ts_subtree_visible(*child) || alias) return node_new(tree, child, position, alias);
+    if (ts_subtree_visible_child_count(*child) > 0) {
+      node = *child;
+      goto descend;
+    }
+    position = length_add(position, ts_subtree_size(*child));
+  }
+  return none;
+}
+
+TSNode ppa_child_by_field(TSNode self, TSFieldId field_id) {
+  TSNode none = {{0, 0, 0, 0}, NULL, NULL};
+  Subtree parent = *(const Subtree *)self.id;
+  if (!field_id || ts_subtree_child_count(parent) == 0 || parent.ptr->visible_child_count == 0) {
+    return none;
+  }
+  const TSLanguage *language = self.tree->language;
+  const TSFieldMapEntry *map, *map_end;
+  ts_language_field_map(language, parent.ptr->production_id, &map, &map_end);
+  if (map == map_end) return none;
+  // The entries are sorted by field id: the field's are a run of them.
+  while (map->field_id < field_id) {
+    if (++map == map_end) return none;
+  }
+  while (map_end[-1].field_id > field_id) {
+    if (--map_end == map) return none;
+  }
+  for (const TSFieldMapEntry *m = map; m < map_end; m++) {
+    if (m->inherited) return ts_node_child_by_field_id(self, field_id);
+  }
+  const TSSymbol *aliases = ts_language_alias_sequence(language, parent.ptr->production_id);
+  const Subtree *children = ts_subtree_children(parent);
+  uint32_t count = parent.ptr->child_count;
+  Length position = {self.context[0], {self.context[1], self.context[2]}};
+  uint32_t structural = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    const Subtree *child = &children[i];
+    if (i > 0) position = length_add(position, ts_subtree_padding(*child));
+    if (!ts_subtree_extra(*child)) {
+      TSSymbol alias = aliases ? aliases[structural] : 0;
+      uint32_t index = structural++;
+      if (index >= map->child_index) {
+        if (ts_subtree_visible(*child) || alias) return node_new(self.tree, child, position, alias);
+        // A hidden node in the field (a supertype such as Python's `expression`): its first
+        // visible node.
+        if (ts_subtree_visible_child_count(*child) > 0) {
+          return first_visible(self.tree, child, position);
+        }
+        if (++map == map_end) return none;
+      }
+    }
+    position = length_add(position, ts_subtree_size(*child));
+  }
+  return none;
+}

@@ -475,7 +475,7 @@ impl<'t> NodeExt<'t> for tree_sitter::Node<'t> {
     #[inline]
     fn field(&self, name: &str) -> Option<tree_sitter::Node<'t>> {
         match language_of(*self) {
-            Some(lang) => self.child_by_field_id(lang.field_id(name)?.get()),
+            Some(lang) => crate::tree_walk::child_by_field(*self, lang.field_id(name)?.get()),
             None => self.child_by_field_name(name),
         }
     }

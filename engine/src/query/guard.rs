@@ -382,7 +382,7 @@ impl<'t> FieldMemo<'t> {
             (Some((table, _)), Some(j)) if !table.skipped[j] => {
                 table.child_by_field(j, f2).map(|k| table.nodes[k])
             }
-            _ => child.child_by_field_id(f2),
+            _ => crate::tree_walk::child_by_field(child, f2),
         };
         self.seen2.push((f1, f2, g));
         g
@@ -396,7 +396,7 @@ impl<'t> FieldMemo<'t> {
             Some((table, i)) => table
                 .child_by_field(i, field)
                 .map(|j| (table.nodes[j], Some(j))),
-            None => self.node.child_by_field_id(field).map(|n| (n, None)),
+            None => crate::tree_walk::child_by_field(self.node, field).map(|n| (n, None)),
         };
         self.seen.push((field, c));
         c.map(|(n, _)| n)
@@ -488,8 +488,7 @@ impl Req {
             let ok = if *multiple {
                 Req::field_holds(node, *field, req, source)
             } else {
-                node.child_by_field_id(*field)
-                    .is_some_and(|c| req.holds(c, source))
+                crate::tree_walk::child_by_field(node, *field).is_some_and(|c| req.holds(c, source))
             };
             if !ok {
                 return false;

@@ -700,7 +700,7 @@ pub(super) fn register(e: &mut Engine) {
             .file()
             .language
             .field_id(name)
-            .and_then(|id| n.node().child_by_field_id(id.get()))
+            .and_then(|id| crate::tree_walk::child_by_field(n.node(), id.get()))
             .map(|f| n.with(f));
         unit_or(f)
     });

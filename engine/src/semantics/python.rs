@@ -146,7 +146,7 @@ impl<'f> ScopeWalk<'f> {
                 return t.child_by_field(i, f).map(|j| t.nodes[j]);
             }
         }
-        self.node(at).child_by_field_id(f)
+        crate::tree_walk::child_by_field(self.node(at), f)
     }
 
     /// Walks the statements of one scope (not entering nested scopes) and records bindings.
