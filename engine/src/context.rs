@@ -322,14 +322,14 @@ fn literal_argument(file: &FileCtx, node: Node<'_>) -> Option<Literal> {
         .filter(|o| matches!(o.kind_str(), "call" | "call_expression"));
     for c in [Some(call), receiver_call].into_iter().flatten() {
         let args = c.field("arguments")?;
-        let Some(first) = args.named_child(0) else {
+        let Some(first) = args.named_child_at(0) else {
             continue;
         };
         match first.kind_str() {
             "string" | "interpreted_string_literal" | "raw_string_literal" | "template_string" => {
                 if first.named_child_count() > 0
                     && (0..first.named_child_count())
-                        .filter_map(|i| first.named_child(i as u32))
+                        .filter_map(|i| first.named_child_at(i as u32))
                         .any(|k| {
                             k.kind_str() == "interpolation"
                                 || k.kind_str() == "template_substitution"

@@ -450,6 +450,11 @@ pub(crate) trait NodeExt<'t> {
     /// What `Node::children_by_field_name(name, cursor)` returns (which looks the name up among
     /// every field name of the grammar on each call).
     fn fields(&self, name: &str) -> std::vec::IntoIter<tree_sitter::Node<'t>>;
+    /// What `Node::child(i)` returns ([`crate::tree_walk::child`]: tree-sitter's answer without
+    /// its child iterator's set-up).
+    fn child_at(&self, i: u32) -> Option<tree_sitter::Node<'t>>;
+    /// What `Node::named_child(i)` returns ([`crate::tree_walk::named_child`]).
+    fn named_child_at(&self, i: u32) -> Option<tree_sitter::Node<'t>>;
 }
 
 /// The built-in language of a node's grammar (`None`: a grammar the engine does not ship).
@@ -464,6 +469,16 @@ fn language_of(node: tree_sitter::Node<'_>) -> Option<Language> {
 }
 
 impl<'t> NodeExt<'t> for tree_sitter::Node<'t> {
+    #[inline]
+    fn child_at(&self, i: u32) -> Option<tree_sitter::Node<'t>> {
+        crate::tree_walk::child(*self, i)
+    }
+
+    #[inline]
+    fn named_child_at(&self, i: u32) -> Option<tree_sitter::Node<'t>> {
+        crate::tree_walk::named_child(*self, i)
+    }
+
     #[inline]
     fn kind_str(&self) -> &'t str {
         match language_of(*self) {

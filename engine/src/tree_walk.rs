@@ -45,6 +45,34 @@ unsafe extern "C" {
     /// csrc/walk.c: `node`'s child in field `field` (tree-sitter's `ts_node_child_by_field_id`,
     /// the same answer for less); a null node (`id` null) when it has none.
     fn ppa_child_by_field(node: tree_sitter::ffi::TSNode, field: u16) -> tree_sitter::ffi::TSNode;
+    /// csrc/walk.c: `node`'s visible child at `index` (counting named ones only, with
+    /// `named`), as tree-sitter's `ts_node_child`/`ts_node_named_child`; a null node when
+    /// there is none.
+    fn ppa_child(
+        node: tree_sitter::ffi::TSNode,
+        index: u32,
+        named: bool,
+    ) -> tree_sitter::ffi::TSNode;
+}
+
+/// A non-null node from csrc/walk.c.
+fn non_null<'t>(raw: tree_sitter::ffi::TSNode) -> Option<Node<'t>> {
+    // SAFETY: a non-null result of the walk's lookups is a node of the tree they were given,
+    // whose lifetime the callers give it back.
+    (!raw.id.is_null()).then(|| unsafe { Node::from_raw(raw) })
+}
+
+/// The child of `node` at `index` (named and anonymous children counted): what tree-sitter's
+/// `Node::child` returns, for less (see csrc/walk.c). Test: `children_by_index_are_the_trees`.
+pub(crate) fn child(node: Node<'_>, index: u32) -> Option<Node<'_>> {
+    // SAFETY: `node` is a node of a live tree, which the lookup only reads.
+    non_null(unsafe { ppa_child(node.into_raw(), index, false) })
+}
+
+/// The named child of `node` at `index`: tree-sitter's `Node::named_child`, for less.
+pub(crate) fn named_child(node: Node<'_>, index: u32) -> Option<Node<'_>> {
+    // SAFETY: as in `child`.
+    non_null(unsafe { ppa_child(node.into_raw(), index, true) })
 }
 
 /// The child of `node` in the field with id `field`: what tree-sitter's
@@ -52,9 +80,7 @@ unsafe extern "C" {
 /// csrc/walk.c). Test: `child_by_field_is_the_trees`.
 pub(crate) fn child_by_field(node: Node<'_>, field: u16) -> Option<Node<'_>> {
     // SAFETY: `node` is a node of a live tree, which the lookup only reads.
-    let raw = unsafe { ppa_child_by_field(node.into_raw(), field) };
-    // SAFETY: a non-null result is a node of the same tree, alive as long as `node`'s.
-    (!raw.id.is_null()).then(|| unsafe { Node::from_raw(raw) })
+    non_null(unsafe { ppa_child_by_field(node.into_raw(), field) })
 }
 
 /// What the walk tells its callback.
@@ -227,6 +253,33 @@ mod tests {
             }
         }
         assert!(found > 20_000, "{found} of {compared}");
+    }
+
+    /// The children by index, named or not, are tree-sitter's, for every index up to past the
+    /// last on every node of the repository's sources in all four languages.
+    #[test]
+    fn children_by_index_are_the_trees() {
+        let mut found = 0;
+        for lang in Language::ALL {
+            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let mut c = tree.walk();
+                let mut stack = vec![tree.root_node()];
+                while let Some(n) = stack.pop() {
+                    for i in 0..=n.child_count() + 1 {
+                        let want = n.child(i);
+                        assert_eq!(child(n, i), want, "{lang:?} {} child {i}", n.kind());
+                        found += usize::from(want.is_some());
+                        let want = n.named_child(i);
+                        assert_eq!(named_child(n, i), want, "{lang:?} {} named {i}", n.kind());
+                    }
+                    stack.extend(n.children(&mut c));
+                }
+            }
+        }
+        assert!(found > 50_000, "{found} children");
     }
 
     /// A panic in a callback reaches the caller, and the walk ends at it.

@@ -23,7 +23,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 n = n.field("operand")?;
             }
             "call_expression" => n = n.field("function")?,
-            "parenthesized_expression" => n = n.named_child(0)?,
+            "parenthesized_expression" => n = n.named_child_at(0)?,
             _ => return None,
         }
     }
@@ -37,7 +37,7 @@ pub(super) fn package_name(file: &FileCtx) -> Option<String> {
     let clause = root
         .named_children(&mut c)
         .find(|n| n.kind_str() == "package_clause")?;
-    let id = clause.named_child(0)?;
+    let id = clause.named_child_at(0)?;
     Some(file.text(id).to_string())
 }
 
@@ -74,7 +74,7 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
             let id = if left.kind_str() == "identifier" {
                 left
             } else if left.named_child_count() == 1 {
-                left.named_child(0)?
+                left.named_child_at(0)?
             } else {
                 return None;
             };
@@ -86,11 +86,11 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
 /// The receiver's type name without pointer or type arguments: `Store` for `(s *Store[T])`.
 fn receiver_base<'s>(file: &'s FileCtx, def: Node<'_>) -> Option<&'s str> {
     let recv = def.field("receiver")?;
-    let decl = recv.named_child(0)?;
+    let decl = recv.named_child_at(0)?;
     let mut ty = decl.field("type")?;
     loop {
         match ty.kind_str() {
-            "pointer_type" => ty = ty.named_child(0)?,
+            "pointer_type" => ty = ty.named_child_at(0)?,
             "generic_type" => ty = ty.field("type")?,
             "type_identifier" => return Some(file.text(ty)),
             _ => return None,
@@ -113,7 +113,7 @@ pub(super) fn type_target(file: &FileCtx, ty: Node<'_>, module: &str) -> Option<
     let mut ty = ty;
     loop {
         match ty.kind_str() {
-            "pointer_type" => ty = ty.named_child(0)?,
+            "pointer_type" => ty = ty.named_child_at(0)?,
             "generic_type" => ty = ty.field("type")?,
             "type_identifier" => return Some(format!("{module}.{}", file.text(ty))),
             "qualified_type" => {
@@ -135,7 +135,7 @@ pub(super) fn type_target(file: &FileCtx, ty: Node<'_>, module: &str) -> Option<
 pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, info: &mut FnInfo) {
     let module = package_key(file);
     if let Some(recv) = f.field("receiver") {
-        if let Some(name) = recv.named_child(0).and_then(|d| d.field("name")) {
+        if let Some(name) = recv.named_child_at(0).and_then(|d| d.field("name")) {
             info.self_name = Some(file.text(name).to_string());
         }
     }
@@ -248,7 +248,7 @@ pub(super) fn struct_types(
         }
         let mut bases = Vec::new();
         let mut fields = Vec::new();
-        if let Some(list) = ty.named_child(0) {
+        if let Some(list) = ty.named_child_at(0) {
             for field in file.named_children(list) {
                 if field.kind_str() != "field_declaration" {
                     continue;

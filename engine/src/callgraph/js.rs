@@ -74,7 +74,7 @@ fn type_chain(file: &FileCtx, ann: Node<'_>) -> Option<Raw> {
     let mut t = ann;
     for _ in 0..4 {
         match t.kind_str() {
-            "type_annotation" => t = t.named_child(0)?,
+            "type_annotation" => t = t.named_child_at(0)?,
             "generic_type" => t = t.field("name")?,
             "type_identifier" => {
                 return Some(Raw::Chain {
@@ -149,7 +149,7 @@ pub(super) fn fn_info(file: &FileCtx, f: Node<'_>, _parent: Option<Node<'_>>, in
 pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
     let mut out: Vec<String> = f
         .fields("decorator")
-        .filter_map(|d| d.named_child(0))
+        .filter_map(|d| d.named_child_at(0))
         .map(|e| file.text(e).to_string())
         .collect();
     if out.is_empty() {
@@ -157,7 +157,7 @@ pub(super) fn decorator_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
         let mut prev = f.prev_named_sibling();
         let mut before = Vec::new();
         while let Some(p) = prev.filter(|p| p.kind_str() == "decorator") {
-            if let Some(e) = p.named_child(0) {
+            if let Some(e) = p.named_child_at(0) {
                 before.push(file.text(e).to_string());
             }
             prev = p.prev_named_sibling();
@@ -217,7 +217,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
             "parenthesized_expression"
             | "non_null_expression"
             | "as_expression"
-            | "satisfies_expression" => n = n.named_child(0)?,
+            | "satisfies_expression" => n = n.named_child_at(0)?,
             _ => return None,
         }
     }
@@ -303,7 +303,7 @@ pub(super) fn relative_imports(
                                 Some("default".into()),
                             )),
                             "namespace_import" => {
-                                if let Some(id) = part.named_child(0) {
+                                if let Some(id) = part.named_child_at(0) {
                                     out.push((file.text(id).to_string(), module.clone(), None));
                                 }
                             }
@@ -379,7 +379,7 @@ fn required(file: &FileCtx, v: Node<'_>) -> Option<String> {
     if file.text(f) != "require" {
         return None;
     }
-    let arg = v.field("arguments")?.named_child(0)?;
+    let arg = v.field("arguments")?.named_child_at(0)?;
     if arg.kind_str() != "string" {
         return None;
     }
@@ -443,7 +443,7 @@ pub(super) fn export_aliases(file: &FileCtx, module: &str) -> Vec<(String, Strin
         } else if stmt.kind_str() == "expression_statement" {
             // `module.exports = handler`
             let Some(a) = stmt
-                .named_child(0)
+                .named_child_at(0)
                 .filter(|a| a.kind_str() == "assignment_expression")
             else {
                 continue;

@@ -23,8 +23,8 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 path.push(file.text(attribute).to_string());
                 n = object;
             }
-            "call" => n = n.child(0)?,
-            "parenthesized_expression" => n = n.named_child(0)?,
+            "call" => n = n.child_at(0)?,
+            "parenthesized_expression" => n = n.named_child_at(0)?,
             _ => return None,
         }
     }
@@ -38,7 +38,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
 /// instructions fewer).
 pub(super) fn attribute_parts(n: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     let count = n.child_count();
-    let (object, attribute) = (n.child(0)?, n.child(count.checked_sub(1)?)?);
+    let (object, attribute) = (n.child_at(0)?, n.child_at(count.checked_sub(1)?)?);
     if count >= 3 && !n.has_error() && attribute.kind_str() == "identifier" && !object.is_extra() {
         Some((object, attribute))
     } else {
@@ -133,7 +133,7 @@ pub(super) fn fn_info(
         let (name, ty) = match p.kind_str() {
             "identifier" => (Some(p), None),
             "typed_parameter" => (
-                p.named_child(0).filter(|n| n.kind_str() == "identifier"),
+                p.named_child_at(0).filter(|n| n.kind_str() == "identifier"),
                 p.field("type"),
             ),
             "default_parameter" => (p.field("name"), None),
@@ -160,10 +160,10 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
     let mut n = ty;
     for _ in 0..4 {
         match n.kind_str() {
-            "type" => n = n.named_child(0)?,
+            "type" => n = n.named_child_at(0)?,
             "identifier" | "attribute" => return chain(file, n),
             "generic_type" | "subscript" => {
-                let head = n.named_child(0)?;
+                let head = n.named_child_at(0)?;
                 let head_text = file.text(head);
                 if !matches!(
                     head_text,
@@ -173,7 +173,7 @@ fn annotation(file: &FileCtx, ty: Node<'_>) -> Option<Raw> {
                 }
                 let arg = file.named_children(n).into_iter().skip(1).find_map(|a| {
                     if a.kind_str() == "type_parameter" {
-                        a.named_child(0)
+                        a.named_child_at(0)
                     } else {
                         Some(a)
                     }
@@ -195,7 +195,7 @@ pub(super) fn decorator_texts(file: &FileCtx, parent: Option<Node<'_>>) -> Vec<S
     file.named_children(p)
         .into_iter()
         .filter(|d| d.kind_str() == "decorator")
-        .filter_map(|d| d.named_child(0))
+        .filter_map(|d| d.named_child_at(0))
         .map(|e| file.text(e).to_string())
         .collect()
 }
@@ -230,7 +230,10 @@ pub(super) fn class_annotations(file: &FileCtx, class: Node<'_>) -> Vec<(String,
         if stmt.kind_str() != "expression_statement" {
             continue;
         }
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") else {
+        let Some(a) = stmt
+            .named_child_at(0)
+            .filter(|a| a.kind_str() == "assignment")
+        else {
             continue;
         };
         let (Some(left), Some(ty)) = (a.field("left"), a.field("type")) else {

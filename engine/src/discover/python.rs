@@ -592,7 +592,10 @@ pub(crate) fn setup_py(acc: &mut Acc, label: &str, text: &str) {
         if stmt.kind_str() != "expression_statement" {
             continue;
         }
-        if let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") {
+        if let Some(a) = stmt
+            .named_child_at(0)
+            .filter(|a| a.kind_str() == "assignment")
+        {
             if let (Some(l), Some(r)) = (a.field("left"), a.field("right")) {
                 if l.kind_str() == "identifier" {
                     lists.insert(node_text(l), r);

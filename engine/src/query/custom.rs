@@ -408,7 +408,7 @@ fn spelled_may_match(
                 Some(f) => n = f,
                 None => return true,
             },
-            "parenthesized_expression" => match n.named_child(0) {
+            "parenthesized_expression" => match n.named_child_at(0) {
                 Some(inner) => n = inner,
                 None => return true,
             },

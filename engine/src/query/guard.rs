@@ -495,7 +495,7 @@ impl Req {
             }
         }
         if let Some(req) = &self.first_named {
-            match node.named_child(0) {
+            match crate::tree_walk::named_child(node, 0) {
                 // A comment before the first argument: let the query decide.
                 Some(c) if c.is_extra() => {}
                 Some(c) => {

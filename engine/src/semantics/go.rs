@@ -20,7 +20,7 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
             Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
-        "parenthesized_expression" => match node.named_child(0) {
+        "parenthesized_expression" => match node.named_child_at(0) {
             Some(inner) => resolve_depth(file, inner, hops, sc),
             None => "?".into(),
         },

@@ -29,7 +29,7 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
         "parenthesized_expression"
         | "as_expression"
         | "satisfies_expression"
-        | "non_null_expression" => match node.named_child(0) {
+        | "non_null_expression" => match node.named_child_at(0) {
             Some(inner) => resolve_depth(file, inner, hops, sc),
             None => "?".into(),
         },
@@ -143,7 +143,7 @@ fn required_module(file: &FileCtx, v: Node<'_>) -> Option<String> {
         return None;
     }
     let args = v.field("arguments")?;
-    let s = args.named_child(0)?;
+    let s = args.named_child_at(0)?;
     if s.kind_str() != "string" {
         return None;
     }
@@ -168,7 +168,7 @@ fn import_statement(file: &FileCtx, stmt: Node<'_>, b: &mut Bindings) {
             match part.kind_str() {
                 "identifier" => b.bind(file.text(part), Binding::Import(m.clone())),
                 "namespace_import" => {
-                    if let Some(id) = part.named_child(0) {
+                    if let Some(id) = part.named_child_at(0) {
                         b.bind(file.text(id), Binding::Import(m.clone()));
                     }
                 }
@@ -219,7 +219,7 @@ pub(super) fn iterable_size(file: &FileCtx, lp: Node<'_>) -> Option<i64> {
     // for (let i = 0; i < k; i++)
     let cond = lp.field("condition")?;
     let cond = if cond.kind_str() == "expression_statement" {
-        cond.named_child(0)?
+        cond.named_child_at(0)?
     } else {
         cond
     };

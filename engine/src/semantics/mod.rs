@@ -471,7 +471,7 @@ pub fn is_async(lang: Language, func: Node<'_>) -> bool {
         Language::Go => false,
         Language::Python => {
             func.kind_str() == "function_definition"
-                && func.child(0).is_some_and(|c| c.kind_str() == "async")
+                && func.child_at(0).is_some_and(|c| c.kind_str() == "async")
         }
         _ => {
             let mut cursor = func.walk();
@@ -604,7 +604,7 @@ pub(crate) fn decorator_targets(decorated: Node<'_>) -> Vec<Node<'_>> {
     decorated
         .named_children(&mut cursor)
         .filter(|d| d.kind_str() == "decorator")
-        .filter_map(|d| d.named_child(0))
+        .filter_map(|d| d.named_child_at(0))
         .map(|expr| {
             if expr.kind_str() == "call" {
                 expr.field("function").unwrap_or(expr)

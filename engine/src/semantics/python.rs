@@ -18,7 +18,7 @@ pub(super) fn resolve(file: &FileCtx, node: Node<'_>, hops: u8, sc: Scope<'_, '_
             Some(f) => format!("{}()", resolve_depth(file, f, hops, sc)),
             None => "?".into(),
         },
-        "parenthesized_expression" => match node.named_child(0) {
+        "parenthesized_expression" => match node.named_child_at(0) {
             Some(inner) => resolve_depth(file, inner, hops, sc),
             None => "?".into(),
         },
@@ -34,9 +34,9 @@ pub(super) fn scope_bindings(file: &FileCtx, func: Node<'_>) -> Bindings {
         for p in file.named_children(params) {
             let name = match p.kind_str() {
                 "identifier" => Some(p),
-                "typed_parameter" => p.named_child(0).filter(|n| n.kind_str() == "identifier"),
+                "typed_parameter" => p.named_child_at(0).filter(|n| n.kind_str() == "identifier"),
                 "default_parameter" | "typed_default_parameter" => p.field("name"),
-                "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
+                "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child_at(0),
                 _ => None,
             };
             if let Some(n) = name {
@@ -135,7 +135,7 @@ impl<'f> ScopeWalk<'f> {
                 return t.children(i).map(|j| t.nodes[j]).find(|n| n.is_named());
             }
         }
-        self.node(at).named_child(0)
+        self.node(at).named_child_at(0)
     }
 
     /// The node in field `f` of `at` (its first such child); from tree-sitter when the table
@@ -244,8 +244,8 @@ fn with_statement(file: &FileCtx, w: Node<'_>, b: &mut Bindings) {
             match c.kind_str() {
                 "with_clause" | "with_item" => stack.push(c),
                 "as_pattern" => {
-                    let value = c.named_child(0);
-                    let target = c.field("alias").and_then(|t| t.named_child(0));
+                    let value = c.named_child_at(0);
+                    let target = c.field("alias").and_then(|t| t.named_child_at(0));
                     if let (Some(v), Some(t)) = (value, target) {
                         if t.kind_str() == "identifier" {
                             b.bind(file.text(t), Binding::Alias(v.start_byte(), v.end_byte()));

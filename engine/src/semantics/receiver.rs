@@ -148,7 +148,7 @@ pub fn db_op<'t>(file: &FileCtx, call: Node<'t>) -> Option<DbOp<'t>> {
         return None;
     }
     let call = match call.kind_str() {
-        "await" | "await_expression" => call.named_child(0)?,
+        "await" | "await_expression" => call.named_child_at(0)?,
         _ => call,
     };
     if !matches!(call.kind_str(), "call" | "call_expression") {
@@ -195,7 +195,7 @@ fn unwrap(mut n: Node<'_>) -> Node<'_> {
             | "await_expression"
             | "as_expression"
             | "satisfies_expression"
-            | "non_null_expression" => match n.named_child(0) {
+            | "non_null_expression" => match n.named_child_at(0) {
                 Some(c) => n = c,
                 None => return n,
             },
@@ -438,7 +438,7 @@ fn factory_kind(file: &FileCtx, call: Node<'_>, hops: u8) -> Option<String> {
     let body = def.field("body")?;
     walk_statements(body, &mut |n| {
         if kind.is_none() && n.kind_str() == "return_statement" {
-            if let Some(v) = n.named_child(0) {
+            if let Some(v) = n.named_child_at(0) {
                 let k = kind_at(file, v, hops + 1);
                 if !k.is_empty() {
                     kind = Some(k.to_string());
@@ -492,7 +492,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
             let head = if t.kind_str() == "subscript" {
                 t.field("value")
             } else {
-                t.named_child(0)
+                t.named_child_at(0)
             };
             let Some(head) = head else { return out };
             let wrapper = resolve(file, head);
@@ -573,7 +573,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
         }
         // Go: `*sql.Tx`, `sql.Tx`, `pgx.Tx`.
         "pointer_type" => {
-            if let Some(k) = t.named_child(0) {
+            if let Some(k) = t.named_child_at(0) {
                 out.extend(type_names(file, k, depth + 1));
             }
         }
@@ -588,7 +588,7 @@ fn type_names(file: &FileCtx, t: Node<'_>, depth: u8) -> Vec<String> {
         }
         _ => {
             // TS generic `Repository<User>` and the like: the head type.
-            if let Some(first) = t.named_child(0) {
+            if let Some(first) = t.named_child_at(0) {
                 if t.kind_str() == "generic_type" || t.kind_str() == "type_arguments" {
                     out.extend(type_names(file, first, depth + 1));
                 }
@@ -668,7 +668,10 @@ fn class_sites<'t>(file: &'t FileCtx, class: Node<'t>, attr: &str) -> Vec<Site<'
     for stmt in file.named_children(body) {
         match stmt.kind_str() {
             "expression_statement" => {
-                if let Some(a) = stmt.named_child(0).filter(|a| a.kind_str() == "assignment") {
+                if let Some(a) = stmt
+                    .named_child_at(0)
+                    .filter(|a| a.kind_str() == "assignment")
+                {
                     if let Some(l) = a.field("left") {
                         if l.kind_str() == "identifier" && file.text(l) == attr {
                             out.push(site_of_assignment(a));
@@ -797,8 +800,8 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
             }
         }
         (Language::Python, "as_pattern") => {
-            let target = n.field("alias").and_then(|t| t.named_child(0));
-            if let (Some(v), Some(t)) = (n.named_child(0), target) {
+            let target = n.field("alias").and_then(|t| t.named_child_at(0));
+            if let (Some(v), Some(t)) = (n.named_child_at(0), target) {
                 if t.kind_str() == "identifier" && file.text(t) == name {
                     out.push(Site {
                         annotation: None,
@@ -851,7 +854,7 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         (Language::Go, "var_spec") => {
             let names: Vec<_> = n.fields("name").collect();
             if let Some(i) = names.iter().position(|x| file.text(*x) == name) {
-                let value = n.field("value").and_then(|v| v.named_child(i as u32));
+                let value = n.field("value").and_then(|v| v.named_child_at(i as u32));
                 out.push(Site {
                     annotation: n.field("type"),
                     value,
@@ -1042,7 +1045,7 @@ fn params<'t>(file: &'t FileCtx, func: Node<'t>, name: &str, out: &mut Vec<Site<
             // Python
             "identifier" => (Some(p), None),
             "typed_parameter" => (
-                p.named_child(0).filter(|n| n.kind_str() == "identifier"),
+                p.named_child_at(0).filter(|n| n.kind_str() == "identifier"),
                 p.field("type"),
             ),
             "default_parameter" | "typed_default_parameter" => (p.field("name"), p.field("type")),

@@ -62,7 +62,7 @@ pub fn method_chain<'t>(file: &'t FileCtx, expr: Node<'t>) -> Chain<'t> {
     while calls.len() < MAX_LINKS {
         let k = n.kind_str();
         if k == "parenthesized_expression" || (!await_kind.is_empty() && k == await_kind) {
-            match n.named_child(0) {
+            match n.named_child_at(0) {
                 Some(c) => n = c,
                 None => break,
             }
@@ -145,7 +145,7 @@ pub fn chain_start<'t>(file: &'t FileCtx, expr: Node<'t>) -> Node<'t> {
         } else if k == member {
             n.field(object)
         } else if k == "parenthesized_expression" {
-            n.named_child(0)
+            n.named_child_at(0)
         } else {
             break;
         };
@@ -167,7 +167,7 @@ pub fn first_call<'t>(file: &'t FileCtx, expr: Node<'t>) -> Node<'t> {
     for _ in 0..FIRST_CALL_STEPS {
         let k = cur.kind_str();
         if k == "parenthesized_expression" || (!await_kind.is_empty() && k == await_kind) {
-            match cur.named_child(0) {
+            match cur.named_child_at(0) {
                 Some(c) => cur = c,
                 None => return cur,
             }
@@ -182,7 +182,7 @@ pub fn first_call<'t>(file: &'t FileCtx, expr: Node<'t>) -> Node<'t> {
             .and_then(|f| f.field(object))
             .map(|mut o| {
                 while o.kind_str() == "parenthesized_expression" {
-                    match o.named_child(0) {
+                    match o.named_child_at(0) {
                         Some(c) => o = c,
                         None => break,
                     }
@@ -243,7 +243,7 @@ pub fn param_annotation<'t>(file: &'t FileCtx, func: Node<'t>, name: &str) -> Op
     let params = func.field("parameters")?;
     for p in file.named_children(params) {
         let (ident, ty) = match (file.language, p.kind_str()) {
-            (Language::Python, "typed_parameter") => (p.named_child(0), p.field("type")),
+            (Language::Python, "typed_parameter") => (p.named_child_at(0), p.field("type")),
             (Language::Python, "typed_default_parameter") => (p.field("name"), p.field("type")),
             (Language::Go, "parameter_declaration") => {
                 // `a, b int`: every name shares the type.
@@ -257,7 +257,7 @@ pub fn param_annotation<'t>(file: &'t FileCtx, func: Node<'t>, name: &str) -> Op
                 (
                     p.field("pattern"),
                     // `x: T` is a `type_annotation` whose one named child is the type.
-                    p.field("type").and_then(|t| t.named_child(0)),
+                    p.field("type").and_then(|t| t.named_child_at(0)),
                 )
             }
             _ => continue,
@@ -565,7 +565,7 @@ pub fn param_names<'t>(file: &'t FileCtx, func: Node<'t>) -> Vec<&'t str> {
     for p in file.named_children(params) {
         match (file.language, p.kind_str()) {
             (_, "identifier") => out.push(file.text(p)),
-            (Language::Python, "typed_parameter") => out.push(ident(p.named_child(0))),
+            (Language::Python, "typed_parameter") => out.push(ident(p.named_child_at(0))),
             (Language::Python, "default_parameter" | "typed_default_parameter") => {
                 out.push(ident(p.field("name")))
             }

@@ -638,8 +638,8 @@ fn with_items(w: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
                         continue;
                     };
                     if v.kind_str() == "as_pattern" {
-                        let target = v.field("alias").and_then(|t| t.named_child(0));
-                        if let Some(value) = v.named_child(0) {
+                        let target = v.field("alias").and_then(|t| t.named_child_at(0));
+                        if let Some(value) = v.named_child_at(0) {
                             out.push((value, target));
                         }
                     } else {
@@ -658,7 +658,7 @@ fn unwrap_await(mut n: Node<'_>) -> Node<'_> {
         n.kind_str(),
         "await" | "await_expression" | "parenthesized_expression"
     ) {
-        match n.named_child(0) {
+        match n.named_child_at(0) {
             Some(c) => n = c,
             None => break,
         }

@@ -39,7 +39,7 @@ fn literal_at(file: &FileCtx, node: Node<'_>, hops: u8) -> Option<Literal> {
             Some((s, false)) => Some(Literal::Str(s)),
             _ => None,
         },
-        "parenthesized_expression" => literal_at(file, node.named_child(0)?, hops),
+        "parenthesized_expression" => literal_at(file, node.named_child_at(0)?, hops),
         "unary_operator" | "unary_expression" | "not_operator" => {
             let arg = node.field("argument").or_else(|| node.field("operand"))?;
             let op = operator(file, node)?;
@@ -165,9 +165,9 @@ pub fn call_args<'t>(file: &'t FileCtx, call: Node<'t>) -> CallArgs<'t> {
                 }
             }
             "list_splat" | "spread_element" | "variadic_argument" => {
-                out.list_splats.extend(a.named_child(0));
+                out.list_splats.extend(a.named_child_at(0));
             }
-            "dictionary_splat" => out.dict_splats.extend(a.named_child(0)),
+            "dictionary_splat" => out.dict_splats.extend(a.named_child_at(0)),
             _ => out.positional.push(a),
         }
     }
@@ -201,11 +201,11 @@ pub fn assignment_target<'t>(node: Node<'t>) -> Option<Node<'t>> {
         }
         // Python `with create_pool(…) as pool:` / `async with …`.
         "as_pattern" => {
-            let first = p.named_child(0)?;
+            let first = p.named_child_at(0)?;
             if first.id() != n.id() {
                 return None;
             }
-            p.field("alias")?.named_child(0)
+            p.field("alias")?.named_child_at(0)
         }
         "variable_declarator" => {
             let value = p.field("value")?;
