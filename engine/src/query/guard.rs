@@ -338,7 +338,6 @@ pub(crate) struct FieldMemo<'t> {
     /// the same way (the four model patterns of a class all read its body's statements).
     #[allow(clippy::type_complexity)]
     pub(super) kids: Vec<(usize, Vec<(Node<'t>, u16, Option<usize>)>)>,
-    pub(super) cursor: Option<tree_sitter::TreeCursor<'t>>,
     /// (field, the child). Inline for the few fields one anchor's patterns read: a memo is
     /// made per anchor, and allocating its first lookup cost more than the lookup (callgrind,
     /// prefect).
@@ -353,7 +352,6 @@ impl<'t> FieldMemo<'t> {
             node,
             table: None,
             kids: Vec::new(),
-            cursor: None,
             seen: smallvec::SmallVec::new(),
             seen2: smallvec::SmallVec::new(),
         }
@@ -464,13 +462,16 @@ impl Req {
 
     /// Whether some child of `node` in a field that may repeat satisfies `req`.
     fn field_holds(node: Node<'_>, field: u16, req: &Req, source: &[u8]) -> bool {
-        let Some(field) = std::num::NonZeroU16::new(field) else {
+        if field == 0 {
             return true;
-        };
-        let mut cursor = node.walk();
-        let found = node
-            .children_by_field_id(field, &mut cursor)
-            .any(|c| req.holds(c, source));
+        }
+        // The children in the field as the cursor tells them (`children_by_field_id`), by the
+        // engine's walk.
+        let mut found = false;
+        crate::tree_walk::for_each_child(node, |c, f| {
+            found = f == field && req.holds(c, source);
+            !found
+        });
         found
     }
 

@@ -306,7 +306,7 @@ fn match_steps<'t>(
 
 /// The index in `memo.kids` of the named children of `node` (with their field ids and table
 /// indices), listed on first use: off the file's node table when the node's index `at` in it is
-/// known, else with the memo's one cursor.
+/// known, else by the engine's walk.
 fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>, at: Option<usize>) -> usize {
     if let Some(i) = memo.kids.iter().position(|(id, _)| *id == node.id()) {
         return i;
@@ -324,25 +324,15 @@ fn kids<'t>(memo: &mut FieldMemo<'t>, node: Node<'t>, at: Option<usize>) -> usiz
         memo.kids.push((node.id(), list));
         return memo.kids.len() - 1;
     }
+    // The engine's walk gives the cursor's children and fields (`tree_walk`'s tests) without
+    // the cursor's climb through hidden nodes at each sibling (about 500 instructions a step).
     let mut list = Vec::new();
-    let cursor = match &mut memo.cursor {
-        Some(c) => {
-            c.reset(node);
-            c
+    crate::tree_walk::for_each_child(node, |child, field| {
+        if child.is_named() {
+            list.push((child, field, None));
         }
-        None => memo.cursor.insert(node.walk()),
-    };
-    if cursor.goto_first_child() {
-        loop {
-            let child = cursor.node();
-            if child.is_named() {
-                list.push((child, cursor.field_id().map_or(0, |f| f.get()), None));
-            }
-            if !cursor.goto_next_sibling() {
-                break;
-            }
-        }
-    }
+        true
+    });
     memo.kids.push((node.id(), list));
     memo.kids.len() - 1
 }
