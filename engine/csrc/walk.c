@@ -210,6 +210,7 @@ typedef struct PpaTable {
   uint32_t *end;
   bool *skipped;
   uint16_t *kind;
+  uint32_t *start;
   uint32_t len;
   uint32_t capacity;
 } PpaTable;
@@ -255,6 +256,7 @@ static inline __attribute__((always_inline)) uint32_t table_visit(void *vctx, TS
   t->skipped[i] = false;
   TSSymbol kind = node_kind(node);
   t->kind[i] = kind;
+  t->start[i] = node.context[0];
   if (children == 0) {
     t->end[i] = t->len;
     return PPA_SKIP;
@@ -301,7 +303,7 @@ static inline __attribute__((always_inline)) void table_leave(void *vctx) {
 // visits, entering a node with children unless its kind's `how` (`how_default` for kinds at
 // or past `how_len`) is PPA_HOW_ASK and `ask` says no. Each row: the node, its parent's row
 // (UINT32_MAX at the root), its depth, its field (when `table->field` is set), the row after
-// its listed descendants, whether it has children left out, and its kind id. `grow` is called when the
+// its listed descendants, whether it has children left out, its kind id and its start byte. `grow` is called when the
 // arrays are full. False when memory ran out, the table then being partial.
 bool ppa_build_table(TSNode root, PpaTable *table, const uint8_t *how, uint32_t how_len,
                      uint8_t how_default, void *ctx, ppa_ask_fn ask, ppa_grow_fn grow) {
@@ -460,4 +462,37 @@ descend:
     position = length_add(position, ts_subtree_size(*child));
   }
   return none;
+}
+
+// Whether `id` (a node's subtree pointer) is one of the visible children of `parent` (a
+// subtree, listed with its production's aliases): in its children array, or in that of a
+// hidden child, not aliased, through which its visible children are `parent`'s.
+static bool among_children(const TSLanguage *language, Subtree parent, const void *id) {
+  if (ts_subtree_child_count(parent) == 0) return false;
+  const Subtree *children = ts_subtree_children(parent);
+  uint32_t count = parent.ptr->child_count;
+  if ((const Subtree *)id >= children && (const Subtree *)id < children + count) return true;
+  const TSSymbol *aliases = ts_language_alias_sequence(language, parent.ptr->production_id);
+  uint32_t structural = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    Subtree child = children[i];
+    TSSymbol alias = 0;
+    if (!ts_subtree_extra(child)) {
+      if (aliases) alias = aliases[structural];
+      structural++;
+    }
+    if (!ts_subtree_visible(child) && !alias && ts_subtree_visible_child_count(child) > 0 &&
+        among_children(language, child, id)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether `node` is a child of `parent` (a visible one, as `ts_node_child` lists them): what
+// `ts_node_child_with_descendant(parent, node)` being `node` says, without the descent from
+// `parent` that finds the child first.
+bool ppa_is_child(TSNode parent, TSNode node) {
+  if (parent.tree != node.tree || !node.id) return false;
+  return among_children(parent.tree->language, *(const Subtree *)parent.id, node.id);
 }

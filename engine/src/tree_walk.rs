@@ -53,6 +53,17 @@ unsafe extern "C" {
         index: u32,
         named: bool,
     ) -> tree_sitter::ffi::TSNode;
+    /// csrc/walk.c: whether `node` is a child of `parent`.
+    fn ppa_is_child(parent: tree_sitter::ffi::TSNode, node: tree_sitter::ffi::TSNode) -> bool;
+}
+
+/// Whether `node` is a child of `parent` (named or anonymous): what
+/// `parent.child_with_descendant(node) == Some(node)` says, without tree-sitter's descent.
+/// Test: `is_child_is_the_trees`.
+pub(crate) fn is_child(parent: Node<'_>, node: Node<'_>) -> bool {
+    // SAFETY: both are nodes of live trees, which the test only reads (it compares the trees
+    // before reading `parent`'s).
+    unsafe { ppa_is_child(parent.into_raw(), node.into_raw()) }
 }
 
 /// A non-null node from csrc/walk.c.
@@ -280,6 +291,40 @@ mod tests {
             }
         }
         assert!(found > 50_000, "{found} children");
+    }
+
+    /// A node is a child of another exactly when tree-sitter's `child_with_descendant` says so,
+    /// for every node and its children, grandchildren and itself on the repository's sources
+    /// in all four languages.
+    #[test]
+    fn is_child_is_the_trees() {
+        let mut direct = 0;
+        for lang in Language::ALL {
+            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let mut c = tree.walk();
+                let mut stack = vec![tree.root_node()];
+                while let Some(n) = stack.pop() {
+                    let kids: Vec<Node<'_>> = n.children(&mut c).collect();
+                    let grandkids: Vec<Node<'_>> = kids.iter().flat_map(|k| children(*k)).collect();
+                    for k in kids.iter().chain(&grandkids).chain([&n]) {
+                        let want = n.child_with_descendant(*k).is_some_and(|x| x == *k);
+                        assert_eq!(
+                            is_child(n, *k),
+                            want,
+                            "{lang:?} {} in {}",
+                            k.kind(),
+                            n.kind()
+                        );
+                        direct += usize::from(want);
+                    }
+                    stack.extend(kids);
+                }
+            }
+        }
+        assert!(direct > 50_000, "{direct} children");
     }
 
     /// A panic in a callback reaches the caller, and the walk ends at it.

@@ -69,11 +69,7 @@ impl<'a, 't> Hint<'a, 't> {
         if self.anchor_is_function {
             return None;
         }
-        let direct = node.id() == self.anchor.id()
-            || self
-                .anchor
-                .child_with_descendant(node)
-                .is_some_and(|c| c.id() == node.id());
+        let direct = node.id() == self.anchor.id() || crate::tree_walk::is_child(self.anchor, node);
         direct.then_some(self.functions)
     }
 }

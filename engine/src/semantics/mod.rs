@@ -247,7 +247,7 @@ pub fn assigned_value<'t>(file: &'t FileCtx, ident: Node<'_>) -> Option<Node<'t>
 /// times as much (test: `outermost_nodes_by_table_and_by_descent_agree`).
 pub(crate) fn outermost_with_range(file: &FileCtx, start: usize, end: usize) -> Option<Node<'_>> {
     let table = file.table();
-    let first = table.nodes.partition_point(|n| n.start_byte() < start);
+    let first = table.start.partition_point(|&s| (s as usize) < start);
     if let Some(n) = table.nodes[first..]
         .iter()
         .take_while(|n| n.start_byte() == start)
