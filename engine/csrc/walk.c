@@ -215,8 +215,9 @@ typedef struct PpaTable {
   uint32_t capacity;
 } PpaTable;
 
-// Whether to enter `node` (a node with children of kind `kind`, whose `how` is PPA_HOW_ASK).
-typedef bool (*ppa_ask_fn)(void *ctx, TSNode node, TSSymbol kind);
+// Whether to enter `node` (a node with children of kind `kind`, whose `how` is PPA_HOW_ASK),
+// which ends at byte `end`.
+typedef bool (*ppa_ask_fn)(void *ctx, TSNode node, TSSymbol kind, uint32_t end);
 // Makes room for at least one more row: the arrays may move (their pointers and `capacity`
 // are updated). False when memory ran out.
 typedef bool (*ppa_grow_fn)(void *ctx, PpaTable *table);
@@ -264,7 +265,9 @@ static inline __attribute__((always_inline)) uint32_t table_visit(void *vctx, TS
   uint8_t how = kind < w->how_len ? w->how[kind] : w->how_default;
   if (((how & PPA_HOW_TOKENS) &&
        ts_subtree_visible_descendant_count(*(const Subtree *)node.id) == children) ||
-      ((how & PPA_HOW_ASK) && !w->ask(w->ctx, node, kind))) {
+      ((how & PPA_HOW_ASK) &&
+       !w->ask(w->ctx, node, kind,
+               node.context[0] + ts_subtree_size(*(const Subtree *)node.id).bytes))) {
     t->skipped[i] = true;
     t->end[i] = t->len;
     return PPA_SKIP;
@@ -495,4 +498,52 @@ static bool among_children(const TSLanguage *language, Subtree parent, const voi
 bool ppa_is_child(TSNode parent, TSNode node) {
   if (parent.tree != node.tree || !node.id) return false;
   return among_children(parent.tree->language, *(const Subtree *)parent.id, node.id);
+}
+
+// A node's kind id: tree-sitter's `ts_node_symbol` with its public-symbol lookup inlined (a
+// call into language.c there), for the engine's kind tests on every node it reads.
+TSSymbol ppa_node_kind(TSNode node) { return node_kind(node); }
+
+// ---------------------------------------------------------------------------------------------
+// A node's visible children with their fields, as the walk visits them (`for_each_child` in
+// src/tree_walk.rs). Through `ppa_walk_tree`, each child was a call into Rust: about a
+// thousand instructions to list a node's children (callgrind, prefect).
+
+typedef struct {
+  TSNode node;
+  uint16_t field;
+} PpaChild;
+
+typedef struct {
+  PpaChild *out;
+  uint32_t len;
+  uint32_t capacity;
+  bool at_root;
+} ChildList;
+
+static inline __attribute__((always_inline)) uint32_t list_visit(void *vctx, TSNode node,
+                                                                 uint32_t children,
+                                                                 uint16_t field) {
+  ChildList *l = vctx;
+  (void)children;
+  if (l->at_root) {
+    l->at_root = false;
+    return PPA_ENTER;
+  }
+  if (l->len == l->capacity) return PPA_STOP;
+  l->out[l->len].node = node;
+  l->out[l->len].field = field;
+  l->len++;
+  return PPA_SKIP;
+}
+
+static inline __attribute__((always_inline)) void list_leave(void *vctx) { (void)vctx; }
+
+// Writes the visible children of `node` and their fields (0 for none) to `out`, in order, up to
+// `capacity` of them (its visible child count is all there are). Returns how many, or
+// UINT32_MAX when memory ran out.
+uint32_t ppa_children(TSNode node, PpaChild *out, uint32_t capacity) {
+  ChildList l = {out, 0, capacity, true};
+  if (!walk_core(node, &l, list_visit, list_leave)) return UINT32_MAX;
+  return l.len;
 }

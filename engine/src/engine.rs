@@ -2304,8 +2304,8 @@ impl Engine {
                 .filter(|_| !broken)
                 .map(|m| m.cursor(bytes));
             // (The table's walk leaves out the children of token-only nodes itself: `HOW_TOKENS`.)
-            file.table_by_kind(plan.table_fields, &plan.table_how, HOW_ASK, |node, kind| {
-                let kind = usize::from(kind);
+            file.table_by_kind(plan.table_fields, &plan.table_how, HOW_ASK, |a| {
+                let (node, kind) = (a.node, usize::from(a.kind));
                 let opaque = plan
                     .opaque
                     .get(kind)
@@ -2313,9 +2313,7 @@ impl Engine {
                 !opaque
                     && markers.as_mut().is_none_or(|mc| {
                         match plan.markers.as_ref().and_then(|m| m.by_kind.get(kind)) {
-                            Some(Some(tests)) => {
-                                mc.holds(tests, node.start_byte(), node.end_byte())
-                            }
+                            Some(Some(tests)) => mc.holds(tests, a.start, a.end),
                             _ => true,
                         }
                     })

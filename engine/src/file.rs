@@ -184,7 +184,7 @@ impl FileCtx {
     /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
     pub(crate) fn table(&self) -> &NodeTable {
         self.table.get_or_init(|| {
-            NodeTable::build_as(self.tree.root_node(), true, &[], HOW_ENTER, |_, _| true)
+            NodeTable::build_as(self.tree.root_node(), true, &[], HOW_ENTER, |_| true)
         })
     }
 
@@ -231,7 +231,7 @@ impl FileCtx {
         fields: bool,
         mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> &NodeTable {
-        self.table_by_kind(fields, &[], HOW_ASK, |n, _| enter(n))
+        self.table_by_kind(fields, &[], HOW_ASK, |a| enter(a.node))
     }
 
     /// [`FileCtx::table_with`] by kind (see [`NodeTable::build_as`]): `enter` is asked, with
@@ -241,7 +241,7 @@ impl FileCtx {
         fields: bool,
         how: &[u8],
         how_default: u8,
-        enter: impl FnMut(Node<'_>, u16) -> bool,
+        enter: impl FnMut(&Asked<'_>) -> bool,
     ) -> &NodeTable {
         self.table.get_or_init(|| {
             NodeTable::build_as(self.tree.root_node(), fields, how, how_default, enter)
@@ -707,6 +707,15 @@ struct RawTable {
     capacity: u32,
 }
 
+/// A node [`NodeTable::build_as`] asks about, with what the walk knows of it: its kind id and
+/// byte range (tree-sitter calls otherwise).
+pub(crate) struct Asked<'t> {
+    pub(crate) node: Node<'t>,
+    pub(crate) kind: u16,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
 /// What csrc/walk.c's callbacks reach: the table being built and its `enter`.
 struct TableWalk<F> {
     table: NodeTable,
@@ -729,6 +738,7 @@ unsafe extern "C-unwind" {
             *mut std::ffi::c_void,
             tree_sitter::ffi::TSNode,
             u16,
+            u32,
         ) -> bool,
         grow: unsafe extern "C-unwind" fn(*mut std::ffi::c_void, *mut RawTable) -> bool,
     ) -> bool;
@@ -736,15 +746,22 @@ unsafe extern "C-unwind" {
 
 /// A panic in `enter` unwinds through the C walk (compiled with unwind tables, build.rs) to
 /// `NodeTable::build_as`'s caller; the table is then dropped with the rows of its last `grow`.
-unsafe extern "C-unwind" fn ask_enter<F: FnMut(Node<'_>, u16) -> bool>(
+unsafe extern "C-unwind" fn ask_enter<F: FnMut(&Asked<'_>) -> bool>(
     ctx: *mut std::ffi::c_void,
     raw: tree_sitter::ffi::TSNode,
     kind: u16,
+    end: u32,
 ) -> bool {
     // SAFETY: `ctx` is the `TableWalk<F>` that `build_as` handed to the walk, alive and not
     // otherwise borrowed while it runs; `raw` is a node of the live tree being walked.
     let walk = unsafe { &mut *ctx.cast::<TableWalk<F>>() };
-    (walk.enter)(unsafe { Node::from_raw(raw) }, kind)
+    let node = unsafe { Node::from_raw(raw) };
+    (walk.enter)(&Asked {
+        node,
+        kind,
+        start: raw.context[0] as usize,
+        end: end as usize,
+    })
 }
 
 unsafe extern "C-unwind" fn grow_table<F>(ctx: *mut std::ffi::c_void, raw: *mut RawTable) -> bool {
@@ -764,7 +781,7 @@ impl NodeTable {
         fields: bool,
         mut enter: impl FnMut(Node<'_>) -> bool,
     ) -> NodeTable {
-        NodeTable::build_as(root, fields, &[], HOW_ASK, |n, _| enter(n))
+        NodeTable::build_as(root, fields, &[], HOW_ASK, |a| enter(a.node))
     }
 
     /// [`NodeTable::build`], by kind: `how` (by kind id; `how_default` past its end) says
@@ -777,7 +794,7 @@ impl NodeTable {
     /// (A call into Rust per node, pushing onto each array and asking about every node with
     /// children, cost as much as the walk's own steps: 150 M instructions of the check on
     /// prefect with every pack; callgrind.)
-    pub(crate) fn build_as<F: FnMut(Node<'_>, u16) -> bool>(
+    pub(crate) fn build_as<F: FnMut(&Asked<'_>) -> bool>(
         root: Node<'_>,
         fields: bool,
         how: &[u8],
@@ -797,7 +814,7 @@ impl NodeTable {
     /// [`NodeTable::build_as`] with room for `rows` rows at first (a node's descendant count,
     /// its own row included, is what the walk lists at most; tests start smaller to make the
     /// walk grow the arrays).
-    fn build_from<F: FnMut(Node<'_>, u16) -> bool>(
+    fn build_from<F: FnMut(&Asked<'_>) -> bool>(
         root: Node<'_>,
         fields: bool,
         how: &[u8],
@@ -1260,14 +1277,16 @@ mod tests {
         for fields in [true, false] {
             let want = NodeTable::build(root, fields, asked);
             let mut asked_kinds = Vec::new();
-            let by_kind = NodeTable::build_as(root, fields, &how, HOW_ENTER, |n, k| {
+            let by_kind = NodeTable::build_as(root, fields, &how, HOW_ENTER, |a| {
+                let (n, k) = (a.node, a.kind);
+                assert_eq!((a.start, a.end), (n.start_byte(), n.end_byte()));
                 assert_eq!(n.kind_id(), k);
                 asked_kinds.push(k);
                 k != string
             });
             assert!(asked_kinds.iter().all(|&k| k == string || k == call));
             assert!(asked_kinds.contains(&string) && asked_kinds.contains(&call));
-            let grown = NodeTable::build_from(root, fields, &[], HOW_ASK, |n, _| asked(n), 1);
+            let grown = NodeTable::build_from(root, fields, &[], HOW_ASK, |a| asked(a.node), 1);
             for t in [&by_kind, &grown] {
                 assert_eq!(t.nodes, want.nodes);
                 assert_eq!(t.parent, want.parent);

@@ -83,7 +83,10 @@ impl Language {
     /// The kind name of a node of this language's tree (what `node.kind()` returns).
     #[inline]
     pub fn kind_of(self, node: tree_sitter::Node<'_>) -> &'static str {
-        match self.kind_names().get(usize::from(node.kind_id())) {
+        match self
+            .kind_names()
+            .get(usize::from(crate::tree_walk::kind(node)))
+        {
             Some(k) => k,
             // `ERROR` (its id is outside the table) and nothing else.
             None if node.is_error() => "ERROR",
@@ -201,7 +204,7 @@ impl Language {
         });
         // `ERROR` (outside the table) is no function.
         table
-            .get(usize::from(node.kind_id()))
+            .get(usize::from(crate::tree_walk::kind(node)))
             .copied()
             .unwrap_or(false)
     }

@@ -53,8 +53,21 @@ unsafe extern "C" {
         index: u32,
         named: bool,
     ) -> tree_sitter::ffi::TSNode;
+    /// csrc/walk.c: writes the visible children of `node` with their fields to `out` (room
+    /// for `capacity`); how many, or `u32::MAX` when memory ran out.
+    fn ppa_children(node: tree_sitter::ffi::TSNode, out: *mut RawChild, capacity: u32) -> u32;
+    /// csrc/walk.c: `node`'s kind id (tree-sitter's `ts_node_symbol`).
+    fn ppa_node_kind(node: tree_sitter::ffi::TSNode) -> u16;
     /// csrc/walk.c: whether `node` is a child of `parent`.
     fn ppa_is_child(parent: tree_sitter::ffi::TSNode, node: tree_sitter::ffi::TSNode) -> bool;
+}
+
+/// The kind id of `node`: what `Node::kind_id` returns, in fewer steps (see csrc/walk.c).
+/// Test: `kinds_are_the_trees`.
+#[inline]
+pub(crate) fn kind(node: Node<'_>) -> u16 {
+    // SAFETY: `node` is a node of a live tree, which the lookup only reads.
+    unsafe { ppa_node_kind(node.into_raw()) }
 }
 
 /// Whether `node` is a child of `parent` (named or anonymous): what
@@ -97,8 +110,8 @@ pub(crate) fn child_by_field(node: Node<'_>, field: u16) -> Option<Node<'_>> {
 /// What the walk tells its callback.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Event<'t> {
-    /// A node, with its field id (0 for none).
-    Visit(Node<'t>, u16),
+    /// A node.
+    Visit(Node<'t>),
     /// The walk is done with the children of the last node it entered and not yet left.
     Leave,
 }
@@ -111,14 +124,14 @@ unsafe extern "C-unwind" fn visit_node<'t, F: FnMut(Event<'t>) -> Step>(
     ctx: *mut std::ffi::c_void,
     raw: tree_sitter::ffi::TSNode,
     _children: u32,
-    field: u16,
+    _field: u16,
 ) -> u32 {
     // SAFETY: `ctx` is the `F` that `walk` handed to the C walk, alive and not otherwise
     // borrowed while it runs.
     let on = unsafe { &mut *ctx.cast::<F>() };
     // SAFETY: `raw` is a node of the tree `walk` was given a node of, which lives for `'t`.
     let node: Node<'t> = unsafe { Node::from_raw(raw) };
-    on(Event::Visit(node, field)) as u32
+    on(Event::Visit(node)) as u32
 }
 
 unsafe extern "C-unwind" fn leave_node<'t, F: FnMut(Event<'t>) -> Step>(
@@ -148,17 +161,38 @@ pub(crate) fn walk<'t, F: FnMut(Event<'t>) -> Step>(root: Node<'t>, mut on: F) {
 
 /// Calls `f` with each visible child of `node` and its field id (0 for none), in order, until
 /// it returns false: what a cursor's `goto_first_child` and `goto_next_sibling` visit.
+///
+/// The children are listed by csrc/walk.c in one call (`ppa_children`), then handed to `f`: a
+/// call into Rust per child from the walk cost about a thousand instructions a node.
 pub(crate) fn for_each_child<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>, u16) -> bool) {
-    if node.child_count() == 0 {
+    let count = node.child_count();
+    if count == 0 {
         return;
     }
-    let mut at_node = true;
-    walk(node, |e| match e {
-        // The walk visits `node` first.
-        Event::Visit(..) if std::mem::take(&mut at_node) => Step::Enter,
-        Event::Visit(n, field) if !f(n, field) => Step::Stop,
-        _ => Step::Skip,
-    });
+    let mut out: smallvec::SmallVec<[RawChild; 16]> =
+        smallvec::SmallVec::with_capacity(count as usize);
+    // SAFETY: `node` is a node of a live tree, which the walk only reads; `out` has room for
+    // `count` children, the most the walk writes (the node's visible child count).
+    let len = unsafe { ppa_children(node.into_raw(), out.as_mut_ptr(), count) };
+    assert!(
+        len != u32::MAX,
+        "out of memory while listing a node's children"
+    );
+    // SAFETY: the walk wrote `len` (at most `count`) children.
+    unsafe { out.set_len(len.min(count) as usize) };
+    for c in &out {
+        // SAFETY: a child the walk wrote is a node of `node`'s tree.
+        if !f(unsafe { Node::from_raw(c.node) }, c.field) {
+            break;
+        }
+    }
+}
+
+/// csrc/walk.c's `PpaChild`: a child and its field.
+#[repr(C)]
+struct RawChild {
+    node: tree_sitter::ffi::TSNode,
+    field: u16,
 }
 
 /// The visible children of `node` (named and anonymous), in order.
@@ -293,6 +327,34 @@ mod tests {
         assert!(found > 50_000, "{found} children");
     }
 
+    /// The kind ids are tree-sitter's on every node of the repository's sources in all four
+    /// languages (`ERROR` and aliased nodes included).
+    #[test]
+    fn kinds_are_the_trees() {
+        let mut seen = 0;
+        for lang in Language::ALL {
+            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
+                let Some(tree) = crate::engine::parse(lang, &text) else {
+                    continue;
+                };
+                let mut c = tree.walk();
+                let mut stack = vec![tree.root_node()];
+                while let Some(n) = stack.pop() {
+                    assert_eq!(kind(n), n.kind_id(), "{lang:?} {}", n.kind());
+                    seen += 1;
+                    stack.extend(n.children(&mut c));
+                }
+            }
+        }
+        let broken = crate::engine::parse(Language::Python, "def f(:\n  x = (\n").expect("parses");
+        let mut stack = vec![broken.root_node()];
+        while let Some(n) = stack.pop() {
+            assert_eq!(kind(n), n.kind_id(), "{}", n.kind());
+            stack.extend(children(n));
+        }
+        assert!(seen > 50_000, "{seen} nodes");
+    }
+
     /// A node is a child of another exactly when tree-sitter's `child_with_descendant` says so,
     /// for every node and its children, grandchildren and itself on the repository's sources
     /// in all four languages.
@@ -334,7 +396,7 @@ mod tests {
         let mut visited = 0;
         let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             walk(tree.root_node(), |e| {
-                if let Event::Visit(n, _) = e {
+                if let Event::Visit(n) = e {
                     visited += 1;
                     assert_ne!(n.kind(), "argument_list", "a visit panics");
                 }

@@ -201,7 +201,7 @@ impl Guard {
             if *multiple {
                 return Req::field_holds(memo.node, *field, req, source);
             }
-            let Some(c) = memo.child(*field) else {
+            let Some((c, at)) = memo.child_placed(*field) else {
                 return false;
             };
             // One level further through the memo too: the guards of a call mostly ask for the
@@ -210,7 +210,7 @@ impl Guard {
                 return req.holds(c, source);
             }
             if let Some(kinds) = &req.kinds {
-                if !kinds.contains(&c.kind_id()) {
+                if !kinds.contains(&memo.kind_of(c, at)) {
                     return false;
                 }
             }
@@ -307,12 +307,12 @@ impl Shallow {
     pub(crate) fn matches<'t>(&self, memo: &mut FieldMemo<'t>) -> Option<Vec<Node<'t>>> {
         let mut out = Vec::with_capacity(self.fields.len());
         for (field, kinds, _) in &self.fields {
-            let c = memo.child(*field)?;
+            let (c, at) = memo.child_placed(*field)?;
             if !c.is_named() {
                 return None;
             }
             if let Some(k) = kinds {
-                if !k.contains(&c.kind_id()) {
+                if !k.contains(&memo.kind_of(c, at)) {
                     return None;
                 }
             }
@@ -387,8 +387,22 @@ impl<'t> FieldMemo<'t> {
     }
 
     pub(crate) fn child(&mut self, field: u16) -> Option<Node<'t>> {
+        self.child_placed(field).map(|(n, _)| n)
+    }
+
+    /// The kind id of `node`, read off the file's node table when `at` is its index there.
+    #[inline]
+    pub(crate) fn kind_of(&self, node: Node<'t>, at: Option<usize>) -> u16 {
+        match (self.table, at) {
+            (Some((table, _)), Some(j)) => table.kind[j],
+            _ => crate::tree_walk::kind(node),
+        }
+    }
+
+    /// [`FieldMemo::child`] with the child's index in the file's node table, when known.
+    pub(crate) fn child_placed(&mut self, field: u16) -> Option<Placed<'t>> {
         if let Some((_, c)) = self.seen.iter().find(|(f, _)| *f == field) {
-            return c.map(|(n, _)| n);
+            return *c;
         }
         let c = match self.table {
             Some((table, i)) => table
@@ -397,7 +411,7 @@ impl<'t> FieldMemo<'t> {
             None => crate::tree_walk::child_by_field(self.node, field).map(|n| (n, None)),
         };
         self.seen.push((field, c));
-        c.map(|(n, _)| n)
+        c
     }
 }
 
@@ -477,7 +491,7 @@ impl Req {
 
     fn holds(&self, node: Node<'_>, source: &[u8]) -> bool {
         if let Some(kinds) = &self.kinds {
-            if !kinds.contains(&node.kind_id()) {
+            if !kinds.contains(&crate::tree_walk::kind(node)) {
                 return false;
             }
         }

@@ -259,8 +259,9 @@ fn match_alt<'t>(
     caps: &mut Vec<QueryCapture<'t>>,
     k: Then<'_, 't>,
 ) {
+    let kind = memo.kind_of(node, at);
     let Some(opt) = alt.options.iter().find(|o| match &o.kinds {
-        Some(kinds) => kinds.contains(&node.kind_id()),
+        Some(kinds) => kinds.contains(&kind),
         None => node.is_named() && !node.is_error(),
     }) else {
         return;

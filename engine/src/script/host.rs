@@ -615,7 +615,7 @@ fn kind_string(lang: crate::lang::Language, node: tree_sitter::Node<'_>) -> rhai
         let table = t[lang as usize]
             .get_or_insert_with(|| lang.kind_names().iter().map(|&k| k.into()).collect());
         table
-            .get(usize::from(node.kind_id()))
+            .get(usize::from(crate::tree_walk::kind(node)))
             .cloned()
             .unwrap_or_else(|| node.kind().into())
     })

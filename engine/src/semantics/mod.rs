@@ -349,7 +349,7 @@ pub(crate) fn walk_below<'t, E>(
     crate::tree_walk::walk(root, |e| match e {
         // The walk visits `root` first.
         Event::Visit(..) if std::mem::take(&mut at_root) => Step::Enter,
-        Event::Visit(n, _) => match f(n) {
+        Event::Visit(n) => match f(n) {
             Ok(true) => Step::Enter,
             Ok(false) => Step::Skip,
             Err(err) => {
@@ -379,6 +379,11 @@ pub fn ancestors<'t>(file: &'t FileCtx, node: Node<'t>) -> Vec<Node<'t>> {
             let mut between = Vec::new();
             let mut cur = table.nodes[s];
             loop {
+                // Mostly a child of the listed node (one whose children are all leaves): told
+                // without tree-sitter's descent.
+                if crate::tree_walk::is_child(cur, node) {
+                    break;
+                }
                 match cur.child_with_descendant(node) {
                     Some(next) if next.id() == node.id() => break,
                     Some(next) => {

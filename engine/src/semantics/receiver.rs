@@ -908,14 +908,14 @@ fn scope_sites<'t>(file: &'t FileCtx, scope: Node<'t>, name: &str) -> Vec<Site<'
         };
         // The statement itself, not a child that spans the same bytes.
         let mut steps = 0;
-        while n.kind_id() != kind && steps < 4 {
+        while crate::tree_walk::kind(n) != kind && steps < 4 {
             match n.parent() {
                 Some(p) => n = p,
                 None => break,
             }
             steps += 1;
         }
-        if n.kind_id() == kind {
+        if crate::tree_walk::kind(n) == kind {
             visit(n);
         }
     }
@@ -1007,7 +1007,7 @@ fn index_binding(
         _ => None,
     };
     let Some(t) = target else { return !nested };
-    let entry = (n.start_byte(), n.end_byte(), n.kind_id());
+    let entry = (n.start_byte(), n.end_byte(), crate::tree_walk::kind(n));
     let mut leaf = |l: Node<'_>| {
         if l.child_count() == 0 && l.is_named() {
             let list = index.entry(Box::from(file.text(l))).or_default();

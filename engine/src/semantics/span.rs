@@ -33,7 +33,7 @@ impl NodeKey {
         NodeKey {
             start: n.start_byte(),
             end: n.end_byte(),
-            kind: n.kind_id(),
+            kind: crate::tree_walk::kind(n),
         }
     }
 
@@ -44,7 +44,9 @@ impl NodeKey {
             .root_node()
             .descendant_for_byte_range(self.start, self.end)?;
         loop {
-            if n.kind_id() == self.kind && n.start_byte() == self.start && n.end_byte() == self.end
+            if crate::tree_walk::kind(n) == self.kind
+                && n.start_byte() == self.start
+                && n.end_byte() == self.end
             {
                 return Some(n);
             }
