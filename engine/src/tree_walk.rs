@@ -267,36 +267,38 @@ mod tests {
         assert!(compared > 50_000, "{compared} children");
     }
 
-    /// The child by field is tree-sitter's, for every field id of the grammar on every node of
-    /// the repository's sources in all four languages.
-    #[test]
-    fn child_by_field_is_the_trees() {
-        let mut compared = 0;
-        let mut found = 0;
+    /// Calls `f` with every node of the repository's sources in all four languages (parsed by
+    /// tree-sitter, listed by its cursor).
+    fn each_source_node(mut f: impl FnMut(Language, Node<'_>)) {
         for lang in Language::ALL {
             for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
                 let Some(tree) = crate::engine::parse(lang, &text) else {
                     continue;
                 };
-                let fields = tree.language().field_count() as u16;
                 let mut c = tree.walk();
                 let mut stack = vec![tree.root_node()];
                 while let Some(n) = stack.pop() {
-                    for f in 0..=fields + 1 {
-                        let want = n.child_by_field_id(f);
-                        assert_eq!(
-                            child_by_field(n, f),
-                            want,
-                            "{lang:?} {} field {f}",
-                            n.kind()
-                        );
-                        compared += 1;
-                        found += usize::from(want.is_some());
-                    }
+                    f(lang, n);
                     stack.extend(n.children(&mut c));
                 }
             }
         }
+    }
+
+    /// The child by field is tree-sitter's, for every field id of the grammar on every node of
+    /// the repository's sources in all four languages.
+    #[test]
+    fn child_by_field_is_the_trees() {
+        let (mut compared, mut found) = (0, 0);
+        each_source_node(|lang, n| {
+            for f in 0..=n.language().field_count() as u16 + 1 {
+                let want = n.child_by_field_id(f);
+                let got = child_by_field(n, f);
+                assert_eq!(got, want, "{lang:?} {} field {f}", n.kind());
+                compared += 1;
+                found += usize::from(want.is_some());
+            }
+        });
         assert!(found > 20_000, "{found} of {compared}");
     }
 
@@ -305,47 +307,27 @@ mod tests {
     #[test]
     fn children_by_index_are_the_trees() {
         let mut found = 0;
-        for lang in Language::ALL {
-            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
-                let Some(tree) = crate::engine::parse(lang, &text) else {
-                    continue;
-                };
-                let mut c = tree.walk();
-                let mut stack = vec![tree.root_node()];
-                while let Some(n) = stack.pop() {
-                    for i in 0..=n.child_count() + 1 {
-                        let want = n.child(i);
-                        assert_eq!(child(n, i), want, "{lang:?} {} child {i}", n.kind());
-                        found += usize::from(want.is_some());
-                        let want = n.named_child(i);
-                        assert_eq!(named_child(n, i), want, "{lang:?} {} named {i}", n.kind());
-                    }
-                    stack.extend(n.children(&mut c));
-                }
+        each_source_node(|lang, n| {
+            for i in 0..=n.child_count() + 1 {
+                let want = n.child(i);
+                assert_eq!(child(n, i), want, "{lang:?} {} child {i}", n.kind());
+                found += usize::from(want.is_some());
+                let want = n.named_child(i);
+                assert_eq!(named_child(n, i), want, "{lang:?} {} named {i}", n.kind());
             }
-        }
+        });
         assert!(found > 50_000, "{found} children");
     }
 
     /// The kind ids are tree-sitter's on every node of the repository's sources in all four
-    /// languages (`ERROR` and aliased nodes included).
+    /// languages, and of a file with syntax errors (`ERROR` nodes).
     #[test]
     fn kinds_are_the_trees() {
         let mut seen = 0;
-        for lang in Language::ALL {
-            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
-                let Some(tree) = crate::engine::parse(lang, &text) else {
-                    continue;
-                };
-                let mut c = tree.walk();
-                let mut stack = vec![tree.root_node()];
-                while let Some(n) = stack.pop() {
-                    assert_eq!(kind(n), n.kind_id(), "{lang:?} {}", n.kind());
-                    seen += 1;
-                    stack.extend(n.children(&mut c));
-                }
-            }
-        }
+        each_source_node(|lang, n| {
+            assert_eq!(kind(n), n.kind_id(), "{lang:?} {}", n.kind());
+            seen += 1;
+        });
         let broken = crate::engine::parse(Language::Python, "def f(:\n  x = (\n").expect("parses");
         let mut stack = vec![broken.root_node()];
         while let Some(n) = stack.pop() {
@@ -361,31 +343,21 @@ mod tests {
     #[test]
     fn is_child_is_the_trees() {
         let mut direct = 0;
-        for lang in Language::ALL {
-            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
-                let Some(tree) = crate::engine::parse(lang, &text) else {
-                    continue;
-                };
-                let mut c = tree.walk();
-                let mut stack = vec![tree.root_node()];
-                while let Some(n) = stack.pop() {
-                    let kids: Vec<Node<'_>> = n.children(&mut c).collect();
-                    let grandkids: Vec<Node<'_>> = kids.iter().flat_map(|k| children(*k)).collect();
-                    for k in kids.iter().chain(&grandkids).chain([&n]) {
-                        let want = n.child_with_descendant(*k).is_some_and(|x| x == *k);
-                        assert_eq!(
-                            is_child(n, *k),
-                            want,
-                            "{lang:?} {} in {}",
-                            k.kind(),
-                            n.kind()
-                        );
-                        direct += usize::from(want);
-                    }
-                    stack.extend(kids);
-                }
+        each_source_node(|lang, n| {
+            let kids = children(n);
+            let grandkids: Vec<Node<'_>> = kids.iter().flat_map(|k| children(*k)).collect();
+            for k in kids.iter().chain(&grandkids).chain([&n]) {
+                let want = n.child_with_descendant(*k).is_some_and(|x| x == *k);
+                assert_eq!(
+                    is_child(n, *k),
+                    want,
+                    "{lang:?} {} in {}",
+                    k.kind(),
+                    n.kind()
+                );
+                direct += usize::from(want);
             }
-        }
+        });
         assert!(direct > 50_000, "{direct} children");
     }
 
