@@ -234,36 +234,42 @@ mod tests {
     use super::*;
     use crate::lang::Language;
 
-    /// Children, named children and a walk below a node that stops part way are what the
-    /// cursor gives, on every node with children of the repository's sources in all four
-    /// languages.
+    /// Children (with their fields), named children and a listing that stops part way are what
+    /// the cursor gives, on every node of the repository's sources in all four languages.
     #[test]
     fn children_are_the_cursors() {
         let mut compared = 0;
-        for lang in Language::ALL {
-            for (_, text) in crate::repository_sources(lang, &["packs", "examples"]) {
-                let Some(tree) = crate::engine::parse(lang, &text) else {
-                    continue;
-                };
-                let mut c = tree.walk();
-                let mut stack = vec![tree.root_node()];
-                while let Some(n) = stack.pop() {
-                    let want: Vec<Node<'_>> = n.children(&mut c).collect();
-                    assert_eq!(children(n), want, "{lang:?} {}", n.kind());
-                    let named: Vec<Node<'_>> = n.named_children(&mut c).collect();
-                    assert_eq!(named_children(n), named, "{lang:?} {}", n.kind());
-                    // Stopping at the second child.
-                    let mut seen = Vec::new();
-                    for_each_child(n, |k, _| {
-                        seen.push(k);
-                        seen.len() < 2
-                    });
-                    assert_eq!(seen, want.iter().copied().take(2).collect::<Vec<_>>());
-                    compared += want.len();
-                    stack.extend(want);
+        each_source_node(|lang, n| {
+            let mut c = n.walk();
+            let want: Vec<Node<'_>> = n.children(&mut c).collect();
+            assert_eq!(children(n), want, "{lang:?} {}", n.kind());
+            let named: Vec<Node<'_>> = n.named_children(&mut c).collect();
+            assert_eq!(named_children(n), named, "{lang:?} {}", n.kind());
+            let mut fields = Vec::new();
+            c.reset(n);
+            if c.goto_first_child() {
+                loop {
+                    fields.push(c.field_id().map_or(0, |f| f.get()));
+                    if !c.goto_next_sibling() {
+                        break;
+                    }
                 }
             }
-        }
+            let mut got = Vec::new();
+            for_each_child(n, |_, f| {
+                got.push(f);
+                true
+            });
+            assert_eq!(got, fields, "{lang:?} {}", n.kind());
+            // Stopping at the second child.
+            let mut seen = Vec::new();
+            for_each_child(n, |k, _| {
+                seen.push(k);
+                seen.len() < 2
+            });
+            assert_eq!(seen, want.iter().copied().take(2).collect::<Vec<_>>());
+            compared += want.len();
+        });
         assert!(compared > 50_000, "{compared} children");
     }
 
