@@ -1,4 +1,5 @@
-// The walk that builds a file's node table (`NodeTable::build` in src/file.rs).
+// The engine's walk over a tree-sitter tree, which builds a file's node table
+// (`NodeTable::build_as` in src/file.rs), and its reads of a node's children (below).
 //
 // tree-sitter's public cursor visits exactly the nodes this walk visits, in the same order, with
 // the same node values and fields, but it pays for its generality at every step: a node's
@@ -186,7 +187,7 @@ bool ppa_walk_tree(TSNode root, void *ctx, ppa_visit_fn visit, ppa_leave_fn leav
 }
 
 // ---------------------------------------------------------------------------------------------
-// The node table (`NodeTable::build` in src/file.rs), written by the walk itself.
+// The node table (`NodeTable::build_as` in src/file.rs), written by the walk itself.
 //
 // Through `ppa_walk_tree`, each listed node was a call into Rust that pushed onto six vectors
 // (a capacity test each) and asked whether to enter the node: about 200 instructions a node,

@@ -647,8 +647,8 @@ impl From<SpareTable> for NodeTable {
 /// made and dropped once per file; given back, the allocator returned its pages to the system
 /// between files and took them again for the next, and zeroing fresh pages was about a twentieth
 /// of a check's time on a large code base (`perf record` on prefect: page faults under
-/// `NodeTable::build`). Reused, each thread keeps one table as large as its largest file's (up to
-/// [`SPARE_TABLE_NODES`]).
+/// `NodeTable::build_as`). Reused, each thread keeps one table as large as its largest file's
+/// (up to [`SPARE_TABLE_NODES`]).
 impl Drop for NodeTable {
     fn drop(&mut self) {
         if self.nodes.capacity() > SPARE_TABLE_NODES {
@@ -784,10 +784,11 @@ impl NodeTable {
         NodeTable::build_as(root, fields, &[], HOW_ASK, |a| enter(a.node))
     }
 
-    /// [`NodeTable::build`], by kind: `how` (by kind id; `how_default` past its end) says
-    /// whether a node with children is entered without asking ([`HOW_ENTER`]), left out when
-    /// its children are all leaves ([`HOW_TOKENS`]), and whether `enter` is asked (with the
-    /// node's kind id) about it otherwise ([`HOW_ASK`]).
+    /// The table of the tree below `root`, by kind: `how` (by kind id; `how_default` past its
+    /// end) says whether a node with children is entered without asking ([`HOW_ENTER`]), left
+    /// out when its children are all leaves ([`HOW_TOKENS`]), and whether `enter` is asked
+    /// (with the node's kind id and byte range) about it otherwise ([`HOW_ASK`]). With
+    /// `fields`, each node's field is recorded.
     ///
     /// The walk is csrc/walk.c's, not tree-sitter's cursor: it visits the same nodes for about
     /// a fifth of the cost (see there), and writes each row into the table's arrays itself.
