@@ -181,7 +181,7 @@ impl FileCtx {
     }
 
     /// The file's [`NodeTable`]: every node, built by one walk of the tree on first use, unless
-    /// the engine's dispatching walk built it first ([`FileCtx::table_with`]).
+    /// the engine's dispatching walk built it first ([`FileCtx::table_by_kind`]).
     pub(crate) fn table(&self) -> &NodeTable {
         self.table.get_or_init(|| {
             NodeTable::build_as(self.tree.root_node(), true, &[], HOW_ENTER, |_| true)
@@ -221,10 +221,7 @@ impl FileCtx {
         self.table.get()
     }
 
-    /// The file's [`NodeTable`], built (when not yet) listing the descendants of a node only
-    /// when `enter` says so for it, in document order: the engine's dispatching walk leaves out
-    /// what it would not visit (plain strings, imports, subtrees without a word any pattern
-    /// needs).
+    /// [`FileCtx::table_by_kind`] asking `enter` about every node with children (tests).
     #[cfg(test)]
     pub(crate) fn table_with(
         &self,
@@ -234,8 +231,11 @@ impl FileCtx {
         self.table_by_kind(fields, &[], HOW_ASK, |a| enter(a.node))
     }
 
-    /// [`FileCtx::table_with`] by kind (see [`NodeTable::build_as`]): `enter` is asked, with
-    /// the node's kind id, only about nodes of the kinds `how` marks [`HOW_ASK`].
+    /// The file's [`NodeTable`], built (when not yet) listing the descendants of a node only
+    /// when it is entered, in document order: the engine's dispatching walk leaves out what it
+    /// would not visit (plain strings, imports, subtrees without a word any pattern needs).
+    /// `enter` is asked only about nodes of the kinds `how` marks [`HOW_ASK`] (see
+    /// [`NodeTable::build_as`]).
     pub(crate) fn table_by_kind(
         &self,
         fields: bool,
@@ -593,7 +593,7 @@ pub(crate) struct NodeTable {
     pub(crate) has_fields: bool,
     /// The index after each node's listed descendants.
     pub(crate) end: Vec<u32>,
-    /// Whether a node has children the table leaves out (see [`FileCtx::table_with`]): they are
+    /// Whether a node has children the table leaves out (see [`FileCtx::table_by_kind`]): they are
     /// then read from tree-sitter.
     pub(crate) skipped: Vec<bool>,
     /// The kind id of each node (tree-sitter's `kind_id`, read by the walk at no extra cost).
@@ -767,8 +767,8 @@ unsafe extern "C-unwind" fn ask_enter<F: FnMut(&Asked<'_>) -> bool>(
 unsafe extern "C-unwind" fn grow_table<F>(ctx: *mut std::ffi::c_void, raw: *mut RawTable) -> bool {
     // SAFETY: as in `ask_enter`; `raw` is the `RawTable` `build_as` handed to the walk.
     let (walk, raw) = unsafe { (&mut *ctx.cast::<TableWalk<F>>(), &mut *raw) };
-    let more = (raw.len as usize).max(1024);
-    walk.table.reserve(more, raw);
+    let len = raw.len as usize;
+    *raw = walk.table.reserve(len, len.max(1024));
     raw.capacity > raw.len
 }
 
@@ -828,8 +828,7 @@ impl NodeTable {
             .map_or_else(NodeTable::default, NodeTable::from);
         t.has_fields = fields;
         let mut walk = TableWalk { table: t, enter };
-        let mut raw = walk.table.raw(0);
-        walk.table.reserve(rows.max(1), &mut raw);
+        let mut raw = walk.table.reserve(0, rows.max(1));
         // SAFETY: `raw` describes the table's arrays with room for `raw.capacity` rows, which
         // `grow` keeps true as they move; the walk writes rows only below that, and only `walk`
         // (through `ctx`) touches the arrays until it returns. `how` outlives the call. The
@@ -891,10 +890,9 @@ impl NodeTable {
         }
     }
 
-    /// Makes room for `additional` rows more than `raw.len` and points `raw` at the arrays
-    /// again.
-    fn reserve(&mut self, additional: usize, raw: &mut RawTable) {
-        let len = raw.len as usize;
+    /// Makes room for `additional` rows after the `len` the walk has written, and gives the
+    /// arrays' raw view again (they may have moved).
+    fn reserve(&mut self, len: usize, additional: usize) -> RawTable {
         // SAFETY: the walk wrote rows `0..len` (none yet when `len` is 0).
         unsafe { self.set_len(len) };
         self.nodes.reserve(additional);
@@ -907,7 +905,7 @@ impl NodeTable {
         self.skipped.reserve(additional);
         self.kind.reserve(additional);
         self.start.reserve(additional);
-        *raw = self.raw(len);
+        self.raw(len)
     }
 
     /// # Safety
