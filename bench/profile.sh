@@ -16,6 +16,6 @@ if ! command -v perf >/dev/null; then
 fi
 mkdir -p "$here/corpora"
 data="$here/corpora/perf.data"
-PPA_BENCH_PREFIX="perf record -q -F 1999 --call-graph dwarf,16384 -o $data --" \
+PPA_BENCH_PREFIX="perf record -q -F 999 --call-graph dwarf,65528 -o $data --" \
   "$here/run.sh" "$@" --runs 1 --warmup 0 --threads 1 --no-end-to-end
 perf script -i "$data" 2>/dev/null | "${PYTHON:-python3}" "$here/perf_breakdown.py"
