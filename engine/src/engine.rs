@@ -506,7 +506,15 @@ struct PlanWords {
     /// By detector index: the ids of its words (empty: the unit has no `file_contains`).
     by_unit: Vec<Vec<usize>>,
     count: usize,
+    /// The length of the longest word, in bytes.
+    longest: usize,
 }
+
+/// Lanes of the automaton scan ([`PlanWords::present`]).
+const LANES: usize = 4;
+/// A text is scanned in lanes when each would get at least this many bytes (shorter ones are
+/// scanned whole: a lane's start costs its overlap).
+const LANES_FROM: usize = 256;
 
 impl PlanWords {
     fn build(dets: &[Arc<Detector>]) -> Option<PlanWords> {
@@ -559,6 +567,7 @@ impl PlanWords {
             finders,
             by_unit,
             count: words.len(),
+            longest: words.iter().map(String::len).max().unwrap_or(0),
         })
     }
 
@@ -597,8 +606,68 @@ impl PlanWords {
         // one exactly when the bits are. Matches are rare (a few per kilobyte): the block is
         // then stepped again, noting them.
         let bytes = text.as_bytes();
-        let mut blocks = bytes.chunks_exact(8);
+        // A long text is scanned as four lanes stepped together. Each step reads the next
+        // state from the one before, so one lane waits on every load (about seven cycles a
+        // byte); four independent lanes overlap their loads. Lane `k` covers the text from
+        // `k * quarter` on, and starts `longest - 1` bytes earlier, from the start state, so
+        // that a word that crosses into it from the lane before is found whole: every
+        // occurrence ends in exactly one lane and starts inside it.
+        let quarter = bytes.len() / LANES;
+        let mut rest = bytes;
         let mut sid = scan.start;
+        if quarter >= LANES_FROM.max(self.longest) {
+            let lead = self.longest.saturating_sub(1);
+            let lanes: [&[u8]; LANES] = std::array::from_fn(|k| {
+                let from = if k == 0 { 0 } else { k * quarter - lead };
+                let to = if k == LANES - 1 {
+                    bytes.len()
+                } else {
+                    (k + 1) * quarter
+                };
+                &bytes[from..to]
+            });
+            // Lanes 1..3 are `lead` bytes longer than lane 0, and the last lane also holds the
+            // text's remainder: the steps taken together are lane 0's, in whole blocks.
+            let steps = (quarter / 8) * 8;
+            let mut sids = [scan.start; LANES];
+            for at in (0..steps).step_by(8) {
+                let block: [&[u8; 8]; LANES] = std::array::from_fn(|k| {
+                    lanes[k][at..at + 8]
+                        .try_into()
+                        .expect("eight bytes of every lane")
+                });
+                let mut s = sids;
+                let mut any = [0u32; LANES];
+                // (Indices, not iterators: the byte `i` of every lane at each step.)
+                #[allow(clippy::needless_range_loop)]
+                for i in 0..8 {
+                    for k in 0..LANES {
+                        s[k] = scan.next(s[k], block[k][i]);
+                        any[k] |= s[k];
+                    }
+                }
+                for k in 0..LANES {
+                    if any[k] >= scan.first_match {
+                        let (next, done) = slow(sids[k], &lanes[k][at..at + 8]);
+                        if done {
+                            return seen;
+                        }
+                        s[k] = next;
+                    }
+                }
+                sids = s;
+            }
+            // What each lane has left, one lane after another.
+            for k in 0..LANES - 1 {
+                let (_, done) = slow(sids[k], &lanes[k][steps..]);
+                if done {
+                    return seen;
+                }
+            }
+            sid = sids[LANES - 1];
+            rest = &lanes[LANES - 1][steps..];
+        }
+        let mut blocks = rest.chunks_exact(8);
         for block in blocks.by_ref() {
             let mut s = sid;
             let mut any = 0;
@@ -3311,7 +3380,19 @@ class C(B, metaclass=M):
             }
             texts.push(t);
         }
-        for words in [few, many] {
+        // Long texts, scanned in lanes (`LANES`): of many lengths, so that the lanes' bounds
+        // fall everywhere among the pieces.
+        for _ in 0..40 {
+            let mut t = String::new();
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let count = 400 + (x >> 16) as usize % 900;
+            for _ in 0..count {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                t.push_str(pieces[(x >> 16) as usize % pieces.len()]);
+            }
+            texts.push(t);
+        }
+        for words in [&few, &many] {
             let n = words.len();
             let pw = PlanWords::new(words.clone(), vec![(0..n).collect()]).expect("words");
             assert_eq!(pw.automaton.is_some(), n >= 16);
@@ -3319,6 +3400,24 @@ class C(B, metaclass=M):
                 let lower = t.to_ascii_lowercase();
                 let expected: Vec<bool> = words.iter().map(|w| lower.contains(w)).collect();
                 assert_eq!(pw.present(t), expected, "{t:?} with {n} words");
+            }
+        }
+        // A word across a lane's bound, at every offset: found by the lane it ends in.
+        let pw = PlanWords::new(many.clone(), vec![(0..many.len()).collect()]).expect("words");
+        let len = 4 * 1024 + 3;
+        let quarter = len / LANES;
+        for word in ["word19x", "onmaker", "db"] {
+            let id = many.iter().position(|w| w == word).expect("a word");
+            for k in 1..LANES {
+                for back in 0..=word.len() {
+                    let mut t = vec![b'z'; len];
+                    let at = k * quarter - back;
+                    t[at..at + word.len()].copy_from_slice(word.as_bytes());
+                    let t = String::from_utf8(t).expect("ASCII");
+                    let found = pw.present(&t);
+                    assert!(found[id], "{word} at {at} (lane bound {})", k * quarter);
+                    assert_eq!(found.iter().filter(|&&f| f).count(), 1, "{word} at {at}");
+                }
             }
         }
     }
