@@ -359,11 +359,21 @@ impl<'t> FieldMemo<'t> {
 
     /// The memo of the node at index `i` of a file's node table.
     /// (Without the table when it leaves the node's children out or keeps no fields.)
+    #[cfg(test)]
     pub(crate) fn in_table(table: &'t crate::file::NodeTable, i: usize) -> FieldMemo<'t> {
-        FieldMemo {
-            table: (table.has_fields && !table.skipped[i]).then_some((table, i)),
-            ..FieldMemo::new(table.nodes[i])
-        }
+        let mut memo = FieldMemo::new(table.nodes[i]);
+        memo.reset_in_table(table, i);
+        memo
+    }
+
+    /// Makes this the memo of the node at index `i` of a file's node table, as
+    /// [`FieldMemo::in_table`] would, in place: keeps the allocation of `kids`.
+    pub(crate) fn reset_in_table(&mut self, table: &'t crate::file::NodeTable, i: usize) {
+        self.node = table.nodes[i];
+        self.table = (table.has_fields && !table.skipped[i]).then_some((table, i));
+        self.kids.clear();
+        self.seen.clear();
+        self.seen2.clear();
     }
 
     /// The child in field `f2` of `child`, the node's child in field `f1`.
@@ -1122,21 +1132,27 @@ mod tests {
         let mut cursor = tree.walk();
         let mut qc = tree_sitter::QueryCursor::new();
         qc.set_max_start_depth(Some(0));
+        let mut reused = FieldMemo::new(tree.root_node());
         loop {
             let node = cursor.node();
             let ok = guard
                 .as_ref()
                 .is_none_or(|g| g.holds(&mut FieldMemo::new(node), source.as_bytes()));
-            // The same answer off the file's node table, as the walk asks.
+            // The same answer off the file's node table, as the walk asks: with a new memo, and
+            // with the one memo the walk resets at every node (what earlier nodes looked up
+            // must not leak into this one's answers).
             let at = table.index_of(node).unwrap();
-            assert_eq!(
-                ok,
-                guard.as_ref().is_none_or(|g| {
-                    g.holds(&mut FieldMemo::in_table(&table, at), source.as_bytes())
-                }),
-                "{pattern} at {}",
-                node.to_sexp()
-            );
+            reused.reset_in_table(&table, at);
+            for memo in [&mut FieldMemo::in_table(&table, at), &mut reused] {
+                assert_eq!(
+                    ok,
+                    guard
+                        .as_ref()
+                        .is_none_or(|g| g.holds(memo, source.as_bytes())),
+                    "{pattern} at {}",
+                    node.to_sexp()
+                );
+            }
             // A guard's text key is a necessary condition: where the key fails, so does it.
             if let Some(key) = guard.as_ref().and_then(Guard::text_key) {
                 let mut memo = FieldMemo::new(node);

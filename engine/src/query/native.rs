@@ -421,6 +421,7 @@ mod tests {
         qc.set_max_start_depth(Some(0));
         let mut count = 0;
         let mut cursor = tree.walk();
+        let mut reused = FieldMemo::new(tree.root_node());
         loop {
             let node = cursor.node();
             let anchored = native
@@ -435,16 +436,10 @@ mod tests {
                     expected.push(seen(m.captures()));
                 }
                 // With the cursor, and off the file's node table as the walk runs it (when the
-                // table lists the node).
-                let mut memos = vec![FieldMemo::new(node)];
-                memos.extend(
-                    table
-                        .index_of(node)
-                        .map(|at| FieldMemo::in_table(table, at)),
-                );
-                for mut memo in memos {
+                // table lists the node): one memo for the whole walk, reset at each anchor.
+                let mut check = |memo: &mut FieldMemo<'_>| -> Result<(), String> {
                     let mut got = Vec::new();
-                    native.matches(&mut memo, text.as_bytes(), &mut got);
+                    native.matches(memo, text.as_bytes(), &mut got);
                     let got: Vec<Seen> = got.iter().map(|c| seen(c)).collect();
                     if got != expected {
                         return Err(format!(
@@ -454,6 +449,12 @@ mod tests {
                         ));
                     }
                     count += got.len();
+                    Ok(())
+                };
+                check(&mut FieldMemo::new(node))?;
+                if let Some(at) = table.index_of(node) {
+                    reused.reset_in_table(table, at);
+                    check(&mut reused)?;
                 }
             }
             if cursor.goto_first_child() || cursor.goto_next_sibling() {
