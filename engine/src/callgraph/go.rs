@@ -1,25 +1,21 @@
 //! Go: package keys, receivers, parameter and local types, struct fields.
 
-use super::{FnInfo, Raw};
+use super::{Dotted, FnInfo, Raw};
 use crate::file::FileCtx;
 use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 /// `a.b.c` as a chain; a call in the chain is looked through (`NewStore().Save`).
 pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
-    let mut path = Vec::new();
+    let mut path: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
     let mut n = node;
     for _ in 0..16 {
         match n.kind_str() {
             "identifier" | "package_identifier" | "type_identifier" => {
-                path.reverse();
-                return Some(Raw::Chain {
-                    root: file.text(n).to_string(),
-                    path,
-                });
+                return Some(Raw::Chain(Dotted::from_outside_in(file.text(n), &path)));
             }
             "selector_expression" => {
-                path.push(file.text(n.field("field")?).to_string());
+                path.push(file.text(n.field("field")?));
                 n = n.field("operand")?;
             }
             "call_expression" => n = n.field("function")?,

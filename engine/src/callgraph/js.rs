@@ -1,7 +1,7 @@
 //! JavaScript and TypeScript: module paths, relative imports and `require`, names of function
 //! expressions, `this`, parameter properties and `extends`.
 
-use super::{FileKnowledge, FnInfo, Raw};
+use super::{Dotted, FileKnowledge, FnInfo, Raw};
 use crate::file::FileCtx;
 use crate::lang::NodeExt;
 use tree_sitter::Node;
@@ -77,19 +77,13 @@ fn type_chain(file: &FileCtx, ann: Node<'_>) -> Option<Raw> {
             "type_annotation" => t = t.named_child_at(0)?,
             "generic_type" => t = t.field("name")?,
             "type_identifier" => {
-                return Some(Raw::Chain {
-                    root: file.text(t).to_string(),
-                    path: Vec::new(),
-                })
+                return Some(Raw::Chain(Dotted::new(file.text(t), std::iter::empty())))
             }
             "nested_type_identifier" => {
                 let text = file.text(t);
-                let mut parts = text.split('.').map(|s| s.trim().to_string());
+                let mut parts = text.split('.').map(str::trim);
                 let root = parts.next()?;
-                return Some(Raw::Chain {
-                    root,
-                    path: parts.collect(),
-                });
+                return Some(Raw::Chain(Dotted::new(root, parts)));
             }
             _ => return None,
         }
@@ -185,24 +179,14 @@ pub(super) fn param_texts(file: &FileCtx, f: Node<'_>) -> Vec<String> {
 
 /// A reference as a chain of names: `listUsers`, `users.list`, `this.repo.save`.
 pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
-    let mut path = Vec::new();
+    let mut path: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
     let mut n = node;
     for _ in 0..16 {
         match n.kind_str() {
             "identifier" => {
-                path.reverse();
-                return Some(Raw::Chain {
-                    root: file.text(n).to_string(),
-                    path,
-                });
+                return Some(Raw::Chain(Dotted::from_outside_in(file.text(n), &path)));
             }
-            "this" => {
-                path.reverse();
-                return Some(Raw::Chain {
-                    root: "this".into(),
-                    path,
-                });
-            }
+            "this" => return Some(Raw::Chain(Dotted::from_outside_in("this", &path))),
             "member_expression" => {
                 let prop = n.field("property")?;
                 if !matches!(
@@ -211,7 +195,7 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
                 ) {
                     return None;
                 }
-                path.push(file.text(prop).to_string());
+                path.push(file.text(prop));
                 n = n.field("object")?;
             }
             "parenthesized_expression"
@@ -224,36 +208,32 @@ pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
     None
 }
 
-/// Makes a chain absolute.
+/// Makes a chain absolute: `root` and `suffix`, the attribute names after it (`.a.b`).
 pub(super) fn absolutize(
     root: &str,
-    path: &[String],
+    suffix: &str,
     chain: &[&FnInfo],
     k: &FileKnowledge,
 ) -> Option<String> {
-    let join = |base: String, rest: &[String]| {
-        let mut s = base;
-        for p in rest {
-            s.push('.');
-            s.push_str(p);
-        }
-        s
+    let join = |mut base: String, rest: &str| {
+        base.push_str(rest);
+        base
     };
     if root == "this" {
         let f = chain.iter().find(|f| !f.is_arrow)?;
-        return f.class.clone().map(|c| join(c, path));
+        return f.class.clone().map(|c| join(c, suffix));
     }
     for f in chain {
         if let Some((_, t)) = f.types.iter().rev().find(|(n, _)| n == root) {
-            if let Raw::Chain { root: r, path: p } = t {
+            if let Raw::Chain(d) = t {
                 // A type names module-level things: resolve it without the function frames.
-                let base = absolutize(r, p, &[], k)?;
-                return Some(join(base, path));
+                let base = absolutize(d.root(), d.suffix(), &[], k)?;
+                return Some(join(base, suffix));
             }
             return None;
         }
         if let Some((_, q)) = f.nested.iter().find(|(n, _)| n == root) {
-            return Some(join(q.clone(), path));
+            return Some(join(q.clone(), suffix));
         }
         if f.params.iter().any(|p| p == root) {
             return None;
@@ -261,15 +241,15 @@ pub(super) fn absolutize(
     }
     if let Some((_, module, imported)) = k.imports.iter().find(|(l, _, _)| l == root) {
         return match imported {
-            Some(name) => Some(join(format!("{module}:{name}"), path)),
+            Some(name) => Some(join(format!("{module}:{name}"), suffix)),
             None => {
-                let (first, rest) = path.split_first()?;
+                let (first, rest) = super::split_first_segment(suffix)?;
                 Some(join(format!("{module}:{first}"), rest))
             }
         };
     }
     if k.defines(root) {
-        return Some(join(format!("{}:{root}", k.module), path));
+        return Some(join(format!("{}:{root}", k.module), suffix));
     }
     None
 }

@@ -1,26 +1,22 @@
 //! Python: names, parameters and their annotations, `self` attributes, base classes.
 
-use super::{FnInfo, Raw};
+use super::{Dotted, FnInfo, Raw};
 use crate::file::FileCtx;
 use crate::lang::NodeExt;
 use tree_sitter::Node;
 
 /// `a.b.c` as a chain; a call in the chain is looked through (`Repo(db).save`).
 pub(super) fn chain(file: &FileCtx, node: Node<'_>) -> Option<Raw> {
-    let mut path = Vec::new();
+    let mut path: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
     let mut n = node;
     for _ in 0..16 {
         match n.kind_str() {
             "identifier" => {
-                path.reverse();
-                return Some(Raw::Chain {
-                    root: file.text(n).to_string(),
-                    path,
-                });
+                return Some(Raw::Chain(Dotted::from_outside_in(file.text(n), &path)));
             }
             "attribute" => {
                 let (object, attribute) = attribute_parts(n)?;
-                path.push(file.text(attribute).to_string());
+                path.push(file.text(attribute));
                 n = object;
             }
             "call" => n = n.child_at(0)?,

@@ -410,3 +410,33 @@ fn attribute_parts_agree_with_fields() {
     }
     assert!(checked > 1000, "{checked} attributes");
 }
+
+#[test]
+fn dotted_chains_keep_root_suffix_and_segments() {
+    let d = Dotted::from_outside_in("self", &["save", "repo"]);
+    assert_eq!(d.root(), "self");
+    assert_eq!(d.suffix(), ".repo.save");
+    assert_eq!(d.last(), "save");
+    let bare = Dotted::new("listUsers", std::iter::empty());
+    assert_eq!(
+        (bare.root(), bare.suffix(), bare.last()),
+        ("listUsers", "", "listUsers")
+    );
+    assert_eq!(split_first_segment(".repo.save"), Some(("repo", ".save")));
+    assert_eq!(split_first_segment(".repo"), Some(("repo", "")));
+    assert_eq!(split_first_segment(""), None);
+    // What the walks down an expression build: the chain as written.
+    let f = file("app/jobs.py", "def run(db):\n    Repo(db).store.save(1)\n");
+    let call = f
+        .tree
+        .root_node()
+        .named_descendant_for_byte_range(17, 17)
+        .unwrap();
+    let call = crate::semantics::ancestors_iter(&f, call)
+        .find(|n| n.kind_str() == "call" && f.text(*n).starts_with("Repo(db).store"))
+        .unwrap();
+    match chain_of(&f, call.field("function").unwrap()) {
+        Some(Raw::Chain(d)) => assert_eq!((d.root(), d.suffix()), ("Repo", ".store.save")),
+        other => panic!("{other:?}"),
+    }
+}
