@@ -29,8 +29,27 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Target ratio of a full check to parse-only with the engine's first packs (DESIGN.md).
-const RATIO_TARGET: f64 = 1.3;
+/// Targets of the ratio of a full check to parse-only (DESIGN.md, "Performance model"): 1.3x
+/// with the engine's first packs, 1.5x with every Python pack.
+const FIRST_PACKS: [&str; 2] = ["asyncio", "python-core"];
+const FIRST_PACKS_TARGET: f64 = 1.3;
+const EVERY_PACK_TARGET: f64 = 1.5;
+
+/// The target that applies to the packs the benchmark runs, and what it is for: 1.3x for the
+/// engine's first packs alone, 1.5x for every built-in pack (which holds every Python pack;
+/// the other languages' packs do not run on Python files). Other selections have none.
+fn ratio_target(selected: &[String]) -> Option<(f64, &'static str)> {
+    let mut names: Vec<&str> = selected.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    if selected.is_empty() {
+        Some((EVERY_PACK_TARGET, "every built-in pack"))
+    } else if names == FIRST_PACKS {
+        Some((FIRST_PACKS_TARGET, "asyncio + python-core"))
+    } else {
+        None
+    }
+}
 /// Target peak memory, MB (DESIGN.md).
 const PEAK_TARGET_MB: f64 = 200.0;
 
@@ -338,6 +357,7 @@ fn run(args: Args) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let packs = selected_packs(&args.packs)?;
+    let target = ratio_target(&args.packs);
     let rss_start = status_mb("VmRSS");
 
     // Engine construction: pack loading, query and script compilation.
@@ -538,7 +558,8 @@ fn run(args: Args) -> Result<(), String> {
         "parse_only": stats(&parse_ms),
         "check": stats(&check_ms),
         "ratio": ratio,
-        "ratio_target": RATIO_TARGET,
+        "ratio_target": target.map(|t| t.0),
+        "ratio_target_for": target.map(|t| t.1),
         "end_to_end": end_to_end_ms.as_ref().map(|v| json!({
             "ms": stats(v),
             "ratio": median(v) / parse_med,
@@ -667,15 +688,18 @@ fn run(args: Args) -> Result<(), String> {
     };
     let _ = writeln!(o, "parse-only   {parse_med:>8.1} ms  {}", range(&parse_ms));
     let _ = writeln!(o, "full check   {check_med:>8.1} ms  {}", range(&check_ms));
-    let _ = writeln!(
-        o,
-        "ratio        {ratio:>8.2}x    (target <= {RATIO_TARGET}x: {})",
-        if ratio <= RATIO_TARGET {
-            "met"
-        } else {
-            "NOT met"
-        }
-    );
+    let _ = match target {
+        Some((t, what)) => writeln!(
+            o,
+            "ratio        {ratio:>8.2}x    (target with {what} <= {t}x: {})",
+            if ratio <= t { "met" } else { "NOT met" }
+        ),
+        None => writeln!(
+            o,
+            "ratio        {ratio:>8.2}x    (targets: {FIRST_PACKS_TARGET}x with {}, {EVERY_PACK_TARGET}x with every built-in pack)",
+            FIRST_PACKS.join(" + ")
+        ),
+    };
     match &end_to_end_ms {
         Some(v) => {
             let _ = writeln!(
@@ -812,4 +836,26 @@ fn run(args: Args) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_follows_the_packs() {
+        let packs = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(ratio_target(&[]), Some((1.5, "every built-in pack")));
+        for first in [
+            packs(&["asyncio", "python-core"]),
+            packs(&["python-core", "asyncio", "asyncio"]),
+        ] {
+            assert_eq!(ratio_target(&first), Some((1.3, "asyncio + python-core")));
+        }
+        assert_eq!(ratio_target(&packs(&["asyncio"])), None);
+        assert_eq!(
+            ratio_target(&packs(&["asyncio", "python-core", "django"])),
+            None
+        );
+    }
 }
