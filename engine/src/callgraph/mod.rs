@@ -318,9 +318,11 @@ pub(crate) enum Raw {
 }
 
 /// A chain of names kept as the one string `root.a.b`: the indexer makes one for every call it
-/// indexes, and a root with a list of attribute names took a string per name and a vector
-/// (callgrind, prefect: about 35 M instructions of allocation and copying more). Names hold no
-/// dots (identifiers, `this`), so the segments are the text between them.
+/// indexes, where a root with a list of attribute names took a string per name and a vector,
+/// and resolving it appends the suffix instead of joining names (callgrind, prefect with
+/// asyncio and python-core: 4 M instructions fewer; most chains are a bare name or one
+/// attribute). Names hold no dots (identifiers, `this`), so the segments are the text between
+/// them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Dotted {
     text: String,
