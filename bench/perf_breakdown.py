@@ -1,9 +1,10 @@
 """Classifies `perf script` call stacks of a ppa-bench run by engine stage.
 
-Reads `perf script` output (recorded with --call-graph) on stdin. Every sample whose stack
-contains `Engine::check_source_as` is attributed to the outermost recognised stage on its
-stack; samples in the engine's query predicates are further split by the semantic helper they
-spend their time in. Used by bench/profile.sh.
+Reads `perf script` output (recorded with --call-graph, one thread) on stdin. Every sample
+whose stack contains `Engine::check_source_as` is attributed to the outermost recognised stage
+on its stack; samples in the engine's query predicates are further split by the semantic helper
+they spend their time in. The warm-up round of each phase is left out (see `rounds`). Used by
+bench/profile.sh.
 """
 
 import collections
@@ -66,34 +67,55 @@ def script_part(frames):
     return None
 
 
+# A phase shorter than this many samples is a stray sample at a phase's edge, not a round.
+MIN_ROUND = 20
+
+
+def rounds(samples):
+    """Splits the samples, in recording order, into the benchmark's rounds: runs of parse-only
+    samples and runs of check samples (one thread: the phases alternate). Drops the first round
+    of each phase when there are more (the warm-up, which pays for fresh memory: the kernel
+    zeroing pages, which the timed medians never see) and stray runs shorter than MIN_ROUND."""
+    runs = []
+    for phase, data in samples:
+        if phase is None:
+            continue
+        if runs and runs[-1][0] == phase:
+            runs[-1][1].append(data)
+        else:
+            runs.append((phase, [data]))
+    runs = [r for r in runs if len(r[1]) >= MIN_ROUND]
+    kept = []
+    for phase in ("parse-only", "check"):
+        of_phase = [r for r in runs if r[0] == phase]
+        kept.extend(of_phase[1:] if len(of_phase) > 1 else of_phase)
+    n = {phase: sum(1 for r in kept if r[0] == phase) for phase in ("parse-only", "check")}
+    return [d for r in kept for d in r[1] if r[0] == "parse-only"], \
+        [d for r in kept for d in r[1] if r[0] == "check"], n
+
+
 def main():
     stages, helpers = collections.Counter(), collections.Counter()
     parse_only = collections.Counter()
     script = collections.Counter()
-    total = in_check = 0
+    samples = []
     frames = []
 
     def flush():
-        nonlocal total, in_check
         if not frames:
             return
-        total += 1
         # The benchmark's parse-only phase (`parse_one`): parsing and dropping the tree, to
         # set beside the same stages inside the check.
         if any("parse_one" in f for f in frames):
             in_parse = any("ts_parser_parse" in f for f in frames)
-            parse_only["parse" if in_parse else "dropping the tree"] += 1
+            samples.append(("parse-only", "parse" if in_parse else "dropping the tree"))
             return
         stage, helper = classify(frames)
         if stage:
-            in_check += 1
-            stages[stage] += 1
-            if helper:
-                helpers[helper] += 1
-            if stage == "rhai predicates":
-                part = script_part(frames)
-                if part:
-                    script[part] += 1
+            part = script_part(frames) if stage == "rhai predicates" else None
+            samples.append(("check", (stage, helper, part)))
+        else:
+            samples.append((None, None))
 
     for line in sys.stdin:
         if not line.strip():
@@ -104,10 +126,23 @@ def main():
             if len(parts) == 2:
                 frames.append(parts[1])
     flush()
+    total = len(samples)
+    parse_samples, check_samples, n_rounds = rounds(samples)
+    for kind in parse_samples:
+        parse_only[kind] += 1
+    for stage, helper, part in check_samples:
+        stages[stage] += 1
+        if helper:
+            helpers[helper] += 1
+        if part:
+            script[part] += 1
+    in_check = len(check_samples)
     if not in_check:
         print("no samples inside Engine::check_source (was perf recording call graphs?)")
         return
-    print(f"{in_check} of {total} samples are inside Engine::check_source:")
+    print(f"{in_check} of {total} samples are inside Engine::check_source, in "
+          f"{n_rounds['check']} check round(s) and {n_rounds['parse-only']} parse-only "
+          f"round(s) after the warm-up:")
     for stage, n in stages.most_common():
         print(f"  {100 * n / in_check:5.1f}%  {stage}")
     if helpers:
@@ -123,10 +158,12 @@ def main():
     # engine's work between two files evicts the parser's tables and the tree from the caches).
     parsed = sum(parse_only.values())
     if parsed:
+        # Per round, when the two phases kept different numbers of rounds.
+        scale = n_rounds["parse-only"] / max(n_rounds["check"], 1)
         print(f"in units of the parse-only phase ({parsed} samples; check/parse-only "
-              f"{in_check / parsed:.2f}):")
+              f"{in_check * scale / parsed:.2f}):")
         for stage, n in stages.most_common():
-            print(f"  {n / parsed:5.2f}  {stage}")
+            print(f"  {n * scale / parsed:5.2f}  {stage}")
         drops = ("dropping the tree", "dropping the file (tree, tables, caches)")
         for name, alone, inside in (
             ("parsing", parse_only["parse"], stages["parse"]),
@@ -134,7 +171,8 @@ def main():
              sum(stages[d] for d in drops)),
         ):
             if alone:
-                print(f"  {name}: {inside / alone:.2f}x inside the check what it takes alone")
+                print(f"  {name}: {inside * scale / alone:.2f}x inside the check what it takes "
+                      f"alone")
 
 
 if __name__ == "__main__":

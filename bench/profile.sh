@@ -16,6 +16,9 @@ if ! command -v perf >/dev/null; then
 fi
 mkdir -p "$here/corpora"
 data="$here/corpora/perf.data"
-PPA_BENCH_PREFIX="perf record -q -F 999 --call-graph dwarf,65528 -o $data --" \
-  "$here/run.sh" "$@" --runs 1 --warmup 0 --threads 1 --no-end-to-end
+# One warm-up round and two timed rounds of each phase; perf_breakdown.py leaves the warm-up
+# out (it pays for fresh memory, which the timed medians never see). 499 samples a second over
+# two rounds keep about as many samples as one round at 999.
+PPA_BENCH_PREFIX="perf record -q -F 499 --call-graph dwarf,65528 -o $data --" \
+  "$here/run.sh" "$@" --runs 2 --warmup 1 --threads 1 --no-end-to-end
 perf script -i "$data" 2>/dev/null | "${PYTHON:-python3}" "$here/perf_breakdown.py"
