@@ -2465,8 +2465,9 @@ impl Engine {
                     ix.enter(node, depth);
                 }
                 let groups_here = plan.by_kind.get(kind).map_or(&[][..], |v| &v[..]);
-                // Nothing to match or index on most nodes: no memo made for them (making and
-                // dropping one at every node of the walk cost about 40 M instructions on prefect).
+                // Nothing to match or index on most nodes: the memo is not reset for them
+                // (making and dropping one at every node of the walk cost about 40 M
+                // instructions on prefect).
                 let acts = indexer.as_ref().is_some_and(|ix| ix.acts_on(kind));
                 if !groups_here.is_empty() || acts {
                     memo.reset_in_table(table, i);
