@@ -180,6 +180,7 @@ impl EngineBuilder {
             )
             .collect();
         let index_functions = needs_call_graph(&self.packs) && !self.no_facts;
+        let index_calls = index_functions && needs_call_edges(&self.packs);
         let tx = Arc::new(crate::semantics::receiver::TxModel::new(
             self.packs
                 .iter()
@@ -196,6 +197,7 @@ impl EngineBuilder {
                 job_dirs: self.job_dirs,
                 migrations: migration_globs(),
                 index_functions,
+                index_calls,
                 count_queries: self.count_queries,
                 tx,
             },
@@ -217,6 +219,9 @@ pub struct Engine {
     /// Whether files are indexed for the call graph (F11): some pack classifies entry points
     /// (F10) or states severities by execution context.
     index_functions: bool,
+    /// Whether every call between functions is indexed (F11's edges), or only the calls an
+    /// execution context depends on without entry points ([`needs_call_edges`]).
+    index_calls: bool,
     /// Whether query runs are counted (see [`EngineBuilder::count_queries`]).
     count_queries: bool,
     /// The packs' receivers and spans (P2/P5), handed to every file.
@@ -244,6 +249,23 @@ fn needs_call_graph(packs: &[Arc<Pack>]) -> bool {
     packs.iter().any(|p| {
         p.project_detectors.iter().any(|d| d.uses_call_graph)
             || p.detectors.iter().any(|d| d.severity_by_context.is_some())
+            || p.extractors.iter().any(|d| {
+                matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)
+            })
+    })
+}
+
+/// Whether some pack can observe a call edge between two functions. Edges carry hot(f) and
+/// background(f) from the entry points of the `entrypoints` fact, and a project predicate reads
+/// them with `callers`/`callees`. Without either, no execution context depends on a call made
+/// inside a function: classes come from paths, names and entry-point records, and a command
+/// line's functions from the calls under Python's `if __name__ == "__main__":` (and Go's `main`,
+/// whose calls are always indexed: see [`crate::callgraph::Indexer::new`]). Those calls are all
+/// the index keeps then: on prefect with asyncio and python-core, the calls were about 10% of
+/// the engine's time in the check (bench/README.md, round twenty-six).
+fn needs_call_edges(packs: &[Arc<Pack>]) -> bool {
+    packs.iter().any(|p| {
+        p.project_detectors.iter().any(|d| d.uses_call_edges)
             || p.extractors.iter().any(|d| {
                 matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)
             })
@@ -2350,7 +2372,7 @@ impl Engine {
         // F11: the function index rides on the dispatching walk (`crate::callgraph`).
         let mut indexer = self
             .index_functions
-            .then(|| crate::callgraph::Indexer::new(&file));
+            .then(|| crate::callgraph::Indexer::new(&file, self.index_calls));
         // The dispatching walk: one pass over the file's node table; a group's pattern runs
         // anchored (start depth 0) only on nodes of a kind it starts with, and async-only groups
         // only inside coroutines. The walk keeps the stack of enclosing functions for that.

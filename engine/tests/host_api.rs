@@ -1282,3 +1282,92 @@ message = "{name}"
     let names: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(names, ["f:one", "g:two"]);
 }
+
+/// The call graph keeps the calls between functions only when some pack can observe them: a
+/// pack that asks `function_context` alone (no `entrypoints` extractor, no `callers` or
+/// `callees`) gets the functions and the calls under `if __name__ == "__main__":`, which is all
+/// its contexts depend on; a pack that reads `callers` gets every call.
+#[test]
+fn call_edges_are_indexed_when_a_pack_can_observe_them() {
+    macro_rules! pack {
+        ($predicate:literal) => {
+            concat!(
+                r#"
+[pack]
+name = "graph"
+version = "0"
+languages = ["python"]
+description = "reads the call graph"
+
+[[detector]]
+name = "probe"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @callee) @site (#eq? @callee "never_called"))'''
+message = "m"
+
+[[project_detector]]
+name = "contexts"
+check = "test.runtime.probe"
+message = "{what}"
+predicate = '''"#,
+                $predicate,
+                "'''\n"
+            )
+        };
+    }
+    const SOURCE: &str = "def run():\n    helper()\n\ndef helper():\n    load()\n\ndef load():\n    pass\n\nsetup()\n\nif __name__ == \"__main__\":\n    run()\n";
+    static CONTEXTS: PackFiles = &[(
+        "pack.toml",
+        pack!(
+            r#"let c = function_context("cli.run"); [#{ file: "cli.py", line: 1, what: c.class }]"#
+        ),
+    )];
+    static EDGES: PackFiles = &[(
+        "pack.toml",
+        pack!(r#"[#{ file: "cli.py", line: 1, what: callers("cli.load").len() }]"#),
+    )];
+    let run = |files: PackFiles| {
+        let engine = engine_with("graph", files);
+        let mut report = engine.check_source("cli.py", SOURCE);
+        let graph = report
+            .graph
+            .take()
+            .expect("the pack asks for the call graph");
+        let calls: Vec<String> = graph
+            .calls
+            .iter()
+            .map(|c| format!("{:?}>{}", c.caller, c.target))
+            .collect();
+        let facts = ppa_engine::project::Facts::from_records(Vec::new());
+        let cx = ppa_engine::exec_context::ExecContext::build(
+            std::slice::from_ref(&graph),
+            &facts,
+            &Default::default(),
+        );
+        let info = ppa_engine::project::ProjectInfo {
+            exec: Some(std::sync::Arc::new(cx)),
+            ..Default::default()
+        };
+        let project = engine.check_project(&facts, &info);
+        let messages: Vec<String> = project.findings.iter().map(|f| f.message.clone()).collect();
+        (graph.functions.len(), calls, messages)
+    };
+    // Contexts only: the `__main__` call, which makes `run` a command.
+    let (functions, calls, messages) = run(CONTEXTS);
+    assert_eq!(functions, 3);
+    assert_eq!(calls, ["Main>cli.run"]);
+    assert_eq!(messages, ["cli"]);
+    // Edges: every call, and `load` has its caller.
+    let (functions, calls, messages) = run(EDGES);
+    assert_eq!(functions, 3);
+    assert_eq!(
+        calls,
+        [
+            "Function(0)>cli.helper",
+            "Function(1)>cli.load",
+            "Main>cli.run"
+        ]
+    );
+    assert_eq!(messages, ["1"]);
+}

@@ -100,6 +100,9 @@ pub struct FileGraph {
     /// The prefix of the file's qualified names.
     pub module: String,
     pub functions: Vec<Function>,
+    /// Resolved calls, once per caller and target. In a check whose packs neither name entry
+    /// points nor read call edges, only the calls an execution context depends on (see
+    /// [`Indexer::new`]); [`index`] keeps them all.
     pub calls: Vec<CallSite>,
     pub classes: Vec<Class>,
     /// Other names symbols are reachable by: (alias, qualified name), e.g. a JavaScript module's
@@ -748,6 +751,9 @@ pub(crate) struct Indexer<'t> {
     infos: Vec<FnInfo>,
     classes: Vec<ClassBuild>,
     calls: Vec<RawCall>,
+    /// Whether calls made inside functions and at module level are indexed, or only those
+    /// under Python's `if __name__ == "__main__":` (see [`Indexer::new`]).
+    all_calls: bool,
     /// (caller, constructor, callee text) of every call indexed: a call spelled like an
     /// earlier one of the same caller has the same target, which `finish` would keep once (at
     /// the first line), so it is not indexed again. Not for Go, whose unresolved
@@ -765,7 +771,12 @@ pub(crate) struct Indexer<'t> {
 }
 
 impl<'t> Indexer<'t> {
-    pub(crate) fn new(file: &'t FileCtx) -> Indexer<'t> {
+    /// An indexer of `file`. With `all_calls` false, the graph holds only the calls an
+    /// execution context can depend on when no pack names entry points or reads call edges:
+    /// those under Python's `if __name__ == "__main__":` (the command-line entry points) and every
+    /// Go call (a `main` under `cmd/` is a command unless it starts a server). Functions, classes
+    /// and their attributes are indexed either way.
+    pub(crate) fn new(file: &'t FileCtx, all_calls: bool) -> Indexer<'t> {
         Indexer {
             file,
             roles: roles(file.language),
@@ -776,6 +787,7 @@ impl<'t> Indexer<'t> {
             infos: Vec::new(),
             classes: Vec::new(),
             calls: Vec::new(),
+            all_calls: all_calls || file.language == Language::Go,
             seen_calls: Default::default(),
             main_block: None,
             function_field: file.language.field_id("function").map(|f| f.get()),
@@ -1054,6 +1066,9 @@ impl<'t> Indexer<'t> {
             return;
         };
         let caller = self.caller(node.start_byte());
+        if !self.all_calls && caller != Caller::Main {
+            return;
+        }
         if file.language != Language::Go
             && !self
                 .seen_calls
@@ -1247,7 +1262,7 @@ impl<'t> Indexer<'t> {
 
 /// Indexes a whole file on its own (tests, and files the engine does not walk).
 pub fn index(file: &FileCtx) -> FileGraph {
-    let mut ix = Indexer::new(file);
+    let mut ix = Indexer::new(file, true);
     ix.walk(file.tree.root_node());
     ix.finish()
 }

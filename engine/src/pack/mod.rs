@@ -36,6 +36,8 @@ pub struct PackMeta {
     pub(crate) lib: Option<rhai::AST>,
     /// Whether the library calls the call-graph host functions of project predicates.
     pub(crate) lib_uses_call_graph: bool,
+    /// Whether the library calls `callers` or `callees` (the call edges themselves).
+    pub(crate) lib_uses_call_edges: bool,
     /// Where it was loaded from (`packs/asyncio`, or a user's directory).
     pub origin: String,
 }
@@ -67,9 +69,15 @@ pub enum Role {
 
 /// Whether a script calls the host functions that need the project's call graph.
 fn uses_call_graph(text: &str) -> bool {
-    ["function_context(", "callers(", "callees("]
-        .iter()
-        .any(|f| text.contains(f))
+    text.contains("function_context(") || uses_call_edges(text)
+}
+
+/// Whether a script calls the host functions that read call edges between functions.
+/// `function_context` alone does not: without an `entrypoints` extractor no context depends on
+/// an edge other than those from `if __name__ == "__main__":` (see
+/// [`crate::engine::Engine`]'s `index_calls`).
+fn uses_call_edges(text: &str) -> bool {
+    text.contains("callers(") || text.contains("callees(")
 }
 
 /// A compiled `[[project_detector]]`.
@@ -86,6 +94,9 @@ pub struct ProjectDetector {
     /// Whether its predicate (or the pack's library) asks for execution contexts or call
     /// edges: the engine then indexes functions while it walks the files.
     pub uses_call_graph: bool,
+    /// Whether it asks for call edges (`callers`, `callees`): the engine then indexes every
+    /// call between functions, not only those an execution context depends on.
+    pub uses_call_edges: bool,
 }
 
 impl ProjectDetector {
@@ -324,11 +335,12 @@ pub fn load(source: &dyn PackSource, catalog: &Catalog) -> Result<Pack, PackErro
             (Some(m), 0) => {
                 let mut compiled = compile_meta(m, &f.file, &label, &mut errors);
                 compiled.lib = compile_lib(m, &f.file, source, &label, &mut errors);
-                compiled.lib_uses_call_graph = m
+                let lib_text = m
                     .predicate_lib
                     .as_ref()
-                    .and_then(|p| source.read(p.get_ref()).ok())
-                    .is_some_and(|t| uses_call_graph(&t));
+                    .and_then(|p| source.read(p.get_ref()).ok());
+                compiled.lib_uses_call_graph = lib_text.as_deref().is_some_and(uses_call_graph);
+                compiled.lib_uses_call_edges = lib_text.as_deref().is_some_and(uses_call_edges);
                 meta = Some(compiled);
             }
             (Some(m), _) => errors.push(PackError::new(
@@ -702,6 +714,7 @@ fn compile_meta(
         references: m.references.clone(),
         lib: None,
         lib_uses_call_graph: false,
+        lib_uses_call_edges: false,
         origin: label.to_string(),
     }
 }
@@ -1328,8 +1341,10 @@ fn compile_project_detector(
         errors,
     );
     let mut graph = cx.meta.lib_uses_call_graph;
+    let mut edges = cx.meta.lib_uses_call_edges;
     let script = predicate.and_then(|(text, origin)| {
         graph |= uses_call_graph(&text);
+        edges |= uses_call_edges(&text);
         match script::compile_project(&text, origin.clone(), cx.meta.lib.as_ref()) {
             Ok(p) => Some(p),
             Err((line, col, msg)) => {
@@ -1364,6 +1379,7 @@ fn compile_project_detector(
         message: d.message.get_ref().clone(),
         vocab: Arc::clone(cx.vocab),
         uses_call_graph: graph,
+        uses_call_edges: edges,
     })
 }
 
