@@ -1057,6 +1057,10 @@ impl<'t> Indexer<'t> {
 
     fn call(&mut self, node: Node<'t>, constructor: bool, memo: &mut FieldMemo<'t>) {
         let file = self.file;
+        let caller = self.caller(node.start_byte());
+        if !self.all_calls && caller != Caller::Main {
+            return;
+        }
         let field = if constructor {
             self.constructor_field
         } else {
@@ -1065,10 +1069,6 @@ impl<'t> Indexer<'t> {
         let Some(callee) = field.and_then(|f| memo.child(f)) else {
             return;
         };
-        let caller = self.caller(node.start_byte());
-        if !self.all_calls && caller != Caller::Main {
-            return;
-        }
         if file.language != Language::Go
             && !self
                 .seen_calls
