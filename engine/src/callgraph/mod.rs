@@ -452,6 +452,7 @@ fn fn_info(
             &python::decorator_texts(file, parent),
             &mut info,
             None,
+            true,
         ),
         Language::Go => go::fn_info(file, f, &mut info),
         _ => js::fn_info(file, f, parent, &mut info),
@@ -754,6 +755,15 @@ pub(crate) struct Indexer<'t> {
     /// Whether calls made inside functions and at module level are indexed, or only those
     /// under Python's `if __name__ == "__main__":` (see [`Indexer::new`]).
     all_calls: bool,
+    /// Python without `all_calls`: a function's locals and the types of its parameters and
+    /// locals resolve only the calls made in it and the classes defined in it, so they are
+    /// collected only for functions that hold a class (by function index: `full_info`). A
+    /// module-level `__main__` call resolves through no function. The rows of the node table
+    /// that are class definitions tell which functions hold one (`class_rows`, made on first
+    /// use); without a table, every function's are collected.
+    lean: bool,
+    full_info: Vec<bool>,
+    class_rows: Option<Vec<u32>>,
     /// (caller, constructor, callee text) of every call indexed: a call spelled like an
     /// earlier one of the same caller has the same target, which `finish` would keep once (at
     /// the first line), so it is not indexed again. Not for Go, whose unresolved
@@ -788,6 +798,9 @@ impl<'t> Indexer<'t> {
             classes: Vec::new(),
             calls: Vec::new(),
             all_calls: all_calls || file.language == Language::Go,
+            lean: !all_calls && file.language == Language::Python,
+            full_info: Vec::new(),
+            class_rows: None,
             seen_calls: Default::default(),
             main_block: None,
             function_field: file.language.field_id("function").map(|f| f.get()),
@@ -945,6 +958,8 @@ impl<'t> Indexer<'t> {
                 first.start_position().row + 1
             }
         };
+        // Whether the function's locals and types are collected (see `lean`).
+        let full = !self.lean || self.holds_class(node);
         let (info, decorators, params) = match file.language {
             // One pass over the decorators and one over the parameters.
             Language::Python => {
@@ -955,7 +970,7 @@ impl<'t> Indexer<'t> {
                     ..FnInfo::default()
                 };
                 let mut params = Vec::new();
-                python::fn_info(file, node, &decorators, &mut info, Some(&mut params));
+                python::fn_info(file, node, &decorators, &mut info, Some(&mut params), full);
                 (info, decorators, params)
             }
             Language::Go => (
@@ -989,10 +1004,35 @@ impl<'t> Indexer<'t> {
             anonymous,
         });
         self.infos.push(info);
+        self.full_info.push(full);
         self.frames.push(Frame {
             depth,
             def: Def::Fn(idx),
         });
+    }
+
+    /// Whether a class definition is listed below `f` in the file's node table (true without a
+    /// table, or when `f` is not in it).
+    fn holds_class(&mut self, f: Node<'t>) -> bool {
+        let Some(table) = self.file.built_table() else {
+            return true;
+        };
+        let Some(i) = table.index_of(f) else {
+            return true;
+        };
+        let rows = self.class_rows.get_or_insert_with(|| {
+            let class = self
+                .file
+                .tree
+                .language()
+                .id_for_node_kind("class_definition", true);
+            (0..table.kind.len() as u32)
+                .filter(|&r| table.kind[r as usize] == class)
+                .collect()
+        });
+        let after = rows.partition_point(|&r| r as usize <= i);
+        rows.get(after)
+            .is_some_and(|&r| (r as usize) < table.end[i] as usize)
     }
 
     fn class(&mut self, node: Node<'t>, depth: u32) {
@@ -1094,6 +1134,10 @@ impl<'t> Indexer<'t> {
                 let Some(f) = self.innermost_fn() else {
                     return;
                 };
+                let full = self.full_info[f];
+                if !full && (self.infos[f].self_name.is_none() || self.infos[f].class.is_none()) {
+                    return;
+                }
                 // The fields off the walk's node table (`FieldMemo`), not from tree-sitter,
                 // which scans the children for each.
                 let mut field = |id: Option<u16>| id.and_then(|f| memo.child(f));
@@ -1102,15 +1146,17 @@ impl<'t> Indexer<'t> {
                     right: field(self.right_field),
                     ty: field(self.type_field),
                 };
-                // Locals (and their type, when a constructor call assigns them).
-                let (locals, typed) = python::assigned_names(file, node, &parts);
                 let info = &mut self.infos[f];
-                for n in locals {
-                    if !info.locals.contains(&n) {
-                        info.locals.push(n);
+                // Locals (and their type, when a constructor call assigns them).
+                if full {
+                    let (locals, typed) = python::assigned_names(file, node, &parts);
+                    for n in locals {
+                        if !info.locals.contains(&n) {
+                            info.locals.push(n);
+                        }
                     }
+                    info.types.extend(typed);
                 }
-                info.types.extend(typed);
                 // `self.x = X(…)` / `self.x: T = …` in a method: an attribute type of the class.
                 let (Some(self_name), Some(class)) = (&info.self_name, &info.class) else {
                     return;

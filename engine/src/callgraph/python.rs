@@ -109,14 +109,15 @@ pub(super) fn name(file: &FileCtx, def: Node<'_>, parent: Option<Node<'_>>) -> O
     None
 }
 
-/// Parameters, their types and the receiver of a function; with `texts`, also the parameter
-/// texts, as written, from the same pass over the parameters.
+/// Parameters, their types (with `types`) and the receiver of a function; with `texts`, also
+/// the parameter texts, as written, from the same pass over the parameters.
 pub(super) fn fn_info(
     file: &FileCtx,
     f: Node<'_>,
     decorators: &[String],
     info: &mut FnInfo,
     mut texts: Option<&mut Vec<String>>,
+    types: bool,
 ) {
     let Some(params) = f.field("parameters") else {
         return;
@@ -144,7 +145,7 @@ pub(super) fn fn_info(
         {
             info.self_name = Some(name.clone());
         }
-        if let Some(raw) = ty.and_then(|t| annotation(file, t)) {
+        if let Some(raw) = ty.filter(|_| types).and_then(|t| annotation(file, t)) {
             info.types.push((name.clone(), raw));
         }
         info.params.push(name);

@@ -440,3 +440,93 @@ fn dotted_chains_keep_root_suffix_and_segments() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Without `all_calls` (no pack observes call edges), a Python file's graph keeps its functions
+/// and classes exactly, with the calls under `__main__` only. Functions that hold a class still
+/// collect their locals and types, which resolve the class's bases: here `Base` is a local that
+/// hides the module's import, and `kind` a typed parameter.
+#[test]
+fn lean_index_keeps_functions_classes_and_main_calls() {
+    let src = r#"
+from app.models import Base, Repo, Session
+
+class Service:
+    def __init__(self, db: Session):
+        self.repo = Repo(db)
+        self.db: Session = db
+
+    def save(self):
+        self.repo.save()
+
+def factory(kind: Session):
+    Base = pick(kind)
+    class Local(Base):
+        pass
+    class Typed(kind):
+        def run(self):
+            self.other = Repo()
+    return Local
+
+def plain(db: Session):
+    repo = Repo(db)
+    repo.save()
+
+if __name__ == "__main__":
+    factory(None).run()
+    plain(None)
+"#;
+    let lean_file = file("app/svc.py", src);
+    lean_file.table_with(true, |_| true);
+    let mut ix = Indexer::new(&lean_file, false);
+    ix.walk(lean_file.tree.root_node());
+    let lean = ix.finish();
+    let full = index(&file("app/svc.py", src));
+    assert_eq!(lean.functions, full.functions);
+    assert_eq!(lean.classes, full.classes);
+    let bases = |g: &FileGraph, c: &str| {
+        g.classes
+            .iter()
+            .find(|k| k.qname == c)
+            .map(|k| k.bases.clone())
+    };
+    assert_eq!(bases(&full, "app.svc.factory.Local"), Some(vec![]));
+    assert_eq!(
+        bases(&full, "app.svc.factory.Typed"),
+        Some(vec!["app.models.Session".to_string()])
+    );
+    assert!(has(&calls(&full), "app.svc.plain", "app.models.Repo"));
+    assert_eq!(
+        calls(&lean),
+        [
+            ("<main>".to_string(), "app.svc.factory.run".to_string()),
+            ("<main>".to_string(), "app.svc.factory".to_string()),
+            ("<main>".to_string(), "app.svc.plain".to_string())
+        ]
+    );
+}
+
+/// The lean index agrees with the full one on every Python file of the repository (pack
+/// fixtures, examples): the same functions and classes, and the full index's `__main__` calls.
+#[test]
+fn lean_index_agrees_with_the_full_one_on_the_repository() {
+    let mut compared = 0;
+    for (i, src) in crate::repository_python_sources().iter().enumerate() {
+        let path = format!("pkg/m{i}.py");
+        let lean_file = file(&path, src);
+        lean_file.table_with(true, |_| true);
+        let mut ix = Indexer::new(&lean_file, false);
+        ix.walk(lean_file.tree.root_node());
+        let lean = ix.finish();
+        let full = index(&file(&path, src));
+        assert_eq!(lean.functions, full.functions, "{path}");
+        assert_eq!(lean.classes, full.classes, "{path}");
+        let main: Vec<_> = full
+            .calls
+            .iter()
+            .filter(|c| c.caller == Caller::Main)
+            .collect();
+        assert_eq!(lean.calls.iter().collect::<Vec<_>>(), main, "{path}");
+        compared += 1;
+    }
+    assert!(compared > 50, "{compared} files");
+}
