@@ -249,10 +249,15 @@ fn needs_call_graph(packs: &[Arc<Pack>]) -> bool {
     packs.iter().any(|p| {
         p.project_detectors.iter().any(|d| d.uses_call_graph)
             || p.detectors.iter().any(|d| d.severity_by_context.is_some())
-            || p.extractors.iter().any(|d| {
-                matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)
-            })
+            || extracts_entry_points(p)
     })
+}
+
+/// Whether a pack has an extractor of the `entrypoints` fact (F10).
+fn extracts_entry_points(p: &Pack) -> bool {
+    p.extractors.iter().any(
+        |d| matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS),
+    )
 }
 
 /// Whether some pack can observe a call edge between two functions. Edges carry hot(f) and
@@ -264,12 +269,9 @@ fn needs_call_graph(packs: &[Arc<Pack>]) -> bool {
 /// the index keeps then: on prefect with asyncio and python-core, the calls were about 10% of
 /// the engine's time in the check (bench/README.md, round twenty-six).
 fn needs_call_edges(packs: &[Arc<Pack>]) -> bool {
-    packs.iter().any(|p| {
-        p.project_detectors.iter().any(|d| d.uses_call_edges)
-            || p.extractors.iter().any(|d| {
-                matches!(&d.role, Role::Extract { fact } if fact == crate::exec_context::ENTRYPOINTS)
-            })
-    })
+    packs
+        .iter()
+        .any(|p| p.project_detectors.iter().any(|d| d.uses_call_edges) || extracts_entry_points(p))
 }
 
 /// The §0 migration paths, compiled.

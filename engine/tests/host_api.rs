@@ -1299,6 +1299,7 @@ version = "0"
 languages = ["python"]
 description = "reads the call graph"
 
+# A detector gives the file the dispatching walk and its node table, as in a real check.
 [[detector]]
 name = "probe"
 check = "test.runtime.probe"

@@ -1011,8 +1011,8 @@ impl<'t> Indexer<'t> {
         });
     }
 
-    /// Whether a class definition is listed below `f` in the file's node table (true without a
-    /// table, or when `f` is not in it).
+    /// Whether a class is listed below `f` in the file's node table (true without a table, or
+    /// when `f` is not in it).
     fn holds_class(&mut self, f: Node<'t>) -> bool {
         let Some(table) = self.file.built_table() else {
             return true;
@@ -1020,14 +1020,11 @@ impl<'t> Indexer<'t> {
         let Some(i) = table.index_of(f) else {
             return true;
         };
+        // The rows the indexer takes for classes: its own roles table says which kinds.
+        let roles = self.roles;
         let rows = self.class_rows.get_or_insert_with(|| {
-            let class = self
-                .file
-                .tree
-                .language()
-                .id_for_node_kind("class_definition", true);
             (0..table.kind.len() as u32)
-                .filter(|&r| table.kind[r as usize] == class)
+                .filter(|&r| roles.get(usize::from(table.kind[r as usize])) == Some(&Role::Class))
                 .collect()
         });
         let after = rows.partition_point(|&r| r as usize <= i);
