@@ -1564,6 +1564,17 @@ fn thread_cpu_nanos() -> u64 {
 }
 
 impl Group {
+    /// Adds the CPU time since `since` to this query's time, counting no run: the predicates of
+    /// its matches, which run after the walk.
+    fn charge(&self, since: Option<u64>) {
+        if let Some(t) = since {
+            self.counts.2.fetch_add(
+                thread_cpu_nanos().saturating_sub(t),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+    }
+
     fn count(&self, matches: u64, since: Option<u64>) {
         use std::sync::atomic::Ordering::Relaxed;
         self.counts.0.fetch_add(1, Relaxed);
@@ -2141,8 +2152,9 @@ pub fn parse(lang: Language, source: &str) -> Option<tree_sitter::Tree> {
 }
 
 /// Mutable state while one file is checked.
-struct FileRun<'a> {
+struct FileRun<'a, 't> {
     report: FileReport,
+    deferred: Vec<Deferred<'t>>,
     /// Several patterns of one detector can match the same node; it is reported once.
     seen: crate::FastSet<(usize, usize, usize)>,
     dropped_broken: usize,
@@ -2151,6 +2163,30 @@ struct FileRun<'a> {
     active: Vec<bool>,
     /// The vocabulary roots the file spells.
     live: LiveRoots<'a>,
+}
+
+/// A match that passed its detector's engine predicates, waiting for the rest of its work until
+/// the walk is over ([`Engine::finish_one`]).
+struct Deferred<'t> {
+    /// The detector.
+    di: usize,
+    /// The query group it matched in (for `--query-stats`).
+    group: usize,
+    /// The captured node per detector capture.
+    nodes: Vec<Option<tree_sitter::Node<'t>>>,
+}
+
+/// Puts `items` (made while running deferred matches detector by detector) back in match order:
+/// `seq[i]` is the match `items[i]` came from. A stable sort, so one match's items keep their
+/// own order.
+fn in_match_order<T>(items: &mut Vec<T>, seq: Vec<usize>) {
+    if seq.is_sorted() {
+        return;
+    }
+    let start = items.len() - seq.len();
+    let mut tagged: Vec<(usize, T)> = seq.into_iter().zip(items.drain(start..)).collect();
+    tagged.sort_by_key(|(k, _)| *k);
+    items.extend(tagged.into_iter().map(|(_, t)| t));
 }
 
 /// What checking one file produced.
@@ -2364,6 +2400,7 @@ impl Engine {
             .collect();
         let mut run = FileRun {
             report: FileReport::default(),
+            deferred: Vec::new(),
             seen: Default::default(),
             dropped_broken: 0,
             broken,
@@ -2554,7 +2591,7 @@ impl Engine {
                         };
                         let since = self.count_queries.then(thread_cpu_nanos);
                         let mut found = 0u64;
-                        let mut emit = |pattern: usize, caps: &[tree_sitter::QueryCapture<'_>]| {
+                        let mut emit = |pattern: usize, caps: &[_]| {
                             found += 1;
                             self.process_match(
                                 plan,
@@ -2625,6 +2662,38 @@ impl Engine {
                 i += 1;
             }
         }
+        // The matches' second halves (predicates, records, findings), detector by detector, each
+        // detector's in match order. A predicate run many times in a row keeps its script, the
+        // interpreter's paths through it and its host functions in the caches; interleaved
+        // with the walk and with other predicates, as they were, they were evicted between
+        // matches (bench/README.md, round twenty-seven). What they produce is put back in match
+        // order, so that records and diagnostics come out as before.
+        let deferred = std::mem::take(&mut run.deferred);
+        let mut order: Vec<usize> = (0..deferred.len()).collect();
+        order.sort_by_key(|&k| deferred[k].di);
+        let (mut record_seq, mut diagnostic_seq) = (Vec::new(), Vec::new());
+        for k in order {
+            let d = &deferred[k];
+            let (records, diagnostics) = (run.report.records.len(), run.report.diagnostics.len());
+            let since = self.count_queries.then(thread_cpu_nanos);
+            #[cfg_attr(feature = "detector-probes", allow(unused_mut))]
+            let mut one =
+                || self.finish_one(&plan.detectors[d.di], d.di, &file, &d.nodes, &mut run);
+            #[cfg(feature = "detector-probes")]
+            probes::dispatch(d.di, one);
+            #[cfg(not(feature = "detector-probes"))]
+            one();
+            if self.count_queries {
+                plan.groups[d.group].charge(since);
+            }
+            record_seq.resize(run.report.records.len() - records + record_seq.len(), k);
+            diagnostic_seq.resize(
+                run.report.diagnostics.len() - diagnostics + diagnostic_seq.len(),
+                k,
+            );
+        }
+        in_match_order(&mut run.report.records, record_seq);
+        in_match_order(&mut run.report.diagnostics, diagnostic_seq);
         let FileRun {
             mut report,
             dropped_broken,
@@ -2697,13 +2766,14 @@ impl Engine {
         pattern: usize,
         captures: &[tree_sitter::QueryCapture<'t>],
         hint: Option<&custom::Hint<'_, 't>>,
-        run: &mut FileRun,
+        run: &mut FileRun<'_, 't>,
     ) {
         let g = &plan.groups[group];
         for &(di, local_pattern) in &g.patterns[pattern] {
             #[cfg_attr(feature = "detector-probes", allow(unused_mut))]
             let mut one = || {
                 self.process_one(
+                    group,
                     g,
                     &plan.detectors[di],
                     di,
@@ -2721,11 +2791,13 @@ impl Engine {
         }
     }
 
-    /// Turns one match of one detector pattern into a finding, or nothing: engine predicates,
-    /// the rhai predicate, dedupe, broken-code filter, message.
+    /// The first half of turning one match of one detector pattern into a finding or records:
+    /// the engine predicates, straight from the match; a match that passes them waits in
+    /// `run.deferred` for [`Engine::finish_one`].
     #[allow(clippy::too_many_arguments)] // reason: one caller; the match is borrowed in place
     fn process_one<'t>(
         &self,
+        g_index: usize,
         g: &Group,
         det: &Arc<Detector>,
         di: usize,
@@ -2733,7 +2805,7 @@ impl Engine {
         file: &'t Arc<FileCtx>,
         captures: &[tree_sitter::QueryCapture<'t>],
         hint: Option<&custom::Hint<'_, 't>>,
-        run: &mut FileRun,
+        run: &mut FileRun<'_, 't>,
     ) {
         if !run.active[di] {
             return;
@@ -2759,13 +2831,30 @@ impl Engine {
             return;
         }
         // Captured node per detector capture (first node of each).
-        let nodes: Vec<Option<tree_sitter::Node<'_>>> =
+        let nodes: Vec<Option<tree_sitter::Node<'t>>> =
             (0..det.captures.len()).map(captured).collect();
+        run.deferred.push(Deferred {
+            di,
+            group: g_index,
+            nodes,
+        });
+    }
+
+    /// The second half of [`Engine::process_one`], run after the walk for each detector's
+    /// matches in turn: the rhai predicate, dedupe, broken-code filter, message.
+    fn finish_one<'t>(
+        &self,
+        det: &Arc<Detector>,
+        di: usize,
+        file: &'t Arc<FileCtx>,
+        nodes: &[Option<tree_sitter::Node<'t>>],
+        run: &mut FileRun<'_, 't>,
+    ) {
         if let Role::Extract { fact } = &det.role {
-            self.extract(fact, det, di, file, &nodes, run);
+            self.extract(fact, det, di, file, nodes, run);
             return;
         }
-        let Some(mut report_node) = report_node(det, &nodes) else {
+        let Some(mut report_node) = report_node(det, nodes) else {
             return;
         };
         if run
@@ -2779,7 +2868,7 @@ impl Engine {
         let mut vars: Vec<(String, String)> = Vec::new();
         let returned_table;
         if let Some(pred) = &det.predicate {
-            match pred.eval(file, &nodes, &det.vocab) {
+            match pred.eval(file, nodes, &det.vocab) {
                 Ok(Outcome::Drop) => return,
                 Ok(Outcome::Keep {
                     severity: s,
@@ -2839,7 +2928,7 @@ impl Engine {
             run.dropped_broken += 1;
             return;
         }
-        let (mut finding, unknown) = self.finding(file, det, report_node, severity, &nodes, &vars);
+        let (mut finding, unknown) = self.finding(file, det, report_node, severity, nodes, &vars);
         finding.severity_by_context = by_context.cloned();
         for name in unknown {
             {

@@ -1372,3 +1372,74 @@ predicate = '''"#,
     );
     assert_eq!(messages, ["1"]);
 }
+
+/// Predicates run after the walk, detector by detector; what they produce still comes out in
+/// match order. Two extractors of one fact and a detector whose predicate fails on some matches
+/// interleave in the file: the records alternate between the extractors in source order, and
+/// the diagnostics follow the failing matches' lines.
+#[test]
+fn records_and_diagnostics_come_in_match_order() {
+    static PACK: PackFiles = &[(
+        "pack.toml",
+        r#"
+[pack]
+name = "order"
+version = "0"
+languages = ["python"]
+description = "interleaved extractors"
+
+[[extractor]]
+name = "calls"
+fact = "seen"
+language = "python"
+query = '''((call function: (identifier) @callee) @site)'''
+predicate = '''#{ what: "call " + callee.text }'''
+
+[[extractor]]
+name = "names"
+fact = "seen"
+language = "python"
+query = '''((assignment left: (identifier) @name) @site)'''
+predicate = '''[#{ what: "name " + name.text }, #{ what: "again " + name.text }]'''
+
+[[detector]]
+name = "fails"
+check = "test.runtime.probe"
+language = "python"
+query = '''((call function: (identifier) @callee) @site)'''
+predicate = '''if callee.text.starts_with("b") { undefined_function(); } false'''
+message = "m"
+"#,
+    )];
+    const SOURCE: &str = "x = 1\nalpha()\ny = 2\nbeta()\nz = 3\nbravo()\ngamma()\n";
+    let engine = engine_with("order", PACK);
+    let report = engine.check_source("order.py", SOURCE);
+    let seen: Vec<(usize, String)> = report
+        .records
+        .iter()
+        .map(|r| (r.line, r.data["what"].as_str().unwrap_or("?").to_string()))
+        .collect();
+    let expected: Vec<(usize, String)> = [
+        (1, "name x"),
+        (1, "again x"),
+        (2, "call alpha"),
+        (3, "name y"),
+        (3, "again y"),
+        (4, "call beta"),
+        (5, "name z"),
+        (5, "again z"),
+        (6, "call bravo"),
+        (7, "call gamma"),
+    ]
+    .iter()
+    .map(|(l, w)| (*l, w.to_string()))
+    .collect();
+    assert_eq!(seen, expected);
+    let failed: Vec<Option<usize>> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == ppa_engine::Level::Error)
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(failed, vec![Some(4), Some(6)], "{:#?}", report.diagnostics);
+}
