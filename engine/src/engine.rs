@@ -2154,6 +2154,8 @@ pub fn parse(lang: Language, source: &str) -> Option<tree_sitter::Tree> {
 /// Mutable state while one file is checked.
 struct FileRun<'a, 't> {
     report: FileReport,
+    /// The matches that passed their engine predicates, in match order; their predicates run
+    /// after the walk.
     deferred: Vec<Deferred<'t>>,
     /// Several patterns of one detector can match the same node; it is reported once.
     seen: crate::FastSet<(usize, usize, usize)>,
