@@ -87,6 +87,12 @@ struct Args {
     /// function index) and report the share of the full check the facts take.
     #[arg(long)]
     facts_share: bool,
+    /// Also time the check with an engine whose rhai predicates answer `false` without running
+    /// (no finding or record from a scripted detector) and report the share of the full check
+    /// the predicates take, and the ratio to parse-only without them: what the rest of the
+    /// engine costs.
+    #[arg(long)]
+    predicates_share: bool,
     /// Print where the predicates' time went, by script line and by function (needs the
     /// `script-profile` feature: `cargo run --release -p ppa-bench --features script-profile`;
     /// use with `--runs 1 --warmup 0 --threads 1`).
@@ -292,6 +298,20 @@ fn check_one_with_facts(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> 
 #[inline(never)]
 fn check_one_without_facts(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
     std::hint::black_box("without facts");
+    engine.check_source(&f.path, &f.text)
+}
+
+/// `--predicates-share`: one file checked by the full engine and by the engine whose predicates
+/// do not run (see `check_one_with_facts` for the tags).
+#[inline(never)]
+fn check_one_with_predicates(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
+    std::hint::black_box("with predicates");
+    engine.check_source(&f.path, &f.text)
+}
+
+#[inline(never)]
+fn check_one_without_predicates(engine: &ppa_engine::Engine, f: &corpus::SourceFile) -> FileReport {
+    std::hint::black_box("without predicates");
     engine.check_source(&f.path, &f.text)
 }
 
@@ -514,6 +534,39 @@ fn run(args: Args) -> Result<(), String> {
         None
     };
 
+    // The predicates' share: the same files checked by an engine whose scripts do not run,
+    // interleaved with parse-only and the full check so that drift hits all three alike.
+    let predicates_share = if args.predicates_share {
+        let bare = builder(&packs)?.without_predicates().build().0;
+        bare.prepare(&langs);
+        let (mut parse, mut with_ms, mut without_ms) = (Vec::new(), Vec::new(), Vec::new());
+        pool.install(|| {
+            for i in 0..warmup + runs {
+                let (p, _) = timed(parse_pass);
+                let (w, _) = timed(|| -> usize {
+                    files
+                        .par_iter()
+                        .map(|f| check_one_with_predicates(&engine, f).findings.len())
+                        .sum()
+                });
+                let (wo, _) = timed(|| -> usize {
+                    files
+                        .par_iter()
+                        .map(|f| check_one_without_predicates(&bare, f).findings.len())
+                        .sum()
+                });
+                if i >= warmup {
+                    parse.push(p);
+                    with_ms.push(w);
+                    without_ms.push(wo);
+                }
+            }
+        });
+        Some((median(&parse), median(&with_ms), median(&without_ms)))
+    } else {
+        None
+    };
+
     // Untimed: the counters are shared between threads and would disturb the timings.
     let query_stats = if args.query_stats {
         let counting = builder(&packs)?.count_queries().build().0;
@@ -570,6 +623,15 @@ fn run(args: Args) -> Result<(), String> {
             "functions": functions,
             "hot_functions": hot,
         },
+        "predicates_share": predicates_share.map(|(parse, with, without)| json!({
+            "parse_only_ms": parse,
+            "check_ms": with,
+            "check_without_predicates_ms": without,
+            "predicates_ms": with - without,
+            "share": (with - without) / with,
+            "ratio_with": with / parse,
+            "ratio_without": without / parse,
+        })),
         "facts_share": facts_share.map(|(with, without)| json!({
             "check_ms": with,
             "check_without_facts_ms": without,
@@ -723,6 +785,16 @@ fn run(args: Args) -> Result<(), String> {
         let _ = writeln!(
             o,
             "project      {project_ms:>8.1} ms  (facts and execution contexts: {functions} functions, {hot} hot)"
+        );
+    }
+    if let Some((parse, with, without)) = predicates_share {
+        let _ = writeln!(
+            o,
+            "predicates   {:>8.1} ms  {:.1}% of the full check ({with:.1} ms); without them {without:.1} ms, {:.2}x parse-only ({parse:.1} ms; with them {:.2}x)",
+            with - without,
+            100.0 * (with - without) / with,
+            without / parse,
+            with / parse
         );
     }
     if let Some((with, without)) = facts_share {

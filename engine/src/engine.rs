@@ -47,6 +47,7 @@ pub struct EngineBuilder {
     job_dirs: Vec<String>,
     no_guards: bool,
     no_facts: bool,
+    no_predicates: bool,
     count_queries: bool,
 }
 
@@ -129,6 +130,15 @@ impl EngineBuilder {
         self
     }
 
+    /// Every rhai predicate answers `false` without running: a scripted detector reports nothing
+    /// and a scripted extractor emits no record. The benchmark's `--predicates-share`, which
+    /// measures what the engine costs without its scripts; not for real runs.
+    #[doc(hidden)]
+    pub fn without_predicates(mut self) -> Self {
+        self.no_predicates = true;
+        self
+    }
+
     /// Counts, per query, how often it runs and how many matches it yields
     /// ([`Engine::query_stats`]): the benchmark's `--query-stats`, to find the patterns that
     /// cost the most. Off by default (the counters are shared between threads).
@@ -199,6 +209,7 @@ impl EngineBuilder {
                 index_functions,
                 index_calls,
                 count_queries: self.count_queries,
+                no_predicates: self.no_predicates,
                 tx,
             },
             diagnostics,
@@ -224,6 +235,8 @@ pub struct Engine {
     index_calls: bool,
     /// Whether query runs are counted (see [`EngineBuilder::count_queries`]).
     count_queries: bool,
+    /// Whether rhai predicates are skipped (see [`EngineBuilder::without_predicates`]).
+    no_predicates: bool,
     /// The packs' receivers and spans (P2/P5), handed to every file.
     tx: Arc<crate::semantics::receiver::TxModel>,
 }
@@ -2870,6 +2883,9 @@ impl Engine {
         let mut vars: Vec<(String, String)> = Vec::new();
         let returned_table;
         if let Some(pred) = &det.predicate {
+            if self.no_predicates {
+                return;
+            }
             match pred.eval(file, nodes, &det.vocab) {
                 Ok(Outcome::Drop) => return,
                 Ok(Outcome::Keep {
@@ -2967,6 +2983,9 @@ impl Engine {
             return;
         }
         if run.broken && semantics::in_broken_region(file, node) {
+            return;
+        }
+        if self.no_predicates && det.predicate.is_some() {
             return;
         }
         let values: Vec<serde_json::Map<String, serde_json::Value>> = match &det.predicate {

@@ -1412,6 +1412,21 @@ message = "m"
 "#,
     )];
     const SOURCE: &str = "x = 1\nalpha()\ny = 2\nbeta()\nz = 3\nbravo()\ngamma()\n";
+    // The benchmark's engine without predicates (`--predicates-share`): no script runs, so no
+    // record and no error.
+    let mut catalog = Catalog::default();
+    catalog.add_toml("catalog.toml", CATALOG).unwrap();
+    let mut b = EngineBuilder::new(catalog).without_predicates();
+    b.load_pack(&EmbeddedSource {
+        name: "order",
+        files: PACK,
+    })
+    .unwrap();
+    let bare = b.build().0.check_source("order.py", SOURCE);
+    assert!(
+        bare.records.is_empty() && bare.diagnostics.is_empty(),
+        "{bare:#?}"
+    );
     let engine = engine_with("order", PACK);
     let report = engine.check_source("order.py", SOURCE);
     let seen: Vec<(usize, String)> = report
