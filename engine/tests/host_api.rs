@@ -1374,10 +1374,9 @@ predicate = '''"#,
 }
 
 /// Predicates run after the walk, detector by detector; what they produce still comes out in
-/// match order. Two extractors of one fact (one failing on a match) and a detector whose
-/// predicate fails on some matches
-/// interleave in the file: the records alternate between the extractors in source order, and
-/// the errors of both failing predicates follow the failing matches' lines.
+/// match order. Two extractors of one fact (one failing on some matches) and a detector whose
+/// predicate fails on others interleave in the file: the records alternate between the
+/// extractors in source order, and the errors of both failing predicates follow their lines.
 #[test]
 fn records_and_diagnostics_come_in_match_order() {
     static PACK: PackFiles = &[(
