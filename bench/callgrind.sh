@@ -91,6 +91,16 @@ if [ -n "$with" ] && [ -n "$without" ]; then
     printf "facts        %.0f M instructions add %.1f%% to the check without extractors and function index (%.0f M; %.1f%% of the full check, %.0f M)\n", (w - wo) / 1e6, 100 * (w - wo) / wo, wo / 1e6, 100 * (w - wo) / w, w / 1e6
   }'
 fi
+# With --predicates-share: that option's rounds (parse-only, the check, the check without
+# predicates), counted apart from the main rounds.
+share_parse=$(ir 'ppa_bench::parse_one_for_share \[')
+with=$(ir 'ppa_bench::check_one_with_predicates \[')
+without=$(ir 'ppa_bench::check_one_without_predicates \[')
+if [ -n "$share_parse" ] && [ -n "$with" ] && [ -n "$without" ]; then
+  awk -v p="$share_parse" -v w="$with" -v wo="$without" 'BEGIN {
+    printf "predicates   %.0f M instructions, %.1f%% of the full check (%.0f M); without them %.0f M, %.3fx parse-only (%.0f M; with them %.3fx)\n", (w - wo) / 1e6, 100 * (w - wo) / w, w / 1e6, wo / 1e6, wo / p, p / 1e6, w / p
+  }'
+fi
 # With --by-detector: inclusive instructions of `probe_<i>`, named by the PROBE lines the
 # benchmark printed (`PROBE <i> <language> <pack>/<detector>`).
 if [ -n "$by_detector" ]; then
