@@ -271,6 +271,34 @@ pub(crate) fn median(samples: &[f64]) -> f64 {
     }
 }
 
+/// Checks every file with `check` (one of the `check_one_*` functions); the number of findings.
+fn check_all(
+    engine: &ppa_engine::Engine,
+    files: &[corpus::SourceFile],
+    check: fn(&ppa_engine::Engine, &corpus::SourceFile) -> FileReport,
+) -> usize {
+    files
+        .par_iter()
+        .map(|f| check(engine, f).findings.len())
+        .sum()
+}
+
+/// Runs `phases` one after another, `warmup` + `runs` times, and gives each one's median time
+/// over the timed rounds (ms). Interleaved, so that drift (other load, frequency scaling) hits
+/// every phase alike.
+fn interleaved(warmup: usize, runs: usize, phases: &mut [&mut dyn FnMut() -> usize]) -> Vec<f64> {
+    let mut times = vec![Vec::new(); phases.len()];
+    for i in 0..warmup + runs {
+        for (phase, t) in phases.iter_mut().zip(&mut times) {
+            let (ms, _) = timed(&mut **phase);
+            if i >= warmup {
+                t.push(ms);
+            }
+        }
+    }
+    times.iter().map(|t| median(t)).collect()
+}
+
 /// Parses one file and drops the tree; whether it parsed. Not inlined, so that profilers
 /// (bench/callgrind.sh) see each phase as one function.
 #[inline(never)]
@@ -516,28 +544,17 @@ fn run(args: Args) -> Result<(), String> {
     let facts_share = if args.facts_share {
         let bare = builder(&packs)?.without_facts().build().0;
         bare.prepare(&langs);
-        let (mut with_ms, mut without_ms) = (Vec::new(), Vec::new());
-        pool.install(|| {
-            for i in 0..warmup + runs {
-                let (w, _) = timed(|| -> usize {
-                    files
-                        .par_iter()
-                        .map(|f| check_one_with_facts(&engine, f).findings.len())
-                        .sum()
-                });
-                let (wo, _) = timed(|| -> usize {
-                    files
-                        .par_iter()
-                        .map(|f| check_one_without_facts(&bare, f).findings.len())
-                        .sum()
-                });
-                if i >= warmup {
-                    with_ms.push(w);
-                    without_ms.push(wo);
-                }
-            }
+        let m = pool.install(|| {
+            interleaved(
+                warmup,
+                runs,
+                &mut [
+                    &mut || check_all(&engine, files, check_one_with_facts),
+                    &mut || check_all(&bare, files, check_one_without_facts),
+                ],
+            )
         });
-        Some((median(&with_ms), median(&without_ms)))
+        Some((m[0], m[1]))
     } else {
         None
     };
@@ -547,30 +564,18 @@ fn run(args: Args) -> Result<(), String> {
     let predicates_share = if args.predicates_share {
         let bare = builder(&packs)?.without_predicates().build().0;
         bare.prepare(&langs);
-        let (mut parse, mut with_ms, mut without_ms) = (Vec::new(), Vec::new(), Vec::new());
-        pool.install(|| {
-            for i in 0..warmup + runs {
-                let (p, _) = timed(|| files.par_iter().filter(|f| !parse_one_for_share(f)).count());
-                let (w, _) = timed(|| -> usize {
-                    files
-                        .par_iter()
-                        .map(|f| check_one_with_predicates(&engine, f).findings.len())
-                        .sum()
-                });
-                let (wo, _) = timed(|| -> usize {
-                    files
-                        .par_iter()
-                        .map(|f| check_one_without_predicates(&bare, f).findings.len())
-                        .sum()
-                });
-                if i >= warmup {
-                    parse.push(p);
-                    with_ms.push(w);
-                    without_ms.push(wo);
-                }
-            }
+        let m = pool.install(|| {
+            interleaved(
+                warmup,
+                runs,
+                &mut [
+                    &mut || files.par_iter().filter(|f| parse_one_for_share(f)).count(),
+                    &mut || check_all(&engine, files, check_one_with_predicates),
+                    &mut || check_all(&bare, files, check_one_without_predicates),
+                ],
+            )
         });
-        Some((median(&parse), median(&with_ms), median(&without_ms)))
+        Some((m[0], m[1], m[2]))
     } else {
         None
     };
