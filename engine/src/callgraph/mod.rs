@@ -755,13 +755,12 @@ pub(crate) struct Indexer<'t> {
     /// Whether calls made inside functions and at module level are indexed, or only those
     /// under Python's `if __name__ == "__main__":` (see [`Indexer::new`]).
     all_calls: bool,
-    /// Python without `all_calls`: a function's locals and the types of its parameters and
-    /// locals resolve only the calls made in it and the classes defined in it, so they are
-    /// collected only for functions that hold a class (by function index: `full_info`). A
-    /// module-level `__main__` call resolves through no function. The rows of the node table
-    /// that are class definitions tell which functions hold one (`class_rows`, made on first
-    /// use); without a table, every function's are collected.
-    lean: bool,
+    /// By function index: whether the function's locals and the types of its parameters and
+    /// locals are collected. In Python without `all_calls` they resolve only the calls made in
+    /// it and the classes defined in it, so they are collected only for functions that hold a
+    /// class (a module-level `__main__` call resolves through no function). The rows of the
+    /// node table that are class definitions tell which functions hold one (`class_rows`, made
+    /// on first use); without a table, every function's are collected.
     full_info: Vec<bool>,
     class_rows: Option<Vec<u32>>,
     /// (caller, constructor, callee text) of every call indexed: a call spelled like an
@@ -798,7 +797,6 @@ impl<'t> Indexer<'t> {
             classes: Vec::new(),
             calls: Vec::new(),
             all_calls: all_calls || file.language == Language::Go,
-            lean: !all_calls && file.language == Language::Python,
             full_info: Vec::new(),
             class_rows: None,
             seen_calls: Default::default(),
@@ -958,8 +956,9 @@ impl<'t> Indexer<'t> {
                 first.start_position().row + 1
             }
         };
-        // Whether the function's locals and types are collected (see `lean`).
-        let full = !self.lean || self.holds_class(node);
+        // Whether the function's locals and types are collected (see `full_info`; Go always
+        // indexes every call).
+        let full = self.all_calls || file.language != Language::Python || self.holds_class(node);
         let (info, decorators, params) = match file.language {
             // One pass over the decorators and one over the parameters.
             Language::Python => {
