@@ -869,6 +869,42 @@ fn query_load_errors(query: &str) -> Vec<String> {
     err.errors.iter().map(|e| e.to_string()).collect()
 }
 
+/// Predicates have no modules: `import` and the `global::` namespace are refused when the pack
+/// loads, at their place in the pack file, with what to do instead.
+#[test]
+fn imports_and_the_global_namespace_are_load_errors() {
+    let load = |predicate: &str| -> Vec<String> {
+        let toml = format!(
+            "[pack]\nname = \"bad\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"d\"\n\n[[detector]]\nname = \"d\"\ncheck = \"test.runtime.probe\"\nlanguage = \"python\"\nquery = '''((call) @site)'''\npredicate = '''\n{predicate}\n'''\nmessage = \"m\"\n"
+        );
+        let toml: &'static str = Box::leak(toml.into_boxed_str());
+        let files: PackFiles = Box::leak(vec![("pack.toml", toml)].into_boxed_slice());
+        let mut catalog = Catalog::default();
+        catalog.add_toml("catalog.toml", CATALOG).unwrap();
+        match EngineBuilder::new(catalog).load_pack(&EmbeddedSource { name: "bad", files }) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors.iter().map(|e| e.to_string()).collect(),
+        }
+    };
+    let errors = load("import \"x\" as y;\ntrue");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("pack.toml:13:1"), "{errors:?}");
+    assert!(
+        errors[0].contains("`import` is not available"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("predicate_lib"), "{errors:?}");
+    let errors = load("const LIMIT = 3;\nfn over(x) { x > global::LIMIT }\nover(4)");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("pack.toml:14:18"), "{errors:?}");
+    assert!(
+        errors[0].contains("`global::` is not available"),
+        "{errors:?}"
+    );
+    // A top-level constant is still a constant, and an argument carries it into a function.
+    assert!(load("const LIMIT = 3;\nfn over(x, limit) { x > limit }\nover(4, LIMIT)").is_empty());
+}
+
 /// `#parent-kind?` holds when the capture's parent is of one of the kinds named (a call that is
 /// an argument, positional or a keyword's value), and its `#not-` form for the others. A kind
 /// the grammar lacks, or none at all, is refused when the pack loads.

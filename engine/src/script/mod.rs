@@ -84,7 +84,6 @@ fn build_engine(
     max_map: usize,
 ) -> rhai::Engine {
     let mut e = rhai::Engine::new();
-    e.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
     e.disable_symbol("eval");
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
@@ -205,6 +204,20 @@ pub fn var_name(capture: &str) -> String {
         .collect()
 }
 
+/// The message of a compile error, with what to do instead where the pack language differs
+/// from rhai's: predicates have no modules (rhai's `no_module`), so `import`/`export` are
+/// reserved words and the automatic `global::` namespace of top-level constants does not exist.
+fn compile_message(e: &rhai::ParseErrorType) -> String {
+    use rhai::ParseErrorType as P;
+    match e {
+        P::Reserved(w) if w == "import" || w == "export" => format!(
+            "`{w}` is not available: predicates have no modules; put shared functions in the pack's predicate library (`predicate_lib`)"
+        ),
+        P::VariableUndefined(v) if v == "global" => "`global::` is not available: predicates have no modules, and functions see only their parameters; pass the value as an argument".to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// Compiles a predicate with the capture names of its query in scope. Errors are (line, column
 /// within the script, message).
 pub fn compile(
@@ -233,7 +246,7 @@ pub fn compile(
         (
             pos.line().unwrap_or(1),
             pos.position().unwrap_or(1),
-            e.err_type().to_string(),
+            compile_message(e.err_type()),
         )
     })?;
     #[allow(unused_mut)]
@@ -277,7 +290,7 @@ pub fn compile_project(
             (
                 pos.line().unwrap_or(1),
                 pos.position().unwrap_or(1),
-                e.err_type().to_string(),
+                compile_message(e.err_type()),
             )
         })?;
     #[allow(unused_mut)]
@@ -327,7 +340,7 @@ pub fn compile_lib(text: &str) -> Result<AST, (usize, usize, String)> {
         (
             pos.line().unwrap_or(1),
             pos.position().unwrap_or(1),
-            e.err_type().to_string(),
+            compile_message(e.err_type()),
         )
     })?;
     // Only the functions are kept: top-level statements of a library would otherwise run before
@@ -415,7 +428,6 @@ impl Runtime {
             .unwrap_or_else(|| Runtime::new(ast));
         // The operation limit is per evaluation; top-level constants belong to one run.
         rt.global.num_operations = 0;
-        rt.global.constants = None;
         #[allow(deprecated)]
         let result =
             engine().eval_statements_raw(&mut rt.global, &mut rt.caches, scope, ast.statements());
