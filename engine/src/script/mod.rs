@@ -387,8 +387,9 @@ static NEXT_PREDICATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 /// resolution made for one match holds for every other; the cache is kept across matches
 /// (about 1% of a check's instructions with every built-in pack on; bench/README.md, round
 /// nine). What belongs to one evaluation is reset before each: the operation count, which the
-/// operation limit is checked against, and top-level constants. A run that fails leaves its
-/// state behind and the next starts from a new one.
+/// operation limit is checked against. (Top-level constants live in the run's scope: without
+/// modules, rhai keeps no copy of them in the global state for functions to read.) A run that
+/// fails leaves its state behind and the next starts from a new one.
 ///
 /// It uses rhai's `internals` API (`eval_statements_raw`, the global state's fields), which
 /// `eval_ast_with_scope` itself is built on; the rhai version is pinned to a minor release in
@@ -426,7 +427,7 @@ impl Runtime {
         let mut rt = RUNTIMES
             .with(|r| r.borrow_mut().remove(&id))
             .unwrap_or_else(|| Runtime::new(ast));
-        // The operation limit is per evaluation; top-level constants belong to one run.
+        // The operation limit is per evaluation.
         rt.global.num_operations = 0;
         #[allow(deprecated)]
         let result =
