@@ -93,6 +93,11 @@ struct Args {
     /// engine costs.
     #[arg(long)]
     predicates_share: bool,
+    /// With `--predicates-share`: switch off only the predicates of these detectors and
+    /// extractors (`pack/name`, comma-separated), to measure what they cost (e.g. a set of
+    /// extractors whose work a change would spare).
+    #[arg(long, value_delimiter = ',', requires = "predicates_share")]
+    predicates_of: Vec<String>,
     /// Print where the predicates' time went, by script line and by function (needs the
     /// `script-profile` feature: `cargo run --release -p ppa-bench --features script-profile`;
     /// use with `--runs 1 --warmup 0 --threads 1`).
@@ -562,7 +567,13 @@ fn run(args: Args) -> Result<(), String> {
     // The predicates' share: the same files checked by an engine whose scripts do not run,
     // interleaved with parse-only and the full check so that drift hits all three alike.
     let predicates_share = if args.predicates_share {
-        let bare = builder(&packs)?.without_predicates().build().0;
+        let bare = if args.predicates_of.is_empty() {
+            builder(&packs)?.without_predicates()
+        } else {
+            builder(&packs)?.without_predicates_of(&args.predicates_of)?
+        }
+        .build()
+        .0;
         bare.prepare(&langs);
         let m = pool.install(|| {
             interleaved(
@@ -637,6 +648,7 @@ fn run(args: Args) -> Result<(), String> {
             "hot_functions": hot,
         },
         "predicates_share": predicates_share.map(|(parse, with, without)| json!({
+            "of": if args.predicates_of.is_empty() { json!("every predicate") } else { json!(args.predicates_of) },
             "parse_only_ms": parse,
             "check_ms": with,
             "check_without_predicates_ms": without,
@@ -801,6 +813,9 @@ fn run(args: Args) -> Result<(), String> {
         );
     }
     if let Some((parse, with, without)) = predicates_share {
+        if !args.predicates_of.is_empty() {
+            let _ = writeln!(o, "predicates of {}:", args.predicates_of.join(", "));
+        }
         let _ = writeln!(
             o,
             "predicates   {:>8.1} ms  {:.1}% of the full check ({with:.1} ms); without them {without:.1} ms, {:.2}x parse-only ({parse:.1} ms; with them {:.2}x)",

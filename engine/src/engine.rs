@@ -48,6 +48,7 @@ pub struct EngineBuilder {
     no_guards: bool,
     no_facts: bool,
     no_predicates: bool,
+    no_predicates_of: Vec<(String, String)>,
     count_queries: bool,
 }
 
@@ -139,6 +140,36 @@ impl EngineBuilder {
         self
     }
 
+    /// The same for the predicates of some detectors and extractors only, each named
+    /// `pack/name`: `ppa-bench --predicates-share --predicates-of …`, which measures what those
+    /// predicates cost; not for real runs. A name that matches no loaded detector or extractor
+    /// is an error.
+    #[doc(hidden)]
+    pub fn without_predicates_of<S: AsRef<str>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Result<Self, String> {
+        for name in names {
+            let name = name.as_ref();
+            let (pack, unit) = name.split_once('/').unwrap_or(("", name));
+            let known = self.packs.iter().any(|p| {
+                &*p.meta.name == pack
+                    && p.detectors
+                        .iter()
+                        .chain(&p.extractors)
+                        .any(|d| d.name == unit && d.predicate.is_some())
+            });
+            if !known {
+                return Err(format!(
+                    "`{name}` names no loaded detector or extractor with a predicate (write `pack/name`)"
+                ));
+            }
+            self.no_predicates_of
+                .push((pack.to_string(), unit.to_string()));
+        }
+        Ok(self)
+    }
+
     /// Counts, per query, how often it runs and how many matches it yields
     /// ([`Engine::query_stats`]): the benchmark's `--query-stats`, to find the patterns that
     /// cost the most. Off by default (the counters are shared between threads).
@@ -210,6 +241,7 @@ impl EngineBuilder {
                 index_calls,
                 count_queries: self.count_queries,
                 no_predicates: self.no_predicates,
+                no_predicates_of: self.no_predicates_of,
                 tx,
             },
             diagnostics,
@@ -237,6 +269,9 @@ pub struct Engine {
     count_queries: bool,
     /// Whether rhai predicates are skipped (see [`EngineBuilder::without_predicates`]).
     no_predicates: bool,
+    /// (pack, name) of the units whose predicates are skipped (see
+    /// [`EngineBuilder::without_predicates_of`]).
+    no_predicates_of: Vec<(String, String)>,
     /// The packs' receivers and spans (P2/P5), handed to every file.
     tx: Arc<crate::semantics::receiver::TxModel>,
 }
@@ -2883,7 +2918,7 @@ impl Engine {
         let mut vars: Vec<(String, String)> = Vec::new();
         let returned_table;
         if let Some(pred) = &det.predicate {
-            if self.no_predicates {
+            if self.skips_predicate(det) {
                 return;
             }
             match pred.eval(file, nodes, &det.vocab) {
@@ -2965,6 +3000,16 @@ impl Engine {
         run.report.findings.push(finding);
     }
 
+    /// Whether a unit's predicate is switched off (the benchmark's `--predicates-share`).
+    fn skips_predicate(&self, det: &Detector) -> bool {
+        self.no_predicates
+            || (!self.no_predicates_of.is_empty()
+                && self
+                    .no_predicates_of
+                    .iter()
+                    .any(|(p, n)| *p == *det.pack && *n == det.name))
+    }
+
     /// Turns one extractor match into fact records.
     fn extract(
         &self,
@@ -2985,7 +3030,7 @@ impl Engine {
         if run.broken && semantics::in_broken_region(file, node) {
             return;
         }
-        if self.no_predicates && det.predicate.is_some() {
+        if det.predicate.is_some() && self.skips_predicate(det) {
             return;
         }
         let values: Vec<serde_json::Map<String, serde_json::Value>> = match &det.predicate {

@@ -1466,6 +1466,35 @@ message = "m"
         bare.records.is_empty() && bare.diagnostics.is_empty(),
         "{bare:#?}"
     );
+    // Only the `calls` extractor's predicate switched off (`--predicates-of order/calls`): the
+    // other extractor's records and the detector's errors remain; a name that matches no
+    // scripted unit is refused.
+    let partial = |names: &[&str]| {
+        let mut catalog = Catalog::default();
+        catalog.add_toml("catalog.toml", CATALOG).unwrap();
+        let mut b = EngineBuilder::new(catalog);
+        b.load_pack(&EmbeddedSource {
+            name: "order",
+            files: PACK,
+        })
+        .unwrap();
+        b.without_predicates_of(names)
+            .map(|b| b.build().0.check_source("order.py", SOURCE))
+    };
+    let some = partial(&["order/calls"]).unwrap();
+    let whats: Vec<&str> = some
+        .records
+        .iter()
+        .map(|r| r.data["what"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        whats,
+        ["name x", "again x", "name y", "again y", "name z", "again z"]
+    );
+    let lines: Vec<Option<usize>> = some.diagnostics.iter().map(|d| d.line).collect();
+    assert_eq!(lines, [Some(4), Some(6)], "{:#?}", some.diagnostics);
+    assert!(partial(&["order/nothing"]).is_err());
+    assert!(partial(&["calls"]).is_err());
     let engine = engine_with("order", PACK);
     let report = engine.check_source("order.py", SOURCE);
     let seen: Vec<(usize, String)> = report
