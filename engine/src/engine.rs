@@ -142,8 +142,8 @@ impl EngineBuilder {
 
     /// The same for the predicates of some detectors and extractors only, each named
     /// `pack/name`: `ppa-bench --predicates-share --predicates-of …`, which measures what those
-    /// predicates cost; not for real runs. A name that matches no loaded detector or extractor
-    /// is an error.
+    /// predicates cost; not for real runs. Call it after the packs are loaded: a name that
+    /// matches no detector or extractor with a predicate among them is an error.
     #[doc(hidden)]
     pub fn without_predicates_of<S: AsRef<str>>(
         mut self,
