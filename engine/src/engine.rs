@@ -3003,11 +3003,10 @@ impl Engine {
     /// Whether a unit's predicate is switched off (the benchmark's `--predicates-share`).
     fn skips_predicate(&self, det: &Detector) -> bool {
         self.no_predicates
-            || (!self.no_predicates_of.is_empty()
-                && self
-                    .no_predicates_of
-                    .iter()
-                    .any(|(p, n)| *p == *det.pack && *n == det.name))
+            || self
+                .no_predicates_of
+                .iter()
+                .any(|(p, n)| *p == *det.pack && *n == det.name)
     }
 
     /// Turns one extractor match into fact records.
