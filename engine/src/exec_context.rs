@@ -324,6 +324,7 @@ impl ExecContext {
         let migrations = crate::migration_globs();
         // Pack records first: the strongest class per function, and its details.
         let mut from_records: HashMap<usize, ExecClass> = HashMap::new();
+        let mounts = Mounts::from_records(facts.get(ENTRYPOINTS));
         for r in facts.get(ENTRYPOINTS) {
             let (Some(file), Some(function)) = (r["file"].as_str(), r["function"].as_str()) else {
                 continue;
@@ -337,13 +338,16 @@ impl ExecContext {
                 continue;
             }
             let class = r["class"].as_str().and_then(ExecClass::parse);
+            let route = r["route"]
+                .as_str()
+                .map(|route| mounts.full_route(r["router"].as_str(), route));
             for id in ids {
                 let f = &mut self.functions[id];
                 if let Some(c) = class {
                     let better = from_records.get(&id).is_none_or(|old| c < *old);
                     if better {
                         from_records.insert(id, c);
-                        f.reason = describe_record(r, c);
+                        f.reason = describe_record(r, c, route.as_deref());
                         if let Some(fw) = r["framework"].as_str() {
                             f.framework = Some(fw.to_string());
                         }
@@ -352,8 +356,8 @@ impl ExecContext {
                 if f.framework.is_none() {
                     f.framework = r["framework"].as_str().map(str::to_string);
                 }
-                if let Some(route) = r["route"].as_str() {
-                    f.route.get_or_insert_with(|| route.to_string());
+                if let Some(route) = &route {
+                    f.route.get_or_insert_with(|| route.clone());
                 }
                 if let Some(m) = r["method"].as_str() {
                     f.method.get_or_insert_with(|| m.to_string());
@@ -655,7 +659,86 @@ pub fn pick(table: &SeverityByContext, e: &Execution) -> Option<Severity> {
     })
 }
 
-fn describe_record(r: &serde_json::Value, class: ExecClass) -> String {
+/// Where routers are mounted: `mount` records of the `entrypoints` fact (`#{ mount: router,
+/// prefix: "/admin", parent: app }`, from `app.include_router(router, prefix="/admin")`,
+/// `app.register_blueprint(bp, url_prefix=…)` and the like), keyed by the mounted router's
+/// qualified name. A route record that names its `router` gets the prefixes of the mounts above
+/// it, across files: the router is usually built in one module and mounted in another.
+#[derive(Default)]
+struct Mounts {
+    by_router: HashMap<String, Vec<(String, Option<String>)>>,
+}
+
+/// How many mounts a route may sit below (an app, a versioned router, a feature router …).
+const MAX_MOUNT_DEPTH: usize = 8;
+
+impl Mounts {
+    fn from_records<'r>(records: impl IntoIterator<Item = &'r serde_json::Value>) -> Mounts {
+        let mut m = Mounts::default();
+        for r in records {
+            let (Some(router), Some(prefix)) = (r["mount"].as_str(), r["prefix"].as_str()) else {
+                continue;
+            };
+            let parent = r["parent"].as_str().map(str::to_string);
+            let entry = m.by_router.entry(router.to_string()).or_default();
+            let mount = (prefix.to_string(), parent);
+            if !entry.contains(&mount) {
+                entry.push(mount);
+            }
+        }
+        m
+    }
+
+    /// A route below the mounts of its router. A router mounted at two different prefixes (or
+    /// in a cycle, or deeper than [`MAX_MOUNT_DEPTH`]) serves more than one path: the route is
+    /// then left as its record wrote it rather than guessed.
+    fn full_route(&self, router: Option<&str>, route: &str) -> String {
+        match router.and_then(|r| self.prefix(r, 0)) {
+            Some(prefix) => join_route(&prefix, route),
+            None => route.to_string(),
+        }
+    }
+
+    /// The one prefix a router is mounted at ("" when it is not mounted), or `None`.
+    fn prefix(&self, router: &str, depth: usize) -> Option<String> {
+        if depth > MAX_MOUNT_DEPTH {
+            return None;
+        }
+        let Some(mounts) = self.by_router.get(router) else {
+            return Some(String::new());
+        };
+        let mut found: Option<String> = None;
+        for (prefix, parent) in mounts {
+            let above = match parent {
+                Some(p) => self.prefix(p, depth + 1)?,
+                None => String::new(),
+            };
+            let full = join_route(&above, prefix);
+            match &found {
+                Some(f) if *f != full => return None,
+                _ => found = Some(full),
+            }
+        }
+        found
+    }
+}
+
+/// `/v1` + `/items` → `/v1/items`, without doubling or dropping the slash between them.
+fn join_route(prefix: &str, route: &str) -> String {
+    if prefix.is_empty() {
+        return route.to_string();
+    }
+    if route.is_empty() {
+        return prefix.to_string();
+    }
+    match (prefix.ends_with('/'), route.starts_with('/')) {
+        (true, true) => format!("{prefix}{}", &route[1..]),
+        (false, false) => format!("{prefix}/{route}"),
+        _ => format!("{prefix}{route}"),
+    }
+}
+
+fn describe_record(r: &serde_json::Value, class: ExecClass, route: Option<&str>) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(fw) = r["framework"].as_str() {
         parts.push(fw.to_string());
@@ -675,7 +758,7 @@ fn describe_record(r: &serde_json::Value, class: ExecClass) -> String {
     if let Some(m) = r["method"].as_str() {
         parts.push(m.to_string());
     }
-    if let Some(route) = r["route"].as_str() {
+    if let Some(route) = route {
         parts.push(route.to_string());
     }
     parts.join(" ")

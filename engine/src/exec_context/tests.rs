@@ -403,3 +403,74 @@ fn admin_routes() {
     assert!(!route_is_admin("/administrators"));
     assert!(!route_is_admin("/users/admin"));
 }
+
+#[test]
+fn routes_join_the_prefixes_their_routers_are_mounted_at() {
+    let mount = |router: &str, prefix: &str, parent: Option<&str>| {
+        let mut m = json!({"mount": router, "prefix": prefix});
+        if let Some(p) = parent {
+            m["parent"] = p.into();
+        }
+        m
+    };
+    let records = [
+        mount("orders.router", "/orders", Some("main.v2")),
+        mount("main.v2", "/v2/", Some("main.app")),
+        mount("admin.router", "/admin", Some("main.app")),
+        mount("admin.router", "/admin", Some("main.app")),
+        mount("reports.router", "/reports", Some("main.app")),
+        mount("reports.router", "/legacy/reports", Some("main.app")),
+        mount("loop.a", "/a", Some("loop.b")),
+        mount("loop.b", "/b", Some("loop.a")),
+        mount("bare.router", "/bare", None),
+    ];
+    let m = Mounts::from_records(records.iter());
+    // Two levels, with the slash between `/v2/` and `/orders` kept single.
+    assert_eq!(
+        m.full_route(Some("orders.router"), "/{id}"),
+        "/v2/orders/{id}"
+    );
+    // The same mount recorded twice is one mount.
+    assert_eq!(m.full_route(Some("admin.router"), "/users"), "/admin/users");
+    assert_eq!(m.full_route(Some("bare.router"), "x"), "/bare/x");
+    assert_eq!(m.full_route(Some("main.app"), "/health"), "/health");
+    // Mounted at two prefixes, or in a cycle: left as written.
+    assert_eq!(m.full_route(Some("reports.router"), "/summary"), "/summary");
+    assert_eq!(m.full_route(Some("loop.a"), "/x"), "/x");
+    assert_eq!(m.full_route(None, "/jobs"), "/jobs");
+    assert_eq!(join_route("/v1", ""), "/v1");
+    assert_eq!(join_route("", "/x"), "/x");
+}
+
+#[test]
+fn a_mounted_admin_router_makes_its_routes_admin() {
+    let g = graph(
+        "app/admin.py",
+        "from fastapi import APIRouter\nrouter = APIRouter()\n@router.get('/users')\nasync def list_users():\n    return []\n",
+    );
+    let facts = Facts::from_records(vec![
+        entry(
+            "app/admin.py",
+            "app.admin.list_users",
+            json!({"class": "http_handler", "route": "/users", "router": "app.admin.router"}),
+        ),
+        FactRecord {
+            fact: ENTRYPOINTS.into(),
+            file: "app/main.py".into(),
+            line: 9,
+            column: 1,
+            pack: "test".into(),
+            extractor: "test/mount".into(),
+            data:
+                json!({"mount": "app.admin.router", "prefix": "/admin", "parent": "app.main.app"})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+        },
+    ]);
+    let cx = ExecContext::build(&[g], &facts, &Options::default());
+    let f = ctx(&cx, "app.admin.list_users");
+    assert_eq!(f.route.as_deref(), Some("/admin/users"));
+    assert!(f.admin, "{f:?}");
+    assert!(f.reason.ends_with("/admin/users"), "{}", f.reason);
+}

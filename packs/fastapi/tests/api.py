@@ -82,7 +82,7 @@ async def trigger_reindex():
 v1 = APIRouter()
 
 
-# ppa-context-todo: http_handler route=/v1/items   the prefix of `include_router` is not joined yet
+# ppa-context: http_handler route=/v1/items   the prefix of `include_router` joined
 @v1.get("/items")
 async def items():
     return []

@@ -1,4 +1,6 @@
 """Celery tasks: background entry points."""
+import asyncio
+
 from celery import Celery, Task, shared_task
 
 from .billing import charge_all
@@ -34,9 +36,34 @@ def helper():
     return None
 
 
-# ppa-context-todo: background              `app.task(f)` called, not used as a decorator
+# ppa-context: background framework=celery   `app.task(f)` called, not used as a decorator
 def archive():
     return None
 
 
+# ppa-context: background framework=celery   `shared_task(f, name=…)`
+def rebuild_search_index():
+    return None
+
+
+# ppa-context: library                       near miss: a project helper whose name ends in `task`
+def rotate_logs():
+    return None
+
+
+# ppa-context: library                       near miss: `asyncio.create_task` of a coroutine function
+async def heartbeat():
+    return None
+
+
+def make_task(fn):
+    return fn
+
+
 archive_task = app.task(archive)
+reindex_task = shared_task(rebuild_search_index, name="search.reindex")
+rotate_task = make_task(rotate_logs)
+
+
+async def start_heartbeat():
+    return asyncio.create_task(heartbeat)

@@ -1,6 +1,7 @@
 """Execution contexts of a Starlette app: routes, endpoints, streams, websockets, startup."""
 import contextlib
 
+from aiohttp import web
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.endpoints import HTTPEndpoint, WebSocketEndpoint
@@ -95,8 +96,29 @@ async def unused(request):
     return JSONResponse({})
 
 
-# ppa-context-todo: http_handler           `app.add_route(...)` is not read yet
+# ppa-context: http_handler route=/legacy method=GET framework=starlette   `app.add_route(...)`
 async def legacy(request):
+    return JSONResponse({})
+
+
+# ppa-context: http_handler route=/legacy/export
+async def legacy_export(request):
+    return JSONResponse({})
+
+
+# ppa-context: streaming websocket=true route=/legacy/ws   `add_websocket_route(path, route=…)`
+async def legacy_feed(websocket):
+    await websocket.accept()
+
+
+class LegacyJob(HTTPEndpoint):
+    # ppa-context: http_handler route=/legacy/jobs/{id}      an endpoint class added by method
+    async def delete(self, request):
+        return JSONResponse({})
+
+
+# ppa-context: library hot=false           near miss: aiohttp's `add_route(method, path, handler)`
+async def aio_status(request):
     return JSONResponse({})
 
 
@@ -112,7 +134,12 @@ routes = [
 
 app = Starlette(routes=routes, on_startup=[open_pools], lifespan=lifespan)
 app.add_event_handler("startup", warm_cache)
-app.add_route("/legacy", legacy)
+app.add_route("/legacy", legacy, methods=["GET"])
+app.router.add_route("/legacy/export", legacy_export)
+app.add_websocket_route("/legacy/ws", route=legacy_feed)
+app.add_route("/legacy/jobs/{id}", LegacyJob)
+aio_router = web.Application().router
+aio_router.add_route("GET", "/aio/status", aio_status)
 
 
 # ppa-context: init framework=starlette     `@app.on_event("startup")` (deprecated, still common)
