@@ -1527,3 +1527,60 @@ message = "m"
         report.diagnostics
     );
 }
+
+#[test]
+fn binding_names_agree_across_the_module_boundary() {
+    const BINDINGS: &str = r#"
+[pack]
+name = "bindings"
+version = "0"
+languages = ["python"]
+description = "names the variables that calls are given"
+
+[[detector]]
+name = "py"
+check = "test.runtime.probe"
+language = "python"
+query = '''
+((call function: (identifier) @f arguments: (argument_list . (_) @arg)) @site
+  (#eq? @f "probe"))
+'''
+predicate = '''
+let b = binding_name(arg);
+#{ name: if b == () { "-" } else { b } }
+'''
+message = "{name}"
+"#;
+    static FILES: &[(&str, &str)] = &[("pack.toml", BINDINGS)];
+    let engine = engine_with("bindings", FILES);
+    let names = |path: &str, src: &str| -> Vec<String> {
+        let report = engine.check_source(path, src);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        let mut found: Vec<(usize, String)> = report
+            .findings
+            .iter()
+            .map(|f| (f.line, f.message.clone()))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, m)| m).collect()
+    };
+    // Where the router is defined, and where it is imported (by name, as a module attribute).
+    let defined = "from fastapi import APIRouter\nrouter = APIRouter()\nprobe(router)\n";
+    assert_eq!(
+        names("app/routers/items.py", defined),
+        ["app.routers.items.router"]
+    );
+    let user = "from app.routers import items\nfrom app.routers.items import router as r\nimport app.routers.items as it\nprobe(items.router)\nprobe(r)\nprobe(it.router)\n";
+    assert_eq!(
+        names("app/main.py", user),
+        [
+            "app.routers.items.router",
+            "app.routers.items.router",
+            "app.routers.items.router"
+        ]
+    );
+    // Not a module-level variable: a local, a parameter, a name bound twice, a call.
+    let other =
+        "x = 1\nx = 2\nprobe(x)\nprobe(make())\ndef f(p):\n    y = 3\n    probe(y)\n    probe(p)\n";
+    assert_eq!(names("app/other.py", other), ["-", "-", "-", "-"]);
+}

@@ -3,6 +3,7 @@
 
 use crate::file::{FileCtx, KeptNode, NodeRef};
 use crate::lang::NodeExt;
+use crate::model::Language;
 use crate::semantics;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Position};
 use std::sync::Arc;
@@ -168,6 +169,10 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "the qualified name an expression that names a function refers to (`views.list_jobs`, `s.handleJobs`, `listUsers`), or `()` when the file cannot tell",
     ),
     (
+        "binding_name(expr)",
+        "Python: the qualified name of the module-level variable an identifier names (`app.routers.items.router` for `router` in `app/routers/items.py`, or for `items.router` and an imported `router` elsewhere), or `()` for a local, a parameter, a name bound more than once, and in other languages",
+    ),
+    (
         "function_context(name)",
         "project predicates: the execution context of a function by qualified name, a map with `function`, `file`, `line`, `class`, `hot`, `background`, `admin`, `async`, `framework`, `route`, `method`, `reason`; `()` when unknown",
     ),
@@ -240,6 +245,46 @@ pub const HOST_FUNCTIONS: &[(&str, &str)] = &[
         "every transaction span of a function (the root node: of the module's top level), in order of their start, as `tx_span` maps",
     ),
 ];
+
+/// `binding_name(expr)`: which variable an expression names, as one qualified name on both sides
+/// of a module boundary: a module-level name bound once in its own module, an imported name, and
+/// an attribute of an imported module (`items.router` after `import app.routers.items as items`)
+/// all give `app.routers.items.router`. Packs join records through it (a router's routes with
+/// where it is mounted). `resolve` and `target_name` answer another question: they follow the
+/// assignment to what the value is (`fastapi.APIRouter()`), the same for every router.
+fn binding_name(file: &FileCtx, expr: tree_sitter::Node<'_>) -> Option<String> {
+    if file.language != Language::Python {
+        return None;
+    }
+    // An import's qualified name, not a value (`…()`), a local (`$…`) or an unknown (`?…`).
+    let imported = |ident: tree_sitter::Node<'_>| {
+        let q = semantics::resolve(file, ident);
+        let plain = !(q.is_empty() || q.starts_with(['?', '$']) || q.ends_with(')'));
+        plain.then_some(q)
+    };
+    match expr.kind_str() {
+        "identifier" => {
+            if semantics::enclosing_function(file, expr).is_some() {
+                return None;
+            }
+            if semantics::assigned_value(file, expr).is_some() {
+                return Some(format!("{}.{}", module_name(&file.path), file.text(expr)));
+            }
+            imported(expr)
+        }
+        "attribute" => {
+            let object = expr.field("object")?;
+            let attr = expr.field("attribute")?;
+            if object.kind_str() != "identifier"
+                || semantics::assigned_value(file, object).is_some()
+            {
+                return None;
+            }
+            Some(format!("{}.{}", imported(object)?, file.text(attr)))
+        }
+        _ => None,
+    }
+}
 
 /// The dotted module name of a path: `app/events.py` -> `app.events`.
 pub fn module_name(path: &str) -> String {
@@ -852,6 +897,9 @@ pub(super) fn register(e: &mut Engine) {
             None => Dynamic::UNIT,
         },
     );
+    e.register_fn("binding_name", |n: &mut NodeRef| {
+        binding_name(n.file(), n.node()).map_or(Dynamic::UNIT, Dynamic::from)
+    });
     e.register_fn("function_context", |name: &str| {
         let Some(x) = super::exec_context() else {
             return Dynamic::UNIT;
