@@ -325,16 +325,39 @@ impl ExecContext {
         // Pack records first: the strongest class per function, and its details.
         let mut from_records: HashMap<usize, ExecClass> = HashMap::new();
         let mounts = Mounts::from_records(facts.get(ENTRYPOINTS));
+        // A record names a function, or the methods of every class derived from a class
+        // (`subclasses_of`, `methods`): a framework calls the handler methods of any subclass of
+        // its view class, also through the project's own base classes.
+        let subclasses = resolver.subclass_index();
+        let mut entries: Vec<(&serde_json::Value, Language, String, bool)> = Vec::new();
         for r in facts.get(ENTRYPOINTS) {
-            let (Some(file), Some(function)) = (r["file"].as_str(), r["function"].as_str()) else {
+            let Some(lang) = r["file"].as_str().and_then(Language::from_path) else {
                 continue;
             };
-            let Some(lang) = Language::from_path(file) else {
-                continue;
+            if let Some(function) = r["function"].as_str() {
+                entries.push((r, lang, function.to_string(), true));
+            } else if let (Some(base), Some(methods)) =
+                (r["subclasses_of"].as_str(), r["methods"].as_array())
+            {
+                for sub in resolver.subclasses(&subclasses, base) {
+                    for m in methods.iter().filter_map(|m| m.as_str()) {
+                        entries.push((r, lang, format!("{sub}.{m}"), false));
+                    }
+                }
+            }
+        }
+        for (r, lang, function, direct) in entries {
+            let ids = if direct {
+                resolver.resolve(lang, &function, &self.by_qname)
+            } else {
+                // Only a method the subclass defines itself: an inherited one is its base's.
+                let canon = resolver.canonical(lang, &function);
+                self.by_qname.get(&canon).cloned().unwrap_or_default()
             };
-            let ids = resolver.resolve(lang, function, &self.by_qname);
             if ids.is_empty() {
-                self.unresolved_entrypoints += 1;
+                if direct {
+                    self.unresolved_entrypoints += 1;
+                }
                 continue;
             }
             let class = r["class"].as_str().and_then(ExecClass::parse);
@@ -962,6 +985,40 @@ impl Resolver {
     ) -> Vec<usize> {
         let canon = self.canonical(lang, target);
         self.lookup(&canon, fns, 0)
+    }
+
+    /// Each class's direct subclasses in the project, by the (canonical) name of the base.
+    fn subclass_index(&self) -> HashMap<&str, Vec<&str>> {
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (class, entry) in &self.classes {
+            for b in &entry.bases {
+                let base = self.aliases.get(b).map_or(b.as_str(), String::as_str);
+                children.entry(base).or_default().push(class.as_str());
+            }
+        }
+        for v in children.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        children
+    }
+
+    /// The classes derived from `class`, directly or through others, in a stable order
+    /// (breadth first, names sorted per level); a cycle of bases is followed once.
+    fn subclasses<'a>(&self, index: &HashMap<&str, Vec<&'a str>>, class: &str) -> Vec<&'a str> {
+        let start = self.aliases.get(class).map_or(class, String::as_str);
+        let mut out: Vec<&'a str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::from([start]);
+        let mut queue: VecDeque<&str> = VecDeque::from([start]);
+        while let Some(c) = queue.pop_front() {
+            for &sub in index.get(c).map(Vec::as_slice).unwrap_or_default() {
+                if seen.insert(sub) {
+                    out.push(sub);
+                    queue.push_back(sub);
+                }
+            }
+        }
+        out
     }
 
     /// Maps the module part of a target to the project's key for it.

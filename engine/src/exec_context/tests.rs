@@ -474,3 +474,36 @@ fn a_mounted_admin_router_makes_its_routes_admin() {
     assert!(f.admin, "{f:?}");
     assert!(f.reason.ends_with("/admin/users"), "{}", f.reason);
 }
+
+#[test]
+fn subclass_records_reach_the_methods_derived_classes_define() {
+    let base = graph(
+        "app/base.py",
+        "from django.views import View\nclass BaseView(View):\n    def helper(self):\n        pass\n",
+    );
+    let views = graph(
+        "app/views.py",
+        "from app.base import BaseView\nclass Jobs(BaseView):\n    def get(self, request):\n        pass\n    def helper2(self):\n        pass\nclass Old(Jobs):\n    def post(self, request):\n        pass\nclass Plain:\n    def get(self):\n        pass\n",
+    );
+    let mut rec = entry(
+        "app/base.py",
+        "unused",
+        json!({"subclasses_of": "app.base.BaseView", "methods": ["get", "post", "helper"], "class": "http_handler", "framework": "django"}),
+    );
+    rec.data.remove("function");
+    let cx = ExecContext::build(
+        &[base, views],
+        &Facts::from_records(vec![rec]),
+        &Options::default(),
+    );
+    assert_eq!(ctx(&cx, "app.views.Jobs.get").class, ExecClass::HttpHandler);
+    assert_eq!(ctx(&cx, "app.views.Old.post").class, ExecClass::HttpHandler);
+    // Not a method the record names; not a subclass; the base class itself is not covered.
+    assert_eq!(ctx(&cx, "app.views.Jobs.helper2").class, ExecClass::Library);
+    assert_eq!(ctx(&cx, "app.views.Plain.get").class, ExecClass::Library);
+    assert_eq!(
+        ctx(&cx, "app.base.BaseView.helper").class,
+        ExecClass::Library
+    );
+    assert_eq!(cx.unresolved_entrypoints(), 0);
+}

@@ -4,6 +4,7 @@ from django.views import View
 from rest_framework import viewsets
 from rest_framework.decorators import action, api_view
 
+from .mixins import Cache, TenantView
 from .reports import build_yearly
 
 
@@ -67,6 +68,28 @@ class BaseJobView(View):
 
 
 class ArchivedJobs(BaseJobView):
-    # ppa-context-todo: http_handler           a view through a project base class is not seen yet
+    # ppa-context: http_handler                a view through a project base class
     def get(self, request):
         return JsonResponse([])
+
+
+class TenantJobs(TenantView):
+    # ppa-context: http_handler                through a base view of another module
+    def post(self, request):
+        return JsonResponse({})
+
+
+class ArchivedTenantJobs(TenantJobs):
+    # ppa-context: http_handler                two project base classes down
+    def delete(self, request):
+        return JsonResponse({})
+
+    # ppa-context: library hot=false          near miss: not an HTTP method
+    def archive(self, job):
+        return job
+
+
+class JobCache(Cache):
+    # ppa-context: library hot=false          near miss: `get` of a class that is no view
+    def get(self, key):
+        return None

@@ -58,6 +58,16 @@ class JobView(MethodView):
         return job
 
 
+class ArchivedJobView(JobView):
+    # ppa-context: http_handler framework=flask   a view derived from a project view
+    def delete(self, job_id):
+        return "", 204
+
+    # ppa-context: library hot=false          near miss: not an HTTP method
+    def archive(self, job):
+        return job
+
+
 # ppa-context: http_handler route=/admin/purge admin=true
 def purge():
     return "", 204

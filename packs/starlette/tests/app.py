@@ -69,6 +69,18 @@ class JobEndpoint(HTTPEndpoint):
         return "job"
 
 
+class ArchivedJobEndpoint(JobEndpoint):
+    # ppa-context: http_handler framework=starlette   derived from a project endpoint
+    async def delete(self, request):
+        return JSONResponse({})
+
+
+class LoudTicker(Ticker):
+    # ppa-context: streaming websocket=true   derived from a project websocket endpoint
+    async def on_connect(self, websocket):
+        await websocket.accept()
+
+
 class Ticker(WebSocketEndpoint):
     # ppa-context: streaming websocket=true
     async def on_receive(self, websocket, data):
