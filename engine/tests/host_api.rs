@@ -380,6 +380,24 @@ enqueue(job)
         o.errors
     );
     assert_eq!(o.matched.len(), 7);
+
+    // A `ppa-todo:` with a severity is a known wrong severity: found at another one, it stays a
+    // todo; found at that one (or without a severity), it is fixed.
+    let todos = r#"
+def unused():
+    # ppa-todo: test.runtime.probe HIGH    found at LOW: still open
+    slow()
+    # ppa-todo: test.runtime.probe LOW     found at LOW: fixed
+    slow()
+    # ppa-todo: test.runtime.probe         found: fixed
+    slow()
+"#;
+    let out = ppa_engine::testing::run_fixtures(&engine, &[("app/jobs.py".into(), todos.into())]);
+    let o = &out[0];
+    assert!(o.passed() && o.unexpected.is_empty(), "{:?}", o.unexpected);
+    assert_eq!(o.todo, [(4, "test.runtime.probe".to_string())]);
+    let fixed: Vec<usize> = o.todo_fixed.iter().map(|(l, _)| *l).collect();
+    assert_eq!(fixed, [6, 8]);
 }
 
 /// A predicate's table is checked: unknown keys and severities are errors that name the

@@ -133,6 +133,23 @@ def fetch_user(session: Session, i):
     return session.get(User, i)
 
 
+FALLBACK_ALGORITHMS = ["sha1"]
+
+
+def fallback_algorithms():
+    return list(FALLBACK_ALGORITHMS)
+
+
+# ppa-context: http_handler
+def find_by_fallback_keys(session: Session, payload):
+    for algo in fallback_algorithms():
+        # ppa-todo: query.n_plus_one LOW, the loop runs over a configured list of one or two hash algorithms and stops at the first hit: its size comes from configuration, which the loop's iterable does not show
+        entry = fetch_user(session, hash((algo, payload)))
+        if entry:
+            return entry
+    return None
+
+
 # --- query.n_update_delete_loop ----------------------------------------------------------------
 
 async def reset_jobs(stale):
