@@ -118,6 +118,15 @@ fn findings_record_their_execution_context() {
     // The admin route.
     let admin = by_line("app/blueprints/admin.py", 14);
     assert_eq!(admin["context"]["execution"]["admin"], true, "{admin:#}");
+    // A project detector's finding (the F12 join at the end of the run) is placed in its
+    // function too, not at module level.
+    let joined = by_line("app/blueprints/books.py", 66);
+    let exec = &joined["context"]["execution"];
+    assert_eq!(exec["class"], "http_handler", "{joined:#}");
+    assert!(
+        exec["function"].as_str().unwrap().ends_with(".titles"),
+        "{joined:#}"
+    );
     // The task.
     let task = by_line("app/tasks.py", 13);
     assert_eq!(

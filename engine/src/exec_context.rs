@@ -543,6 +543,22 @@ impl ExecContext {
             .max_by_key(|f| (f.start_line, std::cmp::Reverse(f.end_line)))
     }
 
+    /// The functions of `file` whose bodies hold `line`, innermost first (what a per-file
+    /// finding records as its enclosing functions); empty at module level. Decorator lines are
+    /// the definition's, not code that runs in the function, so they do not count.
+    pub fn functions_at(&self, file: &str, line: usize) -> Vec<String> {
+        let mut around: Vec<&FunctionContext> = self
+            .by_file
+            .get(file)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.functions[*i])
+            .filter(|f| f.line < line && line <= f.end_line)
+            .collect();
+        around.sort_by_key(|f| (std::cmp::Reverse(f.line), f.end_line));
+        around.into_iter().map(|f| f.qname.clone()).collect()
+    }
+
     /// Qualified names of the functions `qname` calls (resolved edges).
     pub fn callees(&self, qname: &str) -> Vec<&str> {
         self.edges(qname, &self.callees)
