@@ -6,7 +6,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.endpoints import HTTPEndpoint, WebSocketEndpoint
 from starlette.responses import JSONResponse, StreamingResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from .services import reset_stale
@@ -134,7 +134,13 @@ async def aio_status(request):
     return JSONResponse({})
 
 
+# ppa-context: http_handler route=/admin/stats admin=true   a route of `Mount("/admin", routes=[…])`
+async def admin_stats(request):
+    return JSONResponse({})
+
+
 routes = [
+    Mount("/admin", routes=[Route("/stats", admin_stats)]),
     Route("/jobs", list_jobs, methods=["GET"]),
     Route("/jobs/reset", reset_jobs, methods=["POST"]),
     Route("/jobs/{id}", endpoint=JobEndpoint),

@@ -1,6 +1,6 @@
 """Operator endpoints, mounted below /internal by `server.py`."""
 from starlette.responses import JSONResponse
-from starlette.routing import Route, Router
+from starlette.routing import Mount, Route, Router, WebSocketRoute
 
 
 # ppa-context: http_handler route=/internal/drain admin=true   `Mount("/internal", app=ops)`
@@ -13,6 +13,21 @@ async def status(request):
     return JSONResponse({})
 
 
-ops = Router(routes=[Route("/drain", drain, methods=["POST"])])
+# ppa-context: http_handler route=/internal/admin/users admin=true   `Mount("/admin", routes=[…])` inside `ops`
+async def users(request):
+    return JSONResponse([])
+
+
+# ppa-context: streaming websocket=true route=/internal/admin/tail   a websocket route in the same mount
+async def tail(websocket):
+    await websocket.accept()
+
+
+ops = Router(
+    routes=[
+        Route("/drain", drain, methods=["POST"]),
+        Mount("/admin", routes=[Route("/users", users), WebSocketRoute("/tail", tail)]),
+    ]
+)
 status_routes = [Route("/status", status)]
 other = Router(routes=status_routes)
