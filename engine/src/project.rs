@@ -474,7 +474,7 @@ impl crate::Engine {
         for mut one in each {
             // A project predicate names a place, not the functions around it: they are read
             // off the call graph, so that the finding's execution context is its function's
-            // (not the module's) in the JSON, the report and the post-filter.
+            // (not the module's) in the JSON (`context.execution`) and for the post-filter.
             if let Some(x) = &exec {
                 for f in one.findings.iter_mut().filter(|f| f.functions.is_empty()) {
                     f.functions = x.functions_at(&f.file, f.line);
