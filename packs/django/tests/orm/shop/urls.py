@@ -9,6 +9,8 @@ urlpatterns = [
     path("orders/bulk/", views.bulk_status),
     path("orders/report/", views.order_report),
     path("orders/open/", views.open_report),
+    path("orders/<int:pk>/lines/", views.order_lines),
+    path("products/<slug:sku>/tags/", views.product_tags),
     path("blog/", blog_views.article_index),
     path("customers/", views.customer_names),
     path("blog/feed/", blog_views.article_feed),

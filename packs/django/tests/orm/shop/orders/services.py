@@ -74,10 +74,30 @@ def import_products(payload):
         p.save()
         # ppa: query.missing_bulk_ops MEDIUM
         OrderItem(product=p, quantity=1, order_id=row["order"]).save()
-        # ppa-todo: query.missing_bulk_ops          related managers' create
+        # ppa: query.missing_bulk_ops MEDIUM        a related manager of a saved product
         p.tags.create(label=row["tag"] + "-x")
     # ppa-ok: query.missing_bulk_ops                the bulk API
     Product.objects.bulk_create([Product(**r) for r in payload], batch_size=500)
+
+
+def restock(skus):
+    for o in Order.objects.filter(status="backorder"):
+        # ppa: query.missing_bulk_ops MEDIUM        a related manager of each row of a queryset
+        o.items.create(product_id=skus[0], quantity=1)
+    order = Order.objects.get(pk=1)
+    for sku in skus:
+        # ppa: query.missing_bulk_ops MEDIUM        a related manager of a fetched order
+        order.items.get_or_create(product_id=sku)
+
+
+def tag_all(products, labels):
+    for p in products:
+        # ppa-ok: query.missing_bulk_ops            `p` is a parameter's element: no known model row
+        p.tags.create(label=labels[0])
+    client = make_client()
+    for label in labels:
+        # ppa-ok: query.missing_bulk_ops            an API client, not a model row
+        client.tags.create(label=label)
 
 
 def notify_all(clients):

@@ -1,5 +1,6 @@
 """Views of the orders app: N+1 reads and relation loads per row (query.n_plus_one)."""
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -81,11 +82,35 @@ class OrderDetail(APIView):
         order = Order.objects.get(pk=pk)
         lines = []
         for item in order.items.all():
-            # ppa-todo: query.n_plus_one    the loop source is a related manager of a fetched order
+            # ppa: query.n_plus_one HIGH    the loop source is a related manager of a fetched order
             lines.append(item.product.title)
+            # ppa-ok: query.n_plus_one      the key column is loaded with the row
+            lines.append(item.product_id)
             # ppa: query.n_plus_one HIGH    in a DRF view
             lines.append(Product.objects.get(pk=item.product_id).title)
         return Response({"lines": lines})
+
+
+def order_lines(request, pk):
+    order = get_object_or_404(Order, pk=pk)
+    # ppa-ok: query.n_plus_one                  the relation is joined for every line
+    titles = [i.product.title for i in order.items.select_related("product")]
+    # ppa: query.n_plus_one HIGH                the order comes from get_object_or_404
+    names = [i.product.title for i in order.items.filter(quantity__gt=0)]
+    # ppa-ok: query.n_plus_one                  tuples of columns: no relation is loaded
+    pairs = [p for p in order.items.values_list("product_id", "quantity")]
+    return JsonResponse({"titles": titles, "names": names, "pairs": pairs})
+
+
+def product_tags(request, sku):
+    product = Product.objects.filter(sku=sku).first()
+    # ppa: query.n_plus_one HIGH                a many-to-many field of the fetched product
+    return JsonResponse({"tags": [t.products.count() for t in product.tags.all()]})
+
+
+def lines_of(order):
+    # ppa-ok: query.n_plus_one                  the owner is a parameter: its model is unknown here
+    return [i.product.title for i in order.items.all()]
 
 
 def poll_pending():
