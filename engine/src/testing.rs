@@ -499,14 +499,17 @@ fn stub_facts(text: &str, label_root: &str) -> Result<Vec<(String, serde_json::V
                 // `Repo.load`): the module part depends on where the fixtures are run from
                 // (`ppa test DIR`, the pack harness), so the harness adds it.
                 let python = f.ends_with(".py") || f.ends_with(".pyi");
-                if let Some(func) = map
-                    .get("function")
-                    .and_then(|f| f.as_str())
-                    .filter(|_| python)
-                {
+                if python {
                     let module = crate::script::module_name(&label);
-                    let qualified = format!("{module}.{func}");
-                    map.insert("function".into(), qualified.into());
+                    if let Some(func) = map.get("function").and_then(|f| f.as_str()) {
+                        let qualified = format!("{module}.{func}");
+                        map.insert("function".into(), qualified.into());
+                    }
+                    // Other qualified names (an F6 factory's `ref`) spell the module as
+                    // `{module}`, for the same reason.
+                    for v in map.values_mut() {
+                        replace_module(v, &module);
+                    }
                 }
                 map.insert("file".into(), label.into());
             }
@@ -518,6 +521,18 @@ fn stub_facts(text: &str, label_root: &str) -> Result<Vec<(String, serde_json::V
         }
     }
     Ok(out)
+}
+
+/// Replaces `{module}` in every string of a stub record's value with the record file's module.
+fn replace_module(v: &mut serde_json::Value, module: &str) {
+    match v {
+        serde_json::Value::String(s) if s.contains("{module}") => {
+            *s = s.replace("{module}", module);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| replace_module(i, module)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|i| replace_module(i, module)),
+        _ => {}
+    }
 }
 
 /// Runs one fixture project: [`run_fixtures`] with the project's deployment, database kinds

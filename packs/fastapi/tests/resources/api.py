@@ -253,13 +253,58 @@ async def summary2(uid: int, db: SessionDep):
 
 # A provider that returns (not yields) a session: FastAPI never closes it.
 def get_plain_session():
+    # ppa: resource.missing_cleanup HIGH
     return SessionLocal()
 
 
 @router.get("/plain")
-# ppa-todo: resource.missing_cleanup
+# ppa-ok: resource.missing_cleanup                 reported once, at the provider
 async def plain(db: AsyncSession = Depends(get_plain_session)):
     return {"n": await db.scalar(select(User.id).limit(1))}
+
+
+@router.get("/plain-again")
+async def plain_again(db: AsyncSession = Depends(get_plain_session)):
+    return {"n": await db.scalar(select(User.id).limit(2))}
+
+
+# The same shape through a variable, injected through an `Annotated` alias.
+def get_plain_db():
+    db = SessionLocal()
+    # ppa: resource.missing_cleanup HIGH
+    return db
+
+
+PlainDb = Annotated[AsyncSession, Depends(get_plain_db)]
+
+
+@router.get("/plain-alias")
+async def plain_alias(db: PlainDb):
+    return {"n": await db.scalar(select(User.id).limit(3))}
+
+
+# ✓ a factory that returns a session nobody injects: its callers own it (`with make_session()`).
+def make_session():
+    # ppa-ok: resource.missing_cleanup
+    return SessionLocal()
+
+
+# ✓ a dependency returning the factory itself, not a session: the handler opens and closes it.
+def get_factory():
+    # ppa-ok: resource.missing_cleanup
+    return SessionLocal
+
+
+# ✓ a dependency returning something else with a session-like name.
+def get_session_id(request_id: str = "x"):
+    # ppa-ok: resource.missing_cleanup
+    return make_session_id(request_id)
+
+
+@router.get("/factory")
+async def with_factory(factory=Depends(get_factory), sid: str = Depends(get_session_id)):
+    async with factory() as db:
+        return {"n": await db.scalar(select(User.id).limit(1)), "sid": sid}
 
 
 # A class dependency holding the session, handed to a background task.
