@@ -25,6 +25,24 @@ async def init_asyncpg():
     return pool, tuned, never_recycled
 
 
+shared = None
+
+
+async def on_startup():
+    # A module's pool built in a startup hook (`global shared`): judged like one at module level.
+    global shared
+    # ppa: resource.pool_configuration LOW
+    shared = await asyncpg.create_pool(DSN)
+
+
+async def probe():
+    # A local pool that lives for one call: no pool to configure.
+    # ppa-ok: resource.pool_configuration
+    p = await asyncpg.create_pool(DSN)
+    await p.fetchval("SELECT 1")
+    await p.close()
+
+
 class Db:
     async def start(self):
         # `async with … as pool`: the pool is bound to `pool`.

@@ -165,3 +165,17 @@ def make_replica(url):
     # ppa: resource.pool_configuration MEDIUM
     primary = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     return primary
+
+
+# A module's engine built in a startup hook (`global`): judged like one at module level, and the
+# listener registered on the module's name watches it.
+shared_engine = None
+
+
+def init_db(url):
+    global shared_engine
+    # ppa: resource.pool_configuration HIGH
+    shared_engine = create_engine(url, pool_size=10, max_overflow=10)
+
+
+event.listen(shared_engine, "checkout", lambda *args: None)

@@ -10,8 +10,8 @@ from . import pools
 
 async def ticker(websocket: WebSocket):
     await websocket.accept()
-    # a pool imported as a module attribute: not an F8 site this file can name
-    # ppa-todo: resource.streaming_resource_holding
+    # a pool imported as a module attribute, assigned in `init_pool` through `global apool`
+    # ppa: resource.streaming_resource_holding CRITICAL
     async with pools.apool.acquire() as conn:
         while True:
             await websocket.send_json({"n": await conn.fetchval("SELECT count(*) FROM users")})
