@@ -4,6 +4,8 @@ import asyncio
 import time
 from functools import lru_cache
 
+from django.conf import settings
+from flask import current_app
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
@@ -133,21 +135,41 @@ def fetch_user(session: Session, i):
     return session.get(User, i)
 
 
-FALLBACK_ALGORITHMS = ["sha1"]
-
-
 def fallback_algorithms():
-    return list(FALLBACK_ALGORITHMS)
+    return current_app.config.get("HASH_ALGORITHM_FALLBACKS", [])
+
+
+def known_algorithms(session: Session):
+    return session.scalars(select(User.name)).all()
 
 
 # ppa-context: http_handler
 def find_by_fallback_keys(session: Session, payload):
     for algo in fallback_algorithms():
-        # ppa-todo: query.n_plus_one LOW, the loop runs over a configured list of one or two hash algorithms and stops at the first hit: its size comes from configuration, which the loop's iterable does not show
+        # ppa: query.n_plus_one LOW, the loop runs over a configured list of hash algorithms (a function returning app.config)
         entry = fetch_user(session, hash((algo, payload)))
         if entry:
             return entry
     return None
+
+
+# ppa-context: http_handler
+def replicas_status(session: Session):
+    out = []
+    for name in current_app.config["REPLICA_NAMES"]:
+        # ppa: query.n_plus_one LOW, a configuration list read in the loop's header
+        out.append(session.get(User, name))
+    names = list(settings.REPORT_USERS)
+    for name in names:
+        # ppa: query.n_plus_one LOW, through a name assigned from configuration
+        out.append(fetch_user(session, name))
+    for name in known_algorithms(session):
+        # ppa: query.n_plus_one HIGH, rows of a query: not configuration
+        out.append(fetch_user(session, name))
+    for name in settings.report_users():
+        # ppa: query.n_plus_one HIGH, a method of a settings object, not a configuration value
+        out.append(session.get(User, name))
+    return out
 
 
 # --- query.n_update_delete_loop ----------------------------------------------------------------
