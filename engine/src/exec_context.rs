@@ -361,9 +361,9 @@ impl ExecContext {
                 continue;
             }
             let class = r["class"].as_str().and_then(ExecClass::parse);
-            let route = r["route"]
-                .as_str()
-                .map(|route| mounts.full_route(r["router"].as_str(), route));
+            let route = r["route"].as_str().map(|route| {
+                mounts.full_route(r["router"].as_str(), route, r["router_prefix"].as_str())
+            });
             for id in ids {
                 let f = &mut self.functions[id];
                 if let Some(c) = class {
@@ -703,9 +703,22 @@ pub fn pick(table: &SeverityByContext, e: &Execution) -> Option<Severity> {
 /// `app.register_blueprint(bp, url_prefix=…)` and the like), keyed by the mounted router's
 /// qualified name. A route record that names its `router` gets the prefixes of the mounts above
 /// it, across files: the router is usually built in one module and mounted in another.
+///
+/// Frameworks differ on a router's own prefix: FastAPI adds `include_router(prefix=…)` in front
+/// of `APIRouter(prefix=…)`, Flask's `register_blueprint(url_prefix=…)` replaces the
+/// blueprint's own `url_prefix`. A mount with `replaces: true` says the latter; a route record
+/// gives the part of its `route` that is its router's own prefix as `router_prefix`, which such
+/// a mount takes off before its own goes in front.
 #[derive(Default)]
 struct Mounts {
-    by_router: HashMap<String, Vec<(String, Option<String>)>>,
+    by_router: HashMap<String, Vec<Mount>>,
+}
+
+#[derive(PartialEq)]
+struct Mount {
+    prefix: String,
+    parent: Option<String>,
+    replaces: bool,
 }
 
 /// How many mounts a route may sit below (an app, a versioned router, a feature router …).
@@ -718,9 +731,12 @@ impl Mounts {
             let (Some(router), Some(prefix)) = (r["mount"].as_str(), r["prefix"].as_str()) else {
                 continue;
             };
-            let parent = r["parent"].as_str().map(str::to_string);
+            let mount = Mount {
+                prefix: prefix.to_string(),
+                parent: r["parent"].as_str().map(str::to_string),
+                replaces: r["replaces"].as_bool() == Some(true),
+            };
             let entry = m.by_router.entry(router.to_string()).or_default();
-            let mount = (prefix.to_string(), parent);
             if !entry.contains(&mount) {
                 entry.push(mount);
             }
@@ -730,29 +746,35 @@ impl Mounts {
 
     /// A route below the mounts of its router. A router mounted at two different prefixes (or
     /// in a cycle, or deeper than [`MAX_MOUNT_DEPTH`]) serves more than one path: the route is
-    /// then left as its record wrote it rather than guessed.
-    fn full_route(&self, router: Option<&str>, route: &str) -> String {
-        match router.and_then(|r| self.prefix(r, 0)) {
-            Some(prefix) => join_route(&prefix, route),
-            None => route.to_string(),
-        }
+    /// then left as its record wrote it rather than guessed. `own` is the part of `route` that
+    /// is the router's own prefix, which a replacing mount takes off.
+    fn full_route(&self, router: Option<&str>, route: &str, own: Option<&str>) -> String {
+        let Some((prefix, replaces)) = router.and_then(|r| self.prefix(r, 0)) else {
+            return route.to_string();
+        };
+        let rest = match own {
+            Some(own) if replaces => strip_route_prefix(route, own).unwrap_or(route),
+            _ => route,
+        };
+        join_route(&prefix, rest)
     }
 
-    /// The one prefix a router is mounted at ("" when it is not mounted), or `None`.
-    fn prefix(&self, router: &str, depth: usize) -> Option<String> {
+    /// The one prefix a router is mounted at ("" when it is not mounted), and whether its
+    /// mount replaces the router's own prefix; `None` when it has more than one.
+    fn prefix(&self, router: &str, depth: usize) -> Option<(String, bool)> {
         if depth > MAX_MOUNT_DEPTH {
             return None;
         }
         let Some(mounts) = self.by_router.get(router) else {
-            return Some(String::new());
+            return Some((String::new(), false));
         };
-        let mut found: Option<String> = None;
-        for (prefix, parent) in mounts {
-            let above = match parent {
-                Some(p) => self.prefix(p, depth + 1)?,
+        let mut found: Option<(String, bool)> = None;
+        for m in mounts {
+            let above = match &m.parent {
+                Some(p) => self.prefix(p, depth + 1)?.0,
                 None => String::new(),
             };
-            let full = join_route(&above, prefix);
+            let full = (join_route(&above, &m.prefix), m.replaces);
             match &found {
                 Some(f) if *f != full => return None,
                 _ => found = Some(full),
@@ -760,6 +782,17 @@ impl Mounts {
         }
         found
     }
+}
+
+/// `route` without the router's own prefix `own` in front (`/legacy/ping` less `/legacy` is
+/// `/ping`), or `None` when it does not start with it at a segment boundary.
+fn strip_route_prefix<'a>(route: &'a str, own: &str) -> Option<&'a str> {
+    let own = own.trim_end_matches('/');
+    if own.is_empty() {
+        return Some(route);
+    }
+    let rest = route.strip_prefix(own)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
 /// `/v1` + `/items` → `/v1/items`, without doubling or dropping the slash between them.

@@ -427,19 +427,58 @@ fn routes_join_the_prefixes_their_routers_are_mounted_at() {
     let m = Mounts::from_records(records.iter());
     // Two levels, with the slash between `/v2/` and `/orders` kept single.
     assert_eq!(
-        m.full_route(Some("orders.router"), "/{id}"),
+        m.full_route(Some("orders.router"), "/{id}", None),
         "/v2/orders/{id}"
     );
     // The same mount recorded twice is one mount.
-    assert_eq!(m.full_route(Some("admin.router"), "/users"), "/admin/users");
-    assert_eq!(m.full_route(Some("bare.router"), "x"), "/bare/x");
-    assert_eq!(m.full_route(Some("main.app"), "/health"), "/health");
+    assert_eq!(
+        m.full_route(Some("admin.router"), "/users", None),
+        "/admin/users"
+    );
+    assert_eq!(m.full_route(Some("bare.router"), "x", None), "/bare/x");
+    assert_eq!(m.full_route(Some("main.app"), "/health", None), "/health");
     // Mounted at two prefixes, or in a cycle: left as written.
-    assert_eq!(m.full_route(Some("reports.router"), "/summary"), "/summary");
-    assert_eq!(m.full_route(Some("loop.a"), "/x"), "/x");
-    assert_eq!(m.full_route(None, "/jobs"), "/jobs");
+    assert_eq!(
+        m.full_route(Some("reports.router"), "/summary", None),
+        "/summary"
+    );
+    assert_eq!(m.full_route(Some("loop.a"), "/x", None), "/x");
+    assert_eq!(m.full_route(None, "/jobs", None), "/jobs");
     assert_eq!(join_route("/v1", ""), "/v1");
     assert_eq!(join_route("", "/x"), "/x");
+}
+
+#[test]
+fn a_replacing_mount_takes_the_routers_own_prefix_off() {
+    let records = [
+        json!({"mount": "legacy.bp", "prefix": "/v0", "parent": "wsgi.app", "replaces": true}),
+        json!({"mount": "api.router", "prefix": "/api", "parent": "main.app"}),
+        json!({"mount": "two.bp", "prefix": "/a", "replaces": true}),
+        json!({"mount": "two.bp", "prefix": "/a"}),
+    ];
+    let m = Mounts::from_records(records.iter());
+    // Flask: the registered `url_prefix` replaces the blueprint's own.
+    assert_eq!(
+        m.full_route(Some("legacy.bp"), "/legacy/ping", Some("/legacy")),
+        "/v0/ping"
+    );
+    assert_eq!(
+        m.full_route(Some("legacy.bp"), "/legacy", Some("/legacy/")),
+        "/v0"
+    );
+    // Not at a segment boundary, or no own prefix given: nothing is taken off.
+    assert_eq!(
+        m.full_route(Some("legacy.bp"), "/legacyx/ping", Some("/legacy")),
+        "/v0/legacyx/ping"
+    );
+    assert_eq!(m.full_route(Some("legacy.bp"), "/ping", None), "/v0/ping");
+    // FastAPI: the mount's prefix goes in front of the router's own.
+    assert_eq!(
+        m.full_route(Some("api.router"), "/items/{id}", Some("/items")),
+        "/api/items/{id}"
+    );
+    // Mounted once replacing and once adding: two paths, left as written.
+    assert_eq!(m.full_route(Some("two.bp"), "/b/x", Some("/b")), "/b/x");
 }
 
 #[test]
