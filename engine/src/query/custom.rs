@@ -22,7 +22,7 @@ use crate::semantics;
 use crate::vocab::Vocabularies;
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), (#parent-kind? @c \"kind\" …), each with a #not- form";
+pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), (#parent-kind? @c \"kind\" …), (#in-fn-with-param? @c \"regex\"), each with a #not- form";
 
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
@@ -39,6 +39,9 @@ pub(crate) enum Test {
     PassesParam,
     /// A transaction span (P5) is open at the capture, its kind starting with this (`""`: any).
     InTxSpan(String),
+    /// The nearest enclosing function has a parameter whose text (name, annotation and
+    /// default: `db: Session = Depends(get_db)`) the regular expression finds.
+    InFnWithParam(regex::Regex),
     /// The capture's parent is of one of these kinds (by name: a JavaScript detector's
     /// predicates also run on TypeScript, whose grammar numbers its kinds differently).
     ParentKind(Vec<String>),
@@ -149,6 +152,25 @@ pub(crate) fn compile(
             "in-loop?" => Test::InLoop,
             "names-function?" => Test::NamesFunction,
             "passes-param?" => Test::PassesParam,
+            "in-fn-with-param?" => {
+                let usage = || {
+                    err(
+                        format!("`#{op}` takes a capture and a regular expression for a parameter's text (`(#{op} @site \"^(session|db)\\\\b\")`)"),
+                        word.clone(),
+                    )
+                };
+                match (p.args.get(1), p.args.len()) {
+                    (Some(QueryPredicateArg::String(s)), 2) => {
+                        Test::InFnWithParam(regex::Regex::new(s).map_err(|e| {
+                            err(
+                                format!("`#{op}`: the regular expression does not compile: {e}"),
+                                format!("\"{s}\""),
+                            )
+                        })?)
+                    }
+                    _ => return Err(usage()),
+                }
+            }
             "in-tx-span?" => match p.args.get(1) {
                 None => Test::InTxSpan(String::new()),
                 Some(QueryPredicateArg::String(s)) if p.args.len() == 2 => {
@@ -227,7 +249,10 @@ impl CustomPredicate {
     fn cost(&self) -> u8 {
         match self.test {
             Test::MinLines(_) | Test::InAsyncFn | Test::InLoop | Test::ParentKind(_) => 0,
-            Test::ResolvesTo(_) | Test::InDecoratedFn(_) | Test::PassesParam => 1,
+            Test::ResolvesTo(_)
+            | Test::InDecoratedFn(_)
+            | Test::PassesParam
+            | Test::InFnWithParam(_) => 1,
             // The function's spans are computed once and cached; the receiver analysis behind
             // them is the dearest of all, so it comes last.
             Test::InCallArgOf(_) | Test::NamesFunction => 2,
@@ -288,6 +313,13 @@ impl CustomPredicate {
                 None => false,
             },
             Test::InTxSpan(prefix) => semantics::span::in_tx_span(file, node, prefix),
+            Test::InFnWithParam(re) => innermost_function(file, node, hint)
+                .and_then(|f| f.field("parameters"))
+                .is_some_and(|ps| {
+                    file.named_children(ps)
+                        .into_iter()
+                        .any(|p| re.is_match(file.text(p)))
+                }),
             Test::ParentKind(names) => semantics::parent_of(file, node)
                 .is_some_and(|p| names.iter().any(|n| n == p.kind())),
             Test::InDecoratedFn(name) => {
@@ -497,6 +529,7 @@ const NAMES: &[&str] = &[
     "min-lines?",
     "passes-param?",
     "in-tx-span?",
+    "in-fn-with-param?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):
