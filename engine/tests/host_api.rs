@@ -1004,54 +1004,6 @@ f = lambda k: in_lambda(k)
     );
 }
 
-/// `#in-fn-with-param?` holds for a capture whose innermost function has a parameter whose text
-/// (name, annotation, default) the regular expression finds; a module-level call has none, and a
-/// nested function answers for itself. A regular expression that does not compile is a load
-/// error at it.
-#[test]
-fn in_fn_with_param_predicate_reads_the_innermost_functions_parameters() {
-    let source = "\
-def save(session, order):
-    in_session(order)
-    def inner(x):
-        nested(x)
-def typed(db: Session = Depends(get_db)):
-    in_typed(db)
-def plain(self, sessions):
-    in_plain()
-module_level()
-";
-    let messages = split_calls(
-        "(identifier)",
-        "(#in-fn-with-param? @site \"^(session|db)\\\\b|Session\\\\b\")",
-        "",
-        ("yes", "no"),
-        source,
-    );
-    assert_eq!(
-        messages,
-        [
-            "no in_plain",
-            "no module_level",
-            "no nested",
-            // A default's call is inside its function's definition, as `enclosing_fn` says.
-            "yes Depends",
-            "yes in_session",
-            "yes in_typed",
-        ]
-    );
-    for (bad, expected) in [
-        ("\"^(session\"", "the regular expression does not compile"),
-        ("", "takes a capture and a regular expression"),
-    ] {
-        let errors = query_load_errors(&format!("((call) @site (#in-fn-with-param? @site {bad}))"));
-        assert!(
-            errors.iter().any(|e| e.contains(expected)),
-            "{bad}: {errors:?}"
-        );
-    }
-}
-
 /// `#in-loop?` on a pattern's root also gates the pattern in the walk (it runs only below a
 /// loop or comprehension with no function in between); the predicate still decides, so a loop's
 /// iterable, a comprehension's first iterable and functions defined in a loop stay outside.

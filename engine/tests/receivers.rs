@@ -543,10 +543,11 @@ fn in_tx_span_predicate_agrees_with_tx_span() {
         )
     };
     let toml = format!(
-        "[pack]\nname = \"probe\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"probes in spans\"\n\n{}{}{}{receivers}",
+        "[pack]\nname = \"probe\"\nversion = \"0\"\nlanguages = [\"python\"]\ndescription = \"probes in spans\"\n\n{}{}{}{}{receivers}",
         detector("any", "(#in-tx-span? @site)"),
         detector("session", "(#in-tx-span? @site \"t.sess\")"),
         detector("outside", "(#not-in-tx-span? @site)"),
+        detector("writing", "(#in-tx-span? @site \"\" \"writes\")"),
     );
     let toml: &'static str = Box::leak(toml.into_boxed_str());
     let files: &'static [(&'static str, &'static str)] =
@@ -554,14 +555,17 @@ fn in_tx_span_predicate_agrees_with_tx_span() {
     let engine = engine_with(files);
     let got = findings_by_line(&engine, SPANS_PY);
     // Lines 6 and 14: session spans; 20 and 26 (after a block, after `with Session()`): none;
-    // 41: the span of `with tx.atomic()`, a context manager's, which has no receiver kind.
+    // 41: the span of `with tx.atomic()`, a context manager's, which has no receiver kind and
+    // no write (not "writing").
     assert_eq!(
         got,
         [
             (6, "any".to_string()),
             (6, "session".to_string()),
+            (6, "writing".to_string()),
             (14, "any".to_string()),
             (14, "session".to_string()),
+            (14, "writing".to_string()),
             (20, "outside".to_string()),
             (26, "outside".to_string()),
             (41, "any".to_string()),
@@ -569,11 +573,13 @@ fn in_tx_span_predicate_agrees_with_tx_span() {
     );
 }
 
-/// `#in-tx-span?` takes a capture and at most one string; anything else is a located error.
+/// `#in-tx-span?` takes a capture, at most one string and then `"writes"`; anything else is a
+/// located error.
 #[test]
 fn in_tx_span_predicate_arguments_are_checked() {
     for bad in [
         "(#in-tx-span? @site \"a\" \"b\")",
+        "(#in-tx-span? @site \"a\" \"writes\" \"c\")",
         "(#in-tx-span? @site @site)",
     ] {
         let toml = format!(
@@ -585,7 +591,7 @@ fn in_tx_span_predicate_arguments_are_checked() {
         let all = load_errors(files);
         assert!(
             all.iter()
-                .any(|m| m.contains("`#in-tx-span?` takes a capture and, optionally")),
+                .any(|m| m.contains("`#in-tx-span?` takes a capture, optionally")),
             "{bad}: {all:?}"
         );
     }

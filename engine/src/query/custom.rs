@@ -22,7 +22,7 @@ use crate::semantics;
 use crate::vocab::Vocabularies;
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), (#parent-kind? @c \"kind\" …), (#in-fn-with-param? @c \"regex\"), each with a #not- form";
+pub(crate) const HELP: &str = "engine predicates: (#resolves-to? @c \"vocab\"), (#in-async-fn? @c), (#in-loop? @c), (#in-call-arg-of? @c \"vocab\"), (#names-function? @c), (#in-decorated-fn? @c \"vocab\"), (#parent-kind? @c \"kind\" …), each with a #not- form";
 
 #[derive(Debug, Clone)]
 pub(crate) enum Test {
@@ -37,11 +37,9 @@ pub(crate) enum Test {
     /// An argument of the captured call or argument list names a parameter of the enclosing
     /// function (passed on as it is, positionally or as a keyword argument's value).
     PassesParam,
-    /// A transaction span (P5) is open at the capture, its kind starting with this (`""`: any).
-    InTxSpan(String),
-    /// The nearest enclosing function has a parameter whose text (name, annotation and
-    /// default: `db: Session = Depends(get_db)`) the regular expression finds.
-    InFnWithParam(regex::Regex),
+    /// A transaction span (P5) is open at the capture, its kind starting with this (`""`: any);
+    /// with `true`, a span that writes (`has_write`).
+    InTxSpan(String, bool),
     /// The capture's parent is of one of these kinds (by name: a JavaScript detector's
     /// predicates also run on TypeScript, whose grammar numbers its kinds differently).
     ParentKind(Vec<String>),
@@ -152,33 +150,19 @@ pub(crate) fn compile(
             "in-loop?" => Test::InLoop,
             "names-function?" => Test::NamesFunction,
             "passes-param?" => Test::PassesParam,
-            "in-fn-with-param?" => {
-                let usage = || {
-                    err(
-                        format!("`#{op}` takes a capture and a regular expression for a parameter's text (`(#{op} @site \"^(session|db)\\\\b\")`)"),
-                        word.clone(),
-                    )
-                };
-                match (p.args.get(1), p.args.len()) {
-                    (Some(QueryPredicateArg::String(s)), 2) => {
-                        Test::InFnWithParam(regex::Regex::new(s).map_err(|e| {
-                            err(
-                                format!("`#{op}`: the regular expression does not compile: {e}"),
-                                format!("\"{s}\""),
-                            )
-                        })?)
-                    }
-                    _ => return Err(usage()),
+            "in-tx-span?" => match (p.args.get(1), p.args.get(2), p.args.len()) {
+                (None, _, _) => Test::InTxSpan(String::new(), false),
+                (Some(QueryPredicateArg::String(s)), None, 2) => {
+                    Test::InTxSpan(s.to_string(), false)
                 }
-            }
-            "in-tx-span?" => match p.args.get(1) {
-                None => Test::InTxSpan(String::new()),
-                Some(QueryPredicateArg::String(s)) if p.args.len() == 2 => {
-                    Test::InTxSpan(s.to_string())
-                }
+                (
+                    Some(QueryPredicateArg::String(s)),
+                    Some(QueryPredicateArg::String(w)),
+                    3,
+                ) if w.as_ref() == "writes" => Test::InTxSpan(s.to_string(), true),
                 _ => {
                     return Err(err(
-                        format!("`#{op}` takes a capture and, optionally, the start of a receiver kind (`(#{op} @site \"sa.\")`)"),
+                        format!("`#{op}` takes a capture, optionally the start of a receiver kind, and then optionally `\"writes\"` (`(#{op} @site \"sa.\")`, `(#{op} @site \"sa.\" \"writes\")`)"),
                         word,
                     ))
                 }
@@ -249,14 +233,11 @@ impl CustomPredicate {
     fn cost(&self) -> u8 {
         match self.test {
             Test::MinLines(_) | Test::InAsyncFn | Test::InLoop | Test::ParentKind(_) => 0,
-            Test::ResolvesTo(_)
-            | Test::InDecoratedFn(_)
-            | Test::PassesParam
-            | Test::InFnWithParam(_) => 1,
+            Test::ResolvesTo(_) | Test::InDecoratedFn(_) | Test::PassesParam => 1,
             // The function's spans are computed once and cached; the receiver analysis behind
             // them is the dearest of all, so it comes last.
             Test::InCallArgOf(_) | Test::NamesFunction => 2,
-            Test::InTxSpan(_) => 3,
+            Test::InTxSpan(..) => 3,
         }
     }
 
@@ -312,14 +293,9 @@ impl CustomPredicate {
                 Some(voc) => semantics::in_call_argument(file, node, |q| voc.contains(q)),
                 None => false,
             },
-            Test::InTxSpan(prefix) => semantics::span::in_tx_span(file, node, prefix),
-            Test::InFnWithParam(re) => innermost_function(file, node, hint)
-                .and_then(|f| f.field("parameters"))
-                .is_some_and(|ps| {
-                    file.named_children(ps)
-                        .into_iter()
-                        .any(|p| re.is_match(file.text(p)))
-                }),
+            Test::InTxSpan(prefix, writes) => {
+                semantics::span::in_tx_span(file, node, prefix, *writes)
+            }
             Test::ParentKind(names) => semantics::parent_of(file, node)
                 .is_some_and(|p| names.iter().any(|n| n == p.kind())),
             Test::InDecoratedFn(name) => {
@@ -529,7 +505,6 @@ const NAMES: &[&str] = &[
     "min-lines?",
     "passes-param?",
     "in-tx-span?",
-    "in-fn-with-param?",
 ];
 
 /// A pattern's text without the engine's predicates (which tree-sitter would ignore anyway):

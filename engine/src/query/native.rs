@@ -117,8 +117,17 @@ impl Native {
         let node = memo.node;
         let at = memo.table.map(|(_, i)| i);
         let mut caps = Vec::new();
+        let first = out.len();
         let mut done = |_: &mut FieldMemo<'t>, caps: &mut Vec<QueryCapture<'t>>| {
-            if self.tests_hold(caps, source) {
+            // Two ways to match that capture the same nodes are one match, as for tree-sitter:
+            // `(argument_list (_))` holds once for a call with two arguments, not twice.
+            let same = |m: &Vec<QueryCapture<'t>>| {
+                m.len() == caps.len()
+                    && m.iter()
+                        .zip(caps.iter())
+                        .all(|(a, b)| a.index == b.index && a.node.id() == b.node.id())
+            };
+            if self.tests_hold(caps, source) && !out[first..].iter().any(same) {
                 out.push(caps.clone());
             }
         };
@@ -480,6 +489,9 @@ mod tests {
         "((argument_list (identifier) @a . (string) @b) @l)",
         // A positional step that may match several children, last or captured.
         "((block (expression_statement (call) @c)) @b)",
+        // An uncaptured step that several children match: one match, not one per child.
+        "((call arguments: (argument_list (_))) @c)",
+        "((block (expression_statement)) @b)",
         "((block (expression_statement) @s (return_statement) @r) @b)",
         // Alternations, text predicates, wildcards, a field that holds several children.
         "((call function: [(identifier) @f (attribute attribute: (identifier) @f)]) @c (#match? @f \"^[a-z]\"))",

@@ -116,10 +116,13 @@ pub fn tx_span(file: &FileCtx, node: Node<'_>) -> Option<TxSpan> {
 }
 
 /// Whether a span is open at a node (what [`tx_span`] finds), of a kind starting with `prefix`
-/// (`""`: any kind): the engine predicate `#in-tx-span?`, which asks it of many candidate calls
-/// and so reads the function's cached spans without copying one.
-pub fn in_tx_span(file: &FileCtx, node: Node<'_>, prefix: &str) -> bool {
-    innermost(file, node).is_some_and(|(spans, i)| spans[i].kind.starts_with(prefix))
+/// (`""`: any kind) and, with `writes`, one that writes: the engine predicate `#in-tx-span?`,
+/// which asks it of many candidate calls and so reads the function's cached spans without
+/// copying one.
+pub fn in_tx_span(file: &FileCtx, node: Node<'_>, prefix: &str, writes: bool) -> bool {
+    innermost(file, node).is_some_and(|(spans, i)| {
+        spans[i].kind.starts_with(prefix) && (!writes || spans[i].has_write())
+    })
 }
 
 /// The spans of a node's function and which of them is the innermost open at the node.

@@ -11,13 +11,7 @@ from sqlalchemy.orm import Session
 from app.models import Order, Outbox, Invoice
 from app.tasks import send_receipt
 
-from .notifications import (
-    archive_payload,
-    audit_and_notify,
-    format_label,
-    notify_in_own_span,
-    request_label,
-)
+from .notifications import request_label
 
 WEBHOOK = "https://hooks.example.com/orders"
 http = httpx.AsyncClient()
@@ -140,23 +134,8 @@ def write_then_helper(db: Session, order: Order):
 
 def ship_with_label(db: Session, order: Order):
     db.add(order)
-    # ppa: transaction.scope_too_wide HIGH      the helper posts to the shipping service
+    # A helper that receives the session and posts to the shipping service: CHECKS.md §4.2
+    # expands it one level; not yet (measured too costly for what it found, bench/README.md).
+    # ppa-todo: transaction.scope_too_wide HIGH
     request_label(db, order.id)
-    # ppa: transaction.scope_too_wide MEDIUM    the helper writes a file
-    archive_payload(db=db, order_id=order.id, payload={})
-    # ppa-ok: transaction.scope_too_wide        the helper does not receive the session
-    format_label(order.id, http)
-    # ppa-ok: transaction.scope_too_wide        the helper's call comes after it commits
-    audit_and_notify(db, order.id)
-    # ppa-ok: transaction.scope_too_wide        reported inside the helper, in its own span
-    notify_in_own_span(db, order.id)
     db.commit()
-    # ppa-ok: transaction.scope_too_wide        after the commit: no transaction is open
-    request_label(db, order.id)
-
-
-def read_with_label(db: Session, order_id: int):
-    order = db.get(Order, order_id)
-    # ppa-ok: transaction.scope_too_wide        a read-only span (long_held_transaction's)
-    request_label(db, order_id)
-    return order
