@@ -293,14 +293,45 @@ def counters(events) -> dict[str, int]:
     return seen
 
 
+def read_all_plus(sock: socket.socket) -> bytes:
+    buf = b""
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        # ppa: runtime.string_concat_in_loop MEDIUM   bytes, spelt `buf = buf + chunk`
+        buf = buf + chunk
+    return buf
+
+
+def sums_plus(orders) -> int:
+    total = 0
+    for o in orders:
+        # ppa-ok: runtime.string_concat_in_loop         a number, spelt `total = total + …`
+        total = total + o.amount
+    return total
+
+
+def prefixed(names, prefix: str) -> list[str]:
+    out = []
+    for name in names:
+        # ppa-ok: runtime.string_concat_in_loop         the loop variable: a new string per row
+        name = name + prefix
+        # ppa-ok: runtime.string_concat_in_loop         a different name on the left of the sum
+        label = prefix + name
+        out.append(label)
+    return out
+
+
 # --- known gaps -------------------------------------------------------------------------------
 
 
 def render_plus(rows) -> str:
     html = ""
     for r in rows:
-        # `s = s + x` is the same quadratic growth, but not an augmented assignment.
-        # ppa-todo: runtime.string_concat_in_loop
+        # `s = s + x` is the same quadratic growth, spelt without `+=`: capped at LOW for a
+        # plain local `str`, as `+=` is.
+        # ppa: runtime.string_concat_in_loop LOW
         html = html + f"<p>{r}</p>"
     return html
 

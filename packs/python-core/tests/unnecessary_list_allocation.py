@@ -187,14 +187,30 @@ def mean_logins(users: list[User]) -> float:
 
 
 def count_admins_via_list(users: list[User]) -> int:
-    # A list built with list(<generator>) only to be counted: not the list-comprehension shape.
-    # ppa-todo: runtime.unnecessary_list_allocation
+    # A list built with list(<generator>) only to be counted.
+    # ppa: runtime.unnecessary_list_allocation LOW
     return len(list(u for u in users if u.is_admin))
 
 
 def any_admin_truthiness(users: list[User]) -> bool:
     # A comprehension built only for its truth value (`if [..]:`) is the same waste.
-    # ppa-todo: runtime.unnecessary_list_allocation
+    # ppa: runtime.unnecessary_list_allocation LOW
     if [u for u in users if u.is_admin]:
         return True
+    # ppa: runtime.unnecessary_list_allocation LOW
+    if not [u for u in users if u.is_staff]:
+        return False
     return False
+
+
+def kept_lists(users: list[User]) -> list[User]:
+    # ppa-ok: runtime.unnecessary_list_allocation   the list is the value, not a throw-away
+    admins = list(u for u in users if u.is_admin)
+    # ppa-ok: runtime.unnecessary_list_allocation   tested and then used
+    if admins:
+        return admins
+    # ppa-ok: runtime.unnecessary_list_allocation   a condition that is more than the list
+    if [u for u in users if u.is_staff] == admins:
+        return []
+    # ppa-ok: runtime.unnecessary_list_allocation   sorted() needs the whole sequence anyway
+    return sorted(list(u for u in users))
