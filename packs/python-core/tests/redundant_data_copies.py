@@ -361,10 +361,23 @@ SNAPSHOT = dict(DEFAULTS)
 
 
 def first_sku(skus: list[str]) -> str:
-    # Star-unpacking copies are not matched yet.
-    # ppa-todo: runtime.redundant_data_copies
+    # A star-unpacking copy of a list, only read.
+    # ppa: runtime.redundant_data_copies LOW
     ordered = [*skus]
     return ordered[0]
+
+
+def unpacked(skus: list[str], tags: set[str], rows) -> list[str]:
+    # ppa-ok: runtime.redundant_data_copies         the copy is changed
+    ordered = [*skus]
+    ordered.sort()
+    # ppa-ok: runtime.redundant_data_copies         a set's items as a list: a conversion
+    listed = [*tags]
+    # ppa-ok: runtime.redundant_data_copies         more than one element: a new list
+    merged = [*skus, "extra"]
+    # ppa-ok: runtime.redundant_data_copies         an untyped source may be any iterable
+    fetched = [*rows]
+    return ordered + listed + merged + fetched
 
 
 def sum_untyped(stock) -> int:
