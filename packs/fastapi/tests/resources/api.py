@@ -314,9 +314,22 @@ class Repo:
 
 
 @router.post("/repo-task")
-# ppa-todo: resource.factory_vs_injection
+# ppa: resource.factory_vs_injection HIGH
 async def repo_task(bg: BackgroundTasks, repo: Repo = Depends(Repo)):
     bg.add_task(reindex, 1, repo)
+    return {"ok": True}
+
+
+# A class dependency that holds no session: nothing to close underneath the task.
+class Settings:
+    def __init__(self, region: str = "eu"):
+        self.region = region
+
+
+@router.post("/settings-task")
+# ppa-ok: resource.factory_vs_injection
+async def settings_task(bg: BackgroundTasks, settings: Settings = Depends(Settings)):
+    bg.add_task(reindex, 1, settings)
     return {"ok": True}
 
 
