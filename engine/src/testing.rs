@@ -791,4 +791,26 @@ mod tests {
         // Other languages keep the name as written.
         assert_eq!(got[1].1["function"], "main.run");
     }
+
+    #[test]
+    fn stub_strings_spell_their_files_module_as_a_placeholder() {
+        let text = r#"
+[[session_factories]]
+file = "db.py"
+ref = "{module}.SessionLocal"
+names = ["{module}.a", "b"]
+
+[[pools]]
+file = "main.go"
+ref = "{module}.pool"
+"#;
+        let got = stub_facts(text, "pack/tests/resources").unwrap();
+        let of = |fact: &str| &got.iter().find(|(f, _)| f == fact).unwrap().1;
+        let factory = of("session_factories");
+        assert_eq!(factory["ref"], "pack.tests.resources.db.SessionLocal");
+        assert_eq!(factory["names"][0], "pack.tests.resources.db.a");
+        assert_eq!(factory["names"][1], "b");
+        // Python module names only: elsewhere the text stays as written.
+        assert_eq!(of("pools")["ref"], "{module}.pool");
+    }
 }
