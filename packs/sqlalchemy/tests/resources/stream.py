@@ -92,10 +92,10 @@ async def iter_jobs():
             yield job
 
 
-# A long-poll (a waiting loop of ≥ 30 s in a normal handler) holding its session: HIGH in
-# CHECKS.md, not detected yet.
+# A long poll (a waiting loop of ≥ 30 s in a request handler) holding its session: HIGH
+# (CHECKS.md §4.4). Handlers from ppa-facts.toml.
 async def wait_for_job(request):
-    # ppa-todo: resource.streaming_resource_holding HIGH
+    # ppa: resource.streaming_resource_holding HIGH
     async with AsyncSessionLocal() as s:
         for _ in range(60):
             job_id = await latest(s)
@@ -103,3 +103,33 @@ async def wait_for_job(request):
                 return {"id": job_id}
             await asyncio.sleep(1)
     return {"id": None}
+
+
+async def wait_briefly(request):
+    # ppa-ok: resource.streaming_resource_holding   10 × 0.5 s: a short wait, not a long poll
+    async with AsyncSessionLocal() as s:
+        for _ in range(10):
+            if await latest(s):
+                return {"ready": True}
+            await asyncio.sleep(0.5)
+    return {"ready": False}
+
+
+async def wait_with_fresh_sessions(request):
+    for _ in range(60):
+        # ppa-ok: resource.streaming_resource_holding   a session per round, closed each time
+        async with AsyncSessionLocal() as s:
+            job_id = await latest(s)
+        if job_id:
+            return {"id": job_id}
+        await asyncio.sleep(1)
+    return {"id": None}
+
+
+async def nightly_poll():
+    # ppa-ok: resource.streaming_resource_holding   not on the request path (no handler)
+    async with AsyncSessionLocal() as s:
+        for _ in range(120):
+            if await latest(s):
+                return
+            await asyncio.sleep(1)
